@@ -1,0 +1,68 @@
+"""The ``portfolio`` command: an argparse front end over the services.
+
+Exit status: 0 success, 1 a user-facing error (one line on stderr, nothing
+changed), 2 bad usage (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from app import __version__
+from app.errors import PortfolioError
+
+log = logging.getLogger("app")
+
+# Each module contributes its commands through ``register(subparsers)``.
+COMMAND_MODULES = ("app.cli.core",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = argparse.ArgumentParser(
+        prog="portfolio",
+        description="Apprentice Portfolio: evidence, KSB coverage and the EPA portfolio.",
+    )
+    parser.add_argument("--version", action="version", version=f"portfolio {__version__}")
+    parser.add_argument(
+        "--file",
+        metavar="PATH",
+        help="the portfolio file (default: $PORTFOLIO_FILE, else your user data folder)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from app.ui.main import run_gui  # lazily: the CLI never needs Qt otherwise
+
+        return run_gui(args.file)
+    try:
+        return int(args.handler(args))
+    except PortfolioError as exc:
+        print(f"portfolio: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("portfolio: interrupted; nothing was changed.", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: say so plainly, keep the traceback out of the user's way
+        from app.crashlog import record_crash
+
+        where = record_crash(exc)
+        print(
+            f"portfolio: an unexpected error stopped the command ({type(exc).__name__}); "
+            f"nothing was changed. Details: {where}",
+            file=sys.stderr,
+        )
+        return 1

@@ -1,0 +1,61 @@
+"""What every command shares: opening the portfolio, printing, reading input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app.config import default_portfolio_path, user_data_dir
+from app.errors import InvalidInputError
+from app.models.db import Database, open_portfolio
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def portfolio_path(args: argparse.Namespace) -> Path:
+    return Path(args.file).expanduser() if args.file else default_portfolio_path()
+
+
+def backup_dir() -> Path:
+    return user_data_dir() / "backups"
+
+
+def open_db(args: argparse.Namespace) -> Database:
+    """Open the portfolio named by ``--file`` / ``PORTFOLIO_FILE`` / the default."""
+    return open_portfolio(portfolio_path(args), backup_dir=backup_dir())
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def read_text_file(name: str, what: str) -> str:
+    """Read UTF-8 text exactly as written (``-`` is standard input)."""
+    try:
+        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except FileNotFoundError as exc:
+        raise InvalidInputError(f"The {what} {name} does not exist.") from exc
+    except IsADirectoryError as exc:
+        raise InvalidInputError(f"The {what} {name} is a folder, not a file.") from exc
+    except PermissionError as exc:
+        raise InvalidInputError(f"The {what} {name} cannot be read: permission denied.") from exc
+    except OSError as exc:
+        raise InvalidInputError(f"The {what} {name} cannot be read: {exc.strerror}.") from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(f"The {what} {name} is not UTF-8 text.") from exc
+
+
+def positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from exc
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' must be 1 or more")
+    return number

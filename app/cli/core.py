@@ -1,0 +1,324 @@
+"""The portfolio core commands: init, frameworks, item, coverage."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from app.cli.common import open_db, portfolio_path, positive_int, print_json, read_text_file
+from app.services import coverage, evidence, frameworks, portfolio
+from app.services.views import FrameworkView, ItemSummary, ItemView
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("init", help="create a new portfolio file")
+    p.add_argument("--framework", default="ST0825", help="framework key (default ST0825)")
+    p.add_argument("--framework-version", help="a particular installed version")
+    p.add_argument("--name", required=True, help="the apprentice's full name")
+    p.add_argument("--uln", default="", help="Unique Learner Number (10 digits)")
+    p.add_argument("--employer", default="")
+    p.add_argument("--provider", default="", help="training provider")
+    p.set_defaults(handler=cmd_init)
+
+    fw = sub.add_parser("frameworks", help="list, show or import frameworks")
+    fw_sub = fw.add_subparsers(dest="frameworks_command", required=True, metavar="COMMAND")
+    p = fw_sub.add_parser("list", help="the installed frameworks")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_frameworks_list)
+    p = fw_sub.add_parser("show", help="competencies, groups and links of one framework")
+    p.add_argument("key")
+    p.add_argument("--version", dest="framework_version", help="a particular version")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_frameworks_show)
+    p = fw_sub.add_parser("import", help="import a standard from IfATE JSON")
+    p.add_argument("path", metavar="FILE.json")
+    p.set_defaults(handler=cmd_frameworks_import)
+
+    item = sub.add_parser("item", help="add, list and show evidence items")
+    item_sub = item.add_subparsers(dest="item_command", required=True, metavar="COMMAND")
+    p = item_sub.add_parser("add", help="add an evidence item; prints its reference")
+    p.add_argument("--title", required=True)
+    p.add_argument("--date", help="YYYY-MM-DD (default today)")
+    p.add_argument("--body-file", help="Markdown reflection from a file, or - for stdin")
+    p.add_argument("--ksb", help="competency codes, e.g. K1,S14")
+    p.add_argument("--duty", help="duty numbers or codes, e.g. 1,5 or D1,D5")
+    p.add_argument("--attach", action="append", default=[], metavar="FILE")
+    p.add_argument("--status", choices=evidence.STATUSES, default="draft")
+    p.set_defaults(handler=cmd_item_add)
+    p = item_sub.add_parser("list", help="list evidence items")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--ksb", help="only items tagged with this competency")
+    p.add_argument("--duty", help="only items tagged with this duty")
+    p.add_argument("--status", choices=evidence.STATUSES)
+    p.add_argument("--search", help="full-text search in titles, reflections and tags")
+    p.set_defaults(handler=cmd_item_list)
+    p = item_sub.add_parser("show", help="one item in full")
+    p.add_argument("ref")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_item_show)
+
+    p = sub.add_parser("coverage", help="evidence counts per competency and heatmap cells")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--target", type=positive_int, default=1, help="items needed per competency")
+    p.add_argument("--framework", help="another framework the items are tagged against")
+    p.set_defaults(handler=cmd_coverage)
+
+
+# --- init ---------------------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    path = portfolio_path(args)
+    db = portfolio.create_portfolio(
+        path,
+        name=args.name,
+        framework_key=args.framework,
+        framework_version=args.framework_version,
+        uln=args.uln,
+        employer=args.employer,
+        provider=args.provider,
+    )
+    with db.reader() as session:
+        info = portfolio.get_info(session)
+    db.close()
+    print(
+        f"Created {path} for {info.apprentice_name} "
+        f"({info.framework_key} v{info.framework_version})."
+    )
+    return 0
+
+
+# --- frameworks ---------------------------------------------------------------------------------
+
+
+def _framework_session(args: argparse.Namespace) -> Any:
+    """Frameworks can be listed before any portfolio exists: fall back to the bundled ones."""
+    path = portfolio_path(args)
+    if path.exists():
+        return open_db(args)
+    from app.models.db import Database, make_engine, upgrade
+
+    engine = make_engine(Path(":memory:"))
+    upgrade(engine)
+    db = Database(path=Path(":memory:"), engine=engine)
+    with db.transaction() as session:
+        frameworks.ensure_bundled(session)
+    return db
+
+
+def framework_summary_json(f: frameworks.FrameworkSummary) -> dict[str, Any]:
+    return {
+        "key": f.key,
+        "version": f.version,
+        "title": f.title,
+        "kind": f.kind,
+        "level": f.level,
+        "competencies": f.competencies,
+        "groups": f.groups,
+        "bundled": f.bundled,
+    }
+
+
+def cmd_frameworks_list(args: argparse.Namespace) -> int:
+    db = _framework_session(args)
+    with db.reader() as session:
+        found = frameworks.list_frameworks(session)
+    db.close()
+    if args.json:
+        print_json([framework_summary_json(f) for f in found])
+        return 0
+    for f in found:
+        level = f" level {f.level}" if f.level else ""
+        print(
+            f"{f.key:<12} v{f.version:<10} {f.title}{level} — "
+            f"{f.competencies} competencies, {f.groups} groups"
+        )
+    return 0
+
+
+def framework_json(view: FrameworkView) -> dict[str, Any]:
+    return {
+        "key": view.key,
+        "version": view.version,
+        "title": view.title,
+        "kind": view.kind,
+        "level": view.level,
+        "group_label": view.group_label,
+        "attribution": view.attribution,
+        "competencies": [
+            {"code": c.code, "kind": c.kind, "text": c.text, **({"name": c.name} if c.name else {})}
+            for c in view.competencies
+        ],
+        "groups": [
+            {
+                "code": g.code,
+                "text": g.text,
+                **({"name": g.name} if g.name else {}),
+                "competencies": list(g.competency_codes),
+                **(
+                    {"levels": {link.competency: link.level for link in g.links}}
+                    if any(link.level for link in g.links)
+                    else {}
+                ),
+            }
+            for g in view.groups
+        ],
+    }
+
+
+def cmd_frameworks_show(args: argparse.Namespace) -> int:
+    db = _framework_session(args)
+    with db.reader() as session:
+        view = frameworks.get_framework(session, args.key, args.framework_version)
+    db.close()
+    if args.json:
+        print_json(framework_json(view))
+        return 0
+    level = f", level {view.level}" if view.level else ""
+    print(f"{view.key} v{view.version}: {view.title}{level}")
+    for c in view.competencies:
+        name = f"{c.name}. " if c.name else ""
+        print(f"  {c.code:<5} {name}{c.text}")
+    for g in view.groups:
+        print(f"  {g.code:<5} {g.name or g.text}")
+        print(f"        → {', '.join(g.competency_codes)}")
+    print(view.attribution)
+    return 0
+
+
+def cmd_frameworks_import(args: argparse.Namespace) -> int:
+    text = read_text_file(args.path, "standard file")
+    db = open_db(args)
+    try:
+        with db.transaction() as session:
+            summary = frameworks.import_standard(session, text)
+    finally:
+        db.close()
+    print(
+        f"Imported {summary.key} v{summary.version}: {summary.title} "
+        f"({summary.competencies} competencies, {summary.groups} duties)."
+    )
+    return 0
+
+
+# --- items --------------------------------------------------------------------------------------
+
+
+def item_json(item: ItemSummary) -> dict[str, Any]:
+    return {
+        "ref": item.ref,
+        "title": item.title,
+        "date": item.date,
+        "status": item.status,
+        "ksbs": list(item.ksbs),
+        "duties": list(item.duties),
+        "attachments": [
+            {"name": a.name, "size": a.size, "sha256": a.sha256, "media_type": a.media_type}
+            for a in item.attachments
+        ],
+    }
+
+
+def item_detail_json(item: ItemView) -> dict[str, Any]:
+    data = item_json(item)
+    data["body"] = item.body
+    data["justifications"] = item.justifications
+    data["other_tags"] = [asdict(t) for t in item.other_tags]
+    data["created"] = item.created
+    data["updated"] = item.updated
+    return data
+
+
+def cmd_item_add(args: argparse.Namespace) -> int:
+    body = read_text_file(args.body_file, "reflection file") if args.body_file else ""
+    db = open_db(args)
+    try:
+        with db.transaction() as session:
+            item = evidence.add_item_from_paths(
+                session,
+                attach=[Path(p) for p in args.attach],
+                title=args.title,
+                date=args.date,
+                body=body,
+                status=args.status,
+                ksbs=evidence.split_codes(args.ksb),
+                duties=evidence.split_codes(args.duty),
+            )
+    finally:
+        db.close()
+    print(item.ref)
+    return 0
+
+
+def cmd_item_list(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    try:
+        with db.reader() as session:
+            items = evidence.list_items(
+                session,
+                evidence.ItemFilter(
+                    ksb=args.ksb, duty=args.duty, status=args.status, search=args.search
+                ),
+            )
+    finally:
+        db.close()
+    if args.json:
+        print_json([item_json(i) for i in items])
+        return 0
+    for i in items:
+        tags = " ".join((*i.duties, *i.ksbs))
+        clip = f"  [{len(i.attachments)} attached]" if i.attachments else ""
+        print(f"{i.ref}  {i.date}  {i.status:<5}  {i.title}  {tags}{clip}")
+    if not items:
+        print("No evidence items match.", file=sys.stderr)
+    return 0
+
+
+def cmd_item_show(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    try:
+        with db.reader() as session:
+            item = evidence.get_item(session, args.ref)
+    finally:
+        db.close()
+    if args.json:
+        print_json(item_detail_json(item))
+        return 0
+    print(f"{item.ref}: {item.title}")
+    print(f"Date: {item.date}   Status: {item.status}")
+    for tag in (*item.duty_tags, *item.ksb_tags):
+        why = f" — {tag.justification}" if tag.justification else ""
+        print(f"  {tag.code}{why}")
+    for a in item.attachments:
+        print(f"  attached: {a.name} ({a.size} bytes, sha256 {a.sha256})")
+    print()
+    print(item.body)
+    return 0
+
+
+# --- coverage -----------------------------------------------------------------------------------
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    try:
+        with db.reader() as session:
+            report = coverage.compute_coverage(session, args.framework, target=args.target)
+    finally:
+        db.close()
+    if args.json:
+        print_json(coverage.coverage_json(report))
+        return 0
+    s = report.summary
+    print(
+        f"{report.framework} v{report.version}: {s.met} of {s.competencies} competencies "
+        f"evidenced at least {report.target} time(s); {s.covered_cells} of {s.linked_cells} "
+        "linked cells covered."
+    )
+    gaps = report.gaps()
+    if gaps:
+        print("Gaps: " + ", ".join(f"{g.code} ({g.count}/{report.target})" for g in gaps))
+    return 0

@@ -1,0 +1,202 @@
+"""Small custom flowables: bookmarks, deferred page numbers, wrapping code blocks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable
+
+from app.export.fonts import MONO, SANS
+from app.export.styles import CODE_BACK, CODE_FONT_SIZE, CODE_LEADING, INK, RULE
+
+
+@dataclass
+class BuildState:
+    """What one build learns while laying out: page of each bookmark, item in hand."""
+
+    pages: dict[str, int] = field(default_factory=dict)
+    current_item: str | None = None
+    on_item: Callable[[int], None] | None = None
+
+
+class Anchor(Flowable):
+    """A zero-size bookmark: a link target, an outline entry, a page number for contents."""
+
+    def __init__(
+        self, key: str, state: BuildState, outline: str | None = None, level: int = 0
+    ) -> None:
+        super().__init__()
+        self.key = key
+        self.state = state
+        self.outline = outline
+        self.level = level
+        self.keepWithNext = 1
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.bookmarkHorizontal(self.key, 0, 18)
+        if self.outline is not None:
+            canvas.addOutlineEntry(self.outline, self.key, self.level, closed=self.level > 0)
+        self.state.pages.setdefault(self.key, canvas.getPageNumber())
+
+
+class ItemMarker(Anchor):
+    """The start of one evidence item: reports progress and remembers the item."""
+
+    def __init__(self, key: str, state: BuildState, outline: str, ref: str, index: int) -> None:
+        super().__init__(key, state, outline, level=1)
+        self.ref = ref
+        self.index = index
+
+    def draw(self) -> None:
+        self.state.current_item = self.ref
+        if self.state.on_item is not None:
+            self.state.on_item(self.index)
+        super().draw()
+
+
+def page_form_name(key: str) -> str:
+    """The form XObject that will hold ``key``'s page number, drawn once it is known."""
+    return f"pageno-{key}"
+
+
+TOTAL_PAGES_FORM = "pageno--total"
+
+
+class PageNumberRef(Flowable):
+    """Right-aligned page number of a bookmark, filled in when the document is saved.
+
+    Contents come before the pages they list; rather than laying the whole
+    document out twice, each number is a form XObject defined at save time.
+    """
+
+    def __init__(self, key: str, font_size: float = 8.5) -> None:
+        super().__init__()
+        self.key = key
+        self.font_size = font_size
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = self.font_size * 1.3
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.translate(self.width, self.font_size * 0.25)
+        canvas.doForm(page_form_name(self.key))
+        canvas.restoreState()
+        canvas.linkRect("", self.key, (0, 0, self.width, self.height), relative=1)
+
+
+class CodeBlock(Flowable):
+    """Monospaced text on a tinted panel; long lines wrap, long blocks split across pages."""
+
+    def __init__(self, text: str, font_size: float = CODE_FONT_SIZE) -> None:
+        super().__init__()
+        self.text = text.expandtabs(4).rstrip("\n")
+        self.font_size = font_size
+        self.leading = CODE_LEADING * font_size / CODE_FONT_SIZE
+        self.padding = 4.0
+        self.lines: list[str] = []
+        self._wrapped_for: float | None = None
+        self.spaceBefore = 2
+        self.spaceAfter = 6
+
+    def _wrap_lines(self, width: float) -> None:
+        if self._wrapped_for == width:
+            return
+        char_width = stringWidth("M", MONO, self.font_size)
+        per_line = max(8, int((width - 2 * self.padding) // char_width))
+        lines: list[str] = []
+        for line in self.text.split("\n"):
+            while len(line) > per_line:
+                lines.append(line[:per_line])
+                line = line[per_line:]
+            lines.append(line)
+        self.lines = lines
+        self._wrapped_for = width
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._wrap_lines(availWidth)
+        self.width = availWidth
+        self.height = len(self.lines) * self.leading + 2 * self.padding
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self._wrap_lines(availWidth)
+        fits = int((availHeight - 2 * self.padding) // self.leading)
+        if fits < 2 or fits >= len(self.lines):
+            return []
+        head, tail = CodeBlock("", self.font_size), CodeBlock("", self.font_size)
+        for part, lines in ((head, self.lines[:fits]), (tail, self.lines[fits:])):
+            part.lines = lines
+            part._wrapped_for = availWidth
+            part.text = "\n".join(lines)
+        head.spaceAfter = 0
+        tail.spaceBefore = 0
+        return [head, tail]
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setFillColor(CODE_BACK)
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.4)
+        canvas.rect(0, 0, self.width, self.height, stroke=1, fill=1)
+        canvas.setFillColor(INK)
+        text = canvas.beginText(self.padding, self.height - self.padding - self.font_size)
+        text.setFont(MONO, self.font_size, self.leading)
+        for line in self.lines:
+            text.textLine(line)
+        canvas.drawText(text)
+        canvas.restoreState()
+
+
+class SignatureLine(Flowable):
+    """A label and a ruled line to sign or write on."""
+
+    def __init__(self, label: str, value: str = "", width_share: float = 1.0) -> None:
+        super().__init__()
+        self.label = label
+        self.value = value
+        self.width_share = width_share
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth * self.width_share
+        self.height = 30
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        label_width = 80.0
+        canvas.setFont(SANS, 9.5)
+        canvas.setFillColor(INK)
+        canvas.drawString(0, 6, self.label)
+        canvas.setStrokeColor(INK)
+        canvas.setLineWidth(0.6)
+        canvas.line(label_width, 4, self.width, 4)
+        if self.value:
+            canvas.drawString(
+                label_width + 4, 8, fit_text(self.value, SANS, 9.5, self.width - label_width - 8)
+            )
+
+
+def fit_text(text: str, font: str, size: float, width: float) -> str:
+    """``text`` cut with an ellipsis so that it fits ``width`` points on one line."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # longest prefix that fits with the ellipsis
+        middle = (low + high + 1) // 2
+        if stringWidth(text[:middle] + "…", font, size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low] + "…"

@@ -1,0 +1,163 @@
+"""Markdown reflections to safe HTML: one path for the PDF and the live preview.
+
+Python-Markdown runs with raw HTML switched off (its HTML block preprocessor
+and inline HTML pattern are removed), so ``<b>`` or ``<img src=...>`` typed by
+the apprentice stay text. Its output is then parsed again and only a whitelist
+of elements and attributes survives: images become their alt text (nothing is
+ever fetched), links stay clickable only for http/https/mailto targets (any other target is
+kept as ``data-url``, shown as text). Control characters
+are dropped for display; the stored text is never changed.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from html import escape
+from html.parser import HTMLParser
+
+from markdown import Markdown
+from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
+
+# C0 (but tab and newline), DEL, C1, lone surrogates and non-characters
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_LINE_SEPARATORS = re.compile("\r\n?|[\u2028\u2029\x85]")
+
+BLOCK_TAGS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "pre", "blockquote",
+     "table", "thead", "tbody", "tr", "th", "td", "hr"}
+)  # fmt: skip
+INLINE_TAGS = frozenset({"strong", "em", "b", "i", "code", "a", "br"})
+_VOID = frozenset({"br", "hr"})
+_DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "svg", "math"})
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_MAX_INPUT = 2_000_000  # characters: beyond this the rest is cut for display
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters, line endings normalised to ``\\n``."""
+    return _CONTROL.sub("", _LINE_SEPARATORS.sub("\n", text))
+
+
+@dataclass
+class Node:
+    """An element of the sanitised tree; ``children`` are Nodes or text."""
+
+    tag: str
+    attrs: dict[str, str] = field(default_factory=dict)
+    children: list[Node | str] = field(default_factory=list)
+
+    def text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+
+def markdown_tree(text: str) -> Node:
+    """Parse a reflection into a sanitised element tree (root tag ``div``)."""
+    html = _markdown_to_html(strip_controls(text[:_MAX_INPUT]))
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder.root
+
+
+def render_markdown_html(text: str) -> str:
+    """Safe HTML for ``text``: only whitelisted tags, every string escaped."""
+    return "".join(_serialise(child) for child in markdown_tree(text).children)
+
+
+_local = threading.local()
+
+
+def _markdown_to_html(text: str) -> str:
+    md: Markdown | None = getattr(_local, "md", None)
+    if md is None:
+        md = Markdown(
+            extensions=[TableExtension(), FencedCodeExtension(), SaneListExtension()],
+            output_format="html",
+        )
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        _local.md = md
+    try:
+        return md.reset().convert(text)
+    except RecursionError:
+        # absurdly deep nesting: show the text as it was typed
+        return f"<pre><code>{escape(text, quote=False)}</code></pre>"
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("div")
+        self._stack: list[Node] = [self.root]
+        self._dropping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _DROP_WITH_CONTENT:
+            self._dropping += 1
+            return
+        if self._dropping:
+            return
+        values = {k: v or "" for k, v in attrs}
+        parent = self._stack[-1]
+        if tag == "img":
+            alt = strip_controls(values.get("alt", "")).strip()
+            parent.children.append(f"[image: {alt}]" if alt else "[image]")
+            return
+        if tag not in BLOCK_TAGS and tag not in INLINE_TAGS:
+            return  # unknown element: keep its text, drop the element
+        node = Node(tag, _safe_attrs(tag, values))
+        parent.children.append(node)
+        if tag not in _VOID:
+            self._stack.append(node)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID and tag in (BLOCK_TAGS | INLINE_TAGS) and not self._dropping:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _DROP_WITH_CONTENT:
+            self._dropping = max(0, self._dropping - 1)
+            return
+        if self._dropping:
+            return
+        for depth in range(len(self._stack) - 1, 0, -1):
+            if self._stack[depth].tag == tag:
+                del self._stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        if self._dropping or not data:
+            return
+        self._stack[-1].children.append(strip_controls(data))
+
+
+def _safe_attrs(tag: str, values: dict[str, str]) -> dict[str, str]:
+    if tag == "a":
+        href = strip_controls(values.get("href", "")).strip()
+        if not href:
+            return {}
+        # only web and mail targets stay clickable; any other target is kept as text
+        return {"href" if href.lower().startswith(_SAFE_SCHEMES) else "data-url": href}
+    if tag == "ol" and values.get("start", "").isdigit():
+        return {"start": str(min(int(values["start"]), 1_000_000))}
+    if tag in ("th", "td"):
+        style = values.get("style", "") + " " + values.get("align", "")
+        for align in ("left", "center", "right"):
+            if align in style:
+                return {"align": align}
+    return {}
+
+
+def _serialise(node: Node | str) -> str:
+    if isinstance(node, str):
+        return escape(node, quote=False)
+    attrs = "".join(f' {k}="{escape(v, quote=True)}"' for k, v in node.attrs.items())
+    if node.tag in _VOID:
+        return f"<{node.tag}{attrs} />"
+    inner = "".join(_serialise(child) for child in node.children)
+    return f"<{node.tag}{attrs}>{inner}</{node.tag}>"

@@ -1,0 +1,393 @@
+"""Frameworks: the bundled ones, imported IfATE standards, listing and lookup."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.config import resource_path
+from app.errors import InvalidInputError, NotFoundError
+from app.models.orm import Competency, Framework, Group, GroupLink, PortfolioRecord
+from app.services.views import (
+    CompetencyView,
+    FrameworkSummary,
+    FrameworkView,
+    GroupLinkView,
+    GroupView,
+)
+
+BUNDLED_KEYS = ("ST0825", "DDAT-DEVOPS", "TECIT50761")
+SCHEMA = "apprentice-portfolio-framework/1"
+
+
+@cache
+def bundled_documents() -> tuple[str, ...]:
+    """The bundled frameworks' JSON texts, read once per process."""
+    folder = resource_path("frameworks")
+    return tuple((folder / f"{key}.json").read_text(encoding="utf-8") for key in BUNDLED_KEYS)
+
+
+def _version_key(version: str) -> tuple[tuple[int, str], ...]:
+    return tuple(
+        (int(part), "") if part.isdigit() else (0, part) for part in re.split(r"[.\-]", version)
+    )
+
+
+def install_document(session: Session, document: dict[str, Any], *, bundled: bool) -> Framework:
+    """Store a framework given in our JSON schema (already validated)."""
+    framework = Framework(
+        key=document["key"],
+        version=str(document["version"]),
+        title=document["title"],
+        kind=document["kind"],
+        level=document.get("level"),
+        group_label=document.get("group_label"),
+        attribution=document.get("attribution", ""),
+        source_url=(document.get("source") or {}).get("url", ""),
+        bundled=bundled,
+        document=json.dumps(document, ensure_ascii=False, sort_keys=True),
+    )
+    by_code: dict[str, Competency] = {}
+    for position, item in enumerate(document["competencies"]):
+        competency = Competency(
+            code=item["code"],
+            kind=item["kind"],
+            name=item.get("name"),
+            text=item["text"],
+            position=position,
+        )
+        by_code[competency.code] = competency
+        framework.competencies.append(competency)
+    for position, item in enumerate(document.get("groups", [])):
+        group = Group(
+            code=item["code"], name=item.get("name"), text=item["text"], position=position
+        )
+        for link_position, link in enumerate(item.get("links", [])):
+            group.links.append(
+                GroupLink(
+                    competency=by_code[link["competency"]],
+                    level=link.get("level"),
+                    text=link.get("text"),
+                    position=link_position,
+                )
+            )
+        framework.groups.append(group)
+    session.add(framework)
+    session.flush()
+    return framework
+
+
+def ensure_bundled(session: Session) -> None:
+    """Install any bundled framework version this file does not have yet."""
+    present = set(session.execute(select(Framework.key, Framework.version)).tuples())
+    for text in bundled_documents():
+        document = json.loads(text)
+        if (document["key"], str(document["version"])) not in present:
+            install_document(session, document, bundled=True)
+
+
+def list_frameworks(session: Session) -> list[FrameworkSummary]:
+    competency_counts = dict(
+        session.execute(
+            select(Competency.framework_id, func.count()).group_by(Competency.framework_id)
+        )
+        .tuples()
+        .all()
+    )
+    group_counts = dict(
+        session.execute(select(Group.framework_id, func.count()).group_by(Group.framework_id))
+        .tuples()
+        .all()
+    )
+    frameworks = session.scalars(select(Framework)).all()
+    ordered = sorted(
+        frameworks,
+        key=lambda f: (
+            BUNDLED_KEYS.index(f.key) if f.key in BUNDLED_KEYS else len(BUNDLED_KEYS),
+            f.key,
+            _version_key(f.version),
+        ),
+    )
+    return [
+        FrameworkSummary(
+            key=f.key,
+            version=f.version,
+            title=f.title,
+            kind=f.kind,
+            level=f.level,
+            competencies=competency_counts.get(f.id, 0),
+            groups=group_counts.get(f.id, 0),
+            bundled=f.bundled,
+        )
+        for f in ordered
+    ]
+
+
+def find_framework(session: Session, key: str, version: str | None = None) -> Framework:
+    """The framework ``key`` at ``version`` (the newest installed when None)."""
+    wanted = key.strip().upper()
+    candidates = session.scalars(select(Framework).where(func.upper(Framework.key) == wanted)).all()
+    if version is not None:
+        candidates = [f for f in candidates if f.version == version]
+    if not candidates:
+        known = ", ".join(sorted({f.key for f in session.scalars(select(Framework))}))
+        what = f"{key} version {version}" if version else key
+        raise NotFoundError(f"No framework {what}; installed frameworks: {known}.")
+    return max(candidates, key=lambda f: _version_key(f.version))
+
+
+def portfolio_framework(session: Session) -> Framework:
+    record = session.get(PortfolioRecord, 1)
+    if record is None:
+        raise NotFoundError("This file has no portfolio details; run 'portfolio init' first.")
+    return record.framework
+
+
+def framework_view(session: Session, framework: Framework) -> FrameworkView:
+    groups = session.scalars(
+        select(Group)
+        .where(Group.framework_id == framework.id)
+        .order_by(Group.position)
+        .options(selectinload(Group.links).selectinload(GroupLink.competency))
+    ).all()
+    return FrameworkView(
+        key=framework.key,
+        version=framework.version,
+        title=framework.title,
+        kind=framework.kind,
+        level=framework.level,
+        group_label=framework.group_label or "Group",
+        attribution=framework.attribution,
+        source_url=framework.source_url,
+        competencies=tuple(
+            CompetencyView(code=c.code, kind=c.kind, text=c.text, name=c.name)
+            for c in framework.competencies
+        ),
+        groups=tuple(
+            GroupView(
+                code=g.code,
+                text=g.text,
+                name=g.name,
+                links=tuple(
+                    GroupLinkView(competency=link.competency.code, level=link.level, text=link.text)
+                    for link in g.links
+                ),
+            )
+            for g in groups
+        ),
+    )
+
+
+def get_framework(
+    session: Session, key: str | None = None, version: str | None = None
+) -> FrameworkView:
+    framework = (
+        portfolio_framework(session) if key is None else find_framework(session, key, version)
+    )
+    return framework_view(session, framework)
+
+
+# --- IfATE standards --------------------------------------------------------------------------
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise InvalidInputError(f"Not a valid IfATE standard: {message}.")
+
+
+def _text_list(
+    data: dict[str, Any], field: str, id_field: str, text_field: str
+) -> list[tuple[str, str]]:
+    entries = data.get(field, [])
+    _require(isinstance(entries, list), f"'{field}' must be a list")
+    result: list[tuple[str, str]] = []
+    for index, entry in enumerate(entries, start=1):
+        _require(isinstance(entry, dict), f"{field} entry {index} is not an object")
+        ident = entry.get(id_field)
+        text = entry.get(text_field)
+        _require(
+            ident is not None and str(ident).strip() != "",
+            f"{field} entry {index} has no {id_field}",
+        )
+        _require(
+            isinstance(text, str) and text.strip() != "",
+            f"{field} entry {index} has no {text_field}",
+        )
+        result.append((str(ident), text.strip()))
+    return result
+
+
+def ifate_to_document(data: Any) -> dict[str, Any]:
+    """Convert one IfATE standard-version object into our framework schema."""
+    _require(isinstance(data, dict), "the file must hold one JSON object")
+    reference = data.get("referenceNumber")
+    _require(
+        isinstance(reference, str)
+        and re.fullmatch(r"ST\d{4}", reference.strip() or "") is not None,
+        "'referenceNumber' must look like ST0825",
+    )
+    title = data.get("title")
+    _require(isinstance(title, str) and title.strip() != "", "'title' is missing")
+    version = data.get("version")
+    _require(
+        isinstance(version, str | int | float) and str(version).strip() != "",
+        "'version' is missing",
+    )
+    level = data.get("level")
+    _require(
+        level is None
+        or (isinstance(level, int) and not isinstance(level, bool))
+        or (isinstance(level, str) and level.isdigit()),
+        "'level' must be a number",
+    )
+
+    competencies: list[dict[str, Any]] = []
+    code_for_id: dict[str, str] = {}
+    for field, id_field, prefix, kind in (
+        ("knowledges", "knowledgeId", "K", "knowledge"),
+        ("skills", "skillId", "S", "skill"),
+        ("behaviours", "behaviourId", "B", "behaviour"),
+    ):
+        for position, (ident, text) in enumerate(
+            _text_list(data, field, id_field, "detail"), start=1
+        ):
+            _require(ident not in code_for_id, f"the id {ident} is used twice")
+            code = f"{prefix}{position}"
+            code_for_id[ident] = code
+            competencies.append({"code": code, "kind": kind, "name": None, "text": text})
+    _require(competencies != [], "it lists no knowledge, skills or behaviours")
+
+    duties = data.get("duties", [])
+    _require(isinstance(duties, list), "'duties' must be a list")
+    groups: list[dict[str, Any]] = []
+    order = {c["code"]: i for i, c in enumerate(competencies)}
+    for position, duty in enumerate(duties, start=1):
+        _require(isinstance(duty, dict), f"duty {position} is not an object")
+        text = duty.get("dutyDetail")
+        _require(isinstance(text, str) and text.strip() != "", f"duty {position} has no dutyDetail")
+        linked: set[str] = set()
+        for field in ("mappedKnowledge", "mappedSkills", "mappedBehaviour"):
+            ids = duty.get(field) or []
+            _require(isinstance(ids, list), f"duty {position} '{field}' must be a list")
+            for ident in ids:
+                _require(
+                    str(ident) in code_for_id,
+                    f"duty {position} maps to {ident}, which is not one of its KSBs",
+                )
+                linked.add(code_for_id[str(ident)])
+        groups.append(
+            {
+                "code": f"D{position}",
+                "name": None,
+                "text": text.strip(),
+                "links": [
+                    {"competency": code, "level": None, "text": None}
+                    for code in sorted(linked, key=order.__getitem__)
+                ],
+            }
+        )
+    version_text = str(version).strip()
+    if re.fullmatch(r"\d+", version_text):
+        version_text += ".0"
+    return {
+        "schema": SCHEMA,
+        "key": reference.strip(),
+        "version": version_text,
+        "title": title.strip(),
+        "kind": "apprenticeship-standard",
+        "level": int(level) if level is not None else None,
+        "group_label": "Duty",
+        "source": {
+            "publisher": "Institute for Apprenticeships and Technical Education",
+            "title": title.strip(),
+            "url": str(data.get("url") or ""),
+        },
+        "licence": "Open Government Licence v3.0",
+        "attribution": "Contains public sector information licensed under the Open Government "
+        "Licence v3.0. © Crown copyright, Institute for Apprenticeships and Technical Education.",
+        "competency_kinds": [
+            {"kind": "knowledge", "prefix": "K", "label": "Knowledge"},
+            {"kind": "skill", "prefix": "S", "label": "Skills"},
+            {"kind": "behaviour", "prefix": "B", "label": "Behaviours"},
+        ],
+        "competencies": competencies,
+        "groups": groups,
+    }
+
+
+def parse_ifate_json(text: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInputError(
+            f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+        ) from exc
+    return ifate_to_document(data)
+
+
+def import_standard(session: Session, text: str) -> FrameworkSummary:
+    """Import an IfATE standard given as JSON text; refuse duplicates and bad data."""
+    document = parse_ifate_json(text)
+    exists = session.scalar(
+        select(Framework.id).where(
+            Framework.key == document["key"], Framework.version == document["version"]
+        )
+    )
+    if exists is not None:
+        raise InvalidInputError(
+            f"{document['key']} version {document['version']} is already installed."
+        )
+    framework = install_document(session, document, bundled=False)
+    return FrameworkSummary(
+        key=framework.key,
+        version=framework.version,
+        title=framework.title,
+        kind=framework.kind,
+        level=framework.level,
+        competencies=len(document["competencies"]),
+        groups=len(document["groups"]),
+        bundled=False,
+    )
+
+
+def competency_ids(session: Session, framework: Framework, codes: Iterable[str]) -> dict[str, int]:
+    """Map codes to competency ids in ``framework``; unknown codes are refused."""
+    return _ids(session, Competency, framework, codes, "competency")
+
+
+def group_ids(session: Session, framework: Framework, codes: Iterable[str]) -> dict[str, int]:
+    return _ids(
+        session, Group, framework, codes, "duty" if framework.group_label == "Duty" else "group"
+    )
+
+
+def _ids(
+    session: Session,
+    table: type[Competency] | type[Group],
+    framework: Framework,
+    codes: Iterable[str],
+    what: str,
+) -> dict[str, int]:
+    wanted = [c.strip().upper() for c in codes]
+    found = dict(
+        session.execute(
+            select(table.code, table.id).where(
+                table.framework_id == framework.id, table.code.in_(wanted)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    missing = [c for c in wanted if c not in found]
+    if missing:
+        raise InvalidInputError(
+            f"{framework.key} has no {what} {', '.join(missing)}; "
+            f"see 'portfolio frameworks show {framework.key}'."
+        )
+    return {code: found[code] for code in wanted}

@@ -1,0 +1,121 @@
+"""Creating a portfolio and reading whose it is."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.errors import InvalidInputError, NotFoundError
+from app.models.db import Database, open_portfolio, utc_now
+from app.models.orm import Item, PortfolioRecord
+from app.services import frameworks
+from app.services.views import PortfolioInfo
+
+
+def validate_uln(uln: str) -> str:
+    """A Unique Learner Number is 10 digits; an empty one is allowed until known."""
+    uln = uln.strip()
+    if uln and not re.fullmatch(r"\d{10}", uln):
+        raise InvalidInputError(f"The ULN '{uln}' is not valid: it must be 10 digits.")
+    return uln
+
+
+def create_portfolio(
+    path: Path,
+    *,
+    name: str,
+    framework_key: str = "ST0825",
+    framework_version: str | None = None,
+    uln: str = "",
+    employer: str = "",
+    provider: str = "",
+) -> Database:
+    """Create the file at ``path`` with the bundled frameworks and the apprentice's details."""
+    name = name.strip()
+    if not name:
+        raise InvalidInputError("The apprentice's name is empty; give it with --name.")
+    uln = validate_uln(uln)
+    db = open_portfolio(path, create=True)
+    try:
+        with db.transaction() as session:
+            frameworks.ensure_bundled(session)
+            framework = frameworks.find_framework(session, framework_key, framework_version)
+            now = utc_now()
+            session.add(
+                PortfolioRecord(
+                    id=1,
+                    apprentice_name=name,
+                    uln=uln,
+                    employer=employer.strip(),
+                    provider=provider.strip(),
+                    framework_id=framework.id,
+                    next_item_number=1,
+                    created=now,
+                    updated=now,
+                )
+            )
+    except BaseException:
+        db.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
+    return db
+
+
+def get_info(session: Session) -> PortfolioInfo:
+    record = session.get(PortfolioRecord, 1)
+    if record is None:
+        raise NotFoundError("This file has no portfolio details; run 'portfolio init' first.")
+    return PortfolioInfo(
+        apprentice_name=record.apprentice_name,
+        uln=record.uln,
+        employer=record.employer,
+        provider=record.provider,
+        framework_key=record.framework.key,
+        framework_version=record.framework.version,
+        created=record.created,
+        updated=record.updated,
+    )
+
+
+def update_details(
+    session: Session,
+    *,
+    name: str | None = None,
+    uln: str | None = None,
+    employer: str | None = None,
+    provider: str | None = None,
+) -> PortfolioInfo:
+    record = session.get(PortfolioRecord, 1)
+    if record is None:
+        raise NotFoundError("This file has no portfolio details; run 'portfolio init' first.")
+    if name is not None:
+        if not name.strip():
+            raise InvalidInputError("The apprentice's name cannot be empty.")
+        record.apprentice_name = name.strip()
+    if uln is not None:
+        record.uln = validate_uln(uln)
+    if employer is not None:
+        record.employer = employer.strip()
+    if provider is not None:
+        record.provider = provider.strip()
+    touch(session)
+    return get_info(session)
+
+
+def touch(session: Session) -> None:
+    """Record that the portfolio changed now (its 'last changed' time)."""
+    record = session.get(PortfolioRecord, 1)
+    if record is not None:
+        record.updated = utc_now()
+
+
+def last_changed(session: Session) -> str:
+    """The newest change to the portfolio or any item: the date an export carries."""
+    record = session.get(PortfolioRecord, 1)
+    newest_item = session.scalar(select(func.max(Item.updated)))
+    stamps = [s for s in (record.updated if record else None, newest_item) if s]
+    return max(stamps) if stamps else "1970-01-01T00:00:00+00:00"

@@ -1,0 +1,53 @@
+"""A plain, complete snapshot of the portfolio for exports."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+
+from sqlalchemy.orm import Session
+
+from app.services import coverage, evidence, frameworks, portfolio
+from app.services.views import ItemView, PortfolioSnapshot
+
+
+def fingerprint(info_dict: dict[str, object], items: tuple[ItemView, ...]) -> str:
+    """SHA-256 over the portfolio's content in canonical JSON: same content, same print."""
+    payload = {
+        "portfolio": info_dict,
+        "items": [
+            {
+                "ref": i.ref,
+                "title": i.title,
+                "date": i.date,
+                "status": i.status,
+                "body": i.body,
+                "ksbs": [[t.code, t.justification] for t in i.ksb_tags],
+                "duties": [[t.code, t.justification] for t in i.duty_tags],
+                "other": [[t.framework, t.code, t.justification] for t in i.other_tags],
+                "attachments": [[a.name, a.size, a.sha256] for a in i.attachments],
+            }
+            for i in items
+        ],
+    }
+    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def take_snapshot(session: Session, *, target: int = 1) -> PortfolioSnapshot:
+    """Everything an export needs, read inside the caller's (read) transaction."""
+    info = portfolio.get_info(session)
+    framework = frameworks.get_framework(session)
+    items = tuple(evidence.items_by_id(session, evidence.item_ids(session)))
+    info_dict = asdict(info)
+    info_dict.pop("created")
+    info_dict.pop("updated")
+    return PortfolioSnapshot(
+        info=info,
+        framework=framework,
+        items=items,
+        coverage=coverage.compute_coverage(session, target=target),
+        last_changed=portfolio.last_changed(session),
+        fingerprint=fingerprint(info_dict, items),
+    )

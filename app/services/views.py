@@ -1,0 +1,187 @@
+"""Plain, immutable views of portfolio data that services return.
+
+Nothing here touches the database or Qt, so the PDF builder, the package
+writer, the CLI and the UI can all consume the same values, in any thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class CompetencyView:
+    code: str
+    kind: str  # knowledge | skill | behaviour | performance | ... (framework-defined)
+    text: str
+    name: str | None = None  # a short title where the framework gives one (DDaT skills)
+
+
+@dataclass(frozen=True)
+class GroupLinkView:
+    competency: str
+    level: str | None = None  # DDaT: awareness | working | practitioner | expert
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class GroupView:
+    code: str
+    text: str
+    name: str | None = None
+    links: tuple[GroupLinkView, ...] = ()
+
+    @property
+    def competency_codes(self) -> tuple[str, ...]:
+        return tuple(link.competency for link in self.links)
+
+
+@dataclass(frozen=True)
+class FrameworkSummary:
+    key: str
+    version: str
+    title: str
+    kind: str
+    level: int | None
+    competencies: int
+    groups: int
+    bundled: bool
+
+
+@dataclass(frozen=True)
+class FrameworkView:
+    key: str
+    version: str
+    title: str
+    kind: str
+    level: int | None
+    group_label: str  # "Duty" for standards, "Role level" for DDaT, ...
+    attribution: str
+    source_url: str
+    competencies: tuple[CompetencyView, ...]
+    groups: tuple[GroupView, ...]
+
+    def competency(self, code: str) -> CompetencyView | None:
+        return next((c for c in self.competencies if c.code == code), None)
+
+
+@dataclass(frozen=True)
+class TagView:
+    code: str
+    justification: str = ""
+    framework: str = ""  # framework key; the portfolio's own framework when empty
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    id: int
+    name: str
+    size: int
+    sha256: str
+    media_type: str
+
+
+@dataclass(frozen=True)
+class ItemSummary:
+    """One row of the evidence list."""
+
+    id: int
+    ref: str
+    title: str
+    date: str  # ISO YYYY-MM-DD
+    status: str  # draft | ready
+    ksbs: tuple[str, ...]
+    duties: tuple[str, ...]
+    attachments: tuple[AttachmentView, ...]
+
+
+@dataclass(frozen=True)
+class ItemView(ItemSummary):
+    body: str = ""
+    created: str = ""  # ISO timestamps, UTC
+    updated: str = ""
+    ksb_tags: tuple[TagView, ...] = ()
+    duty_tags: tuple[TagView, ...] = ()
+    other_tags: tuple[TagView, ...] = ()  # tags against other frameworks
+
+    @property
+    def justifications(self) -> dict[str, str]:
+        return {t.code: t.justification for t in (*self.ksb_tags, *self.duty_tags)}
+
+
+@dataclass(frozen=True)
+class PortfolioInfo:
+    apprentice_name: str
+    uln: str
+    employer: str
+    provider: str
+    framework_key: str
+    framework_version: str
+    created: str
+    updated: str
+
+
+@dataclass(frozen=True)
+class CompetencyCoverage:
+    code: str
+    kind: str
+    count: int  # items ready or later
+    drafts: int
+    met: bool
+    items: tuple[str, ...]  # refs of the counted items
+
+
+@dataclass(frozen=True)
+class CellCoverage:
+    group: str
+    competency: str
+    count: int
+
+
+@dataclass(frozen=True)
+class CoverageSummary:
+    competencies: int
+    met: int
+    linked_cells: int
+    covered_cells: int
+
+
+@dataclass(frozen=True)
+class CoverageReport:
+    framework: str
+    version: str
+    target: int
+    competencies: tuple[CompetencyCoverage, ...]
+    cells: tuple[CellCoverage, ...]  # linked cells only
+    summary: CoverageSummary
+    groups: tuple[str, ...] = field(default=())  # group codes in framework order
+
+    def gaps(self) -> tuple[CompetencyCoverage, ...]:
+        return tuple(c for c in self.competencies if not c.met)
+
+    def cell(self, group: str, competency: str) -> CellCoverage | None:
+        return next(
+            (c for c in self.cells if c.group == group and c.competency == competency), None
+        )
+
+
+@dataclass(frozen=True)
+class PortfolioSnapshot:
+    """Everything an export needs, read in one transaction."""
+
+    info: PortfolioInfo
+    framework: FrameworkView
+    items: tuple[ItemView, ...]
+    coverage: CoverageReport
+    last_changed: str  # ISO timestamp of the newest change: the export's date
+    fingerprint: str  # SHA-256 over the portfolio's content
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """An image re-encoded once, at print resolution, for placing in the PDF."""
+
+    media_type: str  # image/jpeg | image/png
+    width: int
+    height: int
+    data: bytes

@@ -1,0 +1,58 @@
+"""Coverage counts and heatmap cells against hand-computed expectations."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.errors import InvalidInputError
+from app.models.db import Database
+from app.services import coverage, evidence
+
+
+def add(db: Database, status: str, ksbs: list[str], duties: list[str]) -> None:
+    with db.transaction() as s:
+        evidence.add_item(s, title="t", status=status, ksbs=ksbs, duties=duties)
+
+
+def test_counts_cells_and_gaps(db: Database) -> None:
+    add(db, "ready", ["K1", "K4"], ["1"])  # E001: D1 links K4 but not K1
+    add(db, "ready", ["K4"], ["1", "2"])  # E002
+    add(db, "draft", ["K1"], ["1"])  # E003: a draft, counted apart
+    with db.reader() as s:
+        report = coverage.compute_coverage(s, target=2)
+    by_code = {c.code: c for c in report.competencies}
+    assert (by_code["K1"].count, by_code["K1"].drafts, by_code["K1"].met) == (1, 1, False)
+    assert (by_code["K4"].count, by_code["K4"].met, by_code["K4"].items) == (2, True, ("E001", "E002"))
+    assert report.cell("D1", "K4") is not None and report.cell("D1", "K4").count == 2  # type: ignore[union-attr]
+    assert report.cell("D1", "K1") is None  # not linked by the standard: not applicable
+    assert report.summary.competencies == 51
+    assert report.summary.linked_cells == 236
+    assert report.summary.met == 1
+    assert {g.code for g in report.gaps()} == {c.code for c in report.competencies} - {"K4"}
+
+
+def test_json_shape_is_the_documented_one(db: Database) -> None:
+    add(db, "ready", ["K4"], ["1"])
+    with db.reader() as s:
+        data = coverage.coverage_json(coverage.compute_coverage(s))
+    assert data["framework"] == "ST0825" and data["target"] == 1
+    k4 = next(c for c in data["competencies"] if c["code"] == "K4")  # type: ignore[union-attr]
+    assert k4 == {"code": "K4", "kind": "knowledge", "count": 1, "drafts": 0, "met": True,
+                  "items": ["E001"]}
+    assert {"group": "D1", "competency": "K4", "count": 1} in data["cells"]  # type: ignore[operator]
+    assert data["summary"] == {"competencies": 51, "met": 1, "linked_cells": 236,
+                               "covered_cells": 1}
+
+
+def test_other_framework_view(db: Database) -> None:
+    add(db, "ready", ["DDAT-DEVOPS:DS1"], ["DDAT-DEVOPS:L1"])
+    with db.reader() as s:
+        report = coverage.compute_coverage(s, "DDAT-DEVOPS")
+    assert report.framework == "DDAT-DEVOPS"
+    assert report.summary.met == 1
+    assert report.cell("L1", "DS1").count == 1  # type: ignore[union-attr]
+
+
+def test_bad_target(db: Database) -> None:
+    with pytest.raises(InvalidInputError, match="target"), db.reader() as s:
+        coverage.compute_coverage(s, target=0)
