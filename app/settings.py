@@ -1,0 +1,166 @@
+"""Typed settings in one place: defaults, the user's file, and IT's machine policy.
+
+Precedence (lowest first): the defaults declared here, the machine-wide policy's
+values, the user's own ``settings.json``, and finally any key the policy *locks*
+(the user's value is ignored and the UI shows it as managed).
+
+Policy file (JSON, read-only to users):
+- Linux:   ``/etc/xdg/ApprenticePortfolio/policy.json``
+- Windows: ``%ProgramData%\\ApprenticePortfolio\\policy.json``
+- macOS:   ``/Library/Application Support/ApprenticePortfolio/policy.json``
+``PORTFOLIO_POLICY_FILE`` points elsewhere (tests, staging).
+
+Shape: ``{"settings": {"backup_keep_recent": 20, ...}, "locked": ["backup_folder"]}``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from app.config import APP_NAME, user_config_dir, user_data_dir
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Settings:
+    portfolio_folder: str = ""  # where new portfolios go; empty = the user data folder
+    backup_folder: str = ""  # empty = <user data>/backups
+    backup_keep_recent: int = 10
+    backup_keep_daily_days: int = 30
+    backup_interval_minutes: int = 15
+    heatmap_target: int = 1
+    export_page_size: str = "A4"
+    recent_files: tuple[str, ...] = ()
+    managed: frozenset[str] = field(default=frozenset(), compare=False)
+
+    def resolved_portfolio_folder(self) -> Path:
+        return (
+            Path(self.portfolio_folder).expanduser() if self.portfolio_folder else user_data_dir()
+        )
+
+    def resolved_backup_folder(self) -> Path:
+        if self.backup_folder:
+            return Path(self.backup_folder).expanduser()
+        return user_data_dir() / "backups"
+
+    def is_managed(self, name: str) -> bool:
+        return name in self.managed
+
+
+_TYPES: dict[str, type] = {
+    "portfolio_folder": str,
+    "backup_folder": str,
+    "backup_keep_recent": int,
+    "backup_keep_daily_days": int,
+    "backup_interval_minutes": int,
+    "heatmap_target": int,
+    "export_page_size": str,
+    "recent_files": tuple,
+}
+_POSITIVE = {"backup_keep_recent", "backup_interval_minutes", "heatmap_target"}
+_CHOICES = {"export_page_size": {"A4", "Letter"}}
+MAX_RECENT = 8
+
+
+def policy_path() -> Path:
+    override = os.environ.get("PORTFOLIO_POLICY_FILE")
+    if override:
+        return Path(override)
+    if sys.platform.startswith("win"):
+        base = os.environ.get("ProgramData", r"C:\ProgramData")
+        return Path(base) / APP_NAME / "policy.json"
+    if sys.platform == "darwin":
+        return Path("/Library/Application Support") / APP_NAME / "policy.json"
+    return Path("/etc/xdg") / APP_NAME / "policy.json"
+
+
+def user_settings_path() -> Path:
+    return user_config_dir() / "settings.json"
+
+
+def _valid(name: str, value: Any) -> Any:
+    """The value coerced to the setting's type, or None when it cannot be."""
+    kind = _TYPES.get(name)
+    if kind is None:
+        return None
+    if kind is tuple:
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        return None
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None
+        if value < (1 if name in _POSITIVE else 0):
+            return None
+        return value
+    if not isinstance(value, str):
+        return None
+    if name in _CHOICES and value not in _CHOICES[name]:
+        return None
+    return value
+
+
+def _read_json(path: Path, what: str) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("Ignoring unreadable %s %s: %s", what, path, exc)
+        return {}
+    if not isinstance(data, dict):
+        log.warning("Ignoring %s %s: not a JSON object", what, path)
+        return {}
+    return data
+
+
+def _apply(settings: Settings, values: dict[str, Any], source: str) -> Settings:
+    changes: dict[str, Any] = {}
+    for name, value in values.items():
+        coerced = _valid(name, value)
+        if coerced is None:
+            log.warning("Ignoring %s setting %r=%r", source, name, value)
+            continue
+        changes[name] = coerced
+    return replace(settings, **changes)
+
+
+def load_settings() -> Settings:
+    """Defaults, then policy values, then the user's file, then locked policy values."""
+    policy = _read_json(policy_path(), "policy file")
+    policy_values = policy.get("settings") if isinstance(policy.get("settings"), dict) else {}
+    locked_names = policy.get("locked") if isinstance(policy.get("locked"), list) else []
+    locked = frozenset(n for n in locked_names if isinstance(n, str) and n in _TYPES)
+
+    settings = _apply(Settings(), policy_values, "policy")
+    user = _read_json(user_settings_path(), "settings file")
+    settings = _apply(settings, {k: v for k, v in user.items() if k not in locked}, "user")
+    return replace(settings, managed=locked)
+
+
+def save_settings(settings: Settings) -> None:
+    """Write the user's settings (managed keys are left out: the policy owns them)."""
+    data: dict[str, Any] = {}
+    for f in fields(Settings):
+        if f.name == "managed" or f.name in settings.managed:
+            continue
+        value = getattr(settings, f.name)
+        data[f.name] = list(value) if isinstance(value, tuple) else value
+    path = user_settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".json.partial")
+    partial.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    partial.replace(path)
+
+
+def with_recent_file(settings: Settings, path: Path) -> Settings:
+    text = str(Path(path).resolve())
+    recent = (text, *(p for p in settings.recent_files if p != text))[:MAX_RECENT]
+    return replace(settings, recent_files=recent)
