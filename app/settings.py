@@ -74,7 +74,7 @@ def policy_path() -> Path:
     if override:
         return Path(override)
     if sys.platform.startswith("win"):
-        base = os.environ.get("ProgramData", r"C:\ProgramData")
+        base = os.environ.get("PROGRAMDATA", r"C:\ProgramData")
         return Path(base) / APP_NAME / "policy.json"
     if sys.platform == "darwin":
         return Path("/Library/Application Support") / APP_NAME / "policy.json"
@@ -135,8 +135,10 @@ def _apply(settings: Settings, values: dict[str, Any], source: str) -> Settings:
 def load_settings() -> Settings:
     """Defaults, then policy values, then the user's file, then locked policy values."""
     policy = _read_json(policy_path(), "policy file")
-    policy_values = policy.get("settings") if isinstance(policy.get("settings"), dict) else {}
-    locked_names = policy.get("locked") if isinstance(policy.get("locked"), list) else []
+    raw_values = policy.get("settings")
+    policy_values: dict[str, Any] = raw_values if isinstance(raw_values, dict) else {}
+    raw_locked = policy.get("locked")
+    locked_names: list[Any] = raw_locked if isinstance(raw_locked, list) else []
     locked = frozenset(n for n in locked_names if isinstance(n, str) and n in _TYPES)
 
     settings = _apply(Settings(), policy_values, "policy")
