@@ -166,3 +166,71 @@ def with_recent_file(settings: Settings, path: Path) -> Settings:
     text = str(Path(path).resolve())
     recent = (text, *(p for p in settings.recent_files if p != text))[:MAX_RECENT]
     return replace(settings, recent_files=recent)
+
+
+# ---- what the app shows about where each value comes from ------------------------------
+
+LABELS: dict[str, str] = {
+    "portfolio_folder": "Folder for new portfolios",
+    "backup_folder": "Backup folder",
+    "backup_keep_recent": "Recent backups kept",
+    "backup_keep_daily_days": "Days of daily backups kept",
+    "backup_interval_minutes": "Minutes between automatic backups",
+    "heatmap_target": "Heatmap target (items per KSB)",
+    "export_page_size": "PDF page size",
+    "recent_files": "Recent portfolios",
+}
+SOURCES = ("default", "policy", "user", "managed")
+
+
+@dataclass(frozen=True)
+class SettingState:
+    """One setting as the user sees it: its value and who decided it.
+
+    ``source`` is "default" (built in), "policy" (IT's default; the user may change it),
+    "user" (the user's own choice) or "managed" (locked by IT; the user cannot change it).
+    """
+
+    name: str
+    label: str
+    value: Any
+    source: str
+
+    @property
+    def managed(self) -> bool:
+        return self.source == "managed"
+
+
+def describe_settings() -> list[SettingState]:
+    """Every setting in declaration order, with its value in force and its source."""
+    policy = _read_json(policy_path(), "policy file")
+    raw_values = policy.get("settings")
+    policy_values: dict[str, Any] = raw_values if isinstance(raw_values, dict) else {}
+    user = _read_json(user_settings_path(), "settings file")
+    settings = load_settings()
+    states = []
+    for f in fields(Settings):
+        if f.name == "managed":
+            continue
+        if f.name in settings.managed:
+            source = "managed"
+        elif f.name in user and _valid(f.name, user[f.name]) is not None:
+            source = "user"
+        elif f.name in policy_values and _valid(f.name, policy_values[f.name]) is not None:
+            source = "policy"
+        else:
+            source = "default"
+        states.append(
+            SettingState(f.name, LABELS.get(f.name, f.name), getattr(settings, f.name), source)
+        )
+    return states
+
+
+def managed_notice(settings: Settings) -> str:
+    """One sentence for the UI naming the settings IT has locked, or "" when there are none."""
+    if not settings.managed:
+        return ""
+    names = ", ".join(
+        LABELS.get(f.name, f.name) for f in fields(Settings) if f.name in settings.managed
+    )
+    return f"Managed by your organisation: {names}. Ask your IT team to change them."
