@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Drive a frozen Linux build headless, as a user would, from its release tarball.
+#
+# usage: packaging/smoke-test.sh apprentice-portfolio-VERSION-linux-ARCH.tar.gz
+# Unpacks into a temporary folder and runs: --version, init, item add (with an attachment),
+# item list, coverage, export pdf, export package, verify (and a tampered package refused),
+# settings under an IT policy, and the desktop window on Qt's offscreen platform.
+# A command the build does not have yet is reported as MISSING; PORTFOLIO_SMOKE_STRICT=1
+# makes that a failure (release builds set it). Exit 0 when every present command works.
+set -euo pipefail
+
+tarball=$(realpath "${1:?usage: smoke-test.sh RELEASE.tar.gz}")
+work=$(mktemp -d "${TMPDIR:-/tmp}/portfolio-smoke.XXXXXX")
+gui_pid=
+cleanup() {
+  if [ -n "$gui_pid" ]; then kill "$gui_pid" 2>/dev/null || true; fi
+  rm -rf -- "$work"
+}
+trap cleanup EXIT
+
+tar -xzf "$tarball" -C "$work"
+app=$(find "$work" -mindepth 2 -maxdepth 2 -type f -name portfolio -perm -u+x | head -n 1)
+[ -n "$app" ] || { echo "smoke: no portfolio executable in $tarball" >&2; exit 1; }
+bundle=$(dirname "$app")
+touch "$work/started"
+
+# A private user: nothing read from or written to the real home, data, config or policy.
+export HOME=$work/home PORTFOLIO_DATA_DIR=$work/home/data PORTFOLIO_CONFIG_DIR=$work/home/config
+export PORTFOLIO_POLICY_FILE=$work/policy.json QT_QPA_PLATFORM=offscreen
+unset PORTFOLIO_FILE DISPLAY WAYLAND_DISPLAY
+mkdir -p "$HOME"
+portfolio_file=$work/smoke.sqlite3
+failures=0
+missing=()
+
+step() { printf 'smoke: %s\n' "$*" >&2; }
+fail() { printf 'smoke: FAIL: %s\n' "$*" >&2; failures=$((failures + 1)); }
+run() { "$app" --file "$portfolio_file" "$@"; }
+# A command exists when `portfolio CMD --help` succeeds (argparse says "invalid choice" if not).
+has_command() { "$app" "$@" --help >/dev/null 2>&1; }
+
+step "--version"
+version_line=$("$app" --version)
+[[ "$version_line" == "portfolio "* ]] || fail "--version printed '$version_line'"
+
+step "init"
+run init --framework ST0825 --name "Smoke Tëst" --uln 1234567890 --employer "AT&T" >/dev/null
+
+step "item add (Markdown reflection and an image attachment)"
+# shellcheck disable=SC2016  # the backticks are Markdown, not a command
+printf '# Pipeline\n\nBuilt a *CI* pipeline for Łódź — `a < b` & <b>not bold</b>.\n' >"$work/body.md"
+cp "$bundle/_internal/resources/icons/portfolio-64.png" "$work/pipeline.png"
+ref=$(run item add --title "CI pipeline" --date 2026-03-02 --ksb K1,S14 --duty 5 \
+  --body-file "$work/body.md" --attach "$work/pipeline.png" --status ready)
+[ "$ref" = E001 ] || fail "item add printed '$ref', expected E001"
+run item list --json | grep -q '"ref": "E001"' || fail "item list --json does not show E001"
+run coverage --json | grep -q '"framework": "ST0825"' || fail "coverage --json"
+
+if has_command export pdf; then
+  step "export pdf"
+  run export pdf "$work/out.pdf"
+  [ "$(head -c 5 "$work/out.pdf")" = "%PDF-" ] || fail "export pdf did not write a PDF"
+else
+  missing+=("export pdf")
+fi
+
+if has_command export package; then
+  step "export package"
+  run export package "$work/out.portfolio"
+  [ "$(head -c 2 "$work/out.portfolio")" = "PK" ] || fail "export package did not write a zip"
+else
+  missing+=("export package")
+fi
+
+if has_command verify && [ -f "$work/out.portfolio" ]; then
+  step "verify (good package, then a tampered one)"
+  "$app" verify "$work/out.portfolio" >/dev/null || fail "verify refused a fresh package"
+  cp "$work/out.portfolio" "$work/tampered.portfolio"
+  size=$(stat -c %s "$work/tampered.portfolio")
+  printf 'X' | dd of="$work/tampered.portfolio" bs=1 seek=$((size / 2)) conv=notrunc status=none
+  status=0
+  "$app" verify "$work/tampered.portfolio" >/dev/null 2>&1 || status=$?
+  [ "$status" = 1 ] || fail "verify gave exit $status for a tampered package, expected 1"
+elif ! has_command verify; then
+  missing+=("verify")
+fi
+
+if has_command settings; then
+  step "settings under an IT policy (a locked backup folder)"
+  printf '{"settings": {"backup_folder": "/srv/portfolio-backups"}, "locked": ["backup_folder"]}\n' \
+    >"$PORTFOLIO_POLICY_FILE"
+  "$app" settings --json | grep -q '"managed": true' || fail "settings does not show the managed key"
+  rm -f "$PORTFOLIO_POLICY_FILE"
+else
+  missing+=("settings")
+fi
+
+step "desktop window (offscreen platform, 5 s)"
+"$app" --file "$portfolio_file" >"$work/gui.log" 2>&1 &
+gui_pid=$!
+sleep 5
+if kill -0 "$gui_pid" 2>/dev/null; then
+  kill "$gui_pid"
+  wait "$gui_pid" 2>/dev/null || true
+else
+  status=0
+  wait "$gui_pid" || status=$?
+  # Only the UI's entry module not existing yet counts as missing; any other import error
+  # (a Qt module left out of the bundle, say) is a packaging bug.
+  if grep -q "No module named 'app.ui.main'" "$work/gui.log"; then
+    missing+=("desktop window (app.ui.main)")
+  else
+    fail "the desktop app exited ($status) within 5 s: $(tail -n 3 "$work/gui.log")"
+  fi
+fi
+gui_pid=
+
+step "the app wrote nothing into its own folder"
+written=$(find "$bundle" -newer "$work/started" -print | head -n 5)
+[ -z "$written" ] || fail "files changed inside the bundle: $written"
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  printf 'smoke: MISSING from this build: %s\n' "${missing[*]}" >&2
+  [ "${PORTFOLIO_SMOKE_STRICT:-}" != 1 ] || fail "strict mode: every command must be present"
+fi
+if [ "$failures" -gt 0 ]; then
+  echo "smoke: $failures check(s) failed" >&2
+  exit 1
+fi
+echo "smoke: OK ($version_line)" >&2
