@@ -56,3 +56,60 @@ def test_other_framework_view(db: Database) -> None:
 def test_bad_target(db: Database) -> None:
     with pytest.raises(InvalidInputError, match="target"), db.reader() as s:
         coverage.compute_coverage(s, target=0)
+
+
+def _naive(db: Database) -> tuple[dict[str, tuple[int, int]], dict[tuple[str, str], int]]:
+    """Coverage computed the slow, obvious way from the items themselves."""
+    with db.reader() as s:
+        items = evidence.list_items(s)
+        report = coverage.compute_coverage(s)
+    counts: dict[str, tuple[int, int]] = {c.code: (0, 0) for c in report.competencies}
+    linked = {(c.group, c.competency) for c in report.cells}
+    cells = dict.fromkeys(linked, 0)
+    for item in items:
+        for k in item.ksbs:
+            ready, drafts = counts[k]
+            counts[k] = (ready + 1, drafts) if item.status == "ready" else (ready, drafts + 1)
+            if item.status == "ready":
+                for d in item.duties:
+                    if (d, k) in cells:
+                        cells[(d, k)] += 1
+    return counts, cells
+
+
+def test_counts_follow_every_kind_of_change(db: Database) -> None:
+    import random
+
+    rng = random.Random(7)
+    with db.reader() as s:
+        view = evidence.frameworks.get_framework(s)
+    codes = [c.code for c in view.competencies]
+    duties = [g.code for g in view.groups]
+    for step in range(120):
+        with db.transaction() as s:
+            refs = [i.ref for i in evidence.list_items(s)]
+            action = rng.choice(["add", "add", "tag", "untag", "status", "delete", "duty"])
+            if action == "add" or not refs:
+                evidence.add_item(s, title=f"item {step}", status=rng.choice(["draft", "ready"]),
+                                  ksbs=rng.sample(codes, 3), duties=rng.sample(duties, 2))
+            elif action == "tag":
+                evidence.tag(s, rng.choice(refs), rng.choice(codes + duties))
+            elif action == "untag":
+                item = evidence.get_item(s, rng.choice(refs))
+                tags = [*item.ksbs, *item.duties]
+                if tags:
+                    evidence.untag(s, item.ref, rng.choice(tags))
+            elif action == "status":
+                evidence.update_item(s, rng.choice(refs), status=rng.choice(["draft", "ready"]))
+            elif action == "duty":
+                evidence.tag(s, rng.choice(refs), rng.choice(duties))
+            else:
+                evidence.delete_item(s, rng.choice(refs))
+    counts, cells = _naive(db)
+    with db.reader() as s:
+        report = coverage.compute_coverage(s)
+    assert {c.code: (c.count, c.drafts) for c in report.competencies} == counts
+    assert {(c.group, c.competency): c.count for c in report.cells} == cells
+    assert sum(cells.values()) > 0
+    for c in report.competencies:
+        assert list(c.items) == sorted(c.items, key=lambda r: int(r[1:]))

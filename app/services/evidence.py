@@ -8,9 +8,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import Select, and_, delete, select, text
+from sqlalchemy import Integer, Select, and_, delete, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError, NotFoundError
@@ -31,7 +31,7 @@ from app.services.views import AttachmentView, ItemSummary, ItemView, TagView
 
 STATUSES = ("draft", "ready")
 MAX_TITLE = 500
-SortKey = Literal["ref", "date", "title", "status"]
+SortKey = Literal["ref", "date", "title", "status", "ksbs", "attachments"]
 
 
 @dataclass(frozen=True)
@@ -153,6 +153,7 @@ def add_item(
     record.next_item_number = number + 1
     now = utc_now()
     item = Item(
+        id=number,
         number=number,
         ref=f"E{number:03d}",
         title=title,
@@ -298,6 +299,16 @@ def fts_query(search: str) -> str | None:
 
 
 def _filtered_ids(session: Session, flt: ItemFilter, order: SortKey = "ref") -> Select[tuple[int]]:
+    match = fts_query(flt.search) if flt.search else None
+    only_search = not (flt.status or flt.ksb or flt.duty or flt.refs is not None)
+    if match is not None and only_search and order == "ref":
+        # search as you type: the index alone answers, already in ref order
+        return (
+            select(literal_column("rowid", Integer))
+            .select_from(text("items_fts"))
+            .where(text("items_fts MATCH :match").bindparams(match=match))
+            .order_by(literal_column("rowid"))
+        )
     query = select(Item.id)
     default = frameworks.portfolio_framework(session)
     if flt.status:
@@ -327,12 +338,22 @@ def _filtered_ids(session: Session, flt: ItemFilter, order: SortKey = "ref") -> 
                     .params(match=match)
                 )
             )
-    ordering = {
-        "ref": (Item.number,),
+    ordering: tuple[Any, ...] | None = {
+        "ref": (Item.id,),  # an item's id is its number: rowid order is ref order
         "date": (Item.date, Item.number),
         "title": (Item.title, Item.number),
         "status": (Item.status, Item.number),
-    }[order]
+    }.get(order)
+    if ordering is None:  # by how many KSBs (of the portfolio's framework) or files
+        counted = (
+            select(func.count())
+            .select_from(ItemCompetency)
+            .join(Competency, Competency.id == ItemCompetency.competency_id)
+            .where(ItemCompetency.item_id == Item.id, Competency.framework_id == default.id)
+            if order == "ksbs"
+            else select(func.count()).select_from(Attachment).where(Attachment.item_id == Item.id)
+        )
+        ordering = (counted.scalar_subquery(), Item.number)
     return query.order_by(*ordering)
 
 

@@ -143,9 +143,14 @@ def find_framework(session: Session, key: str, version: str | None = None) -> Fr
 
 
 def portfolio_framework(session: Session) -> Framework:
+    """The framework the portfolio follows (looked up once per session)."""
+    cached = session.info.get("portfolio_framework")
+    if isinstance(cached, Framework):
+        return cached
     record = session.get(PortfolioRecord, 1)
     if record is None:
         raise NotFoundError("This file has no portfolio details; run 'portfolio init' first.")
+    session.info["portfolio_framework"] = record.framework
     return record.framework
 
 
@@ -375,15 +380,15 @@ def _ids(
     what: str,
 ) -> dict[str, int]:
     wanted = [c.strip().upper() for c in codes]
-    found = dict(
-        session.execute(
-            select(table.code, table.id).where(
-                table.framework_id == framework.id, table.code.in_(wanted)
-            )
+    cache_key = ("codes", table.__tablename__, framework.id)
+    found = session.info.get(cache_key)
+    if found is None:  # a framework's codes never change, so read them once per session
+        found = dict(
+            session.execute(select(table.code, table.id).where(table.framework_id == framework.id))
+            .tuples()
+            .all()
         )
-        .tuples()
-        .all()
-    )
+        session.info[cache_key] = found
     missing = [c for c in wanted if c not in found]
     if missing:
         raise InvalidInputError(

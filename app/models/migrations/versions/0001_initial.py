@@ -91,6 +91,7 @@ def upgrade() -> None:
         sa.Column("level", sa.String(32)),
         sa.Column("text", sa.Text),
         sa.Column("position", sa.Integer, nullable=False),
+        sa.Column("ready_count", sa.Integer, nullable=False, server_default="0"),
     )
     op.create_table(
         "portfolio",
@@ -117,6 +118,7 @@ def upgrade() -> None:
         sa.Column("created", sa.String(32), nullable=False),
         sa.Column("updated", sa.String(32), nullable=False),
         sa.CheckConstraint("status IN ('draft', 'ready')"),
+        sa.CheckConstraint("id = number"),
     )
     op.create_index("ix_items_date", "items", ["date"])
     op.create_table(
@@ -131,8 +133,11 @@ def upgrade() -> None:
             primary_key=True,
         ),
         sa.Column("justification", sa.Text, nullable=False),
+        sa.Column("ready", sa.Integer, nullable=False, server_default="0"),
     )
-    op.create_index("ix_item_competencies_competency", "item_competencies", ["competency_id"])
+    op.create_index(
+        "ix_item_competencies_coverage", "item_competencies", ["competency_id", "ready", "item_id"]
+    )
     op.create_table(
         "item_groups",
         sa.Column(
@@ -206,12 +211,76 @@ def upgrade() -> None:
         "DELETE FROM items_fts WHERE rowid = old.id; END"
     )
     for table in ("item_competencies", "item_groups"):
-        for event, row in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
+        for event, row in (
+            ("INSERT", "new"),
+            ("UPDATE OF justification", "new"),
+            ("DELETE", "old"),
+        ):
             tags = _TAGS_SQL.format(item=f"{row}.item_id")
             op.execute(
-                f"CREATE TRIGGER {table}_fts_{event.lower()} AFTER {event} ON {table} BEGIN "
+                f"CREATE TRIGGER {table}_fts_{event.split()[0].lower()} AFTER {event} ON {table} "
+                "BEGIN "
                 f"UPDATE items_fts SET tags = {tags} WHERE rowid = {row}.item_id; END"
             )
+
+    _coverage_triggers()
+
+
+def _coverage_triggers() -> None:
+    """Keep coverage counts current so the heatmap reads 300 numbers, not 30,000 rows.
+
+    ``item_competencies.ready`` mirrors the item's status; ``group_links.ready_count``
+    counts ready items tagged with both the group and the competency.
+    """
+    ready_of = "(SELECT status = 'ready' FROM items WHERE id = {row}.item_id)"
+    op.execute(
+        "CREATE TRIGGER coverage_tag_insert AFTER INSERT ON item_competencies BEGIN "
+        f"UPDATE item_competencies SET ready = {ready_of.format(row='new')} "
+        "WHERE item_id = new.item_id AND competency_id = new.competency_id; "
+        f"UPDATE group_links SET ready_count = ready_count + 1 "
+        "WHERE competency_id = new.competency_id AND "
+        "group_id IN (SELECT group_id FROM item_groups WHERE item_id = new.item_id) "
+        f"AND {ready_of.format(row='new')}; END"
+    )
+    op.execute(
+        "CREATE TRIGGER coverage_tag_delete AFTER DELETE ON item_competencies "
+        "WHEN old.ready = 1 BEGIN "
+        "UPDATE group_links SET ready_count = ready_count - 1 "
+        "WHERE competency_id = old.competency_id AND "
+        "group_id IN (SELECT group_id FROM item_groups WHERE item_id = old.item_id); END"
+    )
+    op.execute(
+        "CREATE TRIGGER coverage_group_insert AFTER INSERT ON item_groups BEGIN "
+        "UPDATE group_links SET ready_count = ready_count + 1 "
+        "WHERE group_id = new.group_id AND competency_id IN "
+        "(SELECT competency_id FROM item_competencies WHERE item_id = new.item_id AND ready = 1); "
+        "END"
+    )
+    op.execute(
+        "CREATE TRIGGER coverage_group_delete AFTER DELETE ON item_groups BEGIN "
+        "UPDATE group_links SET ready_count = ready_count - 1 "
+        "WHERE group_id = old.group_id AND competency_id IN "
+        "(SELECT competency_id FROM item_competencies WHERE item_id = old.item_id AND ready = 1); "
+        "END"
+    )
+    op.execute(
+        "CREATE TRIGGER coverage_status AFTER UPDATE OF status ON items "
+        "WHEN old.status IS NOT new.status BEGIN "
+        "UPDATE item_competencies SET ready = (new.status = 'ready') WHERE item_id = new.id; "
+        "UPDATE group_links SET ready_count = ready_count "
+        "+ (CASE WHEN new.status = 'ready' THEN 1 ELSE -1 END) "
+        "WHERE (group_id, competency_id) IN (SELECT ig.group_id, ic.competency_id "
+        "FROM item_groups ig JOIN item_competencies ic ON ic.item_id = ig.item_id "
+        "WHERE ig.item_id = new.id) "
+        "AND (old.status = 'ready' OR new.status = 'ready'); END"
+    )
+    # Remove an item's tags while the item still exists, so the triggers above
+    # can see its status (cascades run after the row is gone).
+    op.execute(
+        "CREATE TRIGGER coverage_item_delete BEFORE DELETE ON items BEGIN "
+        "DELETE FROM item_competencies WHERE item_id = old.id; "
+        "DELETE FROM item_groups WHERE item_id = old.id; END"
+    )
 
 
 def downgrade() -> None:
