@@ -91,6 +91,8 @@ class GroupLink(Base):
     level: Mapped[str | None] = mapped_column(String(32))  # required level, where given
     text: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer)
+    # ready items tagged with both the group and the competency: kept by triggers
+    ready_count: Mapped[int] = mapped_column(Integer, default=0)
 
     competency: Mapped[Competency] = relationship()
 
@@ -116,9 +118,12 @@ class PortfolioRecord(Base):
 
 
 class Item(Base):
+    """An evidence item. Its id equals its number (E007 has id 7), so refs need no lookup."""
+
     __tablename__ = "items"
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'ready')"),
+        CheckConstraint("id = number"),
         Index("ix_items_date", "date"),
     )
 
@@ -145,7 +150,7 @@ class Item(Base):
 
 class ItemCompetency(Base):
     __tablename__ = "item_competencies"
-    __table_args__ = (Index("ix_item_competencies_competency", "competency_id"),)
+    __table_args__ = (Index("ix_item_competencies_coverage", "competency_id", "ready", "item_id"),)
 
     item_id: Mapped[int] = mapped_column(
         ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
@@ -154,6 +159,8 @@ class ItemCompetency(Base):
         ForeignKey("competencies.id", ondelete="RESTRICT"), primary_key=True
     )
     justification: Mapped[str] = mapped_column(Text, default="")
+    # 1 while the item is ready (not a draft): kept by triggers, read by coverage
+    ready: Mapped[int] = mapped_column(Integer, default=0)
 
     competency: Mapped[Competency] = relationship()
 
