@@ -1,0 +1,86 @@
+"""Help: the About box (with the frameworks' Crown copyright attribution) and the shortcuts."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QMainWindow,
+    QMenu,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+
+def about_text(window: QMainWindow, version: str) -> str:
+    from app.ui.main_window import MainWindow
+
+    parts = [
+        f"<h3>Apprentice Portfolio {escape(version)}</h3>",
+        "<p>"
+        + escape(
+            window.tr(
+                "Keep your evidence, tag it against your standard, watch the coverage fill in, "
+                "and export your end-point assessment portfolio. Works offline; makes no network "
+                "connections."
+            )
+        )
+        + "</p>",
+    ]
+    if isinstance(window, MainWindow):
+        seen: set[str] = set()
+        for summary in window.document.frameworks():
+            framework = window.document.framework(summary.key)
+            if framework.attribution and framework.key not in seen:
+                seen.add(framework.key)
+                parts.append(
+                    f"<p><b>{escape(framework.key)}</b> {escape(framework.title)}: "
+                    f"{escape(framework.attribution)}</p>"
+                )
+    return "".join(parts)
+
+
+def _menu_actions(menu: QMenu, prefix: str) -> list[tuple[str, QAction]]:
+    found: list[tuple[str, QAction]] = []
+    for action in menu.actions():
+        sub = action.menu()
+        name = action.text().replace("&", "")
+        if isinstance(sub, QMenu):
+            found += _menu_actions(sub, f"{prefix}{name} ▸ ")
+        elif not action.isSeparator() and not action.shortcut().isEmpty():
+            found.append((prefix + name, action))
+    return found
+
+
+def shortcuts_dialog(window: QMainWindow) -> QDialog:
+    """Every menu action that has a shortcut, as a table (built from the menus themselves)."""
+    dialog = QDialog(window)
+    dialog.setWindowTitle(window.tr("Keyboard Shortcuts"))
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    rows: list[tuple[str, QAction]] = []
+    for top in window.menuBar().actions():
+        menu = top.menu()
+        if isinstance(menu, QMenu):
+            rows += _menu_actions(menu, top.text().replace("&", "") + " ▸ ")
+    table = QTableWidget(len(rows), 2, dialog)
+    table.setHorizontalHeaderLabels([window.tr("Command"), window.tr("Shortcut")])
+    table.setAccessibleName(window.tr("Keyboard shortcuts"))
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    for row, (name, action) in enumerate(rows):
+        table.setItem(row, 0, QTableWidgetItem(name))
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        table.setItem(row, 1, QTableWidgetItem(keys))
+    table.resizeColumnsToContents()
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(table)
+    layout.addWidget(buttons)
+    dialog.resize(560, 520)
+    return dialog

@@ -1,0 +1,229 @@
+"""The Coverage page: heatmap, target, legend, the gaps, and the texts of the current cell."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.coverage import MAX_TARGET
+from app.services.evidence import ItemFilter
+from app.ui.document import PortfolioDocument
+from app.ui.heatmap import HeatmapGrid, LegendWidget, describe
+from app.ui.heatmap_data import HeatmapData
+
+
+class CoveragePage(QWidget):
+    filterRequested = Signal(object)  # ItemFilter: show exactly these items in the list
+    targetChanged = Signal(int)
+
+    def __init__(
+        self, document: PortfolioDocument, target: int = 1, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._document = document
+        self._framework_key = document.framework_key
+        self._stale = True
+
+        self.heading = QLabel(self)
+        font = self.heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.heading.setFont(font)
+        self.summary = QLabel(self)
+        self.summary.setAccessibleName(self.tr("Coverage summary"))
+
+        self.target = QSpinBox(self)
+        self.target.setRange(1, MAX_TARGET)
+        self.target.setValue(max(1, min(target, MAX_TARGET)))
+        self.target.setAccessibleName(self.tr("Target items per competency"))
+        self.target.setToolTip(self.tr("How many ready items each competency needs"))
+        target_label = QLabel(self.tr("&Target per KSB:"), self)
+        target_label.setBuddy(self.target)
+        self.legend = LegendWidget(self)
+        self.legend.set_target(self.target.value())
+
+        self.grid = HeatmapGrid(self)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidget(self.grid)
+        self.scroll_area.setWidgetResizable(False)
+        self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.scroll_area.setFocusProxy(self.grid)
+
+        hint = QLabel(
+            self.tr(
+                "Numbers count ready items. Hatched cells: not applicable. Bold codes are below "
+                "the target. Click a cell or a code to list its items (or use the arrow keys "
+                "and Enter)."
+            ),
+            self,
+        )
+        hint.setWordWrap(True)
+
+        self.gaps = QListWidget(self)
+        self.gaps.setAccessibleName(self.tr("Competencies below the target"))
+        self.gaps.setWordWrap(True)
+        gaps_box = QGroupBox(self.tr("Gaps"), self)
+        gaps_layout = QVBoxLayout(gaps_box)
+        gaps_layout.addWidget(self.gaps)
+
+        self.details = QLabel(self)
+        self.details.setWordWrap(True)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setAccessibleName(self.tr("The selected cell"))
+        details_box = QGroupBox(self.tr("Selected cell"), self)
+        details_layout = QVBoxLayout(details_box)
+        details_layout.addWidget(self.details)
+
+        lower = QSplitter(Qt.Orientation.Horizontal, self)
+        lower.addWidget(gaps_box)
+        lower.addWidget(details_box)
+        lower.setChildrenCollapsible(False)
+        lower.setSizes([1, 1])
+        upper = QWidget(self)
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addWidget(self.scroll_area, 1)
+        upper_layout.addWidget(hint)
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(upper)
+        split.addWidget(lower)
+        split.setChildrenCollapsible(False)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addStretch(1)
+        top.addWidget(target_label)
+        top.addWidget(self.target)
+        second = QHBoxLayout()
+        second.addWidget(self.summary)
+        second.addStretch(1)
+        second.addWidget(self.legend)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(second)
+        layout.addWidget(split, 1)
+
+        # several changes in one go (a macro, a suggestion) cost one recount
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self.refresh)
+
+        self.target.valueChanged.connect(self._on_target)
+        self.grid.cellActivated.connect(self._on_cell)
+        self.grid.columnActivated.connect(self._on_column)
+        self.grid.currentChanged.connect(self._show_details)
+        self.gaps.itemActivated.connect(self._on_gap)
+        self.gaps.itemClicked.connect(self._on_gap)
+        document.coverageChanged.connect(self.schedule_refresh)
+
+    # --- data -----------------------------------------------------------------------------------
+
+    def framework_key(self) -> str:
+        return self._framework_key
+
+    def set_framework(self, key: str) -> None:
+        if key != self._framework_key:
+            self._framework_key = key
+            self.refresh()
+
+    def schedule_refresh(self) -> None:
+        self._stale = True
+        self._refresh_timer.start()
+
+    def refresh(self) -> None:
+        """Recount and redraw (a few milliseconds even for 10,000 items)."""
+        self._refresh_timer.stop()
+        framework = self._document.framework(self._framework_key)
+        report = self._document.coverage(self._framework_key, self.target.value())
+        data = HeatmapData(framework, report, self._document.framework_key)
+        self._stale = False
+        self.grid.set_data(data)
+        # the whole grid without scrolling where the screen allows
+        extra = (
+            2 * self.scroll_area.frameWidth()
+            + self.scroll_area.horizontalScrollBar().sizeHint().height()
+        )
+        self.scroll_area.setMinimumHeight(min(self.grid.sizeHint().height() + extra, 560))
+        self.heading.setText(
+            self.tr("Coverage of {key} {title} v{version}").format(
+                key=framework.key, title=framework.title, version=framework.version
+            )
+        )
+        linked = report.summary.linked_cells
+        text = self.tr("{met} of {n} competencies meet the target").format(
+            met=report.summary.met, n=report.summary.competencies
+        )
+        if linked:
+            text += self.tr(" · {covered} of {linked} linked cells have evidence").format(
+                covered=report.summary.covered_cells, linked=linked
+            )
+        self.summary.setText(text)
+        self._fill_gaps(data)
+
+    def data(self) -> HeatmapData | None:
+        return self.grid.data()
+
+    def _fill_gaps(self, data: HeatmapData) -> None:
+        self.gaps.clear()
+        gaps = data.gaps()
+        for competency, total in gaps:
+            drafts = self.tr(" (+{d} draft)").format(d=total.drafts) if total.drafts else ""
+            name = competency.name or competency.text
+            short = name if len(name) <= 110 else name[:109] + "…"
+            entry = QListWidgetItem(
+                f"{competency.code}  {total.count}/{data.target}{drafts} — {short}"
+            )
+            entry.setData(Qt.ItemDataRole.UserRole, competency.code)
+            entry.setToolTip(competency.text)
+            self.gaps.addItem(entry)
+        if not gaps:
+            done = QListWidgetItem(self.tr("No gaps: every competency meets the target."))
+            done.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.gaps.addItem(done)
+
+    # --- clicks ---------------------------------------------------------------------------------
+
+    def _on_target(self, value: int) -> None:
+        self.legend.set_target(value)
+        self.refresh()
+        self.targetChanged.emit(value)
+
+    def _on_cell(self, row: int, column: int) -> None:
+        data = self.grid.data()
+        if data is None:
+            return
+        flt = data.filter_for_cell(row, column)
+        if flt is not None:
+            self.filterRequested.emit(flt)
+
+    def _on_column(self, column: int) -> None:
+        data = self.grid.data()
+        if data is not None:
+            self.filterRequested.emit(data.filter_for_column(column))
+
+    def _on_gap(self, entry: QListWidgetItem) -> None:
+        code = entry.data(Qt.ItemDataRole.UserRole)
+        data = self.grid.data()
+        if code and data is not None:
+            # a gap: show every item with the competency, drafts included, to finish them
+            self.filterRequested.emit(ItemFilter(ksb=data.qualify(code)))
+
+    def _show_details(self, row: int, column: int) -> None:
+        data = self.grid.data()
+        if data is not None and data.column_count:
+            self.details.setText(describe(data, row, column))

@@ -1,0 +1,72 @@
+"""One way to show an error: a plain message box, never a traceback.
+
+A ``PortfolioError`` already says what went wrong and how to fix it; anything
+else is a bug, so its traceback goes to the crash log and the user reads one
+sentence saying where.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from app.errors import PortfolioError
+
+log = logging.getLogger(__name__)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Errors", text)
+
+
+def error_message(exc: BaseException) -> str:
+    """The sentence a user reads for ``exc`` (records the traceback of a bug)."""
+    if isinstance(exc, PortfolioError):
+        return str(exc)
+    if isinstance(exc, MemoryError):
+        return _tr("The computer ran out of memory; close other programs and try again.")
+    from app.crashlog import record_crash
+
+    where = record_crash(exc)
+    return _tr(
+        "Something unexpected went wrong ({kind}); nothing you saved was lost. "
+        "Details were written to {where}."
+    ).format(kind=type(exc).__name__, where=where)
+
+
+def show_error(parent: QWidget | None, exc: BaseException, title: str | None = None) -> None:
+    message = error_message(exc)
+    log.info("Showing error: %s", message)
+    if isinstance(exc, PortfolioError):
+        QMessageBox.warning(parent, title or _tr("Apprentice Portfolio"), message)
+    else:
+        QMessageBox.critical(parent, title or _tr("Apprentice Portfolio"), message)
+
+
+_showing = False
+
+
+def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    global _showing
+    if issubclass(kind, KeyboardInterrupt):
+        QApplication.quit()
+        return
+    if _showing:  # an error while showing an error: log it, don't stack dialogs
+        from app.crashlog import record_crash
+
+        record_crash(exc)
+        return
+    _showing = True
+    try:
+        show_error(QApplication.activeWindow(), exc.with_traceback(tb))
+    finally:
+        _showing = False
+
+
+def install_excepthook() -> None:
+    """Route uncaught exceptions in slots and event handlers to ``show_error``."""
+    sys.excepthook = _excepthook

@@ -1,0 +1,69 @@
+"""Starting the desktop app: ``portfolio`` with no command calls ``run_gui``."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from app import __version__
+from app.config import default_portfolio_path
+
+
+def create_application() -> QApplication:
+    """The one QApplication (reused if a caller already made it)."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    from app.ui.theme import apply_style, prepare_application
+
+    prepare_application()
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Apprentice Portfolio")
+    app.setApplicationDisplayName("Apprentice Portfolio")
+    app.setOrganizationName("ApprenticePortfolio")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("apprentice-portfolio")
+    apply_style(app)
+    return app
+
+
+def _quit_on_signals(app: QApplication) -> QTimer:
+    """SIGTERM/SIGINT close the windows properly (saving what was typed)."""
+
+    def close_all(_signum: int, _frame: object) -> None:
+        app.closeAllWindows()
+        app.quit()
+
+    signal.signal(signal.SIGINT, close_all)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, close_all)
+    # Python handles signals between bytecodes: give it a moment now and then
+    timer = QTimer()
+    timer.start(500)
+    timer.timeout.connect(lambda: None)
+    return timer
+
+
+def run_gui(file_arg: str | None, *, read_only: bool = False, banner: str | None = None) -> int:
+    """Open ``file_arg`` (else the default portfolio, creating it on first run) and run.
+
+    ``read_only`` and ``banner`` are for review mode: a portfolio (e.g. imported from
+    a package into a temporary file) shown with every change disabled.
+    """
+    app = create_application()
+    from app.ui.errors import install_excepthook
+    from app.ui.windows import WindowManager
+
+    install_excepthook()
+    keep_alive = _quit_on_signals(app)
+    path = Path(file_arg).expanduser() if file_arg else default_portfolio_path()
+    manager = WindowManager()
+    if not manager.start(path, read_only=read_only, banner=banner):
+        return 0 if not path.exists() else 1
+    status = app.exec()
+    keep_alive.stop()
+    return int(status)

@@ -1,0 +1,179 @@
+"""Opening portfolios in windows: first run, File > New / Open, recent files, review mode.
+
+One ``WindowManager`` per app keeps the open windows alive, remembers recent
+files and the heatmap target in the settings, and gives extensions their turn
+on every new window: each module in ``EXTENSION_MODULES`` that exists and has
+an ``install(window)`` function is called with the window (modules not written
+yet are skipped).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.errors import PortfolioError
+from app.models.db import Database
+from app.settings import Settings, load_settings, save_settings, with_recent_file
+from app.ui.document import PortfolioDocument
+from app.ui.errors import show_error
+from app.ui.main_window import MainWindow
+from app.ui.wizard import NewPortfolioDialog
+
+log = logging.getLogger(__name__)
+
+# Features from other parts of the app add their pages and menu entries here.
+EXTENSION_MODULES: tuple[str, ...] = (
+    "app.ui.progress",
+    "app.ui.review",
+    "app.ui.backup",
+    "app.ui.export",
+)
+
+
+def install_extensions(window: MainWindow) -> None:
+    for name in EXTENSION_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and name.startswith(exc.name):
+                continue  # not there (yet)
+            log.exception("Extension %s failed to import", name)
+            continue
+        except Exception:
+            log.exception("Extension %s failed to import", name)
+            continue
+        install = getattr(module, "install", None)
+        if callable(install):
+            try:
+                install(window)
+            except Exception:  # one broken extension must not stop the app
+                log.exception("Extension %s failed to install", name)
+
+
+class WindowManager(QObject):
+    def __init__(self, settings: Settings | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings if settings is not None else load_settings()
+        self.windows: list[MainWindow] = []
+
+    # --- settings -------------------------------------------------------------------------------
+
+    def _save_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        try:
+            save_settings(settings)
+        except OSError as exc:  # the app works on; only the preference is not kept
+            log.warning("Could not save settings: %s", exc)
+
+    def _remember(self, path: Path) -> None:
+        self._save_settings(with_recent_file(self.settings, path))
+
+    def _set_target(self, target: int) -> None:
+        if target != self.settings.heatmap_target and not self.settings.is_managed(
+            "heatmap_target"
+        ):
+            self._save_settings(replace(self.settings, heatmap_target=target))
+
+    # --- windows --------------------------------------------------------------------------------
+
+    def window_for(
+        self,
+        document: PortfolioDocument,
+        *,
+        banner: str | None = None,
+        replace_window: MainWindow | None = None,
+    ) -> MainWindow:
+        """Show ``document`` in a new window (closing ``replace_window`` once it is up)."""
+        window = MainWindow(
+            document,
+            target=self.settings.heatmap_target,
+            recent_files=self.settings.recent_files,
+            banner=banner,
+        )
+        window.newRequested.connect(lambda: self.new_portfolio(window))
+        window.openRequested.connect(lambda path: self.open_path(Path(path), replace_window=window))
+        window.targetChanged.connect(self._set_target)
+        window.closed.connect(lambda: self._forget(window))
+        self.windows.append(window)
+        install_extensions(window)
+        window.show()
+        if not document.read_only:
+            self._remember(document.path)
+        if replace_window is not None:
+            replace_window.close()
+        return window
+
+    def _forget(self, window: MainWindow) -> None:
+        if window in self.windows:
+            self.windows.remove(window)
+
+    def open_path(
+        self,
+        path: Path,
+        *,
+        read_only: bool = False,
+        banner: str | None = None,
+        replace_window: MainWindow | None = None,
+    ) -> MainWindow | None:
+        """Open ``path`` in a window; a problem becomes a message (and None)."""
+        path = Path(path).expanduser()
+        for window in self.windows:
+            if window.document.path.resolve() == path.resolve() and not read_only:
+                window.raise_()
+                window.activateWindow()
+                return window
+        try:
+            document = PortfolioDocument.open(
+                path,
+                read_only=read_only,
+                backup_dir=self.settings.resolved_backup_folder(),
+            )
+        except PortfolioError as exc:
+            show_error(replace_window, exc)
+            return None
+        return self.window_for(document, banner=banner, replace_window=replace_window)
+
+    def new_portfolio(self, parent: MainWindow | None = None) -> None:
+        """File > New: the details dialog, then the new portfolio replaces this window."""
+        from app.ui.file_dialogs import choose_new_portfolio_path
+
+        folder = self.settings.resolved_portfolio_folder()
+        path = choose_new_portfolio_path(parent, folder)
+        if path is None:
+            return
+        dialog = NewPortfolioDialog(path, parent=parent)
+
+        def created() -> None:
+            if dialog.database is not None:
+                self.window_for(PortfolioDocument(dialog.database), replace_window=parent)
+
+        dialog.accepted.connect(created)
+        dialog.open()
+
+    def first_run(self, path: Path, parent: QWidget | None = None) -> MainWindow | None:
+        """No portfolio at ``path`` yet: ask for the details (modally) and open it."""
+        dialog = NewPortfolioDialog(path, first_run=True, parent=parent)
+        app = QApplication.instance()
+        quit_on_close = isinstance(app, QApplication) and app.quitOnLastWindowClosed()
+        if isinstance(app, QApplication):
+            app.setQuitOnLastWindowClosed(False)  # closing the dialog must not end the app
+        try:
+            if dialog.exec() != NewPortfolioDialog.DialogCode.Accepted or dialog.database is None:
+                return None
+            database: Database = dialog.database
+            return self.window_for(PortfolioDocument(database))
+        finally:
+            if isinstance(app, QApplication):
+                app.setQuitOnLastWindowClosed(quit_on_close)
+
+    def start(self, path: Path, *, read_only: bool = False, banner: str | None = None) -> bool:
+        """Open ``path`` (or walk through creating it); False if there is nothing to show."""
+        if not path.exists() and not read_only:
+            return self.first_run(path) is not None
+        return self.open_path(path, read_only=read_only, banner=banner) is not None
