@@ -25,32 +25,74 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 @pytest.fixture
 def pf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
     path = str(tmp_path / "p.sqlite3")
-    code, _, err = run(capsys, "--file", path, "init", "--framework", "ST0825", "--name",
-                       "Ada Lovelace", "--uln", "1234567890", "--employer", "ACME")
+    code, _, err = run(
+        capsys,
+        "--file",
+        path,
+        "init",
+        "--framework",
+        "ST0825",
+        "--name",
+        "Ada Lovelace",
+        "--uln",
+        "1234567890",
+        "--employer",
+        "ACME",
+    )
     assert code == 0, err
     return path
 
 
-def test_item_add_prints_the_ref_alone(pf: str, capsys: pytest.CaptureFixture[str],
-                                      tmp_path: Path) -> None:
+def test_item_add_prints_the_ref_alone(
+    pf: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     shot = tmp_path / "pipeline.png"
     shot.write_bytes(b"\x89PNG not really")
     body = tmp_path / "r.md"
     body.write_bytes("# Reflection\r\nI built <it> & AT&T\t!\n".encode())
-    code, out, err = run(capsys, "--file", pf, "item", "add", "--title", "CI pipeline",
-                         "--date", "2026-03-02", "--body-file", str(body), "--ksb", "K1,S14",
-                         "--duty", "5", "--attach", str(shot), "--status", "ready")
+    code, out, err = run(
+        capsys,
+        "--file",
+        pf,
+        "item",
+        "add",
+        "--title",
+        "CI pipeline",
+        "--date",
+        "2026-03-02",
+        "--body-file",
+        str(body),
+        "--ksb",
+        "K1,S14",
+        "--duty",
+        "5",
+        "--attach",
+        str(shot),
+        "--status",
+        "ready",
+    )
     assert (code, out, err) == (0, "E001\n", "")
 
     code, out, _ = run(capsys, "--file", pf, "item", "list", "--json")
     listed = json.loads(out)
-    assert listed == [{
-        "ref": "E001", "title": "CI pipeline", "date": "2026-03-02", "status": "ready",
-        "ksbs": ["K1", "S14"], "duties": ["D5"],
-        "attachments": [{"name": "pipeline.png", "size": 15,
-                         "sha256": hashlib.sha256(b"\x89PNG not really").hexdigest(),
-                         "media_type": "image/png"}],
-    }]
+    assert listed == [
+        {
+            "ref": "E001",
+            "title": "CI pipeline",
+            "date": "2026-03-02",
+            "status": "ready",
+            "ksbs": ["K1", "S14"],
+            "duties": ["D5"],
+            "attachments": [
+                {
+                    "name": "pipeline.png",
+                    "size": 15,
+                    "sha256": hashlib.sha256(b"\x89PNG not really").hexdigest(),
+                    "media_type": "image/png",
+                }
+            ],
+        }
+    ]
     code, out, _ = run(capsys, "--file", pf, "item", "show", "E001", "--json")
     shown = json.loads(out)
     assert shown["body"] == "# Reflection\r\nI built <it> & AT&T\t!\n"  # exactly as typed
@@ -67,34 +109,60 @@ def test_new_items_are_drafts_and_list_filters(pf: str, capsys: pytest.CaptureFi
     assert [i["ref"] for i in json.loads(out)] == ["E002"]
 
 
-def test_body_from_stdin(pf: str, capsys: pytest.CaptureFixture[str],
-                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_body_from_stdin(
+    pf: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     class FakeStdin:
         buffer = __import__("io").BytesIO("Łódź — notes\n".encode())
 
     monkeypatch.setattr(sys, "stdin", FakeStdin)
-    assert run(capsys, "--file", pf, "item", "add", "--title", "t", "--body-file", "-")[1] == "E001\n"
+    assert (
+        run(capsys, "--file", pf, "item", "add", "--title", "t", "--body-file", "-")[1] == "E001\n"
+    )
     _, out, _ = run(capsys, "--file", pf, "item", "show", "E001", "--json")
     assert json.loads(out)["body"] == "Łódź — notes\n"
 
 
 def test_coverage_json(pf: str, capsys: pytest.CaptureFixture[str]) -> None:
-    run(capsys, "--file", pf, "item", "add", "--title", "t", "--ksb", "K4", "--duty", "1",
-        "--status", "ready")
+    run(
+        capsys,
+        "--file",
+        pf,
+        "item",
+        "add",
+        "--title",
+        "t",
+        "--ksb",
+        "K4",
+        "--duty",
+        "1",
+        "--status",
+        "ready",
+    )
     code, out, _ = run(capsys, "--file", pf, "coverage", "--json", "--target", "2")
     data = json.loads(out)
     assert code == 0 and data["target"] == 2
-    assert data["summary"] == {"competencies": 51, "met": 0, "linked_cells": 236,
-                               "covered_cells": 1}
+    assert data["summary"] == {
+        "competencies": 51,
+        "met": 0,
+        "linked_cells": 236,
+        "covered_cells": 1,
+    }
 
 
 def test_frameworks_list_and_show(pf: str, capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "--file", pf, "frameworks", "list", "--json")
     listed = {f["key"]: f for f in json.loads(out)}
     assert listed["ST0825"] | {"bundled": True} == {
-        "key": "ST0825", "version": "1.0", "title": "DevOps engineer",
-        "kind": "apprenticeship-standard", "level": 4, "competencies": 51, "groups": 13,
-        "bundled": True}
+        "key": "ST0825",
+        "version": "1.0",
+        "title": "DevOps engineer",
+        "kind": "apprenticeship-standard",
+        "level": 4,
+        "competencies": 51,
+        "groups": 13,
+        "bundled": True,
+    }
     assert set(listed) == {"ST0825", "DDAT-DEVOPS", "TECIT50761"}
     _, out, _ = run(capsys, "--file", pf, "frameworks", "show", "ST0825", "--json")
     shown = json.loads(out)
@@ -103,8 +171,9 @@ def test_frameworks_list_and_show(pf: str, capsys: pytest.CaptureFixture[str]) -
     assert sum(len(g["competencies"]) for g in shown["groups"]) == 236
 
 
-def test_frameworks_list_works_before_any_portfolio(tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_frameworks_list_works_before_any_portfolio(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(capsys, "--file", str(tmp_path / "none.sqlite3"), "frameworks", "list")
     assert code == 0 and "ST0825" in out
     assert not (tmp_path / "none.sqlite3").exists()
@@ -141,8 +210,9 @@ def test_files_that_are_not_portfolios(tmp_path: Path, capsys: pytest.CaptureFix
     text = tmp_path / "notes.txt"
     text.write_text("hello")
     assert run(capsys, "--file", str(text), "item", "list")[0] == 1
-    code, _, err = run(capsys, "--file", str(tmp_path / "missing" / "p.sqlite3"), "init",
-                       "--name", "A")
+    code, _, err = run(
+        capsys, "--file", str(tmp_path / "missing" / "p.sqlite3"), "init", "--name", "A"
+    )
     assert code == 1 and "does not exist" in err
     code, _, err = run(capsys, "--file", str(tmp_path / "nothing.sqlite3"), "item", "list")
     assert code == 1 and "No portfolio" in err
@@ -161,14 +231,57 @@ def test_usage_errors_exit_2(pf: str, capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_python_dash_m_and_version(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "app", "--version"], capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--version"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0
     assert result.stdout.startswith("portfolio ")
 
 
-def test_environment_variable_names_the_portfolio(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_variable_names_the_portfolio(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PORTFOLIO_FILE", str(tmp_path / "env.sqlite3"))
     assert run(capsys, "init", "--name", "Env User")[0] == 0
     assert (tmp_path / "env.sqlite3").exists()
+
+
+def test_edit_tag_attach_and_delete_from_the_command_line(
+    pf: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    run(capsys, "--file", pf, "item", "add", "--title", "Draft title")
+    body = tmp_path / "b.md"
+    body.write_text("New reflection")
+    assert run(
+        capsys,
+        "--file",
+        pf,
+        "item",
+        "edit",
+        "E001",
+        "--title",
+        "Final",
+        "--status",
+        "ready",
+        "--body-file",
+        str(body),
+    )[:2] == (0, "E001\n")
+    assert run(capsys, "--file", pf, "item", "tag", "E001", "K7", "--why", "IaC modules")[0] == 0
+    assert run(capsys, "--file", pf, "item", "tag", "E001", "5")[0] == 0
+    log = tmp_path / "deploy.log"
+    log.write_text("ok")
+    code, out, _ = run(capsys, "--file", pf, "item", "attach", "E001", str(log))
+    assert code == 0 and out.startswith("deploy.log\t2\t")
+    _, out, _ = run(capsys, "--file", pf, "item", "show", "E001", "--json")
+    shown = json.loads(out)
+    assert (shown["title"], shown["status"], shown["body"]) == ("Final", "ready", "New reflection")
+    assert shown["justifications"] == {"K7": "IaC modules", "D5": ""}
+    assert [a["name"] for a in shown["attachments"]] == ["deploy.log"]
+    assert run(capsys, "--file", pf, "item", "untag", "E001", "K7")[0] == 0
+    assert run(capsys, "--file", pf, "item", "delete", "E001")[0] == 0
+    code, _, err = run(capsys, "--file", pf, "item", "show", "E001")
+    assert code == 1 and "no evidence item E001" in err
+    code, _, err = run(capsys, "--file", pf, "item", "edit", "E001", "--title", "x")
+    assert code == 1
+    code, _, err = run(capsys, "--file", pf, "item", "add", "--title", "y")
+    assert run(capsys, "--file", pf, "item", "edit", "E002")[0] == 1  # nothing to change

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from app.cli.common import open_db, portfolio_path, positive_int, print_json, read_text_file
-from app.services import coverage, evidence, frameworks, portfolio
+from app.errors import InvalidInputError
+from app.services import attachments, coverage, evidence, frameworks, portfolio
 from app.services.views import FrameworkView, ItemSummary, ItemView
 
 
@@ -59,6 +64,30 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("ref")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_item_show)
+
+    p = item_sub.add_parser("edit", help="change an item's title, date, status or reflection")
+    p.add_argument("ref")
+    p.add_argument("--title")
+    p.add_argument("--date", help="YYYY-MM-DD")
+    p.add_argument("--status", choices=evidence.STATUSES)
+    p.add_argument("--body-file", help="replace the reflection from a file, or - for stdin")
+    p.set_defaults(handler=cmd_item_edit)
+    p = item_sub.add_parser("tag", help="tag an item with a KSB or duty, with a justification")
+    p.add_argument("ref")
+    p.add_argument("code", help="K7, S14, D5 (or 5), DDAT-DEVOPS:DS2 …")
+    p.add_argument("--why", default="", help="how this item shows it")
+    p.set_defaults(handler=cmd_item_tag)
+    p = item_sub.add_parser("untag", help="remove a KSB or duty from an item")
+    p.add_argument("ref")
+    p.add_argument("code")
+    p.set_defaults(handler=cmd_item_untag)
+    p = item_sub.add_parser("attach", help="attach files to an item")
+    p.add_argument("ref")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(handler=cmd_item_attach)
+    p = item_sub.add_parser("delete", help="delete an item and its attachments")
+    p.add_argument("ref")
+    p.set_defaults(handler=cmd_item_delete)
 
     p = sub.add_parser("coverage", help="evidence counts per competency and heatmap cells")
     p.add_argument("--json", action="store_true")
@@ -297,6 +326,56 @@ def cmd_item_show(args: argparse.Namespace) -> int:
     print()
     print(item.body)
     return 0
+
+
+def cmd_item_edit(args: argparse.Namespace) -> int:
+    body = read_text_file(args.body_file, "reflection file") if args.body_file else None
+    if body is None and args.title is None and args.date is None and args.status is None:
+        raise InvalidInputError("Nothing to change: give --title, --date, --status or --body-file.")
+    with _writing(args) as session:
+        item = evidence.update_item(
+            session, args.ref, title=args.title, date=args.date, status=args.status, body=body
+        )
+    print(item.ref)
+    return 0
+
+
+def cmd_item_tag(args: argparse.Namespace) -> int:
+    with _writing(args) as session:
+        evidence.tag(session, args.ref, args.code, args.why)
+    return 0
+
+
+def cmd_item_untag(args: argparse.Namespace) -> int:
+    with _writing(args) as session:
+        evidence.untag(session, args.ref, args.code)
+    return 0
+
+
+def cmd_item_attach(args: argparse.Namespace) -> int:
+    files = [attachments.read_file(Path(name)) for name in args.files]
+    with _writing(args) as session:
+        for file in files:
+            added = attachments.attach(session, args.ref, file)
+            print(f"{added.name}\t{added.size}\t{added.sha256}")
+    return 0
+
+
+def cmd_item_delete(args: argparse.Namespace) -> int:
+    with _writing(args) as session:
+        evidence.delete_item(session, args.ref)
+    return 0
+
+
+@contextmanager
+def _writing(args: argparse.Namespace) -> Iterator[Session]:
+    """One command, one transaction, and the file closed afterwards."""
+    db = open_db(args)
+    try:
+        with db.transaction() as session:
+            yield session
+    finally:
+        db.close()
 
 
 # --- coverage -----------------------------------------------------------------------------------
