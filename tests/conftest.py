@@ -10,8 +10,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.models.db import Database  # noqa: E402
-from app.services.portfolio import create_portfolio  # noqa: E402
+from app.models.db import Database
+from app.services.portfolio import create_portfolio
 
 HOSTILE_STRINGS = [
     "a < b",
@@ -31,7 +31,9 @@ HOSTILE_STRINGS = [
 
 
 @pytest.fixture(autouse=True)
-def private_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def private_user_folders(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never touch the real user's data or config folders."""
     home = tmp_path_factory.mktemp("user")
     monkeypatch.setenv("PORTFOLIO_DATA_DIR", str(home / "data"))

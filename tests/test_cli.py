@@ -49,7 +49,7 @@ def test_item_add_prints_the_ref_alone(
     shot = tmp_path / "pipeline.png"
     shot.write_bytes(b"\x89PNG not really")
     body = tmp_path / "r.md"
-    body.write_bytes("# Reflection\r\nI built <it> & AT&T\t!\n".encode())
+    body.write_bytes(b"# Reflection\r\nI built <it> & AT&T\t!\n")
     code, out, err = run(
         capsys,
         "--file",

@@ -22,7 +22,11 @@ def test_counts_cells_and_gaps(db: Database) -> None:
         report = coverage.compute_coverage(s, target=2)
     by_code = {c.code: c for c in report.competencies}
     assert (by_code["K1"].count, by_code["K1"].drafts, by_code["K1"].met) == (1, 1, False)
-    assert (by_code["K4"].count, by_code["K4"].met, by_code["K4"].items) == (2, True, ("E001", "E002"))
+    assert (by_code["K4"].count, by_code["K4"].met, by_code["K4"].items) == (
+        2,
+        True,
+        ("E001", "E002"),
+    )
     assert report.cell("D1", "K4") is not None and report.cell("D1", "K4").count == 2  # type: ignore[union-attr]
     assert report.cell("D1", "K1") is None  # not linked by the standard: not applicable
     assert report.summary.competencies == 51
@@ -37,11 +41,21 @@ def test_json_shape_is_the_documented_one(db: Database) -> None:
         data = coverage.coverage_json(coverage.compute_coverage(s))
     assert data["framework"] == "ST0825" and data["target"] == 1
     k4 = next(c for c in data["competencies"] if c["code"] == "K4")  # type: ignore[union-attr]
-    assert k4 == {"code": "K4", "kind": "knowledge", "count": 1, "drafts": 0, "met": True,
-                  "items": ["E001"]}
+    assert k4 == {
+        "code": "K4",
+        "kind": "knowledge",
+        "count": 1,
+        "drafts": 0,
+        "met": True,
+        "items": ["E001"],
+    }
     assert {"group": "D1", "competency": "K4", "count": 1} in data["cells"]  # type: ignore[operator]
-    assert data["summary"] == {"competencies": 51, "met": 1, "linked_cells": 236,
-                               "covered_cells": 1}
+    assert data["summary"] == {
+        "competencies": 51,
+        "met": 1,
+        "linked_cells": 236,
+        "covered_cells": 1,
+    }
 
 
 def test_other_framework_view(db: Database) -> None:
@@ -90,8 +104,13 @@ def test_counts_follow_every_kind_of_change(db: Database) -> None:
             refs = [i.ref for i in evidence.list_items(s)]
             action = rng.choice(["add", "add", "tag", "untag", "status", "delete", "duty"])
             if action == "add" or not refs:
-                evidence.add_item(s, title=f"item {step}", status=rng.choice(["draft", "ready"]),
-                                  ksbs=rng.sample(codes, 3), duties=rng.sample(duties, 2))
+                evidence.add_item(
+                    s,
+                    title=f"item {step}",
+                    status=rng.choice(["draft", "ready"]),
+                    ksbs=rng.sample(codes, 3),
+                    duties=rng.sample(duties, 2),
+                )
             elif action == "tag":
                 evidence.tag(s, rng.choice(refs), rng.choice(codes + duties))
             elif action == "untag":

@@ -93,7 +93,7 @@ def test_attachments_are_content_addressed_and_deduplicated(db: Database, tmp_pa
     assert first.attachments[0].size == 17
     assert first.attachments[0].media_type == "text/plain"
     with db.reader() as s:
-        view, data = attachments.read(s, first.attachments[0].id)
+        _view, data = attachments.read(s, first.attachments[0].id)
         assert data == b"BUILD SUCCESSFUL\n"
         assert s.execute(evidence.text("SELECT count(*) FROM blobs")).scalar() == 1
     with db.transaction() as s:
@@ -135,10 +135,16 @@ def test_unknown_ref(db: Database) -> None:
 
 def test_filters_and_full_text_search(db: Database) -> None:
     add(db, title="Terraform state locking", body="Used DynamoDB", ksbs=["K7"], duties=["2"])
-    add(db, title="Incident review", body="Post-mortem of the Łódź outage", ksbs=["B1"],
-        status="ready")
+    add(
+        db,
+        title="Incident review",
+        body="Post-mortem of the Łódź outage",
+        ksbs=["B1"],
+        status="ready",
+    )
     add(db, title="Pipeline", ksbs=[TagInput("K1", "blue-green deployments")])
     with db.reader() as s:
+
         def refs(**kw: object) -> list[str]:
             return [i.ref for i in evidence.list_items(s, ItemFilter(**kw))]  # type: ignore[arg-type]
 

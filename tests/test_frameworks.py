@@ -17,15 +17,27 @@ ST0999: dict[str, Any] = {
     "title": "Cloud widget technician",
     "level": 3,
     "version": "1.1",
-    "knowledges": [{"knowledgeId": "k-a", "detail": "Widgets & <gadgets>"},
-                   {"knowledgeId": "k-b", "detail": "Clouds"}],
+    "knowledges": [
+        {"knowledgeId": "k-a", "detail": "Widgets & <gadgets>"},
+        {"knowledgeId": "k-b", "detail": "Clouds"},
+    ],
     "skills": [{"skillId": "s-a", "detail": "Assemble widgets"}],
     "behaviours": [{"behaviourId": "b-a", "detail": "Curious"}],
     "duties": [
-        {"dutyID": "d-1", "dutyDetail": "Build widgets", "mappedKnowledge": ["k-b", "k-a"],
-         "mappedSkills": ["s-a"], "mappedBehaviour": []},
-        {"dutyID": "d-2", "dutyDetail": "Float clouds", "mappedKnowledge": ["k-b"],
-         "mappedSkills": [], "mappedBehaviour": ["b-a"]},
+        {
+            "dutyID": "d-1",
+            "dutyDetail": "Build widgets",
+            "mappedKnowledge": ["k-b", "k-a"],
+            "mappedSkills": ["s-a"],
+            "mappedBehaviour": [],
+        },
+        {
+            "dutyID": "d-2",
+            "dutyDetail": "Float clouds",
+            "mappedKnowledge": ["k-b"],
+            "mappedSkills": [],
+            "mappedBehaviour": ["b-a"],
+        },
     ],
 }
 
@@ -34,7 +46,11 @@ def test_import_numbers_codes_by_position(db: Database) -> None:
     with db.transaction() as s:
         summary = frameworks.import_standard(s, json.dumps(ST0999))
     assert (summary.key, summary.version, summary.competencies, summary.groups) == (
-        "ST0999", "1.1", 4, 2)
+        "ST0999",
+        "1.1",
+        4,
+        2,
+    )
     with db.reader() as s:
         view = frameworks.get_framework(s, "ST0999")
     assert [c.code for c in view.competencies] == ["K1", "K2", "S1", "B1"]
@@ -76,8 +92,10 @@ def _broken(**changes: Any) -> str:
         (_broken(referenceNumber=None), "referenceNumber"),
         (_broken(title=""), "title"),
         (_broken(knowledges=[{"knowledgeId": "k"}]), "no detail"),
-        (_broken(duties=[{"dutyID": "d", "dutyDetail": "x", "mappedKnowledge": ["zzz"]}]),
-         "maps to zzz"),
+        (
+            _broken(duties=[{"dutyID": "d", "dutyDetail": "x", "mappedKnowledge": ["zzz"]}]),
+            "maps to zzz",
+        ),
         (_broken(knowledges=[], skills=[], behaviours=[]), "no knowledge"),
     ],
 )
@@ -86,7 +104,10 @@ def test_malformed_standards_import_nothing(db: Database, text: str, message: st
         frameworks.import_standard(s, text)
     with db.reader() as s:
         assert {f.key for f in frameworks.list_frameworks(s)} == {
-            "ST0825", "DDAT-DEVOPS", "TECIT50761"}
+            "ST0825",
+            "DDAT-DEVOPS",
+            "TECIT50761",
+        }
 
 
 def test_importing_twice_is_refused(db: Database) -> None:
