@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.models.db import Database
+from app.models.db import Database, open_portfolio
 from app.services.portfolio import create_portfolio
 
 HOSTILE_STRINGS = [
@@ -51,14 +52,24 @@ def portfolio_path(tmp_path: Path) -> Path:
     return tmp_path / "portfolio.sqlite3"
 
 
-@pytest.fixture
-def db(portfolio_path: Path) -> Iterator[Database]:
+@pytest.fixture(scope="session")
+def template_portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One freshly created portfolio per run; tests get copies (migrations take ~0.5 s)."""
+    path = tmp_path_factory.mktemp("template") / "portfolio.sqlite3"
     database = create_portfolio(
-        portfolio_path,
+        path,
         name="Ada Lovelace",
         uln="1234567890",
         employer="Analytical Engines Ltd",
         provider="Babbage College",
     )
+    database.close()  # checkpoints the WAL: the file alone is the whole portfolio
+    return path
+
+
+@pytest.fixture
+def db(portfolio_path: Path, template_portfolio: Path) -> Iterator[Database]:
+    shutil.copyfile(template_portfolio, portfolio_path)
+    database = open_portfolio(portfolio_path)
     yield database
     database.close()
