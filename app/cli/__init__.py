@@ -17,7 +17,12 @@ from app.errors import PortfolioError
 log = logging.getLogger("app")
 
 # Each module contributes its commands through ``register(subparsers)``.
-COMMAND_MODULES = ("app.cli.core", "app.cli.settings_cmd", "app.cli.open_cmd")
+COMMAND_MODULES = (
+    "app.cli.core",
+    "app.cli.package",
+    "app.cli.settings_cmd",
+    "app.cli.open_cmd",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -59,3 +59,17 @@ def positive_int(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"'{value}' must be 1 or more")
     return number
+
+
+def command_group(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_text: str
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    """The sub-commands of ``name`` (``export``, ``import``), shared by the modules adding to it."""
+    parser = sub.choices.get(name)
+    if parser is None:
+        parser = sub.add_parser(name, help=help_text)
+        group = parser.add_subparsers(dest=f"{name}_command", required=True, metavar="COMMAND")
+        parser.set_defaults(_command_group=group)
+    group = parser.get_default("_command_group")
+    assert isinstance(group, argparse._SubParsersAction)
+    return group

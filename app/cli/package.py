@@ -1,0 +1,78 @@
+"""The signed package commands: ``export package``, ``verify`` and ``import package``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.cli.common import command_group, open_db, portfolio_path
+from app.export.package import export_package, import_package, verify_package
+from app.export.package_reader import VerifiedPackage
+from app.services import signing
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = command_group(sub, "export", "export the EPA portfolio PDF or the signed package")
+    p = export.add_parser(
+        "package", help="the signed package (PDF, portfolio.json, attachments) for the assessor"
+    )
+    p.add_argument("out", metavar="OUT.portfolio")
+    p.set_defaults(handler=cmd_export_package)
+
+    p = sub.add_parser("verify", help="check a signed package's signature and every file in it")
+    p.add_argument("package", metavar="FILE.portfolio")
+    p.add_argument("--signer", metavar="FINGERPRINT", help="also insist that this key signed it")
+    p.set_defaults(handler=cmd_verify)
+
+    imports = command_group(sub, "import", "recreate a portfolio from a signed package")
+    p = imports.add_parser(
+        "package", help="recreate a working portfolio (the new --file) from a package"
+    )
+    p.add_argument("package", metavar="FILE.portfolio")
+    p.add_argument(
+        "--signer", metavar="FINGERPRINT", help="only import a package signed by this key"
+    )
+    p.set_defaults(handler=cmd_import_package)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size:,} bytes"
+
+
+def cmd_export_package(args: argparse.Namespace) -> int:
+    had_key = signing.existing_key() is not None
+    key = signing.load_or_create_key()
+    if not had_key:
+        print(f"Made your signing key: {key.path}")
+    db = open_db(args)
+    try:
+        result = export_package(db, Path(args.out).expanduser(), key=key)
+    finally:
+        db.close()
+    print(f"Wrote {result.path} ({result.files} files, {_megabytes(result.size)}).")
+    print(f"Signed by key {result.fingerprint}")
+    return 0
+
+
+def _report(package: VerifiedPackage) -> None:
+    print(f"Signed by key {package.fingerprint}")
+    print(
+        f"OK: the signature and all {len(package.files)} files match "
+        f"({_megabytes(package.total_bytes)})."
+    )
+    print(package.summary())
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    _report(verify_package(Path(args.package).expanduser(), signer=args.signer))
+    return 0
+
+
+def cmd_import_package(args: argparse.Namespace) -> int:
+    target = portfolio_path(args)
+    if args.file is None:
+        target.parent.mkdir(parents=True, exist_ok=True)  # our own data folder, on first use
+    result = import_package(Path(args.package).expanduser(), target, signer=args.signer)
+    _report(result.package)
+    print(f"Imported {result.items} evidence items into {result.path}.")
+    return 0

@@ -1,0 +1,405 @@
+"""The signed portfolio package (``.portfolio``): writing it, and importing one.
+
+A package is a zip holding ``portfolio.pdf`` (the EPA portfolio), ``portfolio.json``
+(the whole portfolio, see ``app.services.portfolio_json``), ``attachments/<sha256>``
+(every attachment, once), ``manifest.json`` (format, creation time, the signer's
+public key, and the path, size and SHA-256 of every other member) and
+``manifest.sig`` (the Ed25519 signature of the exact bytes of ``manifest.json``).
+
+The same portfolio always gives the same bytes: members are sorted, zip times are
+the portfolio's last change, the manifest's ``created`` is that same time, and
+Ed25519 signatures are deterministic. Writing is atomic (a temporary file beside
+the destination, renamed into place); reading and verifying live in
+``package_reader``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import sqlite3
+import stat
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from app.errors import PortfolioError
+from app.export.package_reader import (
+    ATTACHMENTS,
+    DEFAULT_LIMITS,
+    FORMAT,
+    MANIFEST,
+    PORTFOLIO_JSON,
+    PORTFOLIO_PDF,
+    SIGNATURE,
+    Limits,
+    PackageError,
+    PackageReader,
+    ProgressFn,
+    VerifiedPackage,
+    verify_package,
+)
+from app.models.db import Database, open_portfolio
+from app.services import portfolio_json
+from app.services.blob_source import BlobSource, SqliteBlobSource
+from app.services.signing import SigningKey, load_or_create_key
+from app.services.snapshot import take_snapshot
+from app.services.views import PortfolioSnapshot
+
+__all__ = [
+    "FORMAT",
+    "Limits",
+    "PackageError",
+    "PackageReader",
+    "PackageResult",
+    "VerifiedPackage",
+    "export_package",
+    "import_package",
+    "verify_package",
+    "write_package",
+]
+
+_CHUNK = 1 << 20
+
+
+class PdfBuilder(Protocol):
+    """Writes the EPA PDF for ``snapshot`` to ``out``, naming the signing key on its cover."""
+
+    def __call__(
+        self,
+        snapshot: PortfolioSnapshot,
+        blobs: BlobSource,
+        out: Path,
+        signer: str,
+        progress: ProgressFn | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> object: ...
+
+
+def epa_pdf(
+    snapshot: PortfolioSnapshot,
+    blobs: BlobSource,
+    out: Path,
+    signer: str,
+    progress: ProgressFn | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> object:
+    """The EPA portfolio PDF with its default options and the key's fingerprint on the cover."""
+    from app.export.pdf import PdfOptions, build_pdf
+
+    return build_pdf(
+        snapshot,
+        blobs,
+        out,
+        options=PdfOptions(signer_fingerprint=signer),
+        progress=progress,
+        cancelled=cancelled,
+    )
+
+
+@dataclass(frozen=True)
+class PackageResult:
+    path: Path
+    fingerprint: str  # of the signing key
+    files: int  # members listed in the manifest
+    size: int  # bytes of the package file
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    path: Path
+    package: VerifiedPackage
+
+    @property
+    def items(self) -> int:
+        return len(self.package.document.items)
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def export_package(
+    db: Database,
+    out: Path,
+    *,
+    key: SigningKey | None = None,
+    build_pdf: PdfBuilder = epa_pdf,
+    progress: ProgressFn | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> PackageResult:
+    """Snapshot the portfolio in ``db`` and write its signed package to ``out``."""
+    out = Path(out)
+    _check_destination(out)
+    key = load_or_create_key() if key is None else key
+    with db.reader() as session:
+        snapshot = take_snapshot(session)
+        document = portfolio_json.build_document(session, snapshot, signer=key.fingerprint)
+    blobs = SqliteBlobSource(db.path)
+    try:
+        return write_package(
+            snapshot,
+            portfolio_json.encode(document),
+            blobs,
+            key,
+            out,
+            build_pdf=build_pdf,
+            progress=progress,
+            cancelled=cancelled,
+        )
+    finally:
+        blobs.close()
+
+
+def write_package(
+    snapshot: PortfolioSnapshot,
+    document: bytes,
+    blobs: BlobSource,
+    key: SigningKey,
+    out: Path,
+    *,
+    build_pdf: PdfBuilder = epa_pdf,
+    progress: ProgressFn | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> PackageResult:
+    """Write the package atomically: ``out`` is either the whole package or untouched."""
+    out = Path(out)
+    _check_destination(out)
+    digests = sorted({a.sha256 for item in snapshot.items for a in item.attachments})
+    names = {a.sha256: (item.ref, a.name) for item in snapshot.items for a in item.attachments}
+    pdf_steps = len(snapshot.items) + 1
+    total_steps = pdf_steps + len(digests) + 1
+    step = pdf_steps
+
+    def pdf_progress(done: int, _total: int) -> None:
+        if progress is not None:
+            progress(min(done, pdf_steps), total_steps)
+
+    def advance() -> None:
+        nonlocal step
+        if cancelled is not None and cancelled():
+            raise PackageError("The package export was cancelled; no file was written.")
+        step += 1
+        if progress is not None:
+            progress(step, total_steps)
+
+    moment = _zip_time(snapshot.last_changed)
+    with tempfile.TemporaryDirectory(prefix="portfolio-package-") as private:
+        pdf_path = Path(private) / PORTFOLIO_PDF
+        build_pdf(snapshot, blobs, pdf_path, key.fingerprint, pdf_progress, cancelled)
+        pdf_size, pdf_sha = _hash_file(pdf_path)
+        temp, fh = _temp_beside(out)
+        try:
+            with fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+                files: list[dict[str, object]] = []
+                for digest in digests:  # "attachments/…" sorts before the rest
+                    data = blobs.read(digest)
+                    if data is None or hashlib.sha256(data).hexdigest() != digest:
+                        ref, name = names[digest]
+                        raise PortfolioError(
+                            f"The attachment {name} of {ref} is missing or damaged in the "
+                            "portfolio; run 'portfolio check' before exporting."
+                        )
+                    zf.writestr(_member(ATTACHMENTS + digest, moment, len(data)), data)
+                    files.append(
+                        {"path": ATTACHMENTS + digest, "size": len(data), "sha256": digest}
+                    )
+                    advance()
+                files.append(
+                    {
+                        "path": PORTFOLIO_JSON,
+                        "size": len(document),
+                        "sha256": hashlib.sha256(document).hexdigest(),
+                    }
+                )
+                files.append({"path": PORTFOLIO_PDF, "size": pdf_size, "sha256": pdf_sha})
+                manifest = manifest_bytes(snapshot.last_changed, key, files)
+                zf.writestr(_member(MANIFEST, moment, len(manifest)), manifest)
+                zf.writestr(_member(SIGNATURE, moment, 64), key.sign(manifest))
+                zf.writestr(_member(PORTFOLIO_JSON, moment, len(document)), document)
+                with (
+                    pdf_path.open("rb") as pdf,
+                    zf.open(_member(PORTFOLIO_PDF, moment, pdf_size), "w") as dest,
+                ):
+                    shutil.copyfileobj(pdf, dest, _CHUNK)
+                zf.close()  # writes the central directory, before the file is synced
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(temp, out)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+    if progress is not None:
+        progress(total_steps, total_steps)
+    return PackageResult(
+        path=out, fingerprint=key.fingerprint, files=len(files), size=out.stat().st_size
+    )
+
+
+def manifest_bytes(created: str, key: SigningKey, files: list[dict[str, object]]) -> bytes:
+    manifest = {
+        "format": FORMAT,
+        "created": created,
+        "public_key": key.public_base64,
+        "files": sorted(files, key=lambda f: str(f["path"])),
+    }
+    return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _member(name: str, moment: tuple[int, int, int, int, int, int], size: int) -> zipfile.ZipInfo:
+    """A zip entry that reads the same on every platform: fixed time, mode and origin."""
+    info = zipfile.ZipInfo(name, date_time=moment)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3  # Unix, whatever platform wrote it
+    info.external_attr = (stat.S_IFREG | 0o644) << 16
+    info.file_size = size  # lets zipfile choose ZIP64 up front for large members
+    return info
+
+
+def _zip_time(timestamp: str) -> tuple[int, int, int, int, int, int]:
+    """The portfolio's last change as a zip time (UTC; zip cannot go before 1980)."""
+    try:
+        moment = datetime.fromisoformat(timestamp.strip())
+    except ValueError:
+        return (1980, 1, 1, 0, 0, 0)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    if not 1980 <= moment.year <= 2107:
+        return (1980, 1, 1, 0, 0, 0)
+    return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+
+
+def _hash_file(path: Path) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def _check_destination(out: Path) -> None:
+    if out.is_dir():
+        raise PortfolioError(f"{out} is a folder; give a file name such as portfolio.portfolio.")
+    if not out.parent.is_dir():
+        raise PortfolioError(f"The folder {out.parent} does not exist; create it first.")
+
+
+def _temp_beside(out: Path) -> tuple[Path, BinaryIO]:
+    """A new file in ``out``'s folder (so the final rename is atomic), with the usual mode."""
+    for _attempt in range(100):
+        temp = out.parent / f".{out.name}.{secrets.token_hex(6)}.part"
+        try:
+            return temp, temp.open("xb")
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise PortfolioError(
+                f"Cannot write in {out.parent} ({exc.strerror or exc}); choose another folder."
+            ) from exc
+    raise PortfolioError(f"Cannot make a temporary file in {out.parent}; choose another folder.")
+
+
+# --- importing ----------------------------------------------------------------------------------
+
+
+def import_package(
+    package: Path,
+    target: Path,
+    *,
+    signer: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: ProgressFn | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportResult:
+    """Verify ``package`` and recreate its portfolio as the new file ``target``.
+
+    ``target`` must not exist. The portfolio is built in a private folder beside it
+    and moved into place only once complete and matching the package's fingerprint;
+    the folder is removed whatever happens.
+    """
+    package, target = Path(package), Path(target)
+    _refuse_existing(target)
+    if not target.parent.is_dir():
+        raise PortfolioError(f"The folder {target.parent} does not exist; create it first.")
+    with PackageReader(package, limits=limits) as reader:
+        verified = reader.verify(signer=signer, progress=progress, cancelled=cancelled)
+        try:
+            private = Path(tempfile.mkdtemp(prefix=".portfolio-import-", dir=target.parent))
+        except OSError as exc:
+            raise PortfolioError(
+                f"Cannot write in {target.parent} ({exc.strerror or exc}); choose another folder."
+            ) from exc
+        try:
+            built = private / "portfolio.sqlite3"
+            restore_into(built, reader)
+            _refuse_existing(target)
+            _publish(built, target)
+        finally:
+            shutil.rmtree(private, ignore_errors=True)
+    return ImportResult(path=target, package=verified)
+
+
+def restore_into(path: Path, reader: PackageReader) -> None:
+    """Create the portfolio file ``path`` from a verified package (``path`` must be new)."""
+    document = reader.verified.document
+    db = open_portfolio(path, create=True)
+    try:
+        with db.transaction() as session:
+            portfolio_json.restore_document(session, document, reader.read_attachment)
+            rebuilt = take_snapshot(session).fingerprint
+            if rebuilt != document.fingerprint:
+                raise PackageError(
+                    "The portfolio rebuilt from the package does not match its fingerprint; "
+                    "nothing was imported."
+                )
+    finally:
+        db.close()
+    _fold_journal(path)
+
+
+def _fold_journal(path: Path) -> None:
+    """Fold any write-ahead log into the file, so the one file holds everything."""
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _refuse_existing(target: Path) -> None:
+    if target.exists() or target.is_symlink():
+        raise PortfolioError(
+            f"{target} already exists; give a new file name for the imported portfolio."
+        )
+
+
+def _publish(built: Path, target: Path) -> None:
+    """Move the finished file into place without ever replacing an existing one."""
+    try:
+        os.link(built, target)
+    except FileExistsError as exc:
+        raise PortfolioError(
+            f"{target} already exists; give a new file name for the imported portfolio."
+        ) from exc
+    except OSError:
+        _refuse_existing(target)  # no hard links on this file system: rename instead
+        os.replace(built, target)
+
+
+def open_for_review(
+    package: Path, folder: Path, *, signer: str | None = None
+) -> tuple[VerifiedPackage, Path]:
+    """Verify ``package`` and import it into ``folder`` (a private temporary folder)."""
+    with PackageReader(Path(package)) as reader:
+        verified = reader.verify(signer=signer)
+        path = Path(folder) / "review.sqlite3"
+        restore_into(path, reader)
+    return verified, path

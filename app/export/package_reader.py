@@ -1,0 +1,534 @@
+"""Reading and verifying a signed portfolio package (``.portfolio``) without trusting it.
+
+Everything is checked before any member is believed: the zip's structure and
+limits (member count, declared and actual sizes — zip bombs — overlapping
+members), every name (no absolute paths, no ``..``, no symbolic links, no
+duplicates, only the members a package has), the Ed25519 signature over the
+exact bytes of ``manifest.json``, the signer when one is required, and every
+member's size and SHA-256 against the manifest. Members are decompressed here,
+by hand, with a cap, so no byte is read past what was declared. Nothing is ever
+written: a verified package is read into memory, member by member, and each
+member is hashed again every time it is read.
+
+Problems are raised as ``PackageError``: one sentence naming the first problem.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import itertools
+import json
+import re
+import stat
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+from app.errors import InvalidInputError, PortfolioError
+from app.services import signing
+from app.services.portfolio_json import PortfolioDocument, parse_document
+
+FORMAT = "apprentice-portfolio-package/1"
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+PORTFOLIO_JSON = "portfolio.json"
+PORTFOLIO_PDF = "portfolio.pdf"
+ATTACHMENTS = "attachments/"
+_MEMBER_NAME = re.compile(r"(portfolio\.json|portfolio\.pdf|attachments/[0-9a-f]{64})")
+_CHUNK = 1 << 16
+_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
+_EOCD = struct.Struct("<4sHHHHIIH")
+_ZIP64_LOCATOR = struct.Struct("<4sIQI")
+_ZIP64_EOCD = struct.Struct("<4sQHHIIQQQQ")
+
+ProgressFn = Callable[[int, int], None]
+
+
+class PackageError(PortfolioError):
+    """A package that cannot be trusted; the message names the first problem."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a reader accepts; generous for a real portfolio, tight enough for a bomb."""
+
+    max_package_bytes: int = 16 << 30
+    max_members: int = 20_000
+    max_member_bytes: int = 1 << 30
+    max_total_bytes: int = 8 << 30
+    max_manifest_bytes: int = 16 << 20
+    max_json_bytes: int = 512 << 20
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    path: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class VerifiedPackage:
+    """A package whose every byte matched its signed manifest."""
+
+    path: Path
+    fingerprint: str  # of the key that signed it
+    created: str
+    files: tuple[ManifestEntry, ...]
+    document: PortfolioDocument
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(f.size for f in self.files)
+
+    def summary(self) -> str:
+        doc = self.document
+        drafts = sum(1 for i in doc.items if i.status == "draft")
+        draft_text = f" ({drafts} in draft)" if drafts else ""
+        return (
+            f"{doc.details.apprentice_name}: {doc.details.framework_key} "
+            f"v{doc.details.framework_version}, {len(doc.items)} evidence items{draft_text}, "
+            f"{len(doc.attachment_digests())} attachments; last changed {self.created}."
+        )
+
+
+def member_name_problem(name: str) -> str | None:
+    """Why ``name`` could escape or confuse an extraction folder, or None when it is safe."""
+    if not name:
+        return "an empty name"
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "control characters in a name"
+    if "\\" in name:
+        return "a backslash in a name"
+    if name.startswith("/") or re.match(r"[A-Za-z]:", name):
+        return "an absolute path"
+    parts = name.split("/")
+    if ".." in parts:
+        return "a '..' path"
+    if name.endswith("/"):
+        return "a folder entry"
+    if "" in parts or "." in parts:
+        return "an irregular path"
+    return None
+
+
+class PackageReader:
+    """An open package: ``verify()`` first, then read members (hashed again on every read)."""
+
+    def __init__(self, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.path = Path(path)
+        self.limits = limits
+        self._fh: IO[bytes] | None = None
+        self._zip: zipfile.ZipFile | None = None
+        self._infos: dict[str, zipfile.ZipInfo] = {}
+        self._verified: VerifiedPackage | None = None
+
+    # --- opening ------------------------------------------------------------------------------
+
+    def __enter__(self) -> PackageReader:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    def _refuse(self, problem: str) -> PackageError:
+        return PackageError(f"The package {self.path.name} was refused: {problem}.")
+
+    def _open(self) -> None:
+        path = self.path
+        if not path.exists():
+            raise PackageError(f"There is no package at {path}.")
+        if not path.is_file():
+            raise PackageError(f"{path} is not a file; give the path of a .portfolio package.")
+        try:
+            self._fh = path.open("rb")
+            size = path.stat().st_size
+        except OSError as exc:
+            raise PackageError(
+                f"The package {path} cannot be read ({exc.strerror or exc})."
+            ) from exc
+        if size > self.limits.max_package_bytes:
+            raise self._refuse(
+                f"it is {size >> 20} MB, over the {self.limits.max_package_bytes >> 20} MB limit"
+            )
+        counts = _central_directory_counts(self._fh, size)
+        if counts is None:
+            raise self._refuse("it is not a zip file, or it is truncated or damaged")
+        entries, directory_size = counts
+        if entries > self.limits.max_members or directory_size > self.limits.max_members * 2048:
+            raise self._refuse(
+                f"it holds {entries} members, more than the {self.limits.max_members} allowed"
+            )
+        try:
+            self._zip = zipfile.ZipFile(self._fh)
+            infos = self._zip.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+            raise self._refuse("it is not a zip file, or it is truncated or damaged") from exc
+        self._check_members(infos, size)
+        self._infos = {info.orig_filename: info for info in infos}
+
+    def _check_members(self, infos: list[zipfile.ZipInfo], package_size: int) -> None:
+        limits = self.limits
+        if len(infos) > limits.max_members:
+            raise self._refuse(
+                f"it holds {len(infos)} members, more than the {limits.max_members} allowed"
+            )
+        seen: set[str] = set()
+        total = 0
+        for info in infos:
+            name = info.orig_filename
+            shown = _show(name)
+            problem = member_name_problem(name)
+            if problem is not None:
+                raise self._refuse(f"it contains {problem} ({shown})")
+            kind = stat.S_IFMT(info.external_attr >> 16)
+            if kind == stat.S_IFLNK:
+                raise self._refuse(f"{shown} is a symbolic link")
+            if (kind and kind != stat.S_IFREG) or info.external_attr & 0x10 or info.is_dir():
+                raise self._refuse(f"{shown} is not a regular file")
+            if name in seen:
+                raise self._refuse(f"it contains {shown} twice")
+            seen.add(name)
+            if info.flag_bits & 0x1:
+                raise self._refuse(f"{shown} is encrypted")
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise self._refuse(f"{shown} uses a compression method this app does not read")
+            if info.file_size > limits.max_member_bytes:
+                raise self._refuse(
+                    f"{shown} declares {info.file_size >> 20} MB, over the "
+                    f"{limits.max_member_bytes >> 20} MB limit for one file"
+                )
+            total += info.file_size
+            if total > limits.max_total_bytes:
+                raise self._refuse(
+                    f"its files declare more than the {limits.max_total_bytes >> 20} MB allowed "
+                    "in all"
+                )
+        # Members whose data overlap are how the smallest zip bombs are made.
+        spans = sorted(
+            (i.header_offset, i.header_offset + 30 + len(i.orig_filename) + i.compress_size)
+            for i in infos
+        )
+        for (_, end), (start, _) in itertools.pairwise(spans):
+            if start < end:
+                raise self._refuse("its members overlap one another")
+        if spans and spans[-1][1] > package_size:
+            raise self._refuse("it is truncated")
+
+    # --- verifying ----------------------------------------------------------------------------
+
+    def verify(
+        self,
+        *,
+        signer: str | None = None,
+        progress: ProgressFn | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> VerifiedPackage:
+        """Check everything; return what was verified or raise naming the first problem."""
+        wanted_signer = signing.normalise_fingerprint(signer) if signer is not None else None
+        if self._zip is None:
+            self._open()
+        for name in (MANIFEST, SIGNATURE):
+            if name not in self._infos:
+                raise self._refuse(f"{name} is missing, so it is not a signed portfolio package")
+        manifest_bytes = self._read_capped(MANIFEST, self.limits.max_manifest_bytes)
+        signature = self._read_capped(SIGNATURE, signing.SIGNATURE_BYTES)
+        manifest, public_key = self._manifest_key(manifest_bytes)
+        if not signing.verify_signature(public_key, signature, manifest_bytes):
+            raise self._refuse(
+                "its signature does not match manifest.json, so it was changed after it was signed"
+            )
+        created, files = self._manifest_files(manifest)
+        fingerprint = signing.fingerprint_of(public_key)
+        if wanted_signer is not None and fingerprint != wanted_signer:
+            raise self._refuse(f"it is signed by key {fingerprint}, not by {wanted_signer}")
+
+        listed = {f.path: f for f in files}
+        for required in (PORTFOLIO_JSON, PORTFOLIO_PDF):
+            if required not in listed:
+                raise self._refuse(f"its manifest does not list {required}")
+        for entry in files:
+            if entry.path not in self._infos:
+                raise self._refuse(f"{entry.path} is missing")
+        for name in self._infos:
+            if name not in listed and name not in (MANIFEST, SIGNATURE):
+                raise self._refuse(f"{_show(name)} is not listed in its manifest")
+        for entry in files:
+            declared = self._infos[entry.path].file_size
+            if declared != entry.size:
+                raise self._refuse(
+                    f"{entry.path} is {declared} bytes but the manifest says {entry.size}"
+                )
+
+        total = sum(f.size for f in files)
+        done = 0
+        document_bytes = b""
+        for entry in files:
+            if cancelled is not None and cancelled():
+                raise PackageError("Checking the package was cancelled.")
+            keep = entry.path == PORTFOLIO_JSON
+            if keep and entry.size > self.limits.max_json_bytes:
+                raise self._refuse(f"{PORTFOLIO_JSON} is larger than this app reads")
+            data = self._hash_member(entry, keep=keep)
+            if keep:
+                document_bytes = data
+            done += entry.size
+            if progress is not None:
+                progress(done, total)
+
+        try:
+            document = parse_document(document_bytes)
+        except InvalidInputError as exc:
+            raise self._refuse(str(exc).rstrip(".")) from exc
+        self._check_document(document, listed, fingerprint)
+        self._verified = VerifiedPackage(
+            path=self.path, fingerprint=fingerprint, created=created, files=files, document=document
+        )
+        return self._verified
+
+    def _manifest_key(self, data: bytes) -> tuple[dict[str, Any], bytes]:
+        """Just enough of the manifest to check its signature."""
+        try:
+            raw: Any = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            raise self._refuse("manifest.json is not valid JSON") from exc
+        if not isinstance(raw, dict):
+            raise self._refuse("manifest.json is not a manifest")
+        if raw.get("format") != FORMAT:
+            raise self._refuse(
+                f"its format {_show(str(raw.get('format')))} is not {FORMAT}, which this "
+                "version of the app reads"
+            )
+        try:
+            public_key = base64.b64decode(str(raw.get("public_key")), validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise self._refuse("manifest.json has no valid public key") from exc
+        if len(public_key) != signing.PUBLIC_KEY_BYTES:
+            raise self._refuse("manifest.json has no valid public key")
+        return raw, public_key
+
+    def _manifest_files(self, raw: dict[str, Any]) -> tuple[str, tuple[ManifestEntry, ...]]:
+        """The signed manifest's creation time and file list, checked."""
+        created = raw.get("created")
+        if not isinstance(created, str) or len(created) > 40:
+            raise self._refuse("manifest.json has no valid creation time")
+        entries = raw.get("files")
+        if not isinstance(entries, list) or len(entries) > self.limits.max_members:
+            raise self._refuse("manifest.json has no valid list of files")
+        files: list[ManifestEntry] = []
+        for entry in entries:
+            if not isinstance(entry, dict):
+                raise self._refuse("manifest.json has an invalid file entry")
+            path, size, digest = entry.get("path"), entry.get("size"), entry.get("sha256")
+            if not isinstance(path, str) or member_name_problem(path) is not None:
+                raise self._refuse(f"manifest.json lists an unsafe path ({_show(str(path))})")
+            if not _MEMBER_NAME.fullmatch(path):
+                raise self._refuse(f"manifest.json lists {_show(path)}, which a package never has")
+            if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+                raise self._refuse(f"manifest.json gives no valid size for {path}")
+            if size > self.limits.max_member_bytes:
+                raise self._refuse(
+                    f"manifest.json declares {path} as {size >> 20} MB, over the "
+                    f"{self.limits.max_member_bytes >> 20} MB limit for one file"
+                )
+            if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest):
+                raise self._refuse(f"manifest.json gives no valid SHA-256 for {path}")
+            if path.startswith(ATTACHMENTS) and path[len(ATTACHMENTS) :] != digest:
+                raise self._refuse(f"{path} is not named after its SHA-256")
+            files.append(ManifestEntry(path=path, size=size, sha256=digest))
+        if len({f.path for f in files}) != len(files):
+            raise self._refuse("manifest.json lists a file twice")
+        if sum(f.size for f in files) > self.limits.max_total_bytes:
+            raise self._refuse(
+                f"manifest.json declares more than the {self.limits.max_total_bytes >> 20} MB "
+                "allowed in all"
+            )
+        return created, tuple(files)
+
+    def _check_document(
+        self, document: PortfolioDocument, listed: dict[str, ManifestEntry], fingerprint: str
+    ) -> None:
+        if document.signer is not None and document.signer != fingerprint:
+            raise self._refuse("portfolio.json names a different signing key from the manifest")
+        for item in document.items:
+            for attachment in item.attachments:
+                entry = listed.get(ATTACHMENTS + attachment.sha256)
+                if entry is None:
+                    raise self._refuse(
+                        f"the attachment {_show(attachment.name)} of {item.ref} "
+                        f"(attachments/{attachment.sha256}) is missing"
+                    )
+                if entry.size != attachment.size:
+                    raise self._refuse(
+                        f"the attachment {_show(attachment.name)} of {item.ref} is "
+                        f"{entry.size} bytes but portfolio.json says {attachment.size}"
+                    )
+        used = document.attachment_digests()
+        for path in listed:
+            if path.startswith(ATTACHMENTS) and path[len(ATTACHMENTS) :] not in used:
+                raise self._refuse(f"{path} is not used by any evidence item")
+
+    # --- reading members ----------------------------------------------------------------------
+
+    @property
+    def verified(self) -> VerifiedPackage:
+        if self._verified is None:
+            raise RuntimeError("verify() the package before reading it")
+        return self._verified
+
+    def read(self, path: str) -> bytes:
+        """A member of the verified package, hashed again as it is read."""
+        entry = next((f for f in self.verified.files if f.path == path), None)
+        if entry is None:
+            raise self._refuse(f"{_show(path)} is not in the package")
+        return self._hash_member(entry, keep=True)
+
+    def read_attachment(self, sha256: str) -> bytes:
+        return self.read(ATTACHMENTS + sha256)
+
+    def _read_capped(self, name: str, cap: int) -> bytes:
+        info = self._infos[name]
+        if info.file_size > cap:
+            raise self._refuse(f"{name} is larger than a package's {name} can be")
+        return b"".join(self._stream(info))
+
+    def _hash_member(self, entry: ManifestEntry, *, keep: bool) -> bytes:
+        digest = hashlib.sha256()
+        kept: list[bytes] = []
+        for chunk in self._stream(self._infos[entry.path]):
+            digest.update(chunk)
+            if keep:
+                kept.append(chunk)
+        if digest.hexdigest() != entry.sha256:
+            raise self._refuse(
+                f"{entry.path} was changed after it was signed (its SHA-256 does not match "
+                "the manifest)"
+            )
+        return b"".join(kept)
+
+    def _stream(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
+        """The member's bytes, decompressed by hand: never a byte past its declared size."""
+        fh = self._fh
+        assert fh is not None
+        name = info.orig_filename  # only listed, pattern-checked members are streamed
+        fh.seek(info.header_offset)
+        header = fh.read(_LOCAL_HEADER.size)
+        if len(header) != _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+            raise self._refuse(f"{name} is damaged (its zip header is missing)")
+        fields = _LOCAL_HEADER.unpack(header)
+        flags, method, name_length, extra_length = fields[2], fields[3], fields[9], fields[10]
+        local_name = fh.read(name_length).decode("utf-8" if flags & 0x800 else "cp437", "replace")
+        if local_name != info.orig_filename or method != info.compress_type:
+            raise self._refuse(f"{name} is damaged (its two zip headers disagree)")
+        fh.seek(extra_length, 1)
+
+        declared, remaining, produced, crc = info.file_size, info.compress_size, 0, 0
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS) if method == zipfile.ZIP_DEFLATED else None
+        if inflater is None and remaining != declared:
+            raise self._refuse(f"{name} is damaged (its sizes disagree)")
+        pending = b""
+        while True:
+            if not pending and remaining > 0:
+                pending = fh.read(min(_CHUNK, remaining))
+                if not pending:
+                    raise self._refuse(f"{name} is truncated")
+                remaining -= len(pending)
+            if not pending:
+                break
+            if inflater is None:
+                out, pending = pending, b""
+            else:
+                try:
+                    out = inflater.decompress(pending, _CHUNK)
+                except zlib.error as exc:
+                    raise self._refuse(f"{name} is damaged (it does not decompress)") from exc
+                pending = inflater.unconsumed_tail
+            produced += len(out)
+            if produced > declared:
+                raise self._refuse(
+                    f"{name} holds more data than the {declared} bytes it declares "
+                    "(damaged, or a zip bomb)"
+                )
+            if out:
+                crc = zlib.crc32(out, crc)
+                yield out
+            if inflater is not None and inflater.eof:
+                break
+        if inflater is not None and (not inflater.eof or remaining or inflater.unused_data):
+            raise self._refuse(f"{name} is damaged (its compressed data is incomplete)")
+        if produced != declared:
+            raise self._refuse(f"{name} is damaged (it is shorter than it declares)")
+        if crc != info.CRC:
+            raise self._refuse(f"{name} is damaged (its zip checksum does not match)")
+
+
+def verify_package(
+    path: Path,
+    *,
+    signer: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: ProgressFn | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> VerifiedPackage:
+    """Verify the package at ``path``; raise ``PackageError`` naming the first problem."""
+    with PackageReader(path, limits=limits) as reader:
+        return reader.verify(signer=signer, progress=progress, cancelled=cancelled)
+
+
+def _show(name: str) -> str:
+    """A member name, safe to print on one line."""
+    printable = "".join(c if c.isprintable() else "?" for c in name)
+    return repr(printable if len(printable) <= 80 else printable[:77] + "...")
+
+
+def _central_directory_counts(fh: IO[bytes], size: int) -> tuple[int, int] | None:
+    """(entries, central directory bytes) from the end records, before zipfile parses them."""
+    tail_length = min(size, _EOCD.size + 0xFFFF)
+    fh.seek(size - tail_length)
+    tail = fh.read(tail_length)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < _EOCD.size:
+        return None
+    fields = _EOCD.unpack(tail[at : at + _EOCD.size])
+    entries, directory_size, directory_offset = fields[4], fields[5], fields[6]
+    if entries == 0xFFFF or directory_size == 0xFFFFFFFF or directory_offset == 0xFFFFFFFF:
+        locator_at = size - tail_length + at - _ZIP64_LOCATOR.size
+        if locator_at < 0:
+            return None
+        fh.seek(locator_at)
+        locator = fh.read(_ZIP64_LOCATOR.size)
+        if len(locator) != _ZIP64_LOCATOR.size or locator[:4] != b"PK\x06\x07":
+            return None
+        record_at = _ZIP64_LOCATOR.unpack(locator)[2]
+        if record_at > size - _ZIP64_EOCD.size:
+            return None
+        fh.seek(record_at)
+        record = fh.read(_ZIP64_EOCD.size)
+        if record[:4] != b"PK\x06\x06":
+            return None
+        zip64 = _ZIP64_EOCD.unpack(record)
+        entries, directory_size = zip64[7], zip64[8]
+    return entries, directory_size
