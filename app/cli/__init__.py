@@ -20,6 +20,7 @@ log = logging.getLogger("app")
 COMMAND_MODULES = (
     "app.cli.core",
     "app.cli.package",
+    "app.cli.export",
     "app.cli.settings_cmd",
     "app.cli.open_cmd",
 )

@@ -1,0 +1,57 @@
+"""``export pdf``: the EPA portfolio PDF (``export package`` lives in ``app.cli.package``)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.cli.common import command_group, open_db
+from app.errors import PortfolioError
+from app.services import signing
+from app.services.blob_source import SqliteBlobSource
+from app.services.snapshot import take_snapshot
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = command_group(sub, "export", "export the EPA portfolio PDF or the signed package")
+    p = export.add_parser("pdf", help="the end-point-assessment portfolio PDF")
+    p.add_argument("out", metavar="OUT.pdf")
+    p.add_argument("--no-drafts", action="store_true", help="leave out items still in draft")
+    p.add_argument("--order", choices=("date", "ksb"), default="date", help="evidence order")
+    p.add_argument("--page-size", choices=("A4", "Letter"), default="A4")
+    p.set_defaults(handler=cmd_export_pdf)
+
+
+def cmd_export_pdf(args: argparse.Namespace) -> int:
+    out = Path(args.out).expanduser()
+    if out.is_dir():
+        raise PortfolioError(f"{out} is a folder; give a file name such as portfolio.pdf.")
+    if not out.parent.is_dir():
+        raise PortfolioError(f"The folder {out.parent} does not exist; create it first.")
+    from app.export.pdf import PdfOptions, build_pdf  # reportlab only when needed
+
+    # The cover names the signing key, so the assessor can match PDF and package.
+    key = signing.load_or_create_key()
+    db = open_db(args)
+    try:
+        with db.reader() as session:
+            snapshot = take_snapshot(session)
+    finally:
+        db.close()
+    blobs = SqliteBlobSource(db.path)
+    try:
+        result = build_pdf(
+            snapshot,
+            blobs,
+            out,
+            options=PdfOptions(
+                include_drafts=not args.no_drafts,
+                order=args.order,
+                page_size=args.page_size,
+                signer_fingerprint=key.fingerprint,
+            ),
+        )
+    finally:
+        blobs.close()
+    print(f"Wrote {out} ({result.pages} pages).")
+    return 0
