@@ -1,0 +1,77 @@
+"""Starting the app the way users do, and what happens to errors nobody expected."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox
+
+from app.errors import PortfolioError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Runs `portfolio --file X` and reports the first window shown on screen, then exits.
+SHOW_AND_EXIT = r"""
+import os, sys
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QWindow
+from app.ui.main import create_application
+
+class Exposed(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Expose and isinstance(obj, QWindow) and obj.isExposed():
+            print("shown:", obj.title(), flush=True)
+            os._exit(0)
+        return False
+
+app = create_application()
+spy = Exposed()
+app.installEventFilter(spy)
+from app.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_portfolio_with_no_command_opens_the_window(filled_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", SHOW_AND_EXIT, "--file", str(filled_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "shown: Ada Lovelace — filled.sqlite3 — Apprentice Portfolio" in result.stdout
+
+
+def test_an_unexpected_error_is_one_plain_message_and_a_log(qtbot, monkeypatch) -> None:
+    from app.config import user_data_dir
+    from app.ui.errors import _excepthook
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        QMessageBox, "critical", lambda parent, title, text, *a: shown.append(("critical", text))
+    )
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda parent, title, text, *a: shown.append(("warning", text))
+    )
+    try:
+        {}["missing"]
+    except KeyError as exc:
+        _excepthook(KeyError, exc, exc.__traceback__)
+    try:
+        raise PortfolioError("The portfolio is busy in another program; close it there.")
+    except PortfolioError as exc:
+        _excepthook(PortfolioError, exc, exc.__traceback__)
+    (kind, text), (kind2, text2) = shown
+    assert kind == "critical" and "Something unexpected went wrong (KeyError)" in text
+    assert "Traceback" not in text
+    log = user_data_dir() / "logs" / "errors.log"
+    assert "KeyError: 'missing'" in log.read_text(encoding="utf-8")
+    assert (kind2, text2) == (
+        "warning",
+        "The portfolio is busy in another program; close it there.",
+    )

@@ -1,0 +1,118 @@
+"""First run, File > New and File > Open, as a user goes through them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+from app.ui.windows import WindowManager
+from app.ui.wizard import NewPortfolioDialog
+
+
+def fill(qtbot, dialog: NewPortfolioDialog, name: str, uln: str = "") -> None:
+    qtbot.keyClicks(dialog.name, name)
+    qtbot.keyClicks(dialog.uln, uln)
+    qtbot.keyClicks(dialog.employer, "Acme Cloud Ltd")
+    qtbot.keyClicks(dialog.provider, "Northern Tech College")
+
+
+def test_the_wizard_preselects_st0825_and_needs_a_name(qtbot, tmp_path: Path) -> None:
+    dialog = NewPortfolioDialog(tmp_path / "p.sqlite3", first_run=True)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    assert dialog.framework.currentData() == "ST0825"
+    assert [dialog.framework.itemData(i) for i in range(dialog.framework.count())] == [
+        "ST0825",
+        "DDAT-DEVOPS",
+        "TECIT50761",
+    ]
+    assert not dialog.create_button.isEnabled()
+    qtbot.keyClicks(dialog.name, "Sam Taylor")
+    assert dialog.create_button.isEnabled()
+    assert dialog.windowTitle() == "Welcome to Apprentice Portfolio"
+
+
+def test_a_short_uln_is_explained_and_nothing_is_created(qtbot, tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    dialog = NewPortfolioDialog(path)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    fill(qtbot, dialog, "Sam Taylor", uln="12345")
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.error.isVisible()
+    assert "must be 10 digits" in dialog.error.text()
+    assert not path.exists()
+    assert dialog.uln.validator() is not None  # letters cannot even be typed
+
+
+def test_first_run_creates_the_portfolio_and_opens_it(qtbot, monkeypatch, tmp_path: Path) -> None:
+    path = tmp_path / "data" / "portfolio.sqlite3"  # the folder does not exist yet
+
+    def exec_(dialog: NewPortfolioDialog) -> int:  # what the user does in the modal dialog
+        fill(qtbot, dialog, "Sam Taylor", uln="9876543210")
+        dialog.create_file()
+        return int(dialog.result())
+
+    monkeypatch.setattr(NewPortfolioDialog, "exec", exec_)
+    manager = WindowManager()
+    assert manager.start(path)
+    (window,) = manager.windows
+    qtbot.addWidget(window)
+    assert window.windowTitle() == "Sam Taylor — portfolio.sqlite3 — Apprentice Portfolio"
+    info = window.document.info()
+    assert (info.uln, info.employer, info.framework_key) == (
+        "9876543210",
+        "Acme Cloud Ltd",
+        "ST0825",
+    )
+    assert window.evidence_page.model.rowCount() == 0
+    assert manager.settings.recent_files[0] == str(path.resolve())
+
+
+def test_cancelling_the_first_run_opens_nothing(qtbot, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(NewPortfolioDialog, "exec", lambda dialog: int(QDialog.DialogCode.Rejected))
+    manager = WindowManager()
+    assert not manager.start(tmp_path / "p.sqlite3")
+    assert manager.windows == [] and not (tmp_path / "p.sqlite3").exists()
+
+
+def test_file_new_replaces_the_window(qtbot, monkeypatch, manager, window, tmp_path: Path) -> None:
+    target = tmp_path / "second.sqlite3"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    window.new_portfolio_action.trigger()
+    dialog = window.findChild(NewPortfolioDialog)
+    assert dialog is not None and dialog.isVisible()
+    fill(qtbot, dialog, "Jo Bloggs")
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(manager.windows) == 1 and manager.windows[0] is not window)
+    assert manager.windows[0].windowTitle().startswith("Jo Bloggs — second.sqlite3")
+
+
+def test_file_open_and_recent_files(qtbot, monkeypatch, manager, window, tmp_path: Path) -> None:
+    from app.services.portfolio import create_portfolio
+
+    other = tmp_path / "other.sqlite3"
+    create_portfolio(other, name="Alex Smith").close()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(other), ""))
+    window.open_action.trigger()
+    qtbot.waitUntil(lambda: manager.windows and manager.windows[0].windowTitle().startswith("Alex"))
+    new_window = manager.windows[0]
+    recent = [a.text() for a in new_window.recent_menu.actions()]
+    assert any(str(window.document.path.resolve()) in text for text in recent)
+
+
+@pytest.mark.parametrize("content", [b"just some text", b""])
+def test_opening_something_else_says_so(
+    qtbot, monkeypatch, manager, window, tmp_path, content
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
+    bogus = tmp_path / "notes.sqlite3"
+    bogus.write_bytes(content)
+    assert manager.open_path(bogus, replace_window=window) is None
+    assert len(shown) == 1 and "not an Apprentice Portfolio" in shown[0]
+    assert manager.windows == [window] and window.isVisible()
+    assert bogus.read_bytes() == content
