@@ -395,11 +395,19 @@ def _publish(built: Path, target: Path) -> None:
 
 
 def open_for_review(
-    package: Path, folder: Path, *, signer: str | None = None
+    package: Path,
+    folder: Path,
+    *,
+    signer: str | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> tuple[VerifiedPackage, Path]:
-    """Verify ``package`` and import it into ``folder`` (a private temporary folder)."""
+    """Verify ``package`` and import it into ``folder`` (the caller's private temporary folder).
+
+    Review mode shows the imported copy read-only; the package itself is never changed.
+    """
     with PackageReader(Path(package)) as reader:
-        verified = reader.verify(signer=signer)
+        verified = reader.verify(signer=signer, progress=progress, cancelled=cancelled)
         path = Path(folder) / "review.sqlite3"
         restore_into(path, reader)
     return verified, path

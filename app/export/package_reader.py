@@ -83,6 +83,7 @@ class VerifiedPackage:
 
     path: Path
     fingerprint: str  # of the key that signed it
+    manifest_sha256: str  # identifies exactly this signed package
     created: str
     files: tuple[ManifestEntry, ...]
     document: PortfolioDocument
@@ -305,7 +306,12 @@ class PackageReader:
             raise self._refuse(str(exc).rstrip(".")) from exc
         self._check_document(document, listed, fingerprint)
         self._verified = VerifiedPackage(
-            path=self.path, fingerprint=fingerprint, created=created, files=files, document=document
+            path=self.path,
+            fingerprint=fingerprint,
+            manifest_sha256=hashlib.sha256(manifest_bytes).hexdigest(),
+            created=created,
+            files=files,
+            document=document,
         )
         return self._verified
 

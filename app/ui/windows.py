@@ -123,6 +123,10 @@ class WindowManager(QObject):
     ) -> MainWindow | None:
         """Open ``path`` in a window; a problem becomes a message (and None)."""
         path = Path(path).expanduser()
+        from app.ui.review import is_package, open_package
+
+        if is_package(path):  # a signed package opens for review, beside this window
+            return open_package(self, path, parent=replace_window)
         for window in self.windows:
             if window.document.path.resolve() == path.resolve() and not read_only:
                 window.raise_()
@@ -174,6 +178,8 @@ class WindowManager(QObject):
 
     def start(self, path: Path, *, read_only: bool = False, banner: str | None = None) -> bool:
         """Open ``path`` (or walk through creating it); False if there is nothing to show."""
-        if not path.exists() and not read_only:
+        from app.ui.review import PACKAGE_SUFFIX
+
+        if not path.exists() and not read_only and path.suffix.lower() != PACKAGE_SUFFIX:
             return self.first_run(path) is not None
         return self.open_path(path, read_only=read_only, banner=banner) is not None

@@ -1,0 +1,199 @@
+"""Review mode and the signed package in the desktop app.
+
+- File > Open Package… (and opening any ``.portfolio`` file) verifies the
+  package, refusing one that fails and saying why, imports it into a private
+  temporary file and shows it read-only with the banner "Read-only — signed by
+  key FINGERPRINT", plus an Assessment page for the assessor's judgements.
+- File > Export Package… writes the apprentice's signed package.
+
+``install(window)`` is called by ``app.ui.windows`` for every new window;
+``open_package`` is how the window manager opens a package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from app.ui.errors import show_error
+from app.ui.review.session import (
+    PACKAGE_SUFFIX,
+    ReviewSession,
+    end,
+    is_package,
+    prepare,
+    session_for,
+)
+from app.ui.review.session import register as register_session
+from app.ui.worker import TaskCancelled, TaskContext
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+    from app.ui.windows import WindowManager
+
+__all__ = ["PACKAGE_SUFFIX", "install", "is_package", "open_package"]
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Review", text)
+
+
+def install(window: MainWindow) -> None:
+    """Add the package actions to ``window``; make a review window's Assessment page."""
+    open_action = QAction(_tr("Open &Package…"), window)
+    open_action.setObjectName("openPackageAction")
+    open_action.setStatusTip(_tr("Open a signed portfolio package read-only, to review it"))
+    open_action.triggered.connect(lambda _checked=False: choose_package(window))
+    window.add_file_action(open_action)
+    if not window.document.read_only:
+        export_action = QAction(_tr("&Export Package…"), window)
+        export_action.setObjectName("exportPackageAction")
+        export_action.setStatusTip(
+            _tr("Write the signed package (PDF, portfolio data, attachments) for your assessor")
+        )
+        export_action.triggered.connect(lambda _checked=False: export_package(window))
+        window.add_file_action(export_action)
+    session = session_for(window.document.path)
+    if session is not None:
+        _install_review(window, session)
+
+
+def _install_review(window: MainWindow, session: ReviewSession) -> None:
+    from app.ui.review.assessment_page import AssessmentPage
+
+    document = window.document
+    page = AssessmentPage(
+        window, session.identity(), document.framework(), document.coverage(), window
+    )
+    page.set_source_folder(session.source.parent)
+    window.add_page(_tr("Assessment"), page)
+
+    def closed() -> None:
+        page.flush()
+        end(session)
+
+    window.closed.connect(closed)
+
+
+# --- opening a package --------------------------------------------------------------------------
+
+
+def choose_package(window: MainWindow) -> None:
+    name, _ = QFileDialog.getOpenFileName(
+        window,
+        _tr("Open Package"),
+        str(window.document.path.parent),
+        _tr("Portfolio packages (*{suffix});;All files (*)").format(suffix=PACKAGE_SUFFIX),
+    )
+    if name:
+        window.openRequested.emit(name)
+
+
+def banner_for(session: ReviewSession) -> str:
+    return _tr("Read-only — signed by key {fingerprint}").format(
+        fingerprint=session.package.fingerprint
+    )
+
+
+def open_package(
+    manager: WindowManager, path: Path, *, parent: MainWindow | None = None
+) -> MainWindow | None:
+    """Verify and show ``path`` read-only in a new window.
+
+    From a window, the work runs off the GUI thread (with progress) and the new
+    window appears when it is done (None is returned at once); with no window
+    yet (the app starting on a package) it runs here and returns the window.
+    A package that fails verification is refused with a message saying why.
+    """
+    if parent is None:
+        try:
+            session = prepare(path)
+        except Exception as exc:
+            show_error(None, exc)
+            return None
+        return _show(manager, session, None)
+
+    def work(ctx: TaskContext) -> ReviewSession:
+        prepared = prepare(
+            path,
+            progress=lambda done, total: ctx.report(done, total),
+            cancelled=ctx.is_cancelled,
+        )
+        if ctx.is_cancelled():
+            end(prepared)
+            raise TaskCancelled
+        return prepared
+
+    parent.run_task(
+        _tr("Checking the package…"),
+        work,
+        on_success=lambda prepared: _show(manager, prepared, parent),
+    )
+    return None
+
+
+def _show(manager: WindowManager, session: ReviewSession, parent: QWidget | None) -> Any:
+    from app.ui.document import PortfolioDocument
+
+    try:
+        document = PortfolioDocument.open(session.database, read_only=True)
+    except Exception as exc:
+        end(session)
+        show_error(parent, exc)
+        return None
+    register_session(session)
+    try:
+        return manager.window_for(document, banner=banner_for(session))
+    except BaseException:
+        document.close()
+        end(session)
+        raise
+
+
+# --- exporting the apprentice's package ---------------------------------------------------------
+
+
+def export_package(window: MainWindow, on_done: Callable[[Path], None] | None = None) -> None:
+    """File > Export Package…: choose where, then write it off the GUI thread."""
+    from app.export.package import PackageResult
+    from app.export.package import export_package as write
+
+    window.evidence_page.editor.flush()  # what was just typed goes into the package
+    info = window.document.info()
+    stem = "-".join(info.apprentice_name.split()) or "portfolio"
+    suggested = window.document.path.parent / f"{stem}{PACKAGE_SUFFIX}"
+    name, _ = QFileDialog.getSaveFileName(
+        window,
+        _tr("Export Package"),
+        str(suggested),
+        _tr("Portfolio packages (*{suffix})").format(suffix=PACKAGE_SUFFIX),
+    )
+    if not name:
+        return
+    out = Path(name) if Path(name).suffix else Path(name).with_suffix(PACKAGE_SUFFIX)
+    database = window.document.db
+
+    def work(ctx: TaskContext) -> PackageResult:
+        return write(
+            database,
+            out,
+            progress=lambda done, total: ctx.report(done, total),
+            cancelled=ctx.is_cancelled,
+        )
+
+    def done(result: PackageResult) -> None:
+        window.statusBar().showMessage(
+            _tr("Exported {path}, signed by key {fingerprint}.").format(
+                path=result.path, fingerprint=result.fingerprint
+            ),
+            15000,
+        )
+        if on_done is not None:
+            on_done(result.path)
+
+    window.run_task(_tr("Exporting the package…"), work, done)

@@ -1,0 +1,88 @@
+"""A package open for review: verified, imported into a private temporary folder, shown read-only.
+
+The package is never changed and never unpacked beside itself: it is verified
+in memory and imported into an SQLite file in a private temporary folder
+(mode 0700), which is removed when the review window closes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.export.package import open_for_review
+from app.export.package_reader import VerifiedPackage
+from app.services.assessment import PackageIdentity
+
+PACKAGE_SUFFIX = ".portfolio"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class ReviewSession:
+    package: VerifiedPackage
+    source: Path  # the package file the assessor opened
+    folder: Path  # private temporary folder holding the imported copy
+    database: Path  # the imported copy, opened read-only
+
+    def identity(self) -> PackageIdentity:
+        details = self.package.document.details
+        return PackageIdentity(
+            sha256=self.package.manifest_sha256,
+            signer=self.package.fingerprint,
+            portfolio_fingerprint=self.package.document.fingerprint,
+            apprentice_name=details.apprentice_name,
+            uln=details.uln,
+            framework_key=details.framework_key,
+            framework_version=details.framework_version,
+            package_name=self.source.name,
+            created=self.package.created,
+        )
+
+
+# Sessions whose window is being built or is open, by the imported file's path.
+_sessions: dict[Path, ReviewSession] = {}
+
+
+def is_package(path: Path) -> bool:
+    """Whether ``path`` names a signed package (by its name, or by being a zip)."""
+    if path.suffix.lower() == PACKAGE_SUFFIX:
+        return True
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(_ZIP_MAGIC)) == _ZIP_MAGIC
+    except OSError:
+        return False
+
+
+def prepare(
+    path: Path,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ReviewSession:
+    """Verify and import ``path`` (in a worker thread); the folder goes if anything fails."""
+    folder = Path(tempfile.mkdtemp(prefix="portfolio-review-"))
+    try:
+        verified, database = open_for_review(path, folder, progress=progress, cancelled=cancelled)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return ReviewSession(package=verified, source=Path(path), folder=folder, database=database)
+
+
+def register(session: ReviewSession) -> None:
+    _sessions[session.database.resolve()] = session
+
+
+def session_for(database: Path) -> ReviewSession | None:
+    return _sessions.get(Path(database).resolve())
+
+
+def end(session: ReviewSession) -> None:
+    """Forget ``session`` and remove its temporary folder."""
+    _sessions.pop(session.database.resolve(), None)
+    shutil.rmtree(session.folder, ignore_errors=True)

@@ -1,0 +1,180 @@
+"""Review mode as an assessor uses it: open a package, read it, judge KSBs, export the record."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from app.config import user_data_dir
+from app.export.package import export_package, verify_package
+from app.models.db import open_portfolio
+from app.services import signing
+from app.ui.main_window import MainWindow
+from app.ui.review.assessment_page import AssessmentPage, JudgementModel
+from tests.package_helpers import fake_pdf, rewrite
+
+LONG_WAIT = 10_000  # ms: generous for a loaded machine; waits end as soon as the state is right
+
+
+@pytest.fixture
+def package(filled_path: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "inbox" / "ada.portfolio"
+    out.parent.mkdir()
+    db = open_portfolio(filled_path)
+    try:
+        export_package(db, out, build_pdf=fake_pdf)
+    finally:
+        db.close()
+    return out
+
+
+def _action(window: MainWindow, name: str) -> QAction:
+    action = window.findChild(QAction, name)
+    assert action is not None, name
+    return action
+
+
+def _review_folders() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("portfolio-review-*")}
+
+
+def _open_for_review(qtbot, manager, window: MainWindow, package: Path, monkeypatch) -> MainWindow:
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(package), ""))
+    before = len(manager.windows)
+    _action(window, "openPackageAction").trigger()
+    qtbot.waitUntil(lambda: len(manager.windows) == before + 1, timeout=LONG_WAIT)
+    review = manager.windows[-1]
+    qtbot.waitExposed(review)
+    return review
+
+
+def test_open_a_package_read_only_and_record_a_judgement(
+    qtbot, qtmodeltester, manager, window: MainWindow, package: Path, tmp_path: Path, monkeypatch
+) -> None:
+    package_bytes = package.read_bytes()
+    folders_before = _review_folders()
+    review = _open_for_review(qtbot, manager, window, package, monkeypatch)
+
+    # what the assessor sees: a read-only portfolio naming the signing key
+    key = signing.existing_key()
+    assert key is not None
+    assert review.document.read_only
+    assert review.banner.isVisible()
+    assert review.banner.text() == f"Read-only — signed by key {key.fingerprint}"
+    assert review.evidence_page.model.rowCount() == 3
+    assert not review.new_item_action.isEnabled()
+    assert review.windowTitle().startswith("Ada Lovelace")
+    assert window.isVisible()  # the assessor's own window stays open beside it
+
+    page = review.findChild(AssessmentPage)
+    assert page is not None
+    qtmodeltester.check(page.model)
+    review.show_page(page)
+    page.select("K1")
+    assert page.current_code() == "K1"
+    assert "E001, E002" in page.evidence_label.text()
+
+    # judge K1 as evidenced, with a comment typed in
+    with qtbot.waitSignal(page.saved, timeout=LONG_WAIT):
+        page.buttons["evidenced"].click()
+    with qtbot.waitSignal(page.saved, timeout=LONG_WAIT):
+        qtbot.keyClicks(page.comment, "Clear <b>CI</b> evidence & tests")
+    model = page.model
+    row = model.row_of("K1")
+    assert model.data(model.index(row, JudgementModel.JUDGEMENT)) == "Evidenced"
+    assert page.summary.text().startswith("51 KSBs: 1 evidenced, 0 not evidenced")
+
+    # saved to the assessor's own file, keyed by the package; the package is untouched
+    verified = verify_package(package)
+    saved = user_data_dir() / "assessments" / f"{verified.manifest_sha256}.json"
+    record = json.loads(saved.read_text(encoding="utf-8"))
+    assert record["judgements"]["K1"] == {
+        "judgement": "evidenced",
+        "comment": "Clear <b>CI</b> evidence & tests",
+        "updated": record["judgements"]["K1"]["updated"],
+    }
+    assert record["package"]["signer"] == key.fingerprint
+    assert package.read_bytes() == package_bytes
+    assert sorted(p.name for p in package.parent.iterdir()) == ["ada.portfolio"]
+
+    # the assessment record PDF
+    out = tmp_path / "record.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(out), ""))
+    with qtbot.waitSignal(page.recordExported, timeout=LONG_WAIT):
+        page.export_button.click()
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
+    assert "K1 Evidenced Evidence: E001, E002" in text
+    assert "Clear <b>CI</b> evidence & tests" in text
+
+    # closing the review removes its private copy
+    assert len(_review_folders() - folders_before) == 1
+    with qtbot.waitSignal(review.closed, timeout=LONG_WAIT):
+        review.close()
+    assert _review_folders() == folders_before
+
+    # opening the same package again brings the judgement back
+    again = _open_for_review(qtbot, manager, window, package, monkeypatch)
+    page = again.findChild(AssessmentPage)
+    assert page is not None
+    page.select("K1")
+    assert page.buttons["evidenced"].isChecked()
+    assert page.comment.toPlainText() == "Clear <b>CI</b> evidence & tests"
+
+
+def test_a_package_failing_verification_is_refused_and_says_why(
+    qtbot, manager, window: MainWindow, package: Path, tmp_path: Path, monkeypatch
+) -> None:
+    def tamper(content: dict[str, bytes]) -> dict[str, bytes]:
+        document = bytearray(content["portfolio.json"])
+        document[len(document) // 2] ^= 0x01
+        return {**content, "portfolio.json": bytes(document)}
+
+    bad = rewrite(package, tmp_path / "tampered.portfolio", tamper)
+    shown: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda parent, title, text, *args: shown.append(text)
+    )
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(bad), ""))
+    folders_before = _review_folders()
+    _action(window, "openPackageAction").trigger()
+    qtbot.waitUntil(lambda: bool(shown), timeout=LONG_WAIT)
+    assert shown == [
+        "The package tampered.portfolio was refused: portfolio.json was changed after it was "
+        "signed (its SHA-256 does not match the manifest)."
+    ]
+    assert len(manager.windows) == 1
+    assert _review_folders() == folders_before
+
+
+def test_opening_a_package_from_the_command_line_shows_it_for_review(
+    qtbot, manager, package: Path
+) -> None:
+    assert manager.start(package)
+    review = manager.windows[-1]
+    qtbot.waitExposed(review)
+    assert review.document.read_only
+    assert review.banner.text().startswith("Read-only — signed by key ")
+    assert review.findChild(AssessmentPage) is not None
+
+
+def test_export_package_from_the_file_menu(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    out = tmp_path / "sent" / "mine.portfolio"
+    out.parent.mkdir()
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(out.with_suffix("")), "")
+    )
+    _action(window, "exportPackageAction").trigger()
+    qtbot.waitUntil(
+        lambda: "signed by key" in window.statusBar().currentMessage(), timeout=LONG_WAIT
+    )
+    verified = verify_package(out)
+    assert len(verified.document.items) == 3
+    assert verified.fingerprint in window.statusBar().currentMessage()
