@@ -529,3 +529,21 @@ def test_nothing_is_written_to_the_folder_of_a_refused_package(
     bad = rewrite(good, inbox / "bad.portfolio", lambda c: {**c, "../../escape": b"x"})
     refused(capsys, bad)
     assert tree(tmp_path) == {"inbox", "inbox/bad.portfolio"}
+
+
+def test_text_from_a_package_never_reaches_the_terminal_as_control_codes(
+    good: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    keys: tuple[SigningKey, SigningKey],
+) -> None:
+    def change(content: dict[str, bytes]) -> dict[str, bytes]:
+        document = json.loads(content["portfolio.json"])
+        document["portfolio"]["apprentice_name"] = "Eve \x1b[2J\x1b]0;pwned\x07"
+        return {**content, "portfolio.json": json.dumps(document).encode()}
+
+    bad = rewrite(good, tmp_path / "odd.portfolio", change, sign_with=keys[0])
+    code, out, _ = run(capsys, "verify", str(bad))
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out
+    assert "Eve ?[2J?]0;pwned?" in out

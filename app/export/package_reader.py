@@ -96,7 +96,8 @@ class VerifiedPackage:
         doc = self.document
         drafts = sum(1 for i in doc.items if i.status == "draft")
         draft_text = f" ({drafts} in draft)" if drafts else ""
-        return (
+        # printed on a terminal: nothing from the package may carry control sequences
+        return _printable(
             f"{doc.details.apprentice_name}: {doc.details.framework_key} "
             f"v{doc.details.framework_version}, {len(doc.items)} evidence items{draft_text}, "
             f"{len(doc.attachment_digests())} attachments; last changed {self.created}."
@@ -418,7 +419,7 @@ class PackageReader:
     def _read_capped(self, name: str, cap: int) -> bytes:
         info = self._infos[name]
         if info.file_size > cap:
-            raise self._refuse(f"{name} is larger than a package's {name} can be")
+            raise self._refuse(f"{name} is larger than a package's {name} ever is")
         return b"".join(self._stream(info))
 
     def _hash_member(self, entry: ManifestEntry, *, keep: bool) -> bytes:
@@ -504,9 +505,13 @@ def verify_package(
         return reader.verify(signer=signer, progress=progress, cancelled=cancelled)
 
 
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
 def _show(name: str) -> str:
     """A member name, safe to print on one line."""
-    printable = "".join(c if c.isprintable() else "?" for c in name)
+    printable = _printable(name)
     return repr(printable if len(printable) <= 80 else printable[:77] + "...")
 
 

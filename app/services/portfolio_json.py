@@ -323,6 +323,13 @@ def _code(obj: dict[str, Any], key: str, where: str) -> str:
     return value
 
 
+def _version(obj: dict[str, Any], where: str) -> str:
+    value = _text(obj, "version", where, limit=32, empty=False)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", value):
+        raise _Invalid(f"{where}.version is not a version number")
+    return value
+
+
 def _document(raw: Any) -> PortfolioDocument:
     top = _obj(raw, "the document")
     if top.get("format") != FORMAT:
@@ -387,7 +394,7 @@ def _details(obj: dict[str, Any]) -> DetailsRecord:
         employer=_text(obj, "employer", where, limit=MAX_SHORT_TEXT),
         provider=_text(obj, "provider", where, limit=MAX_SHORT_TEXT),
         framework_key=_code(framework, "key", "portfolio.framework"),
-        framework_version=_text(framework, "version", "portfolio.framework", limit=32, empty=False),
+        framework_version=_version(framework, "portfolio.framework"),
         next_item_number=_int(obj, "next_item_number", where, low=1, high=10**9),
         created=_text(obj, "created", where, limit=40),
         updated=_text(obj, "updated", where, limit=40),
@@ -464,7 +471,7 @@ def _other_tag(value: Any, where: str) -> OtherTagRecord:
         raise _Invalid(f"{where}.kind must be competency or group")
     return OtherTagRecord(
         framework=_code(obj, "framework", where),
-        version=_text(obj, "version", where, limit=32, empty=False),
+        version=_version(obj, where),
         kind=kind,
         code=_code(obj, "code", where),
         justification=_text(obj, "justification", where),
@@ -490,7 +497,7 @@ def _framework(value: Any, where: str) -> FrameworkRecord:
     document = _obj(obj.get("document"), f"{where}.document")
     _check_framework_document(document, f"{where}.document")
     key = _code(obj, "key", where)
-    version = _text(obj, "version", where, limit=32, empty=False)
+    version = _version(obj, where)
     if (document["key"], str(document["version"])) != (key, version):
         raise _Invalid(f"{where} names {key} v{version} but its document is another framework")
     bundled = obj.get("bundled", False)
@@ -502,7 +509,7 @@ def _framework(value: Any, where: str) -> FrameworkRecord:
 def _check_framework_document(doc: dict[str, Any], where: str) -> None:
     """Everything ``frameworks.install_document`` relies on, checked up front."""
     _code(doc, "key", where)
-    _text(doc, "version", where, limit=32, empty=False)
+    _version(doc, where)
     _text(doc, "title", where, limit=MAX_SHORT_TEXT, empty=False)
     _text(doc, "kind", where, limit=64, empty=False)
     if doc.get("level") is not None:
