@@ -34,7 +34,9 @@ def package(filled_path: Path, tmp_path: Path) -> Path:
     return out
 
 
-def _action(window: MainWindow, name: str) -> QAction:
+def _action(qtbot, window: MainWindow, name: str) -> QAction:
+    """A File menu action the review module adds (once the window's extensions are in)."""
+    qtbot.waitUntil(lambda: window.findChild(QAction, name) is not None, timeout=LONG_WAIT)
     action = window.findChild(QAction, name)
     assert action is not None, name
     return action
@@ -44,10 +46,18 @@ def _review_folders() -> set[str]:
     return {p.name for p in Path(tempfile.gettempdir()).glob("portfolio-review-*")}
 
 
+def _assessment_page(qtbot, review: MainWindow) -> AssessmentPage:
+    """The review window's Assessment page (extensions install just after the window shows)."""
+    qtbot.waitUntil(lambda: review.findChild(AssessmentPage) is not None, timeout=LONG_WAIT)
+    page = review.findChild(AssessmentPage)
+    assert page is not None
+    return page
+
+
 def _open_for_review(qtbot, manager, window: MainWindow, package: Path, monkeypatch) -> MainWindow:
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(package), ""))
     before = len(manager.windows)
-    _action(window, "openPackageAction").trigger()
+    _action(qtbot, window, "openPackageAction").trigger()
     qtbot.waitUntil(lambda: len(manager.windows) == before + 1, timeout=LONG_WAIT)
     review = manager.windows[-1]
     qtbot.waitExposed(review)
@@ -72,8 +82,7 @@ def test_open_a_package_read_only_and_record_a_judgement(
     assert review.windowTitle().startswith("Ada Lovelace")
     assert window.isVisible()  # the assessor's own window stays open beside it
 
-    page = review.findChild(AssessmentPage)
-    assert page is not None
+    page = _assessment_page(qtbot, review)
     qtmodeltester.check(page.model)
     review.show_page(page)
     page.select("K1")
@@ -120,8 +129,7 @@ def test_open_a_package_read_only_and_record_a_judgement(
 
     # opening the same package again brings the judgement back
     again = _open_for_review(qtbot, manager, window, package, monkeypatch)
-    page = again.findChild(AssessmentPage)
-    assert page is not None
+    page = _assessment_page(qtbot, again)
     page.select("K1")
     assert page.buttons["evidenced"].isChecked()
     assert page.comment.toPlainText() == "Clear <b>CI</b> evidence & tests"
@@ -142,7 +150,7 @@ def test_a_package_failing_verification_is_refused_and_says_why(
     )
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(bad), ""))
     folders_before = _review_folders()
-    _action(window, "openPackageAction").trigger()
+    _action(qtbot, window, "openPackageAction").trigger()
     qtbot.waitUntil(lambda: bool(shown), timeout=LONG_WAIT)
     assert shown == [
         "The package tampered.portfolio was refused: portfolio.json was changed after it was "
@@ -160,7 +168,7 @@ def test_opening_a_package_from_the_command_line_shows_it_for_review(
     qtbot.waitExposed(review)
     assert review.document.read_only
     assert review.banner.text().startswith("Read-only — signed by key ")
-    assert review.findChild(AssessmentPage) is not None
+    assert _assessment_page(qtbot, review).model.rowCount() == 51
 
 
 def test_export_package_from_the_file_menu(
@@ -171,7 +179,7 @@ def test_export_package_from_the_file_menu(
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(out.with_suffix("")), "")
     )
-    _action(window, "exportPackageAction").trigger()
+    _action(qtbot, window, "exportPackageAction").trigger()
     qtbot.waitUntil(
         lambda: "signed by key" in window.statusBar().currentMessage(), timeout=LONG_WAIT
     )

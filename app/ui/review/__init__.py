@@ -73,11 +73,7 @@ def _install_review(window: MainWindow, session: ReviewSession) -> None:
     page.set_source_folder(session.source.parent)
     window.add_page(_tr("Assessment"), page)
 
-    def closed() -> None:
-        page.flush()
-        end(session)
-
-    window.closed.connect(closed)
+    window.closed.connect(page.flush)
 
 
 # --- opening a package --------------------------------------------------------------------------
@@ -148,11 +144,14 @@ def _show(manager: WindowManager, session: ReviewSession, parent: QWidget | None
         return None
     register_session(session)
     try:
-        return manager.window_for(document, banner=banner_for(session))
+        window = manager.window_for(document, banner=banner_for(session))
     except BaseException:
         document.close()
         end(session)
         raise
+    # the private copy goes with the window, whether or not its pages were ever added
+    window.closed.connect(lambda: end(session))
+    return window
 
 
 # --- exporting the apprentice's package ---------------------------------------------------------
