@@ -216,3 +216,7 @@ class Attachment(Base):
     media_type: Mapped[str] = mapped_column(String(128))
     position: Mapped[int] = mapped_column(Integer)
     added: Mapped[str] = mapped_column(String(32))
+
+
+# The programme records' tables share this metadata (imported last: they use the classes above).
+from app.models import progress_orm as progress_orm  # noqa: E402

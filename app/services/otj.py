@@ -1,0 +1,764 @@
+"""The off-the-job (OTJ) training log: the plan, entries, CSV, and the dashboard figures.
+
+The rules (pure functions, no database) come first so they can be checked by
+hand; storage follows. Durations are whole minutes everywhere.
+
+Funding rules implemented:
+
+- 2022/23 rules (``RULE_2022``): at least 6 hours a week of off-the-job
+  training for apprentices contracted for 30 hours or more a week, pro rata
+  below that (6 × contracted hours ÷ 30), over the planned duration
+  excluding statutory leave (5.6 weeks a year unless the user enters
+  another figure).
+- Starts on or after 1 August 2025 (``RULE_2025``): a fixed minimum number
+  of off-the-job hours set for each standard; the user enters it.
+
+Hours logged after the gateway date (or before the start) do not count. A gap is
+any 28-day window inside the plan with nothing logged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date as Date
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import InvalidInputError, NotFoundError
+from app.models.db import utc_now
+from app.models.orm import Competency, Framework, Item
+from app.models.progress_orm import OtjEntry, OtjEntryCompetency, OtjEntryItem, OtjPlan
+from app.services import evidence, portfolio
+from app.services.competency_codes import display_code, resolve_codes
+
+RULE_2022 = "2022-weekly"
+RULE_2025 = "2025-fixed"
+RULES = (RULE_2022, RULE_2025)
+BASELINE_WEEKLY_MINUTES = 6 * 60  # 6 hours a week (2022/23 rules)
+FULL_TIME_MINUTES = 30 * 60  # 30 contracted hours a week or more: the full 6 hours
+STATUTORY_LEAVE_WEEKS_PER_YEAR = 5.6
+WEEKS_PER_YEAR = 52
+GAP_DAYS = 28
+MAX_ENTRY_MINUTES = 24 * 60
+MAX_WEEK_MINUTES = 7 * 24 * 60
+MAX_DESCRIPTION = 200_000
+RULE_2025_START = Date(2025, 8, 1)
+
+# Stored key → label. The keys are the CSV's values (labels are accepted too).
+ACTIVITIES: dict[str, str] = {
+    "taught-session": "Taught session",
+    "e-learning": "E-learning",
+    "shadowing": "Shadowing",
+    "mentoring": "Mentoring",
+    "self-study": "Self-study",
+    "industry-visit": "Industry visit",
+    "writing-assignments": "Writing assignments",
+    "practical-training": "Practical training",
+    "workshop": "Workshop or seminar",
+    "simulation": "Simulation exercise",
+    "competition": "Competition",
+    "other": "Other",
+}
+
+CSV_COLUMNS = ("date", "duration", "activity", "description", "ksbs", "items")
+
+
+# --- plain values -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The training plan the required off-the-job hours are worked out from."""
+
+    start: Date
+    gateway: Date  # planned end of training, the gateway date
+    contracted_minutes: int  # per week
+    rule: str = RULE_2022
+    fixed_minutes: int | None = None  # the 2025 rule's total for the standard
+    leave_weeks: float | None = None  # None: statutory 5.6 weeks a year, pro rata
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    date: Date
+    minutes: int
+    activity: str  # a key of ACTIVITIES
+    description: str = ""
+    competencies: tuple[str, ...] = ()  # display codes: K1, DDAT-DEVOPS:DS3
+    items: tuple[str, ...] = ()  # evidence refs
+
+    @property
+    def activity_label(self) -> str:
+        return ACTIVITIES.get(self.activity, self.activity)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A run of days inside the plan with no learning logged, 28 days or longer."""
+
+    first: Date
+    last: Date
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+@dataclass(frozen=True)
+class OtjSummary:
+    """The dashboard: hours against pace, gaps, and hours that do not count."""
+
+    as_of: Date
+    plan: Plan | None
+    logged_minutes: int  # countable: dated from the start to the gateway
+    total_minutes: int  # everything in the log
+    entries: int
+    required_minutes: int | None
+    weekly_minutes: int | None  # the rule's weekly minimum (2022 rule only)
+    training_weeks: float | None  # planned weeks less statutory leave
+    leave_weeks: float | None
+    expected_minutes: int | None  # where steady pace would be by as_of
+    pace_minutes_per_week: float | None  # required ÷ calendar weeks of the plan
+    weeks_ahead: float | None  # negative: behind
+    needed_minutes_per_week: float | None  # from as_of to the gateway, to finish
+    after_gateway_minutes: int
+    after_gateway: tuple[Entry, ...]
+    before_start_minutes: int
+    before_start: tuple[Entry, ...]
+    gaps: tuple[Gap, ...]
+    by_activity: tuple[tuple[str, int], ...]  # (activity key, minutes), biggest first
+    cumulative: tuple[tuple[Date, int], ...]  # (date, countable minutes so far)
+
+    @property
+    def remaining_minutes(self) -> int | None:
+        if self.required_minutes is None:
+            return None
+        return max(0, self.required_minutes - self.logged_minutes)
+
+    @property
+    def met(self) -> bool:
+        return self.required_minutes is not None and self.logged_minutes >= self.required_minutes
+
+    @property
+    def on_track(self) -> bool | None:
+        return None if self.weeks_ahead is None else self.weeks_ahead >= 0
+
+
+# --- the rules (pure) ---------------------------------------------------------------------------
+
+
+def weekly_minimum_minutes(contracted_minutes: int) -> float:
+    """2022 rule: 6 hours a week at 30 contracted hours or more, 6 × hours ÷ 30 below."""
+    return BASELINE_WEEKLY_MINUTES * min(contracted_minutes, FULL_TIME_MINUTES) / FULL_TIME_MINUTES
+
+
+def plan_weeks(plan: Plan) -> float:
+    return (plan.gateway - plan.start).days / 7
+
+
+def statutory_leave_weeks(weeks: float) -> float:
+    """5.6 weeks' statutory leave a year, pro rata for the planned weeks."""
+    return STATUTORY_LEAVE_WEEKS_PER_YEAR * weeks / WEEKS_PER_YEAR
+
+
+def leave_weeks(plan: Plan) -> float:
+    if plan.leave_weeks is not None:
+        return plan.leave_weeks
+    return statutory_leave_weeks(plan_weeks(plan))
+
+
+def training_weeks(plan: Plan) -> float:
+    return max(0.0, plan_weeks(plan) - leave_weeks(plan))
+
+
+def _round(value: float) -> int:
+    """Round half up (not to even): hand calculations round this way."""
+    return int(value + 0.5) if value >= 0 else -int(-value + 0.5)
+
+
+def required_minutes(plan: Plan) -> int:
+    """The minimum off-the-job training, in minutes, for the whole plan."""
+    if plan.rule == RULE_2025:
+        return plan.fixed_minutes or 0
+    return _round(weekly_minimum_minutes(plan.contracted_minutes) * training_weeks(plan))
+
+
+def expected_by(plan: Plan, required: int, day: Date) -> int:
+    """Minutes a steady pace would have reached on ``day``: the share of the plan's days gone."""
+    total_days = (plan.gateway - plan.start).days
+    elapsed = min(max((day - plan.start).days, 0), total_days)
+    return _round(required * elapsed / total_days)
+
+
+def countable(plan: Plan | None, day: Date) -> bool:
+    return plan is None or plan.start <= day <= plan.gateway
+
+
+def find_gaps(plan: Plan, dates: Iterable[Date], as_of: Date) -> list[Gap]:
+    """Runs of 28 days or more, inside the plan and up to ``as_of``, with nothing logged."""
+    end = min(plan.gateway, as_of)
+    if end < plan.start:
+        return []
+    active = sorted({d for d in dates if plan.start <= d <= end})
+    gaps: list[Gap] = []
+    cursor = plan.start  # the first day not known to be covered
+    for day in [*active, end + timedelta(days=1)]:
+        if (day - cursor).days >= GAP_DAYS:
+            gaps.append(Gap(cursor, day - timedelta(days=1)))
+        cursor = max(cursor, day + timedelta(days=1))
+    return gaps
+
+
+def summarise(plan: Plan | None, entries: Sequence[Entry], as_of: Date) -> OtjSummary:
+    """Everything the OTJ dashboard shows, from the plan and the log, as on ``as_of``."""
+    counted = [e for e in entries if countable(plan, e.date)]
+    after = tuple(e for e in entries if plan is not None and e.date > plan.gateway)
+    before = tuple(e for e in entries if plan is not None and e.date < plan.start)
+    logged = sum(e.minutes for e in counted)
+
+    by_activity: dict[str, int] = {}
+    for e in counted:
+        by_activity[e.activity] = by_activity.get(e.activity, 0) + e.minutes
+    running = 0
+    per_day: dict[Date, int] = {}
+    for e in sorted(counted, key=lambda e: e.date):
+        running += e.minutes
+        per_day[e.date] = running
+
+    required = weekly = weeks = leave = expected = pace = ahead = needed = None
+    gaps: list[Gap] = []
+    if plan is not None:
+        required = required_minutes(plan)
+        leave = leave_weeks(plan) if plan.rule == RULE_2022 else None
+        weeks = training_weeks(plan) if plan.rule == RULE_2022 else None
+        if plan.rule == RULE_2022:
+            weekly = _round(weekly_minimum_minutes(plan.contracted_minutes))
+        expected = expected_by(plan, required, as_of)
+        pace = required / plan_weeks(plan)
+        ahead = (logged - expected) / pace if pace > 0 else None
+        days_left = (plan.gateway - as_of).days
+        if days_left > 0:
+            needed = max(0, required - logged) / (days_left / 7)
+        gaps = find_gaps(plan, (e.date for e in entries), as_of)
+
+    return OtjSummary(
+        as_of=as_of,
+        plan=plan,
+        logged_minutes=logged,
+        total_minutes=sum(e.minutes for e in entries),
+        entries=len(entries),
+        required_minutes=required,
+        weekly_minutes=weekly,
+        training_weeks=weeks,
+        leave_weeks=leave,
+        expected_minutes=expected,
+        pace_minutes_per_week=pace,
+        weeks_ahead=ahead,
+        needed_minutes_per_week=needed,
+        after_gateway_minutes=sum(e.minutes for e in after),
+        after_gateway=after,
+        before_start_minutes=sum(e.minutes for e in before),
+        before_start=before,
+        gaps=tuple(gaps),
+        by_activity=tuple(sorted(by_activity.items(), key=lambda kv: (-kv[1], kv[0]))),
+        cumulative=tuple(per_day.items()),
+    )
+
+
+# --- parsing and formatting ---------------------------------------------------------------------
+
+
+def format_minutes(minutes: int) -> str:
+    """``95`` → ``"1 h 35 min"``; ``60`` → ``"1 h"``; ``45`` → ``"45 min"``."""
+    sign = "-" if minutes < 0 else ""
+    hours, mins = divmod(abs(minutes), 60)
+    if hours and mins:
+        return f"{sign}{hours} h {mins:02d} min"
+    if hours:
+        return f"{sign}{hours} h"
+    return f"{sign}{mins} min"
+
+
+def format_clock(minutes: int) -> str:
+    """``95`` → ``"1:35"`` (the CSV's duration)."""
+    hours, mins = divmod(minutes, 60)
+    return f"{hours}:{mins:02d}"
+
+
+_DURATION_FORMS = (
+    re.compile(r"(?P<h>\d+):(?P<m>[0-5]\d)"),
+    re.compile(r"(?:(?P<h>\d+)\s*h(?:ours?|rs?)?)?\s*(?:(?P<m>\d+)\s*m(?:in(?:ute)?s?)?)?"),
+)
+
+
+def parse_duration(text: str) -> int:
+    """``1:30``, ``1h 30m``, ``90m``, ``2h``, ``1.5h`` → minutes; a bare number is refused."""
+    value = text.strip().lower()
+    decimal = re.fullmatch(r"(\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?", value)
+    if decimal:
+        minutes = float(decimal.group(1)) * 60
+        if abs(minutes - round(minutes)) > 1e-6:
+            raise InvalidInputError(
+                f"The duration '{text}' is not a whole number of minutes; write it as H:MM."
+            )
+        return round(minutes)
+    for form in _DURATION_FORMS:
+        match = form.fullmatch(value)
+        if match and (match.group("h") or match.group("m")):
+            return int(match.group("h") or 0) * 60 + int(match.group("m") or 0)
+    raise InvalidInputError(
+        f"The duration '{text}' is not understood; write hours and minutes as 1:30 or 1h 30m."
+    )
+
+
+def parse_weekly_hours(text: str) -> int:
+    """Contracted hours a week: ``37.5``, ``37:30`` or ``37h 30m`` → minutes."""
+    value = text.strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", value):
+        value += "h"
+    minutes = parse_duration(value)
+    return check_contracted(minutes)
+
+
+def check_minutes(minutes: int) -> int:
+    if not 1 <= minutes <= MAX_ENTRY_MINUTES:
+        raise InvalidInputError(
+            f"The duration {format_minutes(minutes)} is not possible for one entry; "
+            f"give between 1 minute and 24 hours."
+        )
+    return minutes
+
+
+def check_contracted(minutes: int) -> int:
+    if not 1 <= minutes <= MAX_WEEK_MINUTES:
+        raise InvalidInputError(
+            f"Contracted hours of {format_minutes(minutes)} a week are not possible; "
+            "give the hours in the apprentice's contract, such as 37.5."
+        )
+    return minutes
+
+
+def check_activity(value: str) -> str:
+    """An activity key, or its label in any case; anything else is refused with the list."""
+    wanted = value.strip().lower()
+    for key, label in ACTIVITIES.items():
+        if wanted in (key, label.lower(), key.replace("-", " ")):
+            return key
+    raise InvalidInputError(
+        f"The activity '{value}' is not one of: {', '.join(ACTIVITIES)}; use 'other' and "
+        "describe it in the note."
+    )
+
+
+def check_description(text: str) -> str:
+    if len(text) > MAX_DESCRIPTION:
+        raise InvalidInputError(
+            f"The description is {len(text)} characters; keep it under {MAX_DESCRIPTION}."
+        )
+    return text
+
+
+def to_date(value: str | Date | None) -> Date:
+    if isinstance(value, Date):
+        return value
+    return Date.fromisoformat(evidence.parse_date(value))
+
+
+def csv_date(value: str) -> Date:
+    """ISO dates, and the UK's DD/MM/YYYY that timesheets use."""
+    uk = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value.strip())
+    if uk:
+        day, month, year = (int(g) for g in uk.groups())
+        try:
+            return Date(year, month, day)
+        except ValueError as exc:
+            raise InvalidInputError(f"The date {value} does not exist.") from exc
+    return to_date(value)
+
+
+def check_plan(plan: Plan) -> Plan:
+    if plan.gateway <= plan.start:
+        raise InvalidInputError(
+            f"The gateway date {plan.gateway} must come after the start date {plan.start}."
+        )
+    if (plan.gateway - plan.start).days > 10 * 366:
+        raise InvalidInputError("The plan runs over ten years; check the start and gateway dates.")
+    check_contracted(plan.contracted_minutes)
+    if plan.rule not in RULES:
+        raise InvalidInputError(f"The rule '{plan.rule}' is not one of: {', '.join(RULES)}.")
+    if plan.rule == RULE_2025:
+        if plan.fixed_minutes is None or plan.fixed_minutes <= 0:
+            raise InvalidInputError(
+                "For starts from 1 August 2025 enter the standard's minimum off-the-job hours."
+            )
+    elif plan.fixed_minutes is not None:
+        plan = replace(plan, fixed_minutes=None)
+    if plan.leave_weeks is not None and not 0 <= plan.leave_weeks < plan_weeks(plan):
+        raise InvalidInputError(
+            f"{plan.leave_weeks:g} weeks of leave does not fit in a plan of "
+            f"{plan_weeks(plan):.1f} weeks."
+        )
+    return plan
+
+
+# --- storage ------------------------------------------------------------------------------------
+
+
+def get_plan(session: Session) -> Plan | None:
+    row = session.get(OtjPlan, 1)
+    if row is None:
+        return None
+    return Plan(
+        start=Date.fromisoformat(row.start_date),
+        gateway=Date.fromisoformat(row.gateway_date),
+        contracted_minutes=row.contracted_minutes,
+        rule=row.rule,
+        fixed_minutes=row.fixed_minutes,
+        leave_weeks=row.leave_weeks,
+    )
+
+
+def save_plan(session: Session, plan: Plan) -> Plan:
+    plan = check_plan(plan)
+    row = session.get(OtjPlan, 1)
+    if row is None:
+        row = OtjPlan(id=1)
+        session.add(row)
+    row.start_date = plan.start.isoformat()
+    row.gateway_date = plan.gateway.isoformat()
+    row.contracted_minutes = plan.contracted_minutes
+    row.rule = plan.rule
+    row.fixed_minutes = plan.fixed_minutes
+    row.leave_weeks = plan.leave_weeks
+    row.updated = utc_now()
+    portfolio.touch(session)
+    session.flush()
+    return plan
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    date: Date
+    minutes: int
+    activity: str
+    description: str = ""
+    competencies: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()
+
+
+def make_input(
+    *,
+    date: str | Date | None,
+    minutes: int,
+    activity: str,
+    description: str = "",
+    competencies: Sequence[str] = (),
+    items: Sequence[str] = (),
+) -> EntryInput:
+    """Validate what the user typed (codes and refs are checked when stored)."""
+    return EntryInput(
+        date=to_date(date),
+        minutes=check_minutes(minutes),
+        activity=check_activity(activity),
+        description=check_description(description),
+        competencies=tuple(c.strip() for c in competencies if c.strip()),
+        items=tuple(r.strip().upper() for r in items if r.strip()),
+    )
+
+
+def _item_ids(session: Session, refs: Sequence[str]) -> list[int]:
+    if not refs:
+        return []
+    evidence.refs_exist(session, refs)
+    found = dict(
+        session.execute(select(Item.ref, Item.id).where(Item.ref.in_(refs))).tuples().all()
+    )
+    return [found[r] for r in dict.fromkeys(refs)]
+
+
+def _store_links(session: Session, row: OtjEntry, entry: EntryInput) -> None:
+    row.competency_links = [
+        OtjEntryCompetency(competency_id=ident)
+        for ident in dict.fromkeys(i for i, _ in resolve_codes(session, entry.competencies))
+    ]
+    row.item_links = [OtjEntryItem(item_id=ident) for ident in _item_ids(session, entry.items)]
+
+
+def add_entry(session: Session, entry: EntryInput) -> Entry:
+    now = utc_now()
+    row = OtjEntry(
+        date=entry.date.isoformat(),
+        minutes=entry.minutes,
+        activity=entry.activity,
+        description=entry.description,
+        created=now,
+        updated=now,
+    )
+    _store_links(session, row, entry)
+    session.add(row)
+    portfolio.touch(session)
+    session.flush()
+    return get_entry(session, row.id)
+
+
+def update_entry(session: Session, entry_id: int, entry: EntryInput) -> Entry:
+    row = _find(session, entry_id)
+    row.date = entry.date.isoformat()
+    row.minutes = entry.minutes
+    row.activity = entry.activity
+    row.description = entry.description
+    _store_links(session, row, entry)
+    row.updated = utc_now()
+    portfolio.touch(session)
+    session.flush()
+    return get_entry(session, row.id)
+
+
+def delete_entry(session: Session, entry_id: int) -> None:
+    session.delete(_find(session, entry_id))
+    portfolio.touch(session)
+    session.flush()
+
+
+def _find(session: Session, entry_id: int) -> OtjEntry:
+    row = session.get(OtjEntry, entry_id)
+    if row is None:
+        raise NotFoundError(f"There is no off-the-job entry {entry_id}; see 'portfolio otj list'.")
+    return row
+
+
+def get_entry(session: Session, entry_id: int) -> Entry:
+    _find(session, entry_id)
+    return list_entries(session, ids=[entry_id])[0]
+
+
+def list_entries(session: Session, ids: Sequence[int] | None = None) -> list[Entry]:
+    """Entries oldest first (same day: in the order they were logged)."""
+    query = select(OtjEntry).order_by(OtjEntry.date, OtjEntry.id)
+    if ids is not None:
+        query = query.where(OtjEntry.id.in_(list(ids)))
+    rows = session.scalars(query).all()
+    codes: dict[int, list[str]] = {}
+    own = portfolio_framework_id(session)
+    for entry_id, code, key, fw_id in session.execute(
+        select(OtjEntryCompetency.entry_id, Competency.code, Framework.key, Framework.id)
+        .join(Competency, Competency.id == OtjEntryCompetency.competency_id)
+        .join(Framework, Framework.id == Competency.framework_id)
+        .order_by(Framework.id != own, Framework.key, Competency.position)
+    ):
+        codes.setdefault(entry_id, []).append(display_code(code, key, fw_id == own))
+    refs: dict[int, list[str]] = {}
+    for entry_id, ref in session.execute(
+        select(OtjEntryItem.entry_id, Item.ref)
+        .join(Item, Item.id == OtjEntryItem.item_id)
+        .order_by(Item.number)
+    ):
+        refs.setdefault(entry_id, []).append(ref)
+    return [
+        Entry(
+            id=r.id,
+            date=Date.fromisoformat(r.date),
+            minutes=r.minutes,
+            activity=r.activity,
+            description=r.description,
+            competencies=tuple(codes.get(r.id, ())),
+            items=tuple(refs.get(r.id, ())),
+        )
+        for r in rows
+    ]
+
+
+def portfolio_framework_id(session: Session) -> int:
+    from app.services.frameworks import portfolio_framework
+
+    return portfolio_framework(session).id
+
+
+def summary(session: Session, as_of: Date | None = None) -> OtjSummary:
+    return summarise(get_plan(session), list_entries(session), as_of or Date.today())
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def _csv_safe(value: str) -> str:
+    """Stop a spreadsheet running a description as a formula; import undoes it exactly."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _csv_unsafe(value: str) -> str:
+    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
+def export_csv(entries: Sequence[Entry]) -> str:
+    """The log as CSV (``CSV_COLUMNS``), oldest first; ``import_csv`` reads it back."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for e in entries:
+        writer.writerow(
+            [
+                e.date.isoformat(),
+                format_clock(e.minutes),
+                e.activity,
+                _csv_safe(e.description),
+                " ".join(e.competencies),
+                " ".join(e.items),
+            ]
+        )
+    return out.getvalue()
+
+
+def _split_list(value: str) -> list[str]:
+    return [part for part in re.split(r"[\s,;]+", value.strip()) if part]
+
+
+def parse_csv(text: str) -> list[EntryInput]:
+    """Read a timesheet; the first bad row stops the import with its row number."""
+    text = text.removeprefix("\ufeff")  # spreadsheets save UTF-8 with a BOM
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    if not header:
+        raise InvalidInputError("The CSV file is empty; its first line must be the column names.")
+    reader.fieldnames = header
+    missing = [c for c in ("date", "activity") if c not in header]
+    if "duration" not in header and "minutes" not in header:
+        missing.append("duration")
+    if missing:
+        raise InvalidInputError(
+            f"The CSV file has no {', '.join(missing)} column; the first line must name the "
+            f"columns: {','.join(CSV_COLUMNS)}."
+        )
+    entries: list[EntryInput] = []
+    try:
+        for row in reader:
+            line = reader.line_num
+            if None in row:
+                raise InvalidInputError(f"Row {line} of the CSV file has more cells than columns.")
+            values = {k: (v or "").strip() for k, v in row.items()}
+            if not any(values.values()):
+                continue
+            try:
+                entries.append(_row_to_entry(values))
+            except InvalidInputError as exc:
+                raise InvalidInputError(f"Row {line} of the CSV file: {exc}") from exc
+    except csv.Error as exc:
+        raise InvalidInputError(f"The CSV file cannot be read: {exc}.") from exc
+    if not entries:
+        raise InvalidInputError("The CSV file holds no entries.")
+    return entries
+
+
+def _row_to_entry(values: dict[str, str]) -> EntryInput:
+    if values.get("duration"):
+        minutes = parse_duration(values["duration"])
+        if values.get("minutes") and int_or_error(values["minutes"]) != minutes:
+            raise InvalidInputError("its duration and minutes disagree.")
+    elif values.get("minutes"):
+        minutes = int_or_error(values["minutes"])
+    else:
+        raise InvalidInputError("the duration is empty.")
+    if not values.get("date"):
+        raise InvalidInputError("the date is empty.")
+    return make_input(
+        date=csv_date(values["date"]),
+        minutes=minutes,
+        activity=values.get("activity", ""),
+        description=_csv_unsafe(values.get("description", "")),
+        competencies=_split_list(values.get("ksbs", "")),
+        items=_split_list(values.get("items", "")),
+    )
+
+
+def int_or_error(value: str) -> int:
+    if not re.fullmatch(r"\d+", value.strip()):
+        raise InvalidInputError(f"'{value}' is not a whole number of minutes.")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    skipped: int  # rows identical to an entry already in the log
+
+
+def import_entries(session: Session, rows: Sequence[EntryInput]) -> ImportResult:
+    """Add every row, all or nothing (the caller's transaction); skip exact repeats."""
+    existing = {(e.date, e.minutes, e.activity, e.description) for e in list_entries(session)}
+    added = skipped = 0
+    for index, row in enumerate(rows, start=1):
+        key = (row.date, row.minutes, row.activity, row.description)
+        if key in existing:
+            skipped += 1
+            continue
+        try:
+            add_entry(session, row)
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"Entry {index} of the file: {exc}") from exc
+        added += 1
+    return ImportResult(added=added, skipped=skipped)
+
+
+def entry_json(e: Entry) -> dict[str, object]:
+    return {
+        "id": e.id,
+        "date": e.date.isoformat(),
+        "minutes": e.minutes,
+        "activity": e.activity,
+        "description": e.description,
+        "ksbs": list(e.competencies),
+        "items": list(e.items),
+    }
+
+
+def summary_json(s: OtjSummary) -> dict[str, object]:
+    """The documented ``otj summary --json`` shape."""
+    plan = s.plan
+    return {
+        "as_of": s.as_of.isoformat(),
+        "plan": None
+        if plan is None
+        else {
+            "start": plan.start.isoformat(),
+            "gateway": plan.gateway.isoformat(),
+            "contracted_minutes_per_week": plan.contracted_minutes,
+            "rule": plan.rule,
+            "fixed_minutes": plan.fixed_minutes,
+            "leave_weeks": round(s.leave_weeks, 2) if s.leave_weeks is not None else None,
+            "training_weeks": round(s.training_weeks, 2) if s.training_weeks is not None else None,
+            "weekly_minimum_minutes": s.weekly_minutes,
+        },
+        "required_minutes": s.required_minutes,
+        "logged_minutes": s.logged_minutes,
+        "remaining_minutes": s.remaining_minutes,
+        "expected_minutes": s.expected_minutes,
+        "weeks_ahead": round(s.weeks_ahead, 1) if s.weeks_ahead is not None else None,
+        "needed_minutes_per_week": round(s.needed_minutes_per_week)
+        if s.needed_minutes_per_week is not None
+        else None,
+        "entries": s.entries,
+        "total_minutes": s.total_minutes,
+        "after_gateway": {
+            "minutes": s.after_gateway_minutes,
+            "entries": [e.id for e in s.after_gateway],
+        },
+        "before_start": {
+            "minutes": s.before_start_minutes,
+            "entries": [e.id for e in s.before_start],
+        },
+        "gaps": [
+            {"from": g.first.isoformat(), "to": g.last.isoformat(), "days": g.days} for g in s.gaps
+        ],
+        "by_activity": {key: minutes for key, minutes in s.by_activity},
+    }

@@ -1,0 +1,299 @@
+"""Progress reviews: who met, what was said, the OTJ hours reviewed, actions, what is due.
+
+A review is due 12 weeks after the last one (the first, 12 weeks after the
+plan's start); a review not held by then is overdue. The schedule rules are
+pure functions; storage follows them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date as Date
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.errors import InvalidInputError, NotFoundError
+from app.models.db import utc_now
+from app.models.progress_orm import ProgressReview, ReviewAction, ReviewParticipant
+from app.services import otj, portfolio
+from app.services.skills_scan import check_name
+
+REVIEW_INTERVAL = timedelta(weeks=12)
+ROLES = ("apprentice", "employer", "provider", "other")
+MAX_NOTES = 1_000_000
+
+
+# --- plain values -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Participant:
+    role: str  # apprentice | employer | provider | other
+    name: str
+
+
+@dataclass(frozen=True)
+class Action:
+    text: str
+    owner: str = ""
+    due: Date | None = None
+    done: bool = False
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class Review:
+    id: int
+    date: Date
+    participants: tuple[Participant, ...]
+    notes: str
+    otj_minutes: int | None  # the OTJ hours reviewed, in minutes
+    actions: tuple[Action, ...]
+
+    @property
+    def next_due(self) -> Date:
+        return next_due(self.date)
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    as_of: Date
+    last: Date | None
+    due: Date | None  # None: no review yet and no plan start to count from
+    open_actions: int
+    late_actions: int  # open actions past their due date
+
+    @property
+    def overdue(self) -> bool:
+        return self.due is not None and self.as_of > self.due
+
+    @property
+    def days_left(self) -> int | None:
+        """Days until the next review is due; negative when overdue."""
+        return None if self.due is None else (self.due - self.as_of).days
+
+
+# --- the schedule (pure) ------------------------------------------------------------------------
+
+
+def next_due(last_review: Date) -> Date:
+    return last_review + REVIEW_INTERVAL
+
+
+def review_status(reviews: Sequence[Review], plan_start: Date | None, as_of: Date) -> ReviewStatus:
+    """When the next review is due and whether it is overdue, as on ``as_of``."""
+    last = max((r.date for r in reviews), default=None)
+    if last is not None:
+        due: Date | None = next_due(last)
+    elif plan_start is not None:
+        due = next_due(plan_start)
+    else:
+        due = None
+    actions = [a for r in reviews for a in r.actions if not a.done]
+    return ReviewStatus(
+        as_of=as_of,
+        last=last,
+        due=due,
+        open_actions=len(actions),
+        late_actions=sum(1 for a in actions if a.due is not None and a.due < as_of),
+    )
+
+
+# --- input --------------------------------------------------------------------------------------
+
+
+def check_role(role: str) -> str:
+    value = role.strip().lower()
+    if value not in ROLES:
+        raise InvalidInputError(f"The role '{role}' is not one of: {', '.join(ROLES)}.")
+    return value
+
+
+def parse_action(text: str) -> Action:
+    """``TEXT[|OWNER[|YYYY-MM-DD]]``: the last fields are the owner and the due date."""
+    parts = [p.strip() for p in text.split("|")]
+    due: Date | None = None
+    owner = ""
+    if len(parts) >= 3:
+        owner, due_text = parts[-2], parts[-1]
+        due = otj.to_date(due_text) if due_text else None
+        parts = parts[:-2]
+    elif len(parts) == 2:
+        owner = parts[-1]
+        parts = parts[:-1]
+    return make_action("|".join(parts), owner, due)
+
+
+def make_action(text: str, owner: str = "", due: Date | str | None = None) -> Action:
+    text = text.strip()
+    if not text:
+        raise InvalidInputError("An action has no text; say what is to be done.")
+    if len(text) > 5000:
+        raise InvalidInputError(f"An action is {len(text)} characters; keep it under 5000.")
+    return Action(
+        text=text,
+        owner=owner.strip(),
+        due=None if due is None or due == "" else otj.to_date(due),
+    )
+
+
+# --- storage ------------------------------------------------------------------------------------
+
+
+def add_review(
+    session: Session,
+    *,
+    date: str | Date | None,
+    participants: Sequence[Participant],
+    notes: str = "",
+    otj_minutes: int | None = None,
+    actions: Sequence[Action] = (),
+) -> Review:
+    """Record a review. Without ``otj_minutes``, the countable hours logged up to its date."""
+    review_date = otj.to_date(date)
+    if not participants:
+        raise InvalidInputError(
+            "Say who took part in the review (the apprentice, employer and provider)."
+        )
+    people = [
+        Participant(check_role(p.role), check_name(p.name, f"{p.role}'s name"))
+        for p in participants
+    ]
+    if len(notes) > MAX_NOTES:
+        raise InvalidInputError(
+            f"The notes are {len(notes)} characters; keep them under {MAX_NOTES}."
+        )
+    if otj_minutes is None:
+        plan = otj.get_plan(session)
+        otj_minutes = sum(
+            e.minutes
+            for e in otj.list_entries(session)
+            if e.date <= review_date and otj.countable(plan, e.date)
+        )
+    elif not 0 <= otj_minutes <= 100_000 * 60:
+        raise InvalidInputError("The off-the-job hours reviewed must be 0 or more.")
+    now = utc_now()
+    row = ProgressReview(
+        date=review_date.isoformat(),
+        notes=notes,
+        otj_minutes_reviewed=otj_minutes,
+        created=now,
+        updated=now,
+    )
+    row.participants = [
+        ReviewParticipant(role=p.role, name=p.name, position=i) for i, p in enumerate(people)
+    ]
+    row.actions = [
+        ReviewAction(
+            text=a.text,
+            owner=a.owner,
+            due_date=a.due.isoformat() if a.due else None,
+            done=a.done,
+            position=i,
+        )
+        for i, a in enumerate(actions)
+    ]
+    session.add(row)
+    portfolio.touch(session)
+    session.flush()
+    return get_review(session, row.id)
+
+
+def set_action_done(session: Session, action_id: int, done: bool = True) -> Action:
+    row = session.get(ReviewAction, action_id)
+    if row is None:
+        raise NotFoundError(f"There is no review action {action_id}.")
+    row.done = done
+    portfolio.touch(session)
+    session.flush()
+    return _action(row)
+
+
+def delete_review(session: Session, review_id: int) -> None:
+    session.delete(_find(session, review_id))
+    portfolio.touch(session)
+    session.flush()
+
+
+def _find(session: Session, review_id: int) -> ProgressReview:
+    row = session.get(ProgressReview, review_id)
+    if row is None:
+        raise NotFoundError(
+            f"There is no progress review {review_id}; see 'portfolio review list'."
+        )
+    return row
+
+
+def _action(a: ReviewAction) -> Action:
+    return Action(
+        id=a.id,
+        text=a.text,
+        owner=a.owner,
+        due=Date.fromisoformat(a.due_date) if a.due_date else None,
+        done=a.done,
+    )
+
+
+def get_review(session: Session, review_id: int) -> Review:
+    _find(session, review_id)
+    return next(r for r in list_reviews(session) if r.id == review_id)
+
+
+def list_reviews(session: Session) -> list[Review]:
+    """Every review, oldest first."""
+    rows = session.scalars(
+        select(ProgressReview)
+        .order_by(ProgressReview.date, ProgressReview.id)
+        .options(selectinload(ProgressReview.participants), selectinload(ProgressReview.actions))
+    ).all()
+    return [
+        Review(
+            id=r.id,
+            date=Date.fromisoformat(r.date),
+            participants=tuple(Participant(p.role, p.name) for p in r.participants),
+            notes=r.notes,
+            otj_minutes=r.otj_minutes_reviewed,
+            actions=tuple(_action(a) for a in r.actions),
+        )
+        for r in rows
+    ]
+
+
+def status(session: Session, as_of: Date | None = None) -> ReviewStatus:
+    plan = otj.get_plan(session)
+    return review_status(list_reviews(session), plan.start if plan else None, as_of or Date.today())
+
+
+def review_json(r: Review) -> dict[str, object]:
+    return {
+        "id": r.id,
+        "date": r.date.isoformat(),
+        "participants": [{"role": p.role, "name": p.name} for p in r.participants],
+        "notes": r.notes,
+        "otj_minutes": r.otj_minutes,
+        "actions": [
+            {
+                "id": a.id,
+                "text": a.text,
+                "owner": a.owner,
+                "due": a.due.isoformat() if a.due else None,
+                "done": a.done,
+            }
+            for a in r.actions
+        ],
+        "next_due": r.next_due.isoformat(),
+    }
+
+
+def status_json(s: ReviewStatus) -> dict[str, object]:
+    return {
+        "last": s.last.isoformat() if s.last else None,
+        "next_due": s.due.isoformat() if s.due else None,
+        "overdue": s.overdue,
+        "days_left": s.days_left,
+        "open_actions": s.open_actions,
+        "late_actions": s.late_actions,
+    }

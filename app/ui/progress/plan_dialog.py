@@ -1,0 +1,215 @@
+"""Setting the off-the-job plan, with the funding rules explained as the figures change."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import PortfolioError
+from app.services import otj
+from app.services.otj import format_minutes
+from app.ui.errors import show_error
+from app.ui.progress.scan_dialog import date_edit, to_date
+from app.ui.progress.store import ProgressStore
+
+
+def hours_minutes(parent: QWidget, minutes: int, max_hours: int) -> tuple[QSpinBox, QSpinBox]:
+    hours = QSpinBox(parent)
+    hours.setRange(0, max_hours)
+    hours.setSuffix(" h")
+    hours.setValue(minutes // 60)
+    mins = QSpinBox(parent)
+    mins.setRange(0, 59)
+    mins.setSuffix(" min")
+    mins.setValue(minutes % 60)
+    return hours, mins
+
+
+def pair(parent: QWidget, *widgets: QWidget) -> QWidget:
+    box = QWidget(parent)
+    layout = QHBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget)
+    layout.addStretch(1)
+    return box
+
+
+class PlanDialog(QDialog):
+    def __init__(self, store: ProgressStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle(self.tr("Off-the-job training plan"))
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.resize(640, 560)
+        today = store.today()
+        plan = store.plan() or otj.Plan(
+            today,
+            today + timedelta(weeks=78),
+            37 * 60 + 30,
+            otj.RULE_2025 if today >= otj.RULE_2025_START else otj.RULE_2022,
+        )
+
+        self.start = date_edit(self, plan.start)
+        self.gateway = date_edit(self, plan.gateway)
+        self.contract_h, self.contract_m = hours_minutes(self, plan.contracted_minutes, 168)
+        self.rule_2022 = QRadioButton(
+            self.tr("2022/23 rules: 6 hours a week, pro rata below 30 contracted hours"), self
+        )
+        self.rule_2025 = QRadioButton(
+            self.tr("Starts from 1 August 2025: the fixed minimum set for my standard"), self
+        )
+        group = QButtonGroup(self)
+        group.addButton(self.rule_2022)
+        group.addButton(self.rule_2025)
+        (self.rule_2025 if plan.rule == otj.RULE_2025 else self.rule_2022).setChecked(True)
+        self.fixed_h, self.fixed_m = hours_minutes(self, plan.fixed_minutes or 0, 5000)
+        self.statutory = QCheckBox(self.tr("Statutory leave: 5.6 weeks a year"), self)
+        self.statutory.setChecked(plan.leave_weeks is None)
+        self.leave = QDoubleSpinBox(self)
+        self.leave.setRange(0, 100)
+        self.leave.setDecimals(1)
+        self.leave.setSingleStep(0.2)
+        self.leave.setSuffix(self.tr(" weeks"))
+        self.leave.setValue(plan.leave_weeks if plan.leave_weeks is not None else 5.6)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Start date"), self.start)
+        form.addRow(self.tr("Planned end / gateway date"), self.gateway)
+        form.addRow(
+            self.tr("Contracted hours a week"), pair(self, self.contract_h, self.contract_m)
+        )
+        form.addRow(self.tr("Rule"), self.rule_2022)
+        form.addRow("", self.rule_2025)
+        form.addRow(self.tr("Minimum for the standard"), pair(self, self.fixed_h, self.fixed_m))
+        form.addRow(self.tr("Leave in the plan"), pair(self, self.statutory, self.leave))
+
+        rules = QLabel(
+            self.tr(
+                "The 2022/23 apprenticeship funding rules set off-the-job training at a minimum "
+                "of 6 hours a week for apprentices working 30 or more hours a week, and pro rata "
+                "below that (6 × contracted hours ÷ 30), over the planned duration excluding "
+                "statutory leave. For apprenticeships starting on or after 1 August 2025 the "
+                "rules changed to a fixed minimum number of off-the-job hours set for each "
+                "standard: enter that number (your training provider can tell you it). Hours "
+                "logged after the gateway date do not count."
+            ),
+            self,
+        )
+        rules.setWordWrap(True)
+        rules.setTextFormat(Qt.TextFormat.PlainText)
+        self.explanation = QLabel(self)
+        self.explanation.setWordWrap(True)
+        self.explanation.setTextFormat(Qt.TextFormat.PlainText)
+        self.explanation.setAccessibleName(self.tr("Required hours"))
+        font = self.explanation.font()
+        font.setBold(True)
+        self.explanation.setFont(font)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(rules)
+        layout.addWidget(self.explanation)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+
+        for signal in (self.start.dateChanged, self.gateway.dateChanged):
+            signal.connect(self.explain)
+        for spin in (self.contract_h, self.contract_m, self.fixed_h, self.fixed_m):
+            spin.valueChanged.connect(self.explain)
+        self.leave.valueChanged.connect(self.explain)
+        self.statutory.toggled.connect(self.explain)
+        self.rule_2022.toggled.connect(self.explain)
+        self.explain()
+
+    def plan(self) -> otj.Plan:
+        rule = otj.RULE_2025 if self.rule_2025.isChecked() else otj.RULE_2022
+        fixed = self.fixed_h.value() * 60 + self.fixed_m.value()
+        return otj.Plan(
+            start=to_date(self.start),
+            gateway=to_date(self.gateway),
+            contracted_minutes=self.contract_h.value() * 60 + self.contract_m.value(),
+            rule=rule,
+            fixed_minutes=fixed if rule == otj.RULE_2025 else None,
+            leave_weeks=None if self.statutory.isChecked() else self.leave.value(),
+        )
+
+    def explain(self) -> None:
+        fixed_rule = self.rule_2025.isChecked()
+        self.fixed_h.setEnabled(fixed_rule)
+        self.fixed_m.setEnabled(fixed_rule)
+        self.statutory.setEnabled(not fixed_rule)
+        self.leave.setEnabled(not fixed_rule and not self.statutory.isChecked())
+        plan = self.plan()
+        try:
+            plan = otj.check_plan(plan)
+        except PortfolioError as exc:
+            self.explanation.setText(str(exc))
+            return
+        lines = []
+        if plan.rule == otj.RULE_2022:
+            weeks = otj.plan_weeks(plan)
+            leave = otj.leave_weeks(plan)
+            weekly = round(otj.weekly_minimum_minutes(plan.contracted_minutes))
+            lines.append(
+                self.tr(
+                    "Your plan: {weeks:.1f} weeks less {leave:.1f} weeks' leave = {training:.1f} "
+                    "weeks × {weekly} a week = {total} of off-the-job training."
+                ).format(
+                    weeks=weeks,
+                    leave=leave,
+                    training=otj.training_weeks(plan),
+                    weekly=format_minutes(weekly),
+                    total=format_minutes(otj.required_minutes(plan)),
+                )
+            )
+            if plan.start >= otj.RULE_2025_START:
+                lines.append(
+                    self.tr(
+                        "This plan starts on or after 1 August 2025, when the fixed minimum for "
+                        "each standard replaced the weekly baseline."
+                    )
+                )
+        else:
+            lines.append(
+                self.tr(
+                    "Your plan: {total} of off-the-job training, the minimum for the standard."
+                ).format(total=format_minutes(otj.required_minutes(plan)))
+            )
+            if plan.start < otj.RULE_2025_START:
+                lines.append(
+                    self.tr(
+                        "This plan starts before 1 August 2025, when the 2022/23 rules "
+                        "(6 hours a week, pro rata) applied."
+                    )
+                )
+        self.explanation.setText("\n".join(lines))
+
+    def save(self) -> None:
+        try:
+            self.store.save_plan(self.plan())
+        except PortfolioError as exc:
+            show_error(self, exc)
+            return
+        self.accept()

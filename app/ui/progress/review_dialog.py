@@ -1,0 +1,163 @@
+"""Recording a progress review: who took part, notes, OTJ hours reviewed, actions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import InvalidInputError, PortfolioError
+from app.services import reviews
+from app.ui.errors import show_error
+from app.ui.progress.plan_dialog import hours_minutes, pair
+from app.ui.progress.scan_dialog import date_edit, to_date
+from app.ui.progress.store import ProgressStore
+
+
+class ReviewDialog(QDialog):
+    TEXT, OWNER, DUE = range(3)
+
+    def __init__(self, store: ProgressStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.saved: reviews.Review | None = None
+        self.setWindowTitle(self.tr("Record a progress review"))
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.resize(720, 640)
+        info = store.document.info()
+        today = store.today()
+
+        self.date = date_edit(self, today)
+        self.apprentice = QLineEdit(info.apprentice_name, self)
+        self.employer = QLineEdit(self)
+        self.employer.setPlaceholderText(self.tr("Employer or line manager"))
+        self.provider = QLineEdit(self)
+        self.provider.setPlaceholderText(info.provider or self.tr("Training provider's tutor"))
+        self.other = QLineEdit(self)
+        self.other.setPlaceholderText(self.tr("Anyone else (optional)"))
+        minutes = store.otj_minutes_to(today)
+        self.otj_h, self.otj_m = hours_minutes(self, minutes, 100_000)
+        self._otj_typed = False
+        self.otj_h.valueChanged.connect(self._otj_edited)
+        self.otj_m.valueChanged.connect(self._otj_edited)
+        self.date.dateChanged.connect(self._date_changed)
+        self.notes = QPlainTextEdit(self)
+        self.notes.setAccessibleName(self.tr("Discussion notes"))
+        self.notes.setPlaceholderText(self.tr("What was discussed: progress, support, next steps"))
+
+        form = QFormLayout()
+        form.addRow(self.tr("Date"), self.date)
+        form.addRow(self.tr("Apprentice"), self.apprentice)
+        form.addRow(self.tr("Employer"), self.employer)
+        form.addRow(self.tr("Training provider"), self.provider)
+        form.addRow(self.tr("Also present"), self.other)
+        form.addRow(self.tr("Off-the-job hours reviewed"), pair(self, self.otj_h, self.otj_m))
+
+        self.action_table = QTableWidget(0, 3, self)
+        self.action_table.setAccessibleName(self.tr("Actions"))
+        self.action_table.setHorizontalHeaderLabels(
+            [self.tr("Action"), self.tr("Owner"), self.tr("Due (YYYY-MM-DD)")]
+        )
+        self.action_table.verticalHeader().hide()
+        self.action_table.horizontalHeader().setSectionResizeMode(
+            self.TEXT, QHeaderView.ResizeMode.Stretch
+        )
+        add = QPushButton(self.tr("Add action"), self)
+        add.clicked.connect(lambda: self.add_action_row())
+        remove = QPushButton(self.tr("Remove action"), self)
+        remove.clicked.connect(self._remove_action)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+
+        next_due = QLabel(self.tr("The next review will be due 12 weeks after this one."), self)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel(self.tr("Notes"), self))
+        layout.addWidget(self.notes, 2)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Actions agreed"), self))
+        row.addStretch(1)
+        row.addWidget(add)
+        row.addWidget(remove)
+        layout.addLayout(row)
+        layout.addWidget(self.action_table, 1)
+        layout.addWidget(next_due)
+        layout.addWidget(buttons)
+
+    def _otj_edited(self) -> None:
+        self._otj_typed = True
+
+    def _date_changed(self) -> None:
+        if self._otj_typed:
+            return  # the user's own figure wins
+        minutes = self.store.otj_minutes_to(to_date(self.date))
+        for spin, value in ((self.otj_h, minutes // 60), (self.otj_m, minutes % 60)):
+            spin.blockSignals(True)
+            spin.setValue(value)
+            spin.blockSignals(False)
+
+    def add_action_row(self, text: str = "", owner: str = "", due: str = "") -> int:
+        row = self.action_table.rowCount()
+        self.action_table.insertRow(row)
+        for column, value in enumerate((text, owner, due)):
+            self.action_table.setItem(row, column, QTableWidgetItem(value))
+        return row
+
+    def _remove_action(self) -> None:
+        row = self.action_table.currentRow()
+        if row >= 0:
+            self.action_table.removeRow(row)
+
+    def _cell(self, row: int, column: int) -> str:
+        item = self.action_table.item(row, column)
+        return item.text() if item is not None else ""
+
+    def participants(self) -> list[reviews.Participant]:
+        people = []
+        for role, edit in (("apprentice", self.apprentice), ("employer", self.employer),
+                           ("provider", self.provider), ("other", self.other)):  # fmt: skip
+            if edit.text().strip():
+                people.append(reviews.Participant(role, edit.text()))
+        return people
+
+    def save(self) -> None:
+        try:
+            actions = []
+            for row in range(self.action_table.rowCount()):
+                text, owner, due = (self._cell(row, c) for c in range(3))
+                if not (text.strip() or owner.strip() or due.strip()):
+                    continue
+                try:
+                    actions.append(reviews.make_action(text, owner, due.strip() or None))
+                except InvalidInputError as exc:
+                    raise InvalidInputError(
+                        self.tr("Action {n}: {why}").format(n=row + 1, why=exc)
+                    ) from exc
+            self.saved = self.store.add_review(
+                date=to_date(self.date),
+                participants=self.participants(),
+                notes=self.notes.toPlainText(),
+                otj_minutes=self.otj_h.value() * 60 + self.otj_m.value(),
+                actions=actions,
+            )
+        except PortfolioError as exc:
+            show_error(self, exc)  # the form stays open with everything typed
+            return
+        self.accept()

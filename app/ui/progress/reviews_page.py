@@ -1,0 +1,241 @@
+"""The Reviews page: when the next review is due, past reviews, and their actions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import PortfolioError
+from app.services.otj import format_minutes
+from app.services.reviews import Review, ReviewStatus
+from app.ui.errors import show_error
+from app.ui.progress.charts import short_date
+from app.ui.progress.review_dialog import ReviewDialog
+from app.ui.progress.store import ProgressStore
+
+OVERDUE_STYLE = (
+    "QLabel { background: #FDE2D4; color: #4A1500; border: 1px solid #D55E00;"
+    " border-radius: 3px; padding: 6px 10px; font-weight: bold; }"
+)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Reviews", text)
+
+
+def status_text(status: ReviewStatus) -> str:
+    """One plain sentence on when the next review is due."""
+    if status.due is None:
+        return _tr(
+            "No progress review yet. Set your off-the-job plan to see when the first is due "
+            "(12 weeks after the start)."
+        )
+    days = status.days_left or 0
+    if status.overdue:
+        text = _tr(
+            "Your progress review is overdue: it was due on {due} ({days} days ago), 12 weeks "
+            "after {what}."
+        ).format(
+            due=short_date(status.due),
+            days=-days,
+            what=_tr("the last one") if status.last else _tr("the start of your plan"),
+        )
+    elif days == 0:
+        text = _tr("Your next progress review is due today.")
+    else:
+        text = _tr("Your next progress review is due by {due} (in {days} days).").format(
+            due=short_date(status.due), days=days
+        )
+    if status.late_actions:
+        text += " " + _tr("{n} review action(s) are past their due date.").format(
+            n=status.late_actions
+        )
+    return text
+
+
+class ReviewsPage(QWidget):
+    def __init__(self, store: ProgressStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.reviews: list[Review] = []
+
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setAccessibleName(self.tr("Next review"))
+        self.record_button = QPushButton(self.tr("Record review…"), self)
+        self.record_button.clicked.connect(lambda: self.record_review())
+        top = QHBoxLayout()
+        top.addWidget(self.status, 1)
+        top.addWidget(self.record_button)
+
+        self.list = QListWidget(self)
+        self.list.setAccessibleName(self.tr("Reviews"))
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setSpacing(2)
+        self.list.currentRowChanged.connect(self._show_review)
+        self.detail = QPlainTextEdit(self)
+        self.detail.setReadOnly(True)
+        self.detail.setAccessibleName(self.tr("Review"))
+        self.action_table = QTableWidget(0, 4, self)
+        self.action_table.setAccessibleName(self.tr("Actions"))
+        self.action_table.setHorizontalHeaderLabels(
+            [self.tr("Done"), self.tr("Action"), self.tr("Owner"), self.tr("Due")]
+        )
+        self.action_table.verticalHeader().hide()
+        self.action_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.action_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.action_table.itemChanged.connect(self._action_ticked)
+        self.delete_button = QPushButton(self.tr("Delete review"), self)
+        self.delete_button.clicked.connect(self.delete_selected)
+
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.detail, 2)
+        right_layout.addWidget(QLabel(self.tr("Actions (tick when done)"), self))
+        right_layout.addWidget(self.action_table, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.delete_button)
+        right_layout.addLayout(row)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.list)
+        split.addWidget(right)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 3)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+
+        self.record_button.setEnabled(not store.read_only)
+        self.delete_button.setEnabled(not store.read_only)
+        store.changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        snap = self.store.snapshot()
+        status = snap.review_status
+        self.status.setText(status_text(status))
+        self.status.setStyleSheet(OVERDUE_STYLE if status.overdue else "")
+        selected = self._selected_id()
+        self.reviews = list(reversed(snap.reviews))  # newest first
+        self.list.blockSignals(True)
+        self.list.clear()
+        for review in self.reviews:
+            names = ", ".join(p.name for p in review.participants)
+            item = QListWidgetItem(f"{short_date(review.date)}\n{names}")
+            item.setToolTip(names)
+            item.setData(Qt.ItemDataRole.UserRole, review.id)
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        ids = [r.id for r in self.reviews]
+        row = ids.index(selected) if selected in ids else (0 if ids else -1)
+        self.list.setCurrentRow(row)
+        self._show_review(row)
+
+    def _selected_id(self) -> int | None:
+        item = self.list.currentItem()
+        return int(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def _show_review(self, row: int) -> None:
+        self.action_table.blockSignals(True)
+        self.action_table.setRowCount(0)
+        if not 0 <= row < len(self.reviews):
+            self.detail.setPlainText(
+                self.tr(
+                    "No reviews recorded yet. Record each review with your employer and "
+                    "training provider here."
+                )
+            )
+            self.action_table.blockSignals(False)
+            return
+        review = self.reviews[row]
+        lines = [self.tr("Review on {date}").format(date=short_date(review.date)), ""]
+        roles = {
+            "apprentice": self.tr("apprentice"),
+            "employer": self.tr("employer"),
+            "provider": self.tr("training provider"),
+            "other": self.tr("also present"),
+        }
+        for p in review.participants:
+            lines.append(f"{p.name} ({roles.get(p.role, p.role)})")
+        if review.otj_minutes is not None:
+            lines.append("")
+            lines.append(
+                self.tr("Off-the-job hours reviewed: {time}").format(
+                    time=format_minutes(review.otj_minutes)
+                )
+            )
+        lines.append(self.tr("Next review due by {date}").format(date=short_date(review.next_due)))
+        if review.notes:
+            lines += ["", review.notes]
+        self.detail.setPlainText("\n".join(lines))
+        self.action_table.setRowCount(len(review.actions))
+        for index, action in enumerate(review.actions):
+            done = QTableWidgetItem()
+            flags = Qt.ItemFlag.ItemIsEnabled
+            if not self.store.read_only:
+                flags |= Qt.ItemFlag.ItemIsUserCheckable
+            done.setFlags(flags)
+            done.setCheckState(Qt.CheckState.Checked if action.done else Qt.CheckState.Unchecked)
+            done.setData(Qt.ItemDataRole.UserRole, action.id)
+            self.action_table.setItem(index, 0, done)
+            for column, value in enumerate(
+                (action.text, action.owner, short_date(action.due) if action.due else ""), 1
+            ):
+                self.action_table.setItem(index, column, QTableWidgetItem(value))
+        self.action_table.resizeColumnToContents(0)
+        self.action_table.blockSignals(False)
+
+    def _action_ticked(self, item: QTableWidgetItem) -> None:
+        if item.column() != 0:
+            return
+        try:
+            self.store.set_action_done(
+                int(item.data(Qt.ItemDataRole.UserRole)),
+                item.checkState() == Qt.CheckState.Checked,
+            )
+        except PortfolioError as exc:
+            show_error(self, exc)
+
+    def record_review(self) -> ReviewDialog:
+        dialog = ReviewDialog(self.store, self)
+        dialog.accepted.connect(lambda: self.select_review(dialog.saved))
+        dialog.open()
+        return dialog
+
+    def select_review(self, review: Review | None) -> None:
+        ids = [r.id for r in self.reviews]
+        if review is not None and review.id in ids:
+            self.list.setCurrentRow(ids.index(review.id))
+
+    def delete_selected(self) -> None:
+        review_id = self._selected_id()
+        if review_id is None:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Delete review"), self.tr("Delete this review and its actions?")
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.store.delete_review(review_id)
+        except PortfolioError as exc:
+            show_error(self, exc)

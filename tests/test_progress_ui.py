@@ -1,0 +1,308 @@
+"""The Progress, Off-the-job and Reviews pages, driven as a user would (headless)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox
+
+from app.models.db import open_portfolio
+from app.services.portfolio import create_portfolio
+from app.settings import Settings
+from tests import progress_sample
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Message boxes answered by plain functions; what they said is kept."""
+    said: list[str] = []
+
+    def record(_parent: object, _title: str, text: str, *_args: object) -> object:
+        said.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    def yes(_parent: object, _title: str, text: str, *_args: object) -> object:
+        said.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "warning", record)
+    monkeypatch.setattr(QMessageBox, "critical", record)
+    monkeypatch.setattr(QMessageBox, "information", record)
+    monkeypatch.setattr(QMessageBox, "question", yes)
+    return said
+
+
+def make_portfolio(tmp_path: Path, filled: bool) -> Path:
+    path = tmp_path / "p.sqlite3"
+    db = create_portfolio(path, name="Ada Lovelace", provider="Babbage College")
+    if filled:
+        progress_sample.fill(db, TODAY)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def open_window(qtbot, messages):
+    from app.ui.windows import WindowManager
+
+    manager = WindowManager(Settings())
+    windows = []
+
+    def opener(path: Path, read_only: bool = False):
+        window = manager.open_path(path, read_only=read_only)
+        assert window is not None
+        qtbot.waitExposed(window)
+        # extensions install just after the window shows
+        qtbot.waitUntil(lambda: hasattr(window, "progress_pages"))
+        windows.append(window)
+        return window
+
+    yield opener
+    for window in windows:
+        window.close()
+
+
+@pytest.fixture
+def empty_window(tmp_path: Path, open_window) -> Iterator[object]:
+    return open_window(make_portfolio(tmp_path, filled=False))
+
+
+def tracker_row(pages, code: str) -> tuple[object, object]:
+    row = next(r for r in pages.skills.model.rows if r.code == code)
+    return row.first, row.current
+
+
+def test_pages_are_added_to_the_window(empty_window) -> None:
+    tabs = [empty_window.pages.tabText(i) for i in range(empty_window.pages.count())]
+    assert tabs[-3:] == ["Progress", "Off-the-job", "Reviews"]
+
+
+def test_entering_scans_moves_the_tracker(empty_window, qtbot) -> None:
+    pages = empty_window.progress_pages
+    assert pages.skills.summary.text().startswith("No skills scan yet")
+    dialog = pages.skills.new_scan()
+    dialog.date.setDate(dialog.date.date().addDays(-90))
+    k1 = dialog.rating_combo_for("K1")
+    k1.setCurrentIndex(k1.findData(0))
+    ds2 = dialog.rating_combo_for("DDAT-DEVOPS:DS2")
+    ds2.setCurrentIndex(ds2.findData(1))
+    dialog.table.item(0, dialog.NOTE).setText("never used CI <b>yet</b>")
+    with qtbot.waitSignal(pages.store.changed):
+        dialog.save_button.click()
+    assert not dialog.isVisible()
+    assert tracker_row(pages, "K1") == (0, 0)
+    assert pages.skills.summary.text().startswith("1 scan(s).")
+    assert pages.skills.scans.item(0, 0).text().endswith("(initial assessment)")
+
+    again = pages.skills.new_scan()
+    k1 = again.rating_combo_for("K1")
+    assert k1.currentData() == 0  # the form starts from the latest ratings
+    k1.setCurrentIndex(k1.findData(3))
+    again.confirmation.setChecked(True)
+    again.confirmer.setText("Grace Hopper")
+    agreed = again.agreed_combo_for("K1")
+    agreed.setCurrentIndex(agreed.findData(2))
+    with qtbot.waitSignal(pages.store.changed):
+        again.save_button.click()
+    assert tracker_row(pages, "K1") == (0, 2)  # the agreed rating counts
+    assert len(pages.skills.history.points) == 2
+    assert "Grace Hopper" in pages.skills.scans.item(0, 3).text()
+    ds2_role = next(r for r in pages.skills.role_chart.rows if r.code == "DS2")
+    assert (ds2_role.current, ds2_role.required) == (1, 3)  # L3 needs practitioner
+
+
+def test_a_scan_with_nothing_rated_is_refused_and_the_form_stays(
+    empty_window,
+    messages,
+) -> None:
+    pages = empty_window.progress_pages
+    dialog = pages.skills.new_scan()
+    dialog.note.setText("kept")
+    dialog.save_button.click()
+    assert messages == ["A skills scan needs at least one rating."]
+    assert dialog.isVisible() and dialog.note.text() == "kept"
+    dialog.reject()
+
+
+def test_choosing_a_role_level_changes_the_gaps(empty_window, qtbot) -> None:
+    pages = empty_window.progress_pages
+    index = pages.skills.level.findData("L1")
+    pages.skills.level.setCurrentIndex(index)
+    with qtbot.waitSignal(pages.store.changed):
+        pages.skills.level.activated.emit(index)
+    assert [r.code for r in pages.skills.role_chart.rows] == [
+        "DS1",
+        "DS2",
+        "DS3",
+        "DS4",
+        "DS5",
+        "DS6",
+    ]
+    assert "Apprentice DevOps engineer" in pages.skills.role_title.text()
+
+
+def test_plan_dialog_explains_the_rules(empty_window) -> None:
+    pages = empty_window.progress_pages
+    dialog = pages.otj.edit_plan()
+    dialog.rule_2022.setChecked(True)
+    dialog.start.setDate(dialog.start.date().fromString("2024-09-02", "yyyy-MM-dd"))
+    dialog.gateway.setDate(dialog.gateway.date().fromString("2025-09-01", "yyyy-MM-dd"))
+    dialog.contract_h.setValue(20)
+    dialog.contract_m.setValue(0)
+    text = dialog.explanation.text()
+    assert "52.0 weeks less 5.6 weeks' leave = 46.4 weeks × 4 h a week = 185 h 36 min" in text
+    dialog.rule_2025.setChecked(True)
+    dialog.fixed_h.setValue(278)
+    assert "278 h of off-the-job training, the minimum for the standard" in (
+        dialog.explanation.text()
+    )
+    assert "before 1 August 2025" in dialog.explanation.text()
+    dialog.reject()
+
+
+def test_logging_training_updates_the_dashboard(empty_window, qtbot, hostile) -> None:
+    pages = empty_window.progress_pages
+    otj_page = pages.otj
+    plan = otj_page.edit_plan()
+    plan.rule_2022.setChecked(True)
+    plan.start.setDate(plan.start.date().addDays(-70))  # 10 weeks ago
+    plan.gateway.setDate(plan.start.date().addDays(350))
+    plan.statutory.setChecked(False)
+    plan.leave.setValue(0)
+    with qtbot.waitSignal(pages.store.changed):
+        plan.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+    assert otj_page.logged_card.value.text() == "0 min"
+    assert "300 h required" in otj_page.plan_label.text()  # 50 weeks × 6 h
+
+    otj_page.date.setDate(otj_page.date.date().addDays(-1))
+    otj_page.hours.setValue(2)
+    otj_page.minutes.setValue(30)
+    otj_page.activity.setCurrentIndex(otj_page.activity.findData("e-learning"))
+    otj_page.description.setText(hostile)
+    otj_page.ksbs.setText("K1, DS3")
+    with qtbot.waitSignal(otj_page.entryAdded):
+        otj_page.add_button.click()
+    assert otj_page.logged_card.value.text() == "2 h 30 min"
+    assert otj_page.model.rowCount() == 1
+    entry = otj_page.model.entries[0]
+    assert (entry.minutes, entry.activity, entry.description) == (150, "e-learning", hostile)
+    assert entry.competencies == ("K1", "DDAT-DEVOPS:DS3")
+    assert otj_page.description.text() == ""
+    # 60 hours due after 10 weeks at 6 h: 57.5 h short = 9.6 weeks behind
+    assert otj_page.pace_card.value.text() == "9.6 weeks behind"
+    assert "Gap: nothing logged" in otj_page.notices.text()
+
+
+def test_a_bad_entry_is_refused_and_what_was_typed_stays(
+    empty_window,
+    messages,
+) -> None:
+    otj_page = empty_window.progress_pages.otj
+    otj_page.description.setText("Kubernetes course")
+    otj_page.ksbs.setText("K404")
+    otj_page.add_button.click()
+    assert len(messages) == 1 and "no competency K404" in messages[0]
+    assert otj_page.description.text() == "Kubernetes course"
+    assert otj_page.model.rowCount() == 0
+
+
+def test_csv_import_and_export_through_the_file_dialogs(
+    empty_window,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    messages,
+) -> None:
+    otj_page = empty_window.progress_pages.otj
+    timesheet = tmp_path / "timesheet.csv"
+    timesheet.write_text(
+        "date,duration,activity,description\n2025-01-06,1:30,mentoring,Pairing\n"
+        "07/01/2025,45m,self-study,Reading\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_args, **_kw: (str(timesheet), ""))
+    otj_page.import_csv()
+    assert messages[-1] == "Imported 2 entries."
+    assert otj_page.model.rowCount() == 2
+    out = tmp_path / "out.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args, **_kw: (str(out), ""))
+    otj_page.export_csv()
+    assert out.read_text(encoding="utf-8").splitlines()[1:] == [
+        "2025-01-06,1:30,mentoring,Pairing,,",
+        "2025-01-07,0:45,self-study,Reading,,",
+    ]
+
+
+def test_overdue_review_shows_on_the_home_screen_until_recorded(
+    tmp_path: Path,
+    open_window,
+    qtbot,
+) -> None:
+    window = open_window(make_portfolio(tmp_path, filled=True))
+    pages = window.progress_pages
+    assert window.pages.currentIndex() == 0  # the home (Evidence) page
+    assert pages.notice.isVisible()
+    assert pages.notice.label.text().startswith("Your progress review is overdue: it was due on")
+    window.show_page(pages.reviews)
+    assert not pages.notice.isVisible()  # the Reviews page says it itself
+    assert "overdue" in pages.reviews.status.text()
+    window.pages.setCurrentIndex(0)
+
+    pages.notice.button.click()  # "Record the review…" opens the form on the Reviews page
+    assert window.pages.currentWidget() is pages.reviews
+    from app.ui.progress.review_dialog import ReviewDialog
+
+    (dialog,) = pages.reviews.findChildren(ReviewDialog)
+    assert dialog.isVisible()
+    assert dialog.apprentice.text() == "Ada Lovelace"
+    dialog.employer.setText("Grace Hopper")
+    dialog.notes.setPlainText("Back on track after the summer.")
+    row = dialog.add_action_row(
+        "Log the summer reading", "Ada", (TODAY + timedelta(days=14)).isoformat()
+    )
+    assert row == 0
+    expected_minutes = pages.store.otj_minutes_to(TODAY)
+    assert dialog.otj_h.value() * 60 + dialog.otj_m.value() == expected_minutes
+    with qtbot.waitSignal(pages.store.changed):
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+    window.pages.setCurrentIndex(0)
+    assert not pages.notice.isVisible()
+    assert "Your next progress review is due by" in pages.reviews.status.text()
+    assert pages.reviews.list.count() == 3
+    assert pages.reviews.action_table.item(0, 1).text() == "Log the summer reading"
+
+
+def test_ticking_an_action_done(tmp_path: Path, open_window, qtbot) -> None:
+    window = open_window(make_portfolio(tmp_path, filled=True))
+    reviews_page = window.progress_pages.reviews
+    assert "1 review action(s) are past their due date" in reviews_page.status.text()
+    done = reviews_page.action_table.item(0, 0)
+    with qtbot.waitSignal(window.progress_pages.store.changed):
+        done.setCheckState(Qt.CheckState.Checked)
+    assert "past their due date" not in reviews_page.status.text()
+
+
+def test_read_only_portfolio_shows_records_but_changes_nothing(
+    tmp_path: Path,
+    open_window,
+) -> None:
+    path = make_portfolio(tmp_path, filled=True)
+    window = open_window(path, read_only=True)
+    pages = window.progress_pages
+    assert pages.otj.model.rowCount() > 0
+    assert not pages.notice.isVisible()
+    for button in (
+        pages.skills.new_button,
+        pages.otj.plan_button,
+        pages.otj.add_button,
+        pages.reviews.record_button,
+        pages.reviews.delete_button,
+    ):
+        assert not button.isEnabled()
+    db = open_portfolio(path)
+    db.close()
