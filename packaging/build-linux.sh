@@ -58,6 +58,19 @@ if [ -z "${PORTFOLIO_SIGNING_KEY:-}" ] && [ -z "${PORTFOLIO_SIGNING_KEY_FILE:-}"
 fi
 say "Building $name from $commit (SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH)"
 
+# ---- the system libraries Qt's desktop plugins link to ----------------------------------
+# PyInstaller copies them from this machine into the bundle (so users need not install the
+# libxcb-* helpers); a builder without them would ship a bundle whose X11 window cannot open.
+host_packages="libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
+  libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+  libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1"
+if command -v dpkg >/dev/null; then
+  missing=$(for p in $host_packages; do dpkg -s "$p" >/dev/null 2>&1 || printf '%s ' "$p"; done)
+  [ -z "$missing" ] || die "install the libraries the bundle carries first: apt-get install $missing"
+else
+  echo "build-linux: not a Debian-like system; make sure these are installed: $host_packages" >&2
+fi
+
 # ---- a venv of our own, from the hash-pinned lock files only -----------------------------
 rm -rf -- "$build"
 mkdir -p -- "$build"
@@ -79,6 +92,12 @@ PORTFOLIO_BUNDLE_CONTENTS=$build/bundle-contents.json \
 stage=$build/stage/$name
 mkdir -p -- "$stage"
 cp -R -- "$build/pyinstaller-dist/portfolio/." "$stage/"
+# Debug information (pyenv's libpython and several wheels' extensions carry ~35 MB of it)
+# is of no use to a user; symbols stay, so a crash report still names functions.
+find "$stage" -type f -name '*.so*' -print0 | sort -z | while IFS= read -r -d '' lib; do
+  # (grep reads everything: with -q, readelf's SIGPIPE would fail the pipeline)
+  if readelf -S "$lib" 2>/dev/null | grep ' \.debug_' >/dev/null; then strip --strip-debug "$lib"; fi
+done
 install -D -m 644 packaging/linux/apprentice-portfolio.desktop \
   "$stage/share/applications/apprentice-portfolio.desktop"
 install -D -m 644 packaging/linux/apprentice-portfolio-mime.xml \
@@ -146,6 +165,9 @@ printf 'commit            %s\n' "$commit"
 printf 'tarball sha256    %s\n' "$(sha256sum "$tarball" | cut -d' ' -f1)"
 printf 'unpacked size     %s bytes (%s MiB)\n' "$unpacked" "$((unpacked / 1048576))"
 printf 'signing key       %s\n' "$fingerprint"
+glibc=$(find "$stage" -type f \( -name '*.so*' -o -name portfolio \) -exec objdump -T {} + 2>/dev/null \
+  | grep -o 'GLIBC_[0-9.]*' | sort -Vu | tail -n 1 || true)
+printf 'needs at least    %s (from the build machine)\n' "${glibc:-unknown glibc}"
 if [ "$signed" = 0 ]; then
   banner "UNSIGNED FOR RELEASE: SHA256SUMS.sig was made with a throw-away key" \
     "that no one can check against a published fingerprint. Do not publish."

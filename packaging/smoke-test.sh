@@ -53,8 +53,9 @@ cp "$bundle/_internal/resources/icons/portfolio-64.png" "$work/pipeline.png"
 ref=$(run item add --title "CI pipeline" --date 2026-03-02 --ksb K1,S14 --duty 5 \
   --body-file "$work/body.md" --attach "$work/pipeline.png" --status ready)
 [ "$ref" = E001 ] || fail "item add printed '$ref', expected E001"
-run item list --json | grep -q '"ref": "E001"' || fail "item list --json does not show E001"
-run coverage --json | grep -q '"framework": "ST0825"' || fail "coverage --json"
+# (grep without -q reads all its input, so the app never meets a closed pipe)
+run item list --json | grep '"ref": "E001"' >/dev/null || fail "item list --json does not show E001"
+run coverage --json | grep '"framework": "ST0825"' >/dev/null || fail "coverage --json"
 
 if has_command export pdf; then
   step "export pdf"
@@ -89,7 +90,7 @@ if has_command settings; then
   step "settings under an IT policy (a locked backup folder)"
   printf '{"settings": {"backup_folder": "/srv/portfolio-backups"}, "locked": ["backup_folder"]}\n' \
     >"$PORTFOLIO_POLICY_FILE"
-  "$app" settings --json | grep -q '"managed": true' || fail "settings does not show the managed key"
+  "$app" settings --json | grep '"managed": true' >/dev/null || fail "settings does not show the managed key"
   rm -f "$PORTFOLIO_POLICY_FILE"
 else
   missing+=("settings")

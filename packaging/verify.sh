@@ -89,11 +89,11 @@ echo "verify: $(wc -l <SHA256SUMS | tr -d ' ') files match SHA256SUMS"
 for tarball in *.tar.gz; do
   [ -f "$tarball" ] || continue
   top=${tarball%.tar.gz}
-  bad=$(tar -tzf "$tarball" | grep -v -e "^$top/" -e "^$top\$" | head -n 1 || true)
+  members=$(tar -tzf "$tarball") || die "$tarball is not a readable gzip tarball"
+  bad=$(grep -v -e "^$top/" -e "^$top\$" <<<"$members" | head -n 1 || true)
   [ -z "$bad" ] || die "$tarball holds $bad outside $top/"
-  if tar -tzf "$tarball" | grep -q -e '^/' -e '/\.\./' -e '^\.\./'; then
-    die "$tarball holds an absolute or parent path"
-  fi
+  bad=$(grep -e '^/' -e '/\.\./' -e '^\.\./' -e '/\.\.$' <<<"$members" | head -n 1 || true)
+  [ -z "$bad" ] || die "$tarball holds an absolute or parent path: $bad"
 done
 for sbom in *.cdx.json; do
   [ -f "$sbom" ] || continue

@@ -78,9 +78,17 @@ done
 refresh_caches
 
 echo "Installed Apprentice Portfolio in $opt ($mode); command: $bin/portfolio"
-# Qt's X11 plugin needs these libraries; Wayland sessions and the command line do not.
-if command -v ldconfig >/dev/null && ! ldconfig -p | grep -q 'libxcb-cursor\.so\.0'; then
-  echo "Note: for the desktop window on X11 install: libxcb-cursor0 libxkbcommon-x11-0" \
-    "libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0" \
-    "libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 (Debian/Ubuntu names)." >&2
+# The desktop window takes these from the system (the command line needs none of them).
+if command -v ldconfig >/dev/null; then
+  have=$(ldconfig -p)
+  missing=
+  for lib in libEGL.so.1 libGL.so.1 libxcb.so.1 libX11.so.6 libxkbcommon.so.0 \
+    libfontconfig.so.1 libfreetype.so.6 libdbus-1.so.3 libglib-2.0.so.0; do
+    grep -F "$lib " <<<"$have" >/dev/null || missing="$missing $lib"
+  done
+  if [ -n "$missing" ]; then
+    echo "Note: the desktop window needs$missing; on Debian/Ubuntu: apt-get install" \
+      "libegl1 libgl1 libxcb1 libx11-6 libxkbcommon0 libfontconfig1 libfreetype6" \
+      "libdbus-1-3 libglib2.0-0" >&2
+  fi
 fi
