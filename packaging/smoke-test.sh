@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Drive a frozen Linux build headless, as a user would, from its release tarball.
+# Drive a frozen build headless, as a user would.
 #
-# usage: packaging/smoke-test.sh apprentice-portfolio-VERSION-linux-ARCH.tar.gz
-# Unpacks into a temporary folder and runs: --version, init, item add (with an attachment),
-# item list, coverage, export pdf, export package, verify (and a tampered package refused),
-# settings under an IT policy, and the desktop window on Qt's offscreen platform.
-# A command the build does not have yet is reported as MISSING; PORTFOLIO_SMOKE_STRICT=1
-# makes that a failure (release builds set it). Exit 0 when every present command works.
+# usage: packaging/smoke-test.sh RELEASE.tar.gz       (Linux: unpacks it first)
+#        packaging/smoke-test.sh PATH/TO/portfolio    (an unpacked bundle: macOS .app's
+#                                                      Contents/MacOS/portfolio, Windows portfolio.exe)
+# Runs: --version, init, item add (with an attachment), item list, coverage, export pdf,
+# export package, verify (and a tampered package refused), settings under an IT policy,
+# and the desktop window on Qt's offscreen platform; then checks that nothing was written
+# inside the bundle. A command the build does not have yet is reported as MISSING;
+# PORTFOLIO_SMOKE_STRICT=1 makes that a failure (release builds set it).
+# Exit 0 when every present command works.
 set -euo pipefail
 
-tarball=$(realpath "${1:?usage: smoke-test.sh RELEASE.tar.gz}")
+target=${1:?usage: smoke-test.sh RELEASE.tar.gz | PATH/TO/portfolio}
 work=$(mktemp -d "${TMPDIR:-/tmp}/portfolio-smoke.XXXXXX")
 gui_pid=
 cleanup() {
@@ -18,10 +21,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
-tar -xzf "$tarball" -C "$work"
-app=$(find "$work" -mindepth 2 -maxdepth 2 -type f -name portfolio -perm -u+x | head -n 1)
-[ -n "$app" ] || { echo "smoke: no portfolio executable in $tarball" >&2; exit 1; }
+case "$target" in
+  *.tar.gz)
+    tar -xzf "$target" -C "$work"
+    app=$(find "$work" -mindepth 2 -maxdepth 2 -type f -name portfolio -perm -u+x | head -n 1)
+    ;;
+  *) app=$target ;;
+esac
+if [ -z "$app" ] || [ ! -x "$app" ]; then
+  echo "smoke: no portfolio executable in $target" >&2
+  exit 1
+fi
 bundle=$(dirname "$app")
+# The bundled resources: Linux/Windows keep them in _internal, a macOS .app in Resources.
+resources=$(find "$bundle/_internal/resources" "$bundle/../Resources/resources" -maxdepth 0 \
+  -type d 2>/dev/null | head -n 1 || true)
+[ -n "$resources" ] || { echo "smoke: no bundled resources beside $app" >&2; exit 1; }
+sleep 1 # so that anything written from now on is newer than the marker, on any file system
 touch "$work/started"
 
 # A private user: nothing read from or written to the real home, data, config or policy.
@@ -49,7 +65,7 @@ run init --framework ST0825 --name "Smoke Tëst" --uln 1234567890 --employer "AT
 step "item add (Markdown reflection and an image attachment)"
 # shellcheck disable=SC2016  # the backticks are Markdown, not a command
 printf '# Pipeline\n\nBuilt a *CI* pipeline for Łódź — `a < b` & <b>not bold</b>.\n' >"$work/body.md"
-cp "$bundle/_internal/resources/icons/portfolio-64.png" "$work/pipeline.png"
+cp "$resources/icons/portfolio-64.png" "$work/pipeline.png"
 ref=$(run item add --title "CI pipeline" --date 2026-03-02 --ksb K1,S14 --duty 5 \
   --body-file "$work/body.md" --attach "$work/pipeline.png" --status ready)
 [ "$ref" = E001 ] || fail "item add printed '$ref', expected E001"
@@ -77,7 +93,7 @@ if has_command verify && [ -f "$work/out.portfolio" ]; then
   step "verify (good package, then a tampered one)"
   "$app" verify "$work/out.portfolio" >/dev/null || fail "verify refused a fresh package"
   cp "$work/out.portfolio" "$work/tampered.portfolio"
-  size=$(stat -c %s "$work/tampered.portfolio")
+  size=$(wc -c <"$work/tampered.portfolio" | tr -d ' ')
   printf 'X' | dd of="$work/tampered.portfolio" bs=1 seek=$((size / 2)) conv=notrunc status=none
   status=0
   "$app" verify "$work/tampered.portfolio" >/dev/null 2>&1 || status=$?
@@ -117,7 +133,7 @@ fi
 gui_pid=
 
 step "the app wrote nothing into its own folder"
-written=$(find "$bundle" -newer "$work/started" -print | head -n 5)
+written=$(find "$bundle/" "$resources/" -newer "$work/started" -print | head -n 5)
 [ -z "$written" ] || fail "files changed inside the bundle: $written"
 
 if [ "${#missing[@]}" -gt 0 ]; then
