@@ -132,7 +132,10 @@ def system_library(dest: str, src: str, bundle: Path) -> dict[str, Any]:
 
 def runtime_components() -> list[dict[str, Any]]:
     python_version = platform.python_version()
-    pyinstaller_version = md.version("pyinstaller")
+    try:
+        pyinstaller_version = md.version("pyinstaller")
+    except md.PackageNotFoundError:  # only outside a build venv (tests)
+        pyinstaller_version = "unknown"
     return [
         {
             "bom-ref": f"cpython=={python_version}",
