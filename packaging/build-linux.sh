@@ -42,7 +42,7 @@ commit=$(git rev-parse HEAD)
 SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)
 PYTHONHASHSEED=0
 TZ=UTC
-LC_ALL=C
+LC_ALL=C.UTF-8 # byte-order sorting, and the UTF-8 locale Qt wants in the smoke test
 export SOURCE_DATE_EPOCH PYTHONHASHSEED TZ LC_ALL
 export PYTHONDONTWRITEBYTECODE=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 version=$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' app/__init__.py)
