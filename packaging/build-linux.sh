@@ -98,6 +98,9 @@ find "$stage" -type f -name '*.so*' -print0 | sort -z | while IFS= read -r -d ''
   # (grep reads everything: with -q, readelf's SIGPIPE would fail the pipeline)
   if readelf -S "$lib" 2>/dev/null | grep ' \.debug_' >/dev/null; then strip --strip-debug "$lib"; fi
 done
+# Installed-files lists name the build venv's console scripts, whose hashes carry its path;
+# nothing reads them at run time, and they would tie the tarball to the build folder.
+find "$stage/_internal" -path '*.dist-info/RECORD' -type f -delete
 install -D -m 644 packaging/linux/apprentice-portfolio.desktop \
   "$stage/share/applications/apprentice-portfolio.desktop"
 install -D -m 644 packaging/linux/apprentice-portfolio-mime.xml \

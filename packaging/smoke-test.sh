@@ -10,7 +10,7 @@
 # inside the bundle. A command the build does not have yet is reported as MISSING;
 # PORTFOLIO_SMOKE_STRICT=1 makes that a failure (release builds set it).
 # Exit 0 when every present command works.
-set -euo pipefail
+set -Eeuo pipefail # -E: the ERR trap below also sees failures inside functions
 
 target=${1:?usage: smoke-test.sh RELEASE.tar.gz | PATH/TO/portfolio}
 work=$(mktemp -d "${TMPDIR:-/tmp}/portfolio-smoke.XXXXXX")
@@ -50,6 +50,14 @@ failures=0
 missing=()
 
 step() { printf 'smoke: %s\n' "$*" >&2; }
+# A command that fails stops the test (set -e): say where, and show the app's crash log.
+on_error() {
+  printf 'smoke: FAIL: the command on line %s of smoke-test.sh failed\n' "$1" >&2
+  if [ -f "$PORTFOLIO_DATA_DIR/logs/errors.log" ]; then
+    tail -n 15 "$PORTFOLIO_DATA_DIR/logs/errors.log" | sed 's/^/smoke:   /' >&2
+  fi
+}
+trap 'on_error $LINENO' ERR
 fail() { printf 'smoke: FAIL: %s\n' "$*" >&2; failures=$((failures + 1)); }
 run() { "$app" --file "$portfolio_file" "$@"; }
 # A command exists when `portfolio CMD --help` succeeds (argparse says "invalid choice" if not).
