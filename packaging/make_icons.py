@@ -6,12 +6,11 @@ after changing the SVG:  QT_QPA_PLATFORM=offscreen .venv/bin/python packaging/ma
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
 from PIL import Image
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
@@ -21,17 +20,16 @@ ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 
 
 def render(renderer: QSvgRenderer, size: int) -> Image.Image:
-    image = QImage(size, size, QImage.Format.Format_ARGB32)
+    image = QImage(size, size, QImage.Format.Format_RGBA8888)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     renderer.render(painter)
     painter.end()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    return Image.open(io.BytesIO(bytes(data.data()))).convert("RGBA")
+    pixels = bytes(image.constBits())
+    return Image.frombuffer(
+        "RGBA", (size, size), pixels, "raw", "RGBA", image.bytesPerLine(), 1
+    ).copy()
 
 
 def main() -> int:
