@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "app.cli.core",
     "app.cli.package",
     "app.cli.export",
+    "app.cli.safety",
     "app.cli.settings_cmd",
     "app.cli.open_cmd",
 )

@@ -9,9 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.config import default_portfolio_path, user_data_dir
+from app.config import default_portfolio_path
 from app.errors import InvalidInputError
 from app.models.db import Database, open_portfolio
+from app.services.backups import policy_from_settings
+from app.settings import load_settings
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -21,12 +23,14 @@ def portfolio_path(args: argparse.Namespace) -> Path:
 
 
 def backup_dir() -> Path:
-    return user_data_dir() / "backups"
+    return load_settings().resolved_backup_folder()
 
 
 def open_db(args: argparse.Namespace) -> Database:
     """Open the portfolio named by ``--file`` / ``PORTFOLIO_FILE`` / the default."""
-    return open_portfolio(portfolio_path(args), backup_dir=backup_dir())
+    # Backed up on open (at most every N minutes, and always before a migration).
+    policy = policy_from_settings(load_settings())
+    return open_portfolio(portfolio_path(args), backups_policy=policy)
 
 
 def print_json(value: Any) -> None:

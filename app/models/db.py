@@ -2,33 +2,70 @@
 
 Nothing connects at import time: ``open_portfolio(path)`` is the one entry
 point, so tests hand it a file in ``tmp_path``.
+
+Safety rules kept here:
+- WAL with ``synchronous = FULL``: a committed action survives a crash or a power cut.
+- One writer: the app holds the portfolio's writer lock while it has it open
+  (``exclusive=True``); any other write takes it for that one transaction and
+  is refused, with a message saying why, while the app has the file
+  (see ``app.models.lock``).
+- Migrations run only after a checked backup; if one fails the file is put back
+  from that backup, exactly as it was.
+- Storage failures (disk full, read-only, the drive removed) become one clear
+  sentence, and the transaction is rolled back.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.errors import NotAPortfolioError, NotFoundError, PortfolioError
+from app.errors import NotFoundError, PortfolioError
+from app.models import backup as backups
+from app.models.backup import BackupPolicy
+from app.models.files import (
+    APPLICATION_ID,
+    SQLITE_HEADER,
+    check_is_portfolio,
+    sqlite_error_message,
+    sqlite_error_name,
+)
+from app.models.lock import WriterLock, hold_for_session, release_session, writing
 
-# PRAGMA application_id marks a file as ours ("APPF"), so `--file` pointed at
-# some other SQLite database is refused instead of being "migrated".
-APPLICATION_ID = 0x41505046
-SQLITE_HEADER = b"SQLite format 3\x00"
+__all__ = [
+    "APPLICATION_ID",
+    "SQLITE_HEADER",
+    "BackupPolicy",
+    "Database",
+    "current_revision",
+    "head_revision",
+    "is_known_revision",
+    "make_engine",
+    "open_portfolio",
+    "upgrade",
+    "utc_now",
+]
+
+log = logging.getLogger(__name__)
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -48,6 +85,13 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None
     return head
+
+
+def is_known_revision(revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(_alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -74,30 +118,49 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
 @dataclass
 class Database:
     """An open portfolio file."""
 
     path: Path
     engine: Engine
+    session_lock: WriterLock | None = None  # held while open, by the app (exclusive=True)
+    _identity: tuple[int, int] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._write_sessions = sessionmaker(bind=writer, expire_on_commit=False)
         self._read_sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
+        if str(self.path) != ":memory:":
+            self._identity = _identity(self.path)
+
+    @property
+    def exclusive(self) -> bool:
+        return self.session_lock is not None
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One user action: commits when the block ends, rolls back if it raises."""
-        with self._write_sessions() as session:
+        with writing(self.path), self._write_sessions() as session:
             try:
                 yield session
+                self._check_still_there()
                 session.commit()
-            except OperationalError as exc:
-                session.rollback()
-                raise _storage_error(self.path, exc) from exc
+            except (OperationalError, DatabaseError) as exc:
+                with contextlib.suppress(Exception):
+                    session.rollback()
+                raise storage_error(self.path, exc) from exc
             except BaseException:
-                session.rollback()
+                with contextlib.suppress(Exception):
+                    session.rollback()
                 raise
 
     @contextmanager
@@ -106,44 +169,53 @@ class Database:
         with self._read_sessions() as session:
             try:
                 yield session
+            except (OperationalError, DatabaseError) as exc:
+                raise storage_error(self.path, exc, action="read") from exc
             finally:
-                session.rollback()
+                with contextlib.suppress(Exception):
+                    session.rollback()
+
+    def _check_still_there(self) -> None:
+        """Refuse to commit into a file that was removed or replaced while open.
+
+        On Linux SQLite happily keeps writing to a deleted file (or one on a
+        drive that was pulled out and came back as another device), and every
+        change would be lost when it closes.
+        """
+        if self._identity is not None and _identity(self.path) != self._identity:
+            raise PortfolioError(
+                f"The portfolio {self.path} has disappeared or was replaced while open "
+                "(was the drive removed?); your last change was not saved. "
+                "Open it again to carry on."
+            )
+
+    def hold_exclusive(self) -> None:
+        """Take the writer lock until ``close()``, as ``open_portfolio(exclusive=True)``
+        does (for a Database made another way, e.g. just created)."""
+        if self.session_lock is None and str(self.path) != ":memory:":
+            self.session_lock = hold_for_session(self.path)
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.session_lock is not None:
+            release_session(self.session_lock)
+            self.session_lock = None
 
 
-def _storage_error(path: Path, exc: OperationalError) -> PortfolioError:
+def storage_error(
+    path: Path, exc: OperationalError | DatabaseError, *, action: str = "changed"
+) -> PortfolioError:
     text = str(exc.orig) if exc.orig is not None else str(exc)
-    if "locked" in text or "busy" in text:
-        return PortfolioError(
-            f"The portfolio {path} is busy in another program; close it there and try again."
-        )
-    if "readonly" in text or "read-only" in text:
-        return PortfolioError(f"The portfolio {path} is read-only; nothing was changed.")
-    if "disk" in text and "full" in text:
-        return PortfolioError(f"The disk holding {path} is full; nothing was changed.")
-    return PortfolioError(f"The portfolio {path} could not be written ({text}).")
+    name = sqlite_error_name(exc.orig) if exc.orig is not None else ""
+    return PortfolioError(sqlite_error_message(path, text, name=name, action=action))
+
+
+# Kept for callers of the old name.
+_storage_error = storage_error
 
 
 def _check_is_portfolio(path: Path) -> None:
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise PortfolioError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
-    if header != SQLITE_HEADER:
-        raise NotAPortfolioError(f"{path} is not an Apprentice Portfolio file.")
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise NotAPortfolioError(f"{path} is not a readable portfolio file ({exc}).") from exc
-    if app_id != APPLICATION_ID:
-        raise NotAPortfolioError(f"{path} is an SQLite file but not an Apprentice Portfolio.")
+    check_is_portfolio(path)
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -161,17 +233,28 @@ def open_portfolio(
     *,
     create: bool = False,
     backup_dir: Path | None = None,
+    backups_policy: BackupPolicy | None = None,
+    exclusive: bool = False,
 ) -> Database:
     """Open (or with ``create=True`` create) the portfolio at ``path``.
 
-    Runs any pending migrations, after an online backup of the file into
-    ``backup_dir`` when one is given.
+    - ``backups_policy`` (or just ``backup_dir``, with the default rotation):
+      make an automatic backup on open when the newest is older than the
+      policy's interval, and always before a migration.
+    - ``exclusive=True`` (the desktop app): hold the writer lock until
+      ``close()``; a second app, or a CLI write, on the same file is refused.
+
+    Pending migrations run after a checked backup; if one fails, the file is put
+    back from that backup and a ``PortfolioError`` says so.
     """
     path = Path(path)
+    policy = backups_policy
+    if policy is None and backup_dir is not None:
+        policy = BackupPolicy(folder=Path(backup_dir))
     if path.exists():
         if create:
             raise PortfolioError(f"{path} already exists; choose another file name.")
-        _check_is_portfolio(path)
+        check_is_portfolio(path)
     elif not create:
         raise NotFoundError(
             f"No portfolio at {path}; create one with "
@@ -180,28 +263,110 @@ def open_portfolio(
     elif not path.parent.is_dir():
         raise PortfolioError(f"The folder {path.parent} does not exist; create it first.")
 
+    session_lock = hold_for_session(path) if exclusive else None
     engine = make_engine(path)
     try:
         if create:
-            with engine.begin() as conn:
-                conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-            upgrade(engine)
+            with writing(path, creating=True):
+                _create(engine, path)
         else:
-            revision = current_revision(engine)
-            if revision != head_revision():
-                if backup_dir is not None:
-                    from app.models.backup import online_backup
-
-                    online_backup(path, backup_dir, reason=f"before-migration-{revision}")
-                upgrade(engine)
-    except (OperationalError, DatabaseError, sqlite3.DatabaseError) as exc:
+            _prepare_existing(engine, path, policy)
+    except BaseException as exc:
         engine.dispose()
-        if create:
-            path.unlink(missing_ok=True)
-        raise PortfolioError(f"Cannot open {path}: {exc}.") from exc
+        if session_lock is not None:
+            release_session(session_lock)
+        if isinstance(exc, OperationalError | DatabaseError):
+            raise storage_error(path, exc, action="opened") from exc
+        if isinstance(exc, sqlite3.Error):
+            message = sqlite_error_message(
+                path, str(exc), name=sqlite_error_name(exc), action="opened"
+            )
+            raise PortfolioError(message) from exc
+        raise
+    return Database(path=path, engine=engine, session_lock=session_lock)
+
+
+def _create(engine: Engine, path: Path) -> None:
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+        upgrade(engine)
     except BaseException:
         engine.dispose()
-        if create:
-            path.unlink(missing_ok=True)
+        for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
         raise
-    return Database(path=path, engine=engine)
+
+
+def _prepare_existing(engine: Engine, path: Path, policy: BackupPolicy | None) -> None:
+    revision = current_revision(engine)
+    head = head_revision()
+    if revision == head:
+        if policy is not None:
+            _backup_on_open(path, policy)
+        return
+    if revision is not None and not is_known_revision(revision):
+        raise PortfolioError(
+            f"{path} was saved by a newer version of Apprentice Portfolio "
+            f"(file format {revision}); update the app to open it. Nothing was changed."
+        )
+    with writing(path):
+        # Read again under the lock: another process may have migrated it meanwhile.
+        revision = current_revision(engine)
+        if revision != head:
+            _migrate(engine, path, policy, revision)
+
+
+def _backup_on_open(path: Path, policy: BackupPolicy) -> None:
+    """The automatic backup on open; a failure is logged, never blocks opening."""
+    try:
+        backups.automatic_backup(path, policy, reason="open")
+    except PortfolioError as exc:
+        log.warning("Automatic backup of %s failed: %s", path, exc)
+
+
+def _migrate(engine: Engine, path: Path, policy: BackupPolicy | None, revision: str | None) -> None:
+    """Upgrade to head after a checked backup; on failure, put the file back from it."""
+    reason = f"before-migration-{revision or 'none'}"
+    keep_backup = policy is not None
+    try:
+        if policy is not None:
+            folder = backups.portfolio_backup_folder(path, policy.folder)
+            saved = backups.online_backup(path, folder, reason=reason)
+        else:
+            saved = backups.online_backup(path, path.parent, reason=reason)
+    except PortfolioError as exc:
+        raise PortfolioError(
+            f"{path} needs updating to this version's file format, but it could not be "
+            f"backed up first ({str(exc).rstrip('.')}); nothing was changed."
+        ) from exc
+    try:
+        upgrade(engine)
+    except Exception as exc:
+        engine.dispose()
+        log.exception("Migration of %s failed", path)
+        _roll_back_migration(path, saved, exc, keep_backup=keep_backup)
+    if not keep_backup:
+        saved.unlink(missing_ok=True)
+
+
+def _roll_back_migration(path: Path, saved: Path, exc: Exception, *, keep_backup: bool) -> NoReturn:
+    why = str(getattr(exc, "orig", None) or exc).strip() or type(exc).__name__
+    try:
+        staged = backups.stage_copy(saved, path)
+        backups.put_back(staged, path)
+    except Exception as restore_exc:
+        raise PortfolioError(
+            f"Updating {path} to this version's file format failed ({why}), and putting "
+            f"it back failed too ({str(restore_exc).rstrip('.')}); your data is safe in {saved}: "
+            "restore it "
+            f"with 'portfolio --file {path} restore {saved}'."
+        ) from exc
+    if not keep_backup:
+        saved.unlink(missing_ok=True)
+    where = f" (a copy stays in {saved})" if keep_backup else ""
+    raise PortfolioError(
+        f"Updating {path} to this version's file format failed ({why}); it has been put "
+        f"back exactly as it was before{where}. Please report this problem."
+    ) from exc

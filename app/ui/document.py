@@ -65,7 +65,9 @@ class PortfolioDocument(QObject):
     def open(
         cls, path: Path, *, read_only: bool = False, backup_dir: Path | None = None
     ) -> PortfolioDocument:
-        db = open_portfolio(Path(path), backup_dir=None if read_only else backup_dir)
+        db = open_portfolio(
+            Path(path), backup_dir=None if read_only else backup_dir, exclusive=not read_only
+        )
         try:
             document = cls(db, read_only=read_only)
             document.info()  # refuse a file without portfolio details now, not later

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app.errors import PortfolioError
 from app.models.db import Database
 from app.settings import Settings, load_settings, save_settings, with_recent_file
+from app.ui.backup import check_on_open
 from app.ui.document import PortfolioDocument
 from app.ui.errors import show_error
 from app.ui.main_window import MainWindow
@@ -132,6 +133,8 @@ class WindowManager(QObject):
                 window.raise_()
                 window.activateWindow()
                 return window
+        if not read_only and check_on_open(replace_window, path, self.settings) is None:
+            return None  # damaged, and not restored: app.ui.backup has said why
         try:
             document = PortfolioDocument.open(
                 path,

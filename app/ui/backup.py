@@ -1,0 +1,284 @@
+"""Backups and integrity in the desktop app.
+
+- ``check_on_open(parent, path)``: the window manager calls it before opening a
+  portfolio. It runs SQLite's quick check; if the file is damaged it says so
+  plainly and offers to restore the newest backup that passes the full check,
+  keeping the damaged file beside it. Returns the path to open, or None.
+- ``install(window)`` (an extension, see ``app.ui.windows``): File > Back Up Now
+  and File > Check Portfolio, and an automatic backup at most every N minutes
+  (from the settings) while the user edits.
+
+The work runs off the GUI thread; nothing here touches a Session.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from app.errors import PortfolioError
+from app.models.files import check_is_portfolio
+from app.services import backups, integrity
+from app.services.integrity import CheckResult
+from app.settings import Settings, load_settings
+from app.ui.worker import Task, TaskContext, run_task
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+AUTO_BACKUP_IDLE_MS = 3000  # after the last change, so a burst of edits makes one check
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Backup", text)
+
+
+def _title() -> str:
+    return _tr("Apprentice Portfolio")
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone().strftime("%d %b %Y at %H:%M")
+
+
+def run_blocking(parent: QWidget | None, label: str, fn: Callable[[], T]) -> T:
+    """Run ``fn`` in a worker thread while the GUI stays live; return its result or raise."""
+    outcome: dict[str, Any] = {}
+    loop = QEventLoop()
+    dialog = QProgressDialog(label, "", 0, 0, parent)
+    dialog.setCancelButton(None)  # a check or a restore is not stopped half-way
+    dialog.setWindowTitle(_title())
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setMinimumDuration(400)
+    task = run_task(
+        lambda _ctx: fn(),
+        on_success=lambda result: outcome.setdefault("result", result),
+        on_error=lambda exc: outcome.setdefault("error", exc),
+    )
+    task.finished.connect(loop.quit)
+    if not task.is_finished():
+        loop.exec()
+    dialog.reset()
+    dialog.deleteLater()
+    if "error" in outcome:
+        raise outcome["error"]
+    result: T = outcome["result"]
+    return result
+
+
+# --- on open ------------------------------------------------------------------------------------
+
+
+def check_on_open(
+    parent: QWidget | None, path: Path, settings: Settings | None = None
+) -> Path | None:
+    """Quick-check ``path`` before it is opened; offer the newest good backup if damaged.
+
+    Returns the path to open (the file as it was, or as restored), or None when
+    the user chose not to, or nothing could be restored. Never changes the
+    file without asking, and keeps a damaged file beside the restored one.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return path  # opening it will say what is wrong
+    settings = settings if settings is not None else load_settings()
+    try:
+        check_is_portfolio(path)
+    except PortfolioError:
+        # Some other file, or one whose first page is gone: only a file we have backed
+        # up before is ours to offer a backup for; otherwise opening it says what it is.
+        if not backups.list_backups(path, settings):
+            return path
+    try:
+        result = run_blocking(
+            parent,
+            _tr("Checking {name}…").format(name=path.name),
+            lambda: integrity.quick_check_file(path),
+        )
+    except PortfolioError:
+        return path  # unreadable: opening it says so in its own words
+    if result.ok:
+        return path
+    return _offer_restore(parent, path, result, settings)
+
+
+def _offer_restore(
+    parent: QWidget | None, path: Path, result: CheckResult, settings: Settings
+) -> Path | None:
+    log.warning("%s is damaged: %s", path, "; ".join(result.problems))
+    candidates = backups.list_backups(path, settings)
+    folder = backups.backup_folder(path, settings)
+    if not candidates:
+        QMessageBox.critical(
+            parent,
+            _title(),
+            _tr(
+                "The portfolio {name} is damaged and cannot be opened safely:\n{problem}\n\n"
+                "There is no backup of it in {folder}, so it has been left exactly as it is. "
+                "Keep a copy of it somewhere safe before trying anything else."
+            ).format(name=path.name, problem=result.problems[0], folder=folder),
+        )
+        return None
+    answer = QMessageBox.question(
+        parent,
+        _title(),
+        _tr(
+            "The portfolio {name} is damaged and cannot be opened safely:\n{problem}\n\n"
+            "Restore the newest good backup (from {when})? Each backup is checked before it is "
+            "used. The damaged file is kept beside the portfolio, renamed, and nothing is "
+            "deleted. Changes made after that backup are not in it."
+        ).format(name=path.name, problem=result.problems[0], when=_when(candidates[0].created)),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.Yes,
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    try:
+        restored = run_blocking(
+            parent,
+            _tr("Checking the backups and restoring {name}…").format(name=path.name),
+            lambda: backups.restore_newest_good(path, settings),
+        )
+    except PortfolioError as exc:
+        QMessageBox.critical(parent, _title(), str(exc))
+        return None
+    used = next((c for c in candidates if c.path == restored.source), candidates[0])
+    QMessageBox.information(
+        parent,
+        _title(),
+        _tr(
+            "Restored {name} from the backup of {when}. The damaged file is kept as {kept}."
+        ).format(name=path.name, when=_when(used.created), kept=restored.kept),
+    )
+    return path
+
+
+# --- in the window ------------------------------------------------------------------------------
+
+
+class AutomaticBackups(QObject):
+    """A backup at most every N minutes while the user edits (``maybe_backup``)."""
+
+    def __init__(self, window: MainWindow, settings: Settings) -> None:
+        super().__init__(window)
+        self.window = window
+        self.settings = settings
+        self.path = window.document.path
+        self._task: Task | None = None
+        self._again = False
+        self._last_error = ""
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(AUTO_BACKUP_IDLE_MS)
+        self.timer.timeout.connect(self.run)
+        document = window.document
+        for signal in (
+            document.itemChanged,
+            document.itemsChanged,
+            document.coverageChanged,
+            document.infoChanged,
+        ):
+            signal.connect(self.timer.start)
+        window.closed.connect(self.timer.stop)
+
+    def run(self) -> None:
+        if self._task is not None and not self._task.is_finished():
+            self._again = True
+            return
+        path, settings = self.path, self.settings
+        self._task = run_task(
+            lambda _ctx: backups.maybe_backup(path, settings),
+            on_success=self._done,
+            on_error=self._failed,
+            parent=self,
+        )
+
+    def _done(self, made: object) -> None:
+        if made is not None:
+            log.info("Automatic backup: %s", made)
+        self._last_error = ""
+        self._follow_up()
+
+    def _failed(self, exc: BaseException) -> None:
+        message = str(exc) if isinstance(exc, PortfolioError) else type(exc).__name__
+        log.warning("Automatic backup of %s failed: %s", self.path, message)
+        if message != self._last_error:  # say it once, not after every keystroke
+            self._last_error = message
+            self.window.statusBar().showMessage(
+                _tr("Automatic backup failed: {reason}").format(reason=message), 30_000
+            )
+        self._follow_up()
+
+    def _follow_up(self) -> None:
+        if self._again:
+            self._again = False
+            self.timer.start()
+
+
+def back_up_now(window: MainWindow, settings: Settings) -> None:
+    path = window.document.path
+
+    def work(ctx: TaskContext) -> Path:
+        return backups.backup_now(path, settings, progress=lambda d, t: ctx.report(d, t))
+
+    def done(made: object) -> None:
+        QMessageBox.information(window, _title(), _tr("Backed up to {path}.").format(path=made))
+
+    window.run_task(_tr("Backing up…"), work, on_success=done)
+
+
+def check_now(window: MainWindow, settings: Settings) -> None:
+    path = window.document.path
+
+    def work(ctx: TaskContext) -> CheckResult:
+        return integrity.check_portfolio(path, progress=ctx.report)
+
+    def done(result: object) -> None:
+        assert isinstance(result, CheckResult)
+        if result.ok:
+            QMessageBox.information(window, _title(), result.summary())
+            return
+        QMessageBox.warning(
+            window,
+            _title(),
+            _tr(
+                "{summary}\n\n{details}\n\nYour backups are in {folder}. To go back to one, "
+                "close this window and run: portfolio restore BACKUP-FILE"
+            ).format(
+                summary=result.summary(),
+                details="\n".join(f"• {p}" for p in result.problems),
+                folder=backups.backup_folder(path, settings),
+            ),
+        )
+
+    window.run_task(_tr("Checking the portfolio…"), work, on_success=done)
+
+
+def install(window: MainWindow) -> None:
+    """File > Back Up Now and Check Portfolio, and automatic backups (not in review mode)."""
+    if window.document.read_only:
+        return
+    settings = load_settings()
+    backup_action = QAction(_tr("&Back Up Now"), window)
+    backup_action.setObjectName("backupNowAction")
+    backup_action.setStatusTip(_tr("Make a checked copy of the portfolio in your backup folder"))
+    backup_action.triggered.connect(lambda _checked=False: back_up_now(window, settings))
+    window.add_file_action(backup_action)
+    check_action = QAction(_tr("C&heck Portfolio"), window)
+    check_action.setObjectName("checkPortfolioAction")
+    check_action.setStatusTip(
+        _tr("Check the file, its links, every attachment's bytes and the search index")
+    )
+    check_action.triggered.connect(lambda _checked=False: check_now(window, settings))
+    window.add_file_action(check_action)
+    window.automatic_backups = AutomaticBackups(window, settings)  # type: ignore[attr-defined]
