@@ -149,7 +149,7 @@ class CoveragePage(QWidget):
         """Recount and redraw (a few milliseconds even for 10,000 items)."""
         self._refresh_timer.stop()
         framework = self._document.framework(self._framework_key)
-        report = self._document.coverage(self._framework_key, self.target.value())
+        report = self._document.coverage(self._framework_key, self.target.value(), with_items=False)
         data = HeatmapData(framework, report, self._document.framework_key)
         self._stale = False
         self.grid.set_data(data)
@@ -158,7 +158,9 @@ class CoveragePage(QWidget):
             2 * self.scroll_area.frameWidth()
             + self.scroll_area.horizontalScrollBar().sizeHint().height()
         )
-        self.scroll_area.setMinimumHeight(min(self.grid.sizeHint().height() + extra, 560))
+        needed = self.grid.sizeHint().height() + extra
+        self.scroll_area.setMinimumHeight(min(needed, 560))
+        self.scroll_area.setMaximumHeight(needed)  # any spare height goes to the panels below
         self.heading.setText(
             self.tr("Coverage of {key} {title} v{version}").format(
                 key=framework.key, title=framework.title, version=framework.version

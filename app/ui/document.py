@@ -139,9 +139,15 @@ class PortfolioDocument(QObject):
         with self.db.reader() as session:
             return evidence.get_item(session, ref)
 
-    def coverage(self, framework_key: str | None = None, target: int = 1) -> CoverageReport:
+    def coverage(
+        self, framework_key: str | None = None, target: int = 1, *, with_items: bool = True
+    ) -> CoverageReport:
+        """Coverage counts; ``with_items=False`` skips each competency's list of refs
+        (the heatmap needs only numbers: its clicks filter the list instead)."""
         with self.db.reader() as session:
-            return coverage.compute_coverage(session, framework_key, target=target)
+            return coverage.compute_coverage(
+                session, framework_key, target=target, with_items=with_items
+            )
 
     def attachment(self, attachment_id: int) -> tuple[AttachmentView, bytes]:
         with self.db.reader() as session:

@@ -14,6 +14,7 @@ HTML as text and never fetches anything.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QUndoStack
@@ -114,6 +115,11 @@ class EvidenceEditor(QWidget):
         self.preview.setOpenLinks(False)
         self.preview.setOpenExternalLinks(False)
         self.preview.setPlaceholderText(self.tr("The preview of your reflection appears here."))
+        # long code lines wrap instead of scrolling sideways; tables get visible borders
+        self.preview.document().setDefaultStyleSheet(
+            "pre { white-space: pre-wrap; } table { border-collapse: collapse; }"
+            " th, td { border: 1px solid #999; padding: 2px 6px; }"
+        )
         fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.body.setFont(_editor_font(fixed))
 
@@ -132,7 +138,9 @@ class EvidenceEditor(QWidget):
         self.tabs.addTab(self.tags, self.tr("Ta&gs"))
         self.tabs.addTab(self.attachments, self.tr("Attach&ments"))
 
-        form = QFormLayout()
+        self.fields = QWidget(self)
+        form = QFormLayout(self.fields)
+        form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         title_label = QLabel(self.tr("&Title"), self)
         title_label.setBuddy(self.title)
@@ -159,7 +167,7 @@ class EvidenceEditor(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
-        layout.addLayout(form)
+        layout.addWidget(self.fields)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.placeholder, 1)
 
@@ -227,14 +235,13 @@ class EvidenceEditor(QWidget):
 
     def _update_heading(self, item: ItemView) -> None:
         self.heading.setText(
-            self.tr("{ref} · last changed {when}").format(
-                ref=item.ref, when=item.updated.replace("T", " ")[:16] or "—"
-            )
+            self.tr("{ref} · last changed {when}").format(ref=item.ref, when=_local(item.updated))
         )
 
     def _set_enabled(self, has_item: bool) -> None:
         read_only = self._document.read_only
         self.heading.setVisible(has_item)
+        self.fields.setVisible(has_item)
         self.tabs.setVisible(has_item)
         self.placeholder.setVisible(not has_item)
         self.title.setEnabled(has_item)
@@ -406,6 +413,14 @@ class EvidenceEditor(QWidget):
     def focus_title(self) -> None:
         self.title.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.title.selectAll()
+
+
+def _local(stamp: str) -> str:
+    """An ISO UTC timestamp as the user's local date and time."""
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp or "—"
 
 
 def _editor_font(fixed: QFont) -> QFont:

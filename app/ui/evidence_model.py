@@ -103,7 +103,8 @@ class EvidenceModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = _ORDER_FOR_COLUMN.get(column)
-        if key is None:
+        descending = order == Qt.SortOrder.DescendingOrder
+        if key is None or (key == self._order and descending == self._descending):
             return
         self._order = key
         self._descending = order == Qt.SortOrder.DescendingOrder

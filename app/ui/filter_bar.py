@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -72,15 +73,19 @@ class FilterBar(QWidget):
         self.count = QLabel(self)
         self.count.setAccessibleName(self.tr("Items shown"))
 
-        layout = QHBoxLayout(self)
+        first = QHBoxLayout()
+        first.addWidget(self.search, 1)
+        first.addWidget(self.count)
+        second = QHBoxLayout()
+        second.addWidget(self.status)
+        second.addWidget(self.duty, 1)
+        second.addWidget(self.ksb, 1)
+        second.addWidget(self.refs_label)
+        second.addWidget(self.clear_button)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search, 3)
-        layout.addWidget(self.status)
-        layout.addWidget(self.duty, 1)
-        layout.addWidget(self.ksb, 1)
-        layout.addWidget(self.refs_label)
-        layout.addWidget(self.clear_button)
-        layout.addWidget(self.count)
+        layout.addLayout(first)
+        layout.addLayout(second)
 
         self._search_debouncer = Debouncer(self._emit, SEARCH_DELAY_MS, parent=self)
         self.search.textChanged.connect(self._search_debouncer.poke)

@@ -285,24 +285,48 @@ class HeatmapGrid(QWidget):
                     f"{covered}/{linked}",
                 )
 
-        # the cells
+        # the cells: every cell starts hatched (not applicable); linked ones are painted over
         hatch = QBrush(na_hatch, Qt.BrushStyle.BDiagPattern)
+        for top_row, bottom_row in ((0, data.row_count - 2), (data.totals_row, data.totals_row)):
+            if bottom_row < top_row:
+                continue
+            block = self.cell_rect(top_row, 0).united(
+                self.cell_rect(bottom_row, data.column_count - 1)
+            )
+            painter.fillRect(block, na_fill)
+            painter.fillRect(block, hatch)
+        colours: dict[str, QColor] = {}
         for row in range(data.row_count):
             for column in range(data.column_count):
+                count = data.count(row, column)
+                if count is None:
+                    continue
                 rect = self.cell_rect(row, column)
                 if not rect.intersects(clip):
                     continue
                 cell = data.cell(row, column)
-                inner = rect.adjusted(0, 0, -1, -1)
-                if cell.count is None:
-                    painter.fillRect(inner, na_fill)
-                    painter.fillRect(inner, hatch)
-                else:
-                    painter.fillRect(inner, QColor(cell.fill))
-                    painter.setPen(QColor(cell.text_colour))
-                    painter.drawText(inner, Qt.AlignmentFlag.AlignCenter, str(cell.count))
-                painter.setPen(grid_pen)
-                painter.drawRect(inner)
+                fill = colours.get(cell.fill) or colours.setdefault(cell.fill, QColor(cell.fill))
+                ink = colours.get(cell.text_colour) or colours.setdefault(
+                    cell.text_colour, QColor(cell.text_colour)
+                )
+                painter.fillRect(rect, fill)
+                painter.setPen(ink)
+                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(count))
+        # the grid lines, drawn once across each block
+        painter.setPen(grid_pen)
+        left = self.cell_rect(0, 0).left()
+        right = self.cell_rect(0, data.column_count - 1).right() + 1
+        for top_row, bottom_row in ((0, data.row_count - 2), (data.totals_row, data.totals_row)):
+            if bottom_row < top_row:
+                continue
+            top = self.cell_rect(top_row, 0).top()
+            bottom = self.cell_rect(bottom_row, 0).bottom() + 1
+            for row in range(top_row, bottom_row + 2):
+                y = top + (row - top_row) * self._ch
+                painter.drawLine(left, y, right, y)
+            for column in range(data.column_count + 1):
+                x = left + column * self._cw
+                painter.drawLine(x, top, x, bottom)
 
         # separators between kinds, and the current / hovered cell
         painter.setPen(QPen(text_colour, 2))

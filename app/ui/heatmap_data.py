@@ -10,6 +10,7 @@ target or not); beside them, each row's covered links out of its linked ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.services.coverage_scale import NOT_APPLICABLE, colour_for, level_for
 from app.services.evidence import ItemFilter
@@ -91,7 +92,7 @@ class HeatmapData:
         count = self.count(row, column)
         if count is None:
             return CellInfo(row, column, None, NOT_APPLICABLE.fill, NOT_APPLICABLE.hatch, -1)
-        fill, text = colour_for(count, self.target)
+        fill, text = _colour(count, self.target)
         return CellInfo(row, column, count, fill, text, level_for(count, self.target))
 
     def row_total(self, row: int) -> tuple[int, int]:
@@ -127,6 +128,11 @@ class HeatmapData:
     def filter_for_column(self, column: int) -> ItemFilter:
         """Exactly the items a competency's total counts (ready ones)."""
         return ItemFilter(ksb=self.qualify(self.columns[column].code), status="ready")
+
+
+@lru_cache(maxsize=512)
+def _colour(count: int, target: int) -> tuple[str, str]:
+    return colour_for(count, target)  # the contrast sums are worth doing once per value
 
 
 def _kind_spans(columns: tuple[CompetencyView, ...]) -> tuple[KindSpan, ...]:

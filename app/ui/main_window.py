@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
 
         self.set_framework(document.framework_key)
         self.coverage_page.refresh()
+        QTimer.singleShot(0, self._select_first_item)  # right after the window first shows
         self._update_title()
         self._update_item_actions()
         self._update_undo_actions()
@@ -400,6 +401,11 @@ class MainWindow(QMainWindow):
 
     def framework_key(self) -> str:
         return self.coverage_page.framework_key()
+
+    def _select_first_item(self) -> None:
+        page = self.evidence_page
+        if page.current_item_id() is None and page.model.rowCount():
+            page.select_item(page.model.item_id(0))
 
     # --- commands -------------------------------------------------------------------------------
 

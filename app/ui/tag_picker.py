@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -143,6 +143,7 @@ class TagPicker(QWidget):
         self._saved: dict[str, str] = {}  # qualified code -> justification in the portfolio
         self._pending: dict[str, str] = {}  # justifications typed but not saved yet
         self._suggest: set[str] | None = None
+        self._built = False
 
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Search duties and KSBs"))
@@ -195,12 +196,38 @@ class TagPicker(QWidget):
     # --- what is shown --------------------------------------------------------------------------
 
     def set_framework(self, framework: FrameworkView) -> None:
+        """Show ``framework``'s duties and competencies (built when first seen)."""
         if self._framework is not None and self._framework.key == framework.key:
             return
         self.flush()
         self._framework = framework
+        self._built = False
         self._suggest = None
         self.suggestion.hide()
+        if self.isVisible():
+            self._build()
+        else:
+            self._refresh_states()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # a few hundred widgets: made when the Tags tab is first opened, not at start-up
+        self._build()
+        super().showEvent(event)
+
+    def row(self, qualified: str) -> TagRow:
+        """The row for a (qualified) code, e.g. ``K7`` or ``DDAT-DEVOPS:DS1``."""
+        self._build()
+        return self._rows[qualified]
+
+    def rows(self) -> dict[str, TagRow]:
+        self._build()
+        return dict(self._rows)
+
+    def _build(self) -> None:
+        framework = self._framework
+        if framework is None or self._built:
+            return
+        self._built = True
         while self._list.count():
             child = self._list.takeAt(0)
             widget = child.widget() if child is not None else None
@@ -289,7 +316,11 @@ class TagPicker(QWidget):
         for qualified, row in self._rows.items():
             shown = self._pending.get(qualified, tags.get(qualified, ""))
             row.set_state(qualified in tags, shown, read_only)
-        codes = [row.code for q, row in self._rows.items() if q in tags]
+        order = [g.code for g in self._framework.groups] + [
+            c.code for c in self._framework.competencies
+        ]
+        bare = {q.partition(":")[2] or q for q in tags}
+        codes = [code for code in order if code in bare]
         self.summary.setText(
             self.tr("Tagged with {codes}").format(codes=", ".join(codes))
             if codes
@@ -323,6 +354,7 @@ class TagPicker(QWidget):
         if group is None:
             return
         key = self._framework.key
+        self._build()
         self._suggest = {qualified_duty} | {
             self._document.qualify(key, c) for c in group.competency_codes
         }

@@ -14,7 +14,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.errors import PortfolioError
@@ -102,8 +102,9 @@ class WindowManager(QObject):
         window.targetChanged.connect(self._set_target)
         window.closed.connect(lambda: self._forget(window))
         self.windows.append(window)
-        install_extensions(window)
         window.show()
+        # other features' pages and menus come a moment later: the window shows first
+        QTimer.singleShot(0, lambda: install_extensions(window))
         if not document.read_only:
             self._remember(document.path)
         if replace_window is not None:
@@ -158,7 +159,9 @@ class WindowManager(QObject):
 
         def created() -> None:
             if dialog.database is not None:
-                self.window_for(PortfolioDocument(dialog.database), replace_window=parent)
+                created_path = dialog.database.path
+                dialog.database.close()
+                self.open_path(created_path, replace_window=parent)
 
         dialog.accepted.connect(created)
         dialog.open()
@@ -174,7 +177,9 @@ class WindowManager(QObject):
             if dialog.exec() != NewPortfolioDialog.DialogCode.Accepted or dialog.database is None:
                 return None
             database: Database = dialog.database
-            return self.window_for(PortfolioDocument(database))
+            path = database.path
+            database.close()  # reopened the way the app holds a portfolio: exclusively
+            return self.open_path(path)
         finally:
             if isinstance(app, QApplication):
                 app.setQuitOnLastWindowClosed(quit_on_close)

@@ -48,11 +48,11 @@ def test_every_editing_action_and_field_is_disabled(qtbot, manager, filled_path:
     assert not editor.status.isEnabled()
     picker = editor.tags
     assert picker.only_ticked.isChecked()  # an assessor sees what is claimed
-    visible = {code for code, row in picker._rows.items() if not row.isHidden()}
+    visible = {code for code, row in picker.rows().items() if not row.isHidden()}
     assert visible == {"D5", "K1", "S14"}
-    assert not any(row.check.isEnabled() for row in picker._rows.values())
+    assert not any(row.check.isEnabled() for row in picker.rows().values())
     assert all(e.isReadOnly() for e in picker.findChildren(QLineEdit) if e is not picker.search)
-    assert picker._rows["K1"].justification.text() == "Frequent merging with automated tests"
+    assert picker.row("K1").justification.text() == "Frequent merging with automated tests"
     assert not editor.attachments.add_button.isEnabled()
     # trying anyway changes nothing
     window.new_item()

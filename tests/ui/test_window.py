@@ -93,7 +93,7 @@ def test_tag_see_the_heatmap_click_the_cell_and_undo(qtbot, window: MainWindow) 
     assert cell_count(window, "D5", "K7") == 1  # E002 only
     select(window, "E001")
     picker = window.evidence_page.editor.tags
-    row = picker._rows["K7"]
+    row = picker.row("K7")
     row.check.click()  # tick K7 on E001
     qtbot.waitUntil(lambda: cell_count(window, "D5", "K7") == 2, timeout=LONG_WAIT)
     assert "K7" in window.document.item_by_ref("E001").ksbs
@@ -125,7 +125,7 @@ def test_tag_see_the_heatmap_click_the_cell_and_undo(qtbot, window: MainWindow) 
 
 def test_a_justification_is_saved_and_undone_as_one_step(qtbot, window: MainWindow) -> None:
     select(window, "E002")
-    row = window.evidence_page.editor.tags._rows["K7"]
+    row = window.evidence_page.editor.tags.row("K7")
     row.justification.clear()
     qtbot.keyClicks(row.justification, "Wrote reusable Terraform modules")
     qtbot.waitUntil(
@@ -203,12 +203,12 @@ def test_switch_framework_view(qtbot, window: MainWindow) -> None:
     window.set_framework("TECIT50761")
     assert window.coverage_page.data().framework.key == "TECIT50761"
     picker = window.evidence_page.editor.tags
-    assert "TECIT50761:P1" in picker._rows
-    picker._rows["TECIT50761:P1"].check.click()
+    assert "TECIT50761:P1" in picker.rows()
+    picker.row("TECIT50761:P1").check.click()
     qtbot.waitUntil(lambda: window.coverage_page.data().totals[0].count == 1, timeout=LONG_WAIT)
     assert window.evidence_page.filter_bar.ksb.findData("TECIT50761:P1") > 0
     window.set_framework("ST0825")
-    assert "K1" in picker._rows
+    assert "K1" in picker.rows()
 
 
 def test_suggest_the_ksbs_linked_to_a_duty(qtbot, window: MainWindow) -> None:
@@ -217,15 +217,15 @@ def test_suggest_the_ksbs_linked_to_a_duty(qtbot, window: MainWindow) -> None:
     editor = window.evidence_page.editor
     editor.tabs.setCurrentWidget(editor.tags)
     picker = editor.tags
-    d10 = picker._rows["D10"]
+    d10 = picker.row("D10")
     assert d10.suggest is not None and d10.suggest.isVisible()
     d10.suggest.click()
-    shown = {code for code, row in picker._rows.items() if row.isVisible()}
+    shown = {code for code, row in picker.rows().items() if row.isVisible()}
     linked = set(window.document.framework().groups[9].competency_codes)
     assert shown == linked | {"D10"}
     assert picker.suggestion.isVisible()
     picker.show_all.click()
-    assert all(row.isVisible() for row in picker._rows.values())
+    assert all(row.isVisible() for row in picker.rows().values())
 
 
 def test_an_empty_title_is_refused_in_words_and_the_old_one_kept(qtbot, window: MainWindow) -> None:

@@ -1,0 +1,79 @@
+"""Open the desktop app on a portfolio in a chosen state, for screenshots and demos.
+
+    .venv/bin/python tools/show_app.py FILE [--page coverage] [--item E002]
+        [--tab reflection|tags|attachments] [--cell D5,K7] [--search TEXT]
+        [--framework KEY] [--appearance light|dark] [--read-only BANNER]
+
+With the screenshot tool:
+    /work/shared/tools/snap out.png -- \
+        .venv/bin/python tools/show_app.py demo.sqlite3 --page coverage
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--page", choices=("evidence", "coverage"), default="evidence")
+    parser.add_argument("--item", help="the evidence item to select, e.g. E002")
+    parser.add_argument("--tab", choices=("reflection", "tags", "attachments"))
+    parser.add_argument("--cell", help="the heatmap cell to select, e.g. D5,K7")
+    parser.add_argument("--target", type=int, help="the heatmap target")
+    parser.add_argument("--search", help="text typed into the search box")
+    parser.add_argument("--framework", help="framework view, e.g. DDAT-DEVOPS")
+    parser.add_argument("--appearance", choices=("system", "light", "dark"))
+    parser.add_argument("--read-only", metavar="BANNER", help="open read-only with this banner")
+    args = parser.parse_args()
+    if args.appearance:
+        os.environ["PORTFOLIO_APPEARANCE"] = args.appearance
+
+    from PySide6.QtCore import QTimer
+
+    from app.settings import Settings
+    from app.ui.main import create_application
+    from app.ui.windows import WindowManager
+
+    app = create_application()
+    manager = WindowManager(Settings())
+    window = manager.open_path(
+        args.file, read_only=args.read_only is not None, banner=args.read_only
+    )
+    if window is None:
+        return 1
+
+    def arrange() -> None:
+        page = window.evidence_page
+        if args.framework:
+            window.set_framework(args.framework)
+        if args.item:
+            page.select_item(window.document.item_by_ref(args.item).id)
+        if args.tab:
+            editor = page.editor
+            editor.tabs.setCurrentIndex(("reflection", "tags", "attachments").index(args.tab))
+        if args.search:
+            page.filter_bar.search.setText(args.search)
+        if args.page == "coverage":
+            window.pages.setCurrentWidget(window.coverage_page)
+            if args.target:
+                window.coverage_page.target.setValue(args.target)
+            grid = window.coverage_page.grid
+            data = grid.data()
+            if args.cell and data is not None:
+                group, code = args.cell.split(",")
+                grid.set_current(
+                    [g.code for g in data.rows].index(group),
+                    [c.code for c in data.columns].index(code),
+                )
+            grid.setFocus()
+
+    QTimer.singleShot(50, arrange)
+    return int(app.exec())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
