@@ -21,6 +21,7 @@ from app.models.db import Database, open_portfolio
 from app.services import evidence
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX limits and permissions")
 BIG = 3_000_000
 
 

@@ -16,6 +16,7 @@ from app.models.db import Database, open_portfolio
 from app.services import evidence
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock are POSIX")
 
 
 def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
