@@ -1,7 +1,8 @@
 """The signed portfolio package (``.portfolio``): writing it, and importing one.
 
 A package is a zip holding ``portfolio.pdf`` (the EPA portfolio), ``portfolio.json``
-(the whole portfolio, see ``app.services.portfolio_json``), ``attachments/<sha256>``
+(the whole portfolio, programme records included, see ``app.services.portfolio_json``),
+``attachments/<sha256>``
 (every attachment, once), ``manifest.json`` (format, creation time, the signer's
 public key, and the path, size and SHA-256 of every other member) and
 ``manifest.sig`` (the Ed25519 signature of the exact bytes of ``manifest.json``).
@@ -121,6 +122,11 @@ class ImportResult:
     @property
     def items(self) -> int:
         return len(self.package.document.items)
+
+    @property
+    def programme(self) -> portfolio_json.ProgrammeRecord:
+        """The skills scans, off-the-job plan and log, and reviews the package carried."""
+        return self.package.document.programme
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -322,7 +328,9 @@ def import_package(
 ) -> ImportResult:
     """Verify ``package`` and recreate its portfolio as the new file ``target``.
 
-    ``target`` must not exist. The portfolio is built in a private folder beside it
+    Everything comes back: details, items, tags, attachments and the programme
+    records (scans, the off-the-job plan and log, reviews) with their ids and
+    links. ``target`` must not exist. The portfolio is built in a private folder beside it
     and moved into place only once complete and matching the package's fingerprint;
     the folder is removed whatever happens.
     """
@@ -349,7 +357,11 @@ def import_package(
 
 
 def restore_into(path: Path, reader: PackageReader) -> None:
-    """Create the portfolio file ``path`` from a verified package (``path`` must be new)."""
+    """Create the portfolio file ``path`` from a verified package (``path`` must be new).
+
+    The rebuilt portfolio's fingerprint, programme records included, must equal the
+    package's: a reader that dropped any record would refuse rather than lose it.
+    """
     document = reader.verified.document
     db = open_portfolio(path, create=True)
     try:

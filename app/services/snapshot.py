@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import asdict
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.services import coverage, evidence, frameworks, portfolio
+from app.services import coverage, evidence, frameworks, portfolio, portfolio_json
 from app.services.views import ItemView, PortfolioSnapshot
 
 
-def fingerprint(info_dict: dict[str, object], items: tuple[ItemView, ...]) -> str:
-    """SHA-256 over the portfolio's content in canonical JSON: same content, same print."""
-    payload = {
+def fingerprint(
+    info_dict: dict[str, object],
+    items: tuple[ItemView, ...],
+    programme: Mapping[str, Any] | None = None,
+) -> str:
+    """SHA-256 over the portfolio's content in canonical JSON: same content, same print.
+
+    ``programme`` is ``portfolio_json.build_programme``'s object (None: no programme
+    records). It joins the payload, without its timestamps, only when there are
+    records, so a portfolio without them keeps the fingerprint it always had.
+    """
+    payload: dict[str, object] = {
         "portfolio": info_dict,
         "items": [
             {
@@ -31,6 +42,8 @@ def fingerprint(info_dict: dict[str, object], items: tuple[ItemView, ...]) -> st
             for i in items
         ],
     }
+    if programme is not None:
+        payload["programme"] = portfolio_json.programme_content(programme)
     canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -49,5 +62,5 @@ def take_snapshot(session: Session, *, target: int = 1) -> PortfolioSnapshot:
         items=items,
         coverage=coverage.compute_coverage(session, target=target),
         last_changed=portfolio.last_changed(session),
-        fingerprint=fingerprint(info_dict, items),
+        fingerprint=fingerprint(info_dict, items, portfolio_json.build_programme(session)),
     )
