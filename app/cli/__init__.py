@@ -46,9 +46,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _desktop_app_only(words: list[str]) -> tuple[bool, str | None]:
+    """(True, file) when the words are only ``[--file PATH]``: the desktop app."""
+    if not words:
+        return True, None
+    if len(words) == 2 and words[0] == "--file" and not words[1].startswith("-"):
+        return True, words[1]
+    if len(words) == 1 and words[0].startswith("--file=") and len(words[0]) > len("--file="):
+        return True, words[0].split("=", 1)[1]
+    return False, None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    gui, file_arg = _desktop_app_only(words)
+    if gui:  # no command: start the desktop app without importing every command module
+        from app.ui.main import run_gui
+
+        return run_gui(file_arg)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(words)
     if args.command is None:
         from app.ui.main import run_gui  # lazily: the CLI never needs Qt otherwise
 

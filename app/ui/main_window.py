@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QActionGroup,
     QCloseEvent,
     QKeySequence,
+    QPaintEvent,
     QUndoCommand,
     QUndoStack,
 )
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
     openRequested = Signal(str)  # File > Open / a recent file: the path
     targetChanged = Signal(int)  # the heatmap target, for the settings
     closed = Signal()  # the window closed and the portfolio file is closed
+    firstPainted = Signal()  # the window is on screen: time for work that can follow it
 
     def __init__(
         self,
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
         self.drafts = DraftStore(drafts_folder(), document.path)
         self.recovered_refs: list[str] = []
         self._closed = False
+        self._painted = False
         self._tasks: list[Task] = []
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setAccessibleName(self.tr("Apprentice Portfolio"))
@@ -137,7 +140,7 @@ class MainWindow(QMainWindow):
 
         self.set_framework(document.framework_key)
         self.coverage_page.refresh()
-        QTimer.singleShot(0, self._select_first_item)  # right after the window first shows
+        self.firstPainted.connect(self._select_first_item)
         self._update_title()
         self._update_item_actions()
         self._update_undo_actions()
@@ -401,6 +404,12 @@ class MainWindow(QMainWindow):
 
     def framework_key(self) -> str:
         return self.coverage_page.framework_key()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.firstPainted.emit)
 
     def _select_first_item(self) -> None:
         page = self.evidence_page

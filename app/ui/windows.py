@@ -14,7 +14,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.errors import PortfolioError
@@ -102,9 +102,9 @@ class WindowManager(QObject):
         window.targetChanged.connect(self._set_target)
         window.closed.connect(lambda: self._forget(window))
         self.windows.append(window)
+        # other features' pages and menus follow once the window is on screen
+        window.firstPainted.connect(lambda: install_extensions(window))
         window.show()
-        # other features' pages and menus come a moment later: the window shows first
-        QTimer.singleShot(0, lambda: install_extensions(window))
         if not document.read_only:
             self._remember(document.path)
         if replace_window is not None:
