@@ -29,8 +29,9 @@ ITEMS: list[dict[str, object]] = [
         "date": "2025-09-15",
         "duties": ["D11"],
         "ksbs": [
-            T("K25", "Compared Dev Containers with Nix and documented the trade-offs"),
-            T("B2", "Asked for feedback from two senior engineers before adopting it"),
+            T("S16", "Cut onboarding for the next starter from a day to 40 minutes"),
+            T("B2", "Learned Dev Containers in my own time before proposing them"),
+            T("K4", "Showed my manager the time saved for every new starter"),
         ],
         "body": """## What I did
 In my first fortnight I replaced our 14-page setup wiki with a **Dev Container** definition
@@ -50,10 +51,10 @@ I learned that reproducible environments are a DevOps concern, not just a conven
         "duties": ["D5"],
         "ksbs": [
             T("K1", "Every merge to main now builds an artefact and runs 312 tests"),
-            T("K2", "Trunk-based flow with short-lived branches and protected main"),
-            T("S9", "Wrote the workflow YAML and the test matrix myself"),
-            T("S16", "Added caching that cut the pipeline from 11 to 4 minutes"),
-            T("B3", "Kept the team informed in stand-up as each stage went live"),
+            T("K2", "Short-lived branches with a protected main branch"),
+            T("K15", "Documented where our CI ends and continuous delivery begins"),
+            T("S9", "The Trivy image scan fails the build on critical findings"),
+            T("S14", "Added integration tests against a real Postgres service"),
         ],
         "body": """## Context
 The API had no automated build: releases were built on a developer laptop.
@@ -83,9 +84,12 @@ Median pipeline time **4 min 10 s**; no laptop-built release since.""",
         "duties": ["D7"],
         "ksbs": [
             T("K7", "Infrastructure as code in HCL, reviewed like application code"),
-            T("K8", "Replaced hand-built subnets with immutable, versioned modules"),
-            T("S5", "Provisioned VPC, subnets, NAT and security groups from code"),
-            T("S6", "Used remote state in S3 with DynamoDB locking"),
+            T(
+                "K8",
+                "Replaced hand-built subnets with versioned modules that are rebuilt, not patched",
+            ),
+            T("S5", "Staging is now deployed as immutable infrastructure from code"),
+            T("S18", "Specified the VPC, subnets and security groups in Terraform"),
         ],
         "body": """## What I did
 Staging had been built by hand in the console. I wrote three Terraform modules
@@ -105,8 +109,9 @@ Staging had been built by hand in the console. I wrote three Terraform modules
         "date": "2025-11-04",
         "duties": ["D3"],
         "ksbs": [
-            T("K20", "Driver/navigator rotation every 25 minutes"),
-            T("S13", "Test-first: wrote the failing tests before the token bucket"),
+            T("K20", "Chose pairing over mobbing for a two-person, two-day task"),
+            T("S13", "Driver/navigator rotation every 25 minutes"),
+            T("S14", "Test-first: wrote the failing tests before the token bucket"),
             T("B1", "Took the driver role on unfamiliar code and asked when stuck"),
         ],
         "body": """We paired for two days on a token-bucket rate limiter for the public API.
@@ -122,9 +127,10 @@ I found pairing tiring but it caught two off-by-one errors before review.""",
         "duties": ["D10", "D13"],
         "ksbs": [
             T("K11", "Added certificate-expiry alerts 30 and 7 days ahead"),
-            T("K13", "Blameless review format; timeline from logs"),
-            T("S7", "Led the review meeting and wrote the actions"),
-            T("B4", "Owned the follow-up actions to completion"),
+            T("K23", "Ran the review blamelessly: causes, not culprits"),
+            T("K6", "Used a fishbone diagram to find the contributing causes"),
+            T("S19", "Rebuilt the timeline from load-balancer and application logs"),
+            T("B4", "Kept the meeting inclusive; everyone on call spoke"),
         ],
         "body": """## What happened
 The portal's certificate expired at 02:14; customers saw browser warnings for 47 minutes.
@@ -154,8 +160,8 @@ I learned how much a *blameless* format helps people speak openly.""",
         "duties": ["D10"],
         "ksbs": [
             T("K11", "RED metrics per service: rate, errors, duration"),
-            T("S17", "Built the dashboards as code with Grafonnet"),
-            T("S19", "Set SLO-based alerts instead of CPU thresholds"),
+            T("S6", "Installed and configured Grafana and its Prometheus data source"),
+            T("S19", "SLO burn-rate alerts instead of raw CPU thresholds"),
         ],
         "body": """I built three dashboards (overview, per-service, queues) as **code**, so they are
 reviewed and versioned. Alerts now fire on SLO burn rate rather than raw CPU.
@@ -168,10 +174,10 @@ The on-call team said the overview board cut their triage time noticeably.""",
         "date": "2026-01-09",
         "duties": ["D6"],
         "ksbs": [
-            T("K15", "GitOps: the cluster state follows the repository"),
-            T("K17", "Canary releases with automated rollback on error rate"),
-            T("S12", "Wrote the ApplicationSet and rollout strategy"),
-            T("S15", "Rolled back a bad build in under two minutes in a game day"),
+            T("K15", "GitOps continuous deployment: the cluster follows the repository"),
+            T("K13", "Scripted promotions through the Argo CD API"),
+            T("S12", "Removed 30 minutes of manual deployment steps per release"),
+            T("S15", "Canary releases that roll back automatically on error rate"),
         ],
         "body": """Deployments used to be `kubectl apply` from a laptop. I introduced Argo CD and
 Argo Rollouts:
@@ -188,9 +194,8 @@ In a game day we pushed a deliberately broken image: it was rolled back in **1 m
         "duties": ["D9"],
         "ksbs": [
             T("K5", "Compared Trivy, Grype and Snyk for our stack"),
-            T("K12", "Shift-left: findings appear on the pull request"),
-            T("S10", "Configured severity thresholds with the security team"),
-            T("S14", "Automated Dependabot updates with auto-merge for patch versions"),
+            T("S9", "Findings now appear on the pull request that introduces them"),
+            T("S10", "Agreed severity thresholds with the security team: critical blocks"),
         ],
         "body": """Security findings used to arrive in a quarterly report. Now they appear on the pull
 request that introduces them. I agreed thresholds with the security team: critical blocks
@@ -201,9 +206,11 @@ the merge, high creates a ticket.""",
         "date": "2026-02-05",
         "duties": ["D9", "D8"],
         "ksbs": [
-            T("K5", "Used STRIDE on the data-flow diagram"),
-            T("K3", "Considered the handling of customers' card data"),
-            T("S3", "Turned the threats into backlog items with owners"),
+            T("K5", "Facilitated STRIDE threat modelling on the data-flow diagram"),
+            T("K3", "Weighed what card data we should not keep at all"),
+            T("K22", "Checked the design against PCI DSS requirements"),
+            T("S2", "Ran the session with the payment provider's own engineers"),
+            T("S3", "Turned the top three threats into user stories with acceptance criteria"),
         ],
         "body": """I facilitated a two-hour STRIDE session with developers, security and the product
 owner. We found 14 threats; the three highest became stories in the next sprint.""",
@@ -213,9 +220,9 @@ owner. We found 14 threats; the three highest became stories in the next sprint.
         "date": "2026-02-19",
         "duties": ["D2"],
         "ksbs": [
-            T("K18", "Shared what I learned with 20 colleagues"),
-            T("S1", "Prepared a live demo and a written guide"),
-            T("B2", "Invited questions and updated the guide afterwards"),
+            T("S4", "Shared what I learned with 20 colleagues"),
+            T("S1", "A live demo for developers and a plain-English summary for product owners"),
+            T("K19", "Recorded it and posted notes for those who could not attend"),
         ],
         "body": """A 30-minute talk with a live demo of liveness vs readiness probes, and why our
 worker pods were being restarted during long jobs. Feedback score 4.6/5.""",
@@ -225,8 +232,9 @@ worker pods were being restarted during long jobs. Feedback score 4.6/5.""",
         "date": "2026-03-02",
         "duties": ["D4"],
         "ksbs": [
-            T("K9", "Used the 4Ls format to vary the retro"),
-            T("S4", "Time-boxed and kept the actions SMART"),
+            T("K23", "All three actions were done by the next retro"),
+            T("K9", "Compared how Scrum and Kanban teams run retrospectives"),
+            T("S8", "Facilitated for a team of developers, testers and a designer"),
             T("B1", "Stepped into facilitation for the first time"),
         ],
         "body": """I facilitated my first retrospective. Three actions came out of it, and all three
@@ -237,8 +245,9 @@ were done by the next retro.""",
         "date": "2026-03-10",
         "duties": ["D12"],
         "ksbs": [
-            T("K14", "Replaced a manual, error-prone task with automation"),
-            T("S7", "Wrote ClusterIssuer and Certificate manifests"),
+            T("S12", "No manual certificate renewals since March"),
+            T("K13", "DNS-01 challenges through the DNS provider's API"),
+            T("B3", "Owned the incident's follow-up through to production"),
         ],
         "body": """The follow-up from the TLS incident: every certificate is now issued and renewed
 by cert-manager using DNS-01 challenges. No manual renewals since.""",
@@ -248,9 +257,9 @@ by cert-manager using DNS-01 challenges. No manual renewals since.""",
         "date": "2026-03-24",
         "duties": ["D8"],
         "ksbs": [
-            T("K21", "Load-tested with k6 at three times last year's peak"),
-            T("S11", "Set HPA limits from the test results"),
-            T("S21", "Presented the plan to the architecture forum"),
+            T("K21", "Sized the platform from load-test results, not guesses"),
+            T("S11", "Tested one hypothesis at a time to find the connection-pool bottleneck"),
+            T("S21", "Whiteboarded the options with the architecture forum"),
         ],
         "body": """I ran k6 load tests at **3x** last year's peak, found the database connection pool
 was the bottleneck, and sized PgBouncer and the HPA limits from the results.""",
@@ -261,7 +270,8 @@ was the bottleneck, and sized PgBouncer and the HPA limits from the results.""",
         "duties": ["D10"],
         "ksbs": [
             T("K11", "Structured JSON logs with trace ids"),
-            T("S17", "Deployed Loki with the Helm chart and retention rules"),
+            T("S6", "Deployed Loki with the Helm chart and retention rules"),
+            T("S7", "Followed one order across four services by its trace id"),
         ],
         "body": """Moved from SSH-and-grep to Loki with structured logs. Retention is 30 days hot,
 365 days in object storage.""",
@@ -271,8 +281,10 @@ was the bottleneck, and sized PgBouncer and the HPA limits from the results.""",
         "date": "2026-04-16",
         "duties": ["D3", "D1"],
         "ksbs": [
-            T("K6", "Problem-solving as a group on the async changes"),
-            T("S18", "Upgraded the CI matrix and fixed the deprecations"),
+            T("S13", "Four of us mobbed for a day on the async changes"),
+            T("K20", "Chose mobbing because the change touched everyone's code"),
+            T("S17", "Fixed the deprecations in the service's Python code"),
+            T("S22", "Small behaviour-preserving commits, each one green"),
         ],
         "body": """Four of us mobbed for a day to upgrade the service. The test suite made it safe.""",
     },
@@ -281,10 +293,11 @@ was the bottleneck, and sized PgBouncer and the HPA limits from the results.""",
         "date": "2026-04-28",
         "duties": ["D1", "D12"],
         "ksbs": [
-            T("K4", "Saved an estimated £600 a month in idle cloud spend"),
-            T("K7", "General-purpose Python alongside Terraform"),
-            T("S9", "Typed, tested CLI with 94% coverage"),
-            T("S22", "Used the cloud provider's SDK and APIs"),
+            T("K4", "Saves an estimated £600 a month in idle cloud spend"),
+            T("K7", "General-purpose Python alongside our Terraform"),
+            T("K17", "Read the cloud provider's API reference to list and tag environments"),
+            T("S14", "Typed and tested, 94% coverage"),
+            T("S17", "Wrote the CLI in Python with Typer"),
         ],
         "body": """Feature environments were left running for weeks. I wrote `envsweeper`, a CLI that
 finds environments with no deploys for 7 days and tears them down after a Slack warning.
@@ -301,8 +314,10 @@ def sweep(days: int = 7, dry_run: bool = True) -> None:
         "date": "2026-05-06",
         "duties": ["D8"],
         "ksbs": [
-            T("K24", "Weighed latency against resilience"),
-            T("S8", "Wrote the ADR and took it through review"),
+            T("K21", "Weighed latency against resilience for order intake"),
+            T("K12", "Chose durable queue storage so no order is lost in an outage"),
+            T("K24", "Chose managed SQS over running our own RabbitMQ"),
+            T("S21", "Took the ADR through review with a whiteboard sketch"),
         ],
         "body": """ADR-014 proposes SQS between order intake and fulfilment so a fulfilment outage
 no longer loses orders. Accepted after one round of review.""",
@@ -312,8 +327,8 @@ no longer loses orders. Accepted after one round of review.""",
         "date": "2026-05-14",
         "duties": ["D6", "D13"],
         "ksbs": [
-            T("K17", "Expand/contract pattern for zero-downtime schema changes"),
-            T("S4", "Coordinated the change across two teams"),
+            T("K12", "Expand/contract for zero-downtime schema changes"),
+            T("S20", "Feature toggle to switch reads to the new column"),
         ],
         "body": """Drafting: how we changed the `orders` table without downtime using expand/contract.""",
         "status": "draft",
@@ -322,7 +337,9 @@ no longer loses orders. Accepted after one round of review.""",
         "title": "Chaos game day on the staging cluster",
         "date": "2026-05-21",
         "duties": ["D10", "D7"],
-        "ksbs": [T("K13", "Tested our alerting and runbooks under failure")],
+        "ksbs": [
+            T("S7", "Found where retries hid a failed zone"),
+        ],
         "body": """Notes so far: killed a node, a zone, and the database primary. Two runbooks need
 updating.""",
         "status": "draft",
@@ -332,8 +349,9 @@ updating.""",
         "date": "2026-05-29",
         "duties": ["D11", "D12"],
         "ksbs": [
-            T("K22", "Followed FinOps guidance for tagging"),
-            T("K23", "Shared the dashboard with product owners"),
+            T("K4", "Cost per team visible to product owners"),
+            T("K24", "Used the provider's native cost tools rather than a SaaS product"),
+            T("S12", "Tag policy enforced automatically in Terraform"),
         ],
         "body": """A tagging policy enforced in Terraform and a cost dashboard per team.""",
     },
@@ -342,8 +360,9 @@ updating.""",
         "date": "2026-06-04",
         "duties": ["D9"],
         "ksbs": [
-            T("K16", "Short-lived dynamic database credentials"),
-            T("S3", "Removed 41 long-lived secrets from CI variables"),
+            T("K16", "Short-lived dynamic database credentials; secrets encrypted at rest"),
+            T("S9", "Removed 41 long-lived secrets from CI variables"),
+            T("S10", "Rotated first the secrets with the widest access"),
         ],
         "body": """Moved CI and application secrets to Vault with dynamic database credentials.""",
     },
@@ -352,8 +371,10 @@ updating.""",
         "date": "2026-06-11",
         "duties": ["D2", "D11"],
         "ksbs": [
-            T("K19", "Explained our branching and review norms"),
-            T("B2", "Gave and received feedback in weekly one-to-ones"),
+            T("S4", "Weekly sessions on rebasing, reviews and commit messages"),
+            T("S16", "Helped plan the new apprentice's learning for the quarter"),
+            T("K18", "Explained who does what across the platform and product teams"),
+            T("B1", "Paired with them on their first production change"),
         ],
         "body": """Weekly sessions with our new apprentice on rebasing, reviews and commit messages.""",
     },
@@ -362,8 +383,8 @@ updating.""",
         "date": "2026-06-18",
         "duties": ["D5"],
         "ksbs": [
-            T("K10", "The user experience includes users of assistive technology"),
-            T("S20", "Added axe-core checks that fail the build on new violations"),
+            T("K10", "Users of assistive technology are users too"),
+            T("S14", "axe-core checks fail the build on new violations"),
         ],
         "body": """Added automated accessibility checks (axe-core) to the front-end pipeline.""",
     },
@@ -371,16 +392,38 @@ updating.""",
         "title": "Observability reading notes: SRE workbook",
         "date": "2026-06-25",
         "duties": ["D11"],
-        "ksbs": [T("K25", "Applied error budgets from the workbook to our SLOs")],
+        "ksbs": [
+            T("B2", "Reading a chapter a week"),
+            T("K22", "Notes on how SRE practice is spreading across UK government services"),
+        ],
         "body": """Notes in progress on chapters 2–5 of the SRE workbook.""",
         "status": "draft",
     },
+    {
+        "title": "AWS Certified Solutions Architect – Associate",
+        "date": "2026-06-30",
+        "duties": ["D11"],
+        "ksbs": [
+            T("K25", "Mapped the certifications our cloud roles expect and took the first"),
+            T("B2", "Studied two evenings a week for eight weeks"),
+        ],
+        "body": """Passed the **Solutions Architect – Associate** exam (score 842/1000).
+
+What I will use at work straight away:
+
+- the *Well-Architected* reliability pillar for the Black Friday review
+- cost-aware storage tiers for our log archive
+
+Next: the Kubernetes CKA, planned for the autumn.""",
+    },
 ]
 
-DDAT_TAGS = {  # a few items tagged against the DDaT DevOps role as well
-    "E002": [("DDAT-DEVOPS:DS6", "Built the CI and deployment automation"), ("DDAT-DEVOPS:L2", "")],
-    "E006": [("DDAT-DEVOPS:DS1", "Dashboards and SLOs for availability"), ("DDAT-DEVOPS:L2", "")],
-    "E013": [("DDAT-DEVOPS:DS1", "Capacity planning with load tests"), ("DDAT-DEVOPS:L2", "")],
+DDAT_TAGS = {  # a few items tagged against the DDaT DevOps role (apprentice level) as well
+    "E002": [("DDAT-DEVOPS:DS4", "Built and tested the pipeline"), ("DDAT-DEVOPS:L1", "")],
+    "E005": [("DDAT-DEVOPS:DS6", "Restored service and led the review"), ("DDAT-DEVOPS:L1", "")],
+    "E006": [("DDAT-DEVOPS:DS1", "Dashboards and SLOs for availability"), ("DDAT-DEVOPS:L1", "")],
+    "E008": [("DDAT-DEVOPS:DS2", "Security scanning in CI"), ("DDAT-DEVOPS:L1", "")],
+    "E013": [("DDAT-DEVOPS:DS1", "Capacity planning with load tests"), ("DDAT-DEVOPS:L1", "")],
 }
 
 

@@ -25,6 +25,7 @@ def main() -> int:
     parser.add_argument("--cell", help="the heatmap cell to select, e.g. D5,K7")
     parser.add_argument("--target", type=int, help="the heatmap target")
     parser.add_argument("--search", help="text typed into the search box")
+    parser.add_argument("--only-tagged", action="store_true", help="tag picker: only tagged")
     parser.add_argument("--framework", help="framework view, e.g. DDAT-DEVOPS")
     parser.add_argument("--appearance", choices=("system", "light", "dark"))
     parser.add_argument("--read-only", metavar="BANNER", help="open read-only with this banner")
@@ -55,6 +56,8 @@ def main() -> int:
         if args.tab:
             editor = page.editor
             editor.tabs.setCurrentIndex(("reflection", "tags", "attachments").index(args.tab))
+        if args.only_tagged:
+            page.editor.tags.only_ticked.setChecked(True)
         if args.search:
             page.filter_bar.search.setText(args.search)
         if args.page == "coverage":

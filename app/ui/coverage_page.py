@@ -94,14 +94,15 @@ class CoveragePage(QWidget):
         upper = QWidget(self)
         upper_layout = QVBoxLayout(upper)
         upper_layout.setContentsMargins(0, 0, 0, 0)
-        upper_layout.addWidget(self.scroll_area, 1)
+        upper_layout.addWidget(self.scroll_area)
         upper_layout.addWidget(hint)
+        upper_layout.addStretch(1)
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(upper)
         split.addWidget(lower)
         split.setChildrenCollapsible(False)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 0)  # the grid keeps its height; the panels take the rest
+        split.setStretchFactor(1, 1)
 
         top = QHBoxLayout()
         top.addWidget(self.heading)

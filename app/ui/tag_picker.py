@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent, QUndoStack
+from PySide6.QtGui import QMouseEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -32,6 +32,17 @@ from app.ui.undo import TagCommand, UndoKeyFilter, execute
 
 JUSTIFY_DELAY_MS = 800
 JUSTIFY_MAX_WAIT_MS = 5000
+
+
+class _ClickableLabel(QLabel):
+    clicked = Signal()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
+            event.position().toPoint()
+        ):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
 
 
 class TagRow(QWidget):
@@ -62,10 +73,10 @@ class TagRow(QWidget):
         self.check.setAccessibleName(f"{code}: {name or text}")
         self.check.setToolTip(text)
         shown = f"<b>{_escape(name)}</b> — {_escape(text)}" if name else _escape(text)
-        self.label = QLabel(shown, self)
+        self.label = _ClickableLabel(shown, self)
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setWordWrap(True)
-        self.label.setBuddy(self.check)
+        self.label.clicked.connect(self._click_text)
         self.justification = QLineEdit(self)
         self.justification.setPlaceholderText(
             self.tr("How this item shows {code}").format(code=code)
@@ -100,6 +111,10 @@ class TagRow(QWidget):
         self.justification.textEdited.connect(
             lambda _text: self.justificationEdited.emit(self.qualified)
         )
+
+    def _click_text(self) -> None:
+        if self.check.isEnabled():
+            self.check.click()  # the text toggles the tick, as a check box's own label does
 
     def set_state(self, ticked: bool, justification: str | None, read_only: bool) -> None:
         self.check.blockSignals(True)
