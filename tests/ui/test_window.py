@@ -338,3 +338,113 @@ def ancestors(widget: QWidget) -> list[QWidget]:
         found.append(parent)
         parent = parent.parentWidget()
     return found
+
+
+def test_ctrl_z_typed_in_the_reflection_reaches_the_window_undo(qtbot, window: MainWindow) -> None:
+    select(window, "E003")
+    window.activateWindow()
+    qtbot.waitActive(window)
+    body = window.evidence_page.editor.body
+    before = body.toPlainText()
+    body.setFocus()
+    qtbot.keyClick(body, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(body, " More.")
+    qtbot.keyClick(body, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: body.toPlainText() == before, timeout=LONG_WAIT)
+    assert window.document.item_by_ref("E003").body == before
+
+
+def test_drop_files_on_the_attachments(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    log = tmp_path / "deploy.log"
+    log.write_text("2026-02-03 12:00 deployed v1.4.2\n", encoding="utf-8")
+    select(window, "E002")
+    panel = window.evidence_page.editor.attachments
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(log))])
+    drop = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    panel.dropEvent(drop)
+    qtbot.waitUntil(lambda: panel.list.count() == 1, timeout=LONG_WAIT)
+    assert window.document.item_by_ref("E002").attachments[0].name == "deploy.log"
+
+
+def test_open_an_attachment_hands_a_copy_to_the_system(
+    qtbot, monkeypatch, window: MainWindow, tmp_path: Path
+) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    from app.services.attachments import FileData
+
+    opened: list[Path] = []
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", lambda url: opened.append(Path(url.toLocalFile())) or True
+    )
+    window.document.attach("E001", FileData("../../etc/plan <1>.txt", b"plan: 3 to add"))
+    select(window, "E001")
+    panel = window.evidence_page.editor.attachments
+    panel.list.item(0).setSelected(True)
+    panel.open_button.click()
+    (path,) = opened
+    assert path.read_bytes() == b"plan: 3 to add"
+    assert path.name == "plan _1_.txt"  # no folders, no odd characters
+    window.close()
+    assert not path.exists()  # the copies go when the window closes
+
+
+def test_search_inside_the_tag_picker(qtbot, window: MainWindow) -> None:
+    select(window, "E001")
+    editor = window.evidence_page.editor
+    editor.tabs.setCurrentWidget(editor.tags)
+    picker = editor.tags
+    qtbot.keyClicks(picker.search, "threat modelling")
+    shown = {code for code, row in picker.rows().items() if row.isVisible()}
+    assert shown == {"K5", "S9"}
+
+
+def test_hovering_a_cell_explains_it(qtbot, window: MainWindow) -> None:
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    window.pages.setCurrentWidget(window.coverage_page)
+    grid = window.coverage_page.grid
+    data = grid.data()
+    rect = grid.cell_rect([g.code for g in data.rows].index("D5"), 0)
+    event = QHelpEvent(QHelpEvent.Type.ToolTip, rect.center(), grid.mapToGlobal(rect.center()))
+    assert grid.event(event)
+    qtbot.waitUntil(QToolTip.isVisible, timeout=LONG_WAIT)
+    text = QToolTip.text()
+    assert "D5 × K1: 2 items." in text
+    assert "Continuous Integration" in text and "Build and operate" in text
+
+
+def test_the_framework_menu_and_the_toolbar_agree(qtbot, window: MainWindow) -> None:
+    ddat = next(a for a in window.framework_group.actions() if a.data() == "DDAT-DEVOPS")
+    ddat.trigger()
+    assert window.framework_combo.currentData() == "DDAT-DEVOPS"
+    assert window.coverage_page.heading.text().startswith("Coverage of DDAT-DEVOPS")
+    assert window.evidence_page.filter_bar.duty.itemText(1).startswith("L1 — Apprentice")
+    window.framework_combo.setCurrentIndex(window.framework_combo.findData("ST0825"))
+    window.framework_combo.activated.emit(window.framework_combo.currentIndex())
+    assert next(a for a in window.framework_group.actions() if a.isChecked()).data() == "ST0825"
+
+
+def test_dark_appearance_darkens_the_window(qtbot, window: MainWindow) -> None:
+    from PySide6.QtGui import QPalette
+
+    from app.ui.theme import set_appearance
+
+    try:
+        set_appearance("dark")
+        qtbot.waitUntil(lambda: window.palette().color(QPalette.ColorRole.Window).lightness() < 80)
+        window.coverage_page.grid.repaint()  # paints with the dark palette without error
+    finally:
+        set_appearance("light")
+    qtbot.waitUntil(lambda: window.palette().color(QPalette.ColorRole.Window).lightness() > 180)
