@@ -42,7 +42,7 @@ from app.services.attachments import FileData
 from app.services.views import AttachmentView, ItemView
 from app.ui.document import PortfolioDocument
 from app.ui.undo import AttachmentCommand, execute
-from app.ui.worker import TaskContext, run_task
+from app.ui.worker import TaskContext, run_with_progress
 
 log = logging.getLogger(__name__)
 
@@ -229,12 +229,14 @@ class AttachmentsPanel(QWidget):
             self.busyChanged.emit(False)
             self._on_error(exc)
 
-        run_task(
+        # big files take a while: a progress dialog (with Cancel) appears if they do
+        run_with_progress(
+            self,
+            self.tr("Reading files…"),
             lambda context: read_files(list(paths), context),
             on_success=done,
             on_error=failed,
             on_cancelled=lambda: self.busyChanged.emit(False),
-            parent=self,
         )
 
     def _attach_files(self, item: ItemView, files: list[FileData]) -> None:

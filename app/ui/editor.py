@@ -77,6 +77,7 @@ class EvidenceEditor(QWidget):
         heading_font.setBold(True)
         heading_font.setPointSizeF(heading_font.pointSizeF() * 1.15)
         self.heading.setFont(heading_font)
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setAccessibleName(self.tr("Evidence item"))
 
         self.title = QLineEdit(self)
@@ -84,6 +85,7 @@ class EvidenceEditor(QWidget):
         self.title.setPlaceholderText(self.tr("What did you do?"))
         self.title_error = QLabel(self)
         self.title_error.setWordWrap(True)
+        self.title_error.setTextFormat(Qt.TextFormat.PlainText)
         self.title_error.setStyleSheet("color: #C62828;")
         self.title_error.hide()
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from html import escape
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.errors import PortfolioError
@@ -38,8 +40,19 @@ def error_message(exc: BaseException) -> str:
     ).format(kind=type(exc).__name__, where=where)
 
 
+def message_box_text(text: str) -> str:
+    """``text`` shown exactly as written in a message box, even if it looks like HTML.
+
+    Message boxes guess whether text is rich text; a sentence quoting what the user
+    typed (``x <b>bold``) must not be rendered as markup.
+    """
+    if Qt.mightBeRichText(text):
+        return "<p>" + escape(text, quote=False).replace("\n", "<br>") + "</p>"
+    return text
+
+
 def show_error(parent: QWidget | None, exc: BaseException, title: str | None = None) -> None:
-    message = error_message(exc)
+    message = message_box_text(error_message(exc))
     log.info("Showing error: %s", message)
     if isinstance(exc, PortfolioError):
         QMessageBox.warning(parent, title or _tr("Apprentice Portfolio"), message)

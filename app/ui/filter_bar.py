@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -19,6 +19,7 @@ from app.services.views import FrameworkView
 from app.ui.debounce import Debouncer
 
 SEARCH_DELAY_MS = 150  # a search per pause, not per keystroke
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 
 def _short(text: str, limit: int = 70) -> str:
@@ -64,6 +65,7 @@ class FilterBar(QWidget):
         self.ksb.setMinimumContentsLength(9)
 
         self.refs_label = QLabel(self)
+        self.refs_label.setTextFormat(Qt.TextFormat.PlainText)
         self.refs_label.hide()
 
         self.clear_button = QPushButton(self.tr("Clear filters"), self)
@@ -109,14 +111,18 @@ class FilterBar(QWidget):
             for group in framework.groups:
                 name = group.name or group.text
                 self.duty.addItem(f"{group.code} — {_short(name)}", qualified(group.code))
-                self.duty.setItemData(self.duty.count() - 1, group.text, _TOOLTIP)
+                self.duty.setItemData(
+                    self.duty.count() - 1, group.text, Qt.ItemDataRole.ToolTipRole
+                )
             self.duty.setVisible(bool(framework.groups))
             self.ksb.clear()
             self.ksb.addItem(self.tr("Any competency"), None)
             for competency in framework.competencies:
                 name = competency.name or competency.text
                 self.ksb.addItem(f"{competency.code} — {_short(name)}", qualified(competency.code))
-                self.ksb.setItemData(self.ksb.count() - 1, competency.text, _TOOLTIP)
+                self.ksb.setItemData(
+                    self.ksb.count() - 1, competency.text, Qt.ItemDataRole.ToolTipRole
+                )
         finally:
             self._quiet = False
         self._emit()
@@ -164,9 +170,6 @@ class FilterBar(QWidget):
         flt = self.current_filter()
         self.clear_button.setEnabled(flt != ItemFilter())
         self.filterChanged.emit(flt)
-
-
-_TOOLTIP = 3  # Qt.ItemDataRole.ToolTipRole
 
 
 def _select_data(combo: QComboBox, value: str | None) -> None:

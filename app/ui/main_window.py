@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
 
         self.banner = QLabel(self)
         self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.setAccessibleName(self.tr("Notice"))
         self.banner.setStyleSheet(
@@ -468,9 +469,9 @@ class MainWindow(QMainWindow):
             self,
             self.tr("Delete {ref}?").format(ref=item.ref),
             self.tr(
-                "Delete {ref} “{title}” with its tags and attachments? This cannot be undone, "
+                "Delete {ref} with its tags and attachments? This cannot be undone, "
                 "and its reference will not be used again."
-            ).format(ref=item.ref, title=item.title[:200]),
+            ).format(ref=item.ref),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )

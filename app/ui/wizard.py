@@ -91,6 +91,7 @@ class NewPortfolioDialog(QDialog):
 
         self.error = QLabel(self)
         self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setStyleSheet("color: #C62828;")
         self.error.setAccessibleName(self.tr("Problem"))
         self.error.hide()
