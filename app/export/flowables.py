@@ -6,9 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, FrameBreak, KeepTogether
+from reportlab.platypus.flowables import _listWrapOn
 
-from app.export.fonts import MONO, SANS
+from app.export.fonts import MONO, SANS, SANS_BOLD
 from app.export.styles import CODE_BACK, CODE_FONT_SIZE, CODE_LEADING, INK, RULE
 
 
@@ -17,7 +18,9 @@ class BuildState:
     """What one build learns while laying out: page of each bookmark, item in hand."""
 
     pages: dict[str, int] = field(default_factory=dict)
-    current_item: str | None = None
+    page_refs: set[str] = field(default_factory=set)  # keys whose page number is printed
+    current_item: str | None = None  # ref of the item being laid out, if any
+    total_pages: int = 0
     on_item: Callable[[int], None] | None = None
 
 
@@ -36,13 +39,15 @@ class Anchor(Flowable):
         self.width = self.height = 0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.state.current_item = None  # a section, not an item, is being laid out now
         return 0, 0
 
     def draw(self) -> None:
         canvas = self.canv
+        self.state.current_item = None
         canvas.bookmarkHorizontal(self.key, 0, 18)
         if self.outline is not None:
-            canvas.addOutlineEntry(self.outline, self.key, self.level, closed=self.level > 0)
+            canvas.addOutlineEntry(self.outline, self.key, self.level)
         self.state.pages.setdefault(self.key, canvas.getPageNumber())
 
 
@@ -54,11 +59,16 @@ class ItemMarker(Anchor):
         self.ref = ref
         self.index = index
 
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # layout is sequential: from here on, a failure belongs to this item
+        self.state.current_item = self.ref
+        return 0, 0
+
     def draw(self) -> None:
+        super().draw()
         self.state.current_item = self.ref
         if self.state.on_item is not None:
             self.state.on_item(self.index)
-        super().draw()
 
 
 def page_form_name(key: str) -> str:
@@ -69,30 +79,35 @@ def page_form_name(key: str) -> str:
 TOTAL_PAGES_FORM = "pageno--total"
 
 
-class PageNumberRef(Flowable):
-    """Right-aligned page number of a bookmark, filled in when the document is saved.
+class ContentsLine(Flowable):
+    """One line of the contents: a title, its page number (filled in at save), one link."""
 
-    Contents come before the pages they list; rather than laying the whole
-    document out twice, each number is a form XObject defined at save time.
-    """
-
-    def __init__(self, key: str, font_size: float = 8.5) -> None:
+    def __init__(self, title: str, key: str, level: int, state: BuildState) -> None:
         super().__init__()
+        self.title = title
         self.key = key
-        self.font_size = font_size
+        self.level = level
+        state.page_refs.add(key)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
-        self.height = self.font_size * 1.3
+        self.height = 19.0 if self.level == 0 else 12.5
         return self.width, self.height
 
     def draw(self) -> None:
         canvas = self.canv
+        font = SANS_BOLD if self.level == 0 else SANS
+        size = 9.5 if self.level == 0 else 8.5
+        indent = 12.0 * self.level
+        canvas.setFillColor(INK)
+        canvas.setFont(font, size)
+        room = self.width - indent - 40
+        canvas.drawString(indent, 3, fit_text(self.title, font, size, room))
         canvas.saveState()
-        canvas.translate(self.width, self.font_size * 0.25)
+        canvas.translate(self.width, 3)
         canvas.doForm(page_form_name(self.key))
         canvas.restoreState()
-        canvas.linkRect("", self.key, (0, 0, self.width, self.height), relative=1)
+        canvas.linkRect("", self.key, (0, 0, self.width, self.height - 3), relative=1)
 
 
 class CodeBlock(Flowable):
@@ -157,6 +172,32 @@ class CodeBlock(Flowable):
             text.textLine(line)
         canvas.drawText(text)
         canvas.restoreState()
+
+
+class KeepWithStart(KeepTogether):
+    """How ``keepWithNext`` groups are kept: a heading moves to the next page only when
+    not even the start of what follows it fits below it (reportlab's own class moves
+    the heading and a long table after it to a new page, leaving a blank one)."""
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        content: list[Flowable] = list(self._content)
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        if aH >= self._H:  # all of it fits: the usual case, decided by wrap's measure
+            return content
+        if len(content) < 2:
+            return list(super().split(aW, aH))
+        *heads, last = content
+        _, head_height = _listWrapOn(heads, aW, self.canv)
+        room = aH - head_height
+        if room > 0:
+            _, height = last.wrapOn(self.canv, aW, room)
+            if height <= room or last.splitOn(self.canv, aW, room):
+                return content
+        frame = getattr(self, "_frame", None)
+        if frame is not None and getattr(frame, "_atTop", False):
+            return content
+        return [FrameBreak(), *content]
 
 
 class SignatureLine(Flowable):

@@ -13,9 +13,10 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfutils import readJPEGInfo
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Table
 
-from app.export.styles import MUTED_SMALL, NOTICE_BACK, NOTICE_EDGE, SMALL
+from app.export.paragraphs import Para
+from app.export.styles import MUTED_SMALL, NOTICE_BACK, NOTICE_EDGE, SMALL, table_style
 from app.services.views import AttachmentView, Rendition
 
 log = logging.getLogger(__name__)
@@ -54,9 +55,7 @@ def usable(rendition: Rendition | None) -> bool:
 class PlacedImage(Flowable):
     """A rendition scaled to fit the frame, keeping its aspect ratio."""
 
-    def __init__(
-        self, rendition: Rendition, sha256: str, name: str, max_height: float
-    ) -> None:
+    def __init__(self, rendition: Rendition, sha256: str, name: str, max_height: float) -> None:
         super().__init__()
         self.rendition = rendition
         self.sha256 = sha256
@@ -100,13 +99,12 @@ class PlacedImage(Flowable):
 def image_flowables(
     attachment: AttachmentView, rendition: Rendition | None, max_height: float
 ) -> list[Flowable]:
-    """The image and its caption, or a placeholder saying it could not be shown."""
+    """The image and its caption (keep them together), or a placeholder."""
     name = escape(attachment.name)
     if rendition is None or not usable(rendition):
         return [image_placeholder(attachment)]
-    caption = Paragraph(f"Figure: {name}", MUTED_SMALL)
-    picture = PlacedImage(rendition, attachment.sha256, attachment.name, max_height)
-    return [KeepTogether([picture, caption])]
+    caption = Para(f"Figure: {name}", MUTED_SMALL)
+    return [PlacedImage(rendition, attachment.sha256, attachment.name, max_height), caption]
 
 
 def image_placeholder(attachment: AttachmentView) -> Flowable:
@@ -115,9 +113,9 @@ def image_placeholder(attachment: AttachmentView) -> Flowable:
         "The file is not a picture this app can read, or it is damaged; "
         "the original is kept unchanged in the portfolio and listed below."
     )
-    box = Table([[Paragraph(text, SMALL)]], colWidths=["100%"])
+    box = Table([[Para(text, SMALL)]], colWidths=["100%"])
     box.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("BOX", (0, 0), (-1, -1), 0.8, NOTICE_EDGE, None, (3, 2)),
                 ("BACKGROUND", (0, 0), (-1, -1), NOTICE_BACK),

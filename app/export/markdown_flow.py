@@ -11,12 +11,13 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Indenter, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Indenter, Paragraph, Table
 from reportlab.platypus.flowables import HRFlowable
 
 from app.export.flowables import CodeBlock
-from app.export.fonts import MONO
+from app.export.fonts import MONO, register_fonts
 from app.export.markdown_html import INLINE_TAGS, Node, markdown_tree, strip_controls
+from app.export.paragraphs import Para, paragraphs
 from app.export.styles import (
     BODY,
     CELL,
@@ -27,18 +28,20 @@ from app.export.styles import (
     MD_QUOTE_LIST,
     RULE,
     SHADE,
+    table_style,
 )
 
 LIST_INDENT = 14.0
 QUOTE_INDENT = 12.0
 MAX_INDENT_DEPTH = 6  # deeper nesting is shown without further indent
-_BULLETS = ("•", "◦", "▪")
+_BULLETS = ("•", "◦", "–")
 LINK_TEXT = "#555555"
 _HEADINGS = {f"h{level}": style for level, style in enumerate(MD_HEADINGS, start=1)}
 
 
 def markdown_flowables(text: str) -> list[Flowable]:
     """Flowables for a Markdown reflection (an empty list for empty text)."""
+    register_fonts()  # the styles name our fonts
     return _Renderer().blocks(markdown_tree(text), depth=0, quoted=False)
 
 
@@ -74,6 +77,26 @@ def inline_markup(node: Node) -> str:
     return "".join(parts)
 
 
+class QuoteParagraph(Para):
+    """A paragraph inside a block quote: drawn with a rule down its left edge."""
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(2)
+        bar_x = -QUOTE_INDENT + 3
+        canvas.line(bar_x, -self.style.spaceAfter, bar_x, self.height)
+        canvas.restoreState()
+        super().draw()
+
+
+def _paragraph(markup: str, quoted: bool, style: ParagraphStyle | None = None) -> list[Flowable]:
+    if quoted:
+        return paragraphs(markup, style or MD_QUOTE, kind=QuoteParagraph)
+    return paragraphs(markup, style or BODY)
+
+
 class _Renderer:
     def blocks(self, node: Node, depth: int, quoted: bool) -> list[Flowable]:
         out: list[Flowable] = []
@@ -81,8 +104,7 @@ class _Renderer:
 
         def flush() -> None:
             if any(isinstance(c, Node) or c.strip() for c in loose):
-                style = MD_QUOTE if quoted else BODY
-                out.append(Paragraph(inline_markup(Node("p", children=list(loose))), style))
+                out.extend(_paragraph(inline_markup(Node("p", children=list(loose))), quoted))
             loose.clear()
 
         for child in node.children:
@@ -95,10 +117,10 @@ class _Renderer:
         return out
 
     def paragraph(self, node: Node, depth: int, quoted: bool) -> list[Flowable]:
-        return [Paragraph(inline_markup(node), MD_QUOTE if quoted else BODY)]
+        return _paragraph(inline_markup(node), quoted)
 
     def heading(self, node: Node, depth: int, quoted: bool) -> list[Flowable]:
-        return [Paragraph(inline_markup(node), _HEADINGS[node.tag])]
+        return _paragraph(inline_markup(node), quoted, _HEADINGS[node.tag])
 
     def code(self, node: Node, depth: int, quoted: bool) -> list[Flowable]:
         return [CodeBlock(node.text())]
@@ -135,12 +157,13 @@ class _Renderer:
         if not lead.text().strip() and isinstance(head, Node) and head.tag == "p":
             lead = head
             children.pop(0)
-        first = Paragraph(inline_markup(lead), style, bulletText=bullet)
+        first = paragraphs(inline_markup(lead), style, bullet)
         rest = self.blocks(Node("li", children=children), depth + 1, quoted)
         if not rest:
-            return [first]
+            return first
         # nested blocks line up with the item's text, not its bullet
-        return [first, Indenter(left=style.leftIndent), *rest, Indenter(left=-style.leftIndent)]
+        indent = style.leftIndent if depth < MAX_INDENT_DEPTH else 0.0
+        return [*first, Indenter(left=indent), *rest, Indenter(left=-indent)]
 
     def table(self, node: Node, depth: int, quoted: bool) -> list[Flowable]:
         rows: list[list[Paragraph]] = []
@@ -158,16 +181,13 @@ class _Renderer:
                 if section.tag == "thead":
                     header_rows += 1
                 rows.append(
-                    [
-                        Paragraph(inline_markup(c), CELL_BOLD if c.tag == "th" else CELL)
-                        for c in cells
-                    ]
+                    [Para(inline_markup(c), CELL_BOLD if c.tag == "th" else CELL) for c in cells]
                 )
         if not rows:
             return []
         columns = max(len(r) for r in rows)
         for r in rows:
-            r.extend(Paragraph("", CELL) for _ in range(columns - len(r)))
+            r.extend(Para("", CELL) for _ in range(columns - len(r)))
         share = f"{100 / columns:.4f}%"
         table = Table(
             rows,
@@ -184,7 +204,7 @@ class _Renderer:
         ]
         if header_rows:
             commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), SHADE))
-        table.setStyle(TableStyle(commands))
+        table.setStyle(table_style(commands))
         table.spaceBefore, table.spaceAfter = 2, 8
         return [table]
 

@@ -82,10 +82,49 @@ def _markdown_to_html(text: str) -> str:
         md.inlinePatterns.deregister("html")
         _local.md = md
     try:
-        return md.reset().convert(text)
+        return md.reset().convert(_defuse_brackets(text))
     except RecursionError:
         # absurdly deep nesting: show the text as it was typed
         return f"<pre><code>{escape(text, quote=False)}</code></pre>"
+
+
+BRACKETS_PER_PARAGRAPH = 100
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+
+
+def _defuse_brackets(text: str) -> str:
+    """Escape ``[`` in any paragraph that has more than a hundred of them.
+
+    Python-Markdown's link matching is quadratic in nested brackets: ten thousand
+    of them take seconds, a hundred thousand an hour. No real paragraph has a
+    hundred links; such a paragraph is shown with its brackets as typed. Fenced
+    code is left alone.
+    """
+    if text.count("[") <= BRACKETS_PER_PARAGRAPH:
+        return text
+    lines = text.split("\n")
+    fenced = False
+    start = 0  # first line of the current paragraph
+
+    def defuse(first: int, last: int) -> None:
+        block = lines[first:last]
+        if sum(line.count("[") for line in block) <= BRACKETS_PER_PARAGRAPH:
+            return
+        for n in range(first, last):
+            lines[n] = lines[n].replace("[", "\\[")
+
+    for index, line in enumerate(lines):
+        if _FENCE.match(line):
+            if not fenced:
+                defuse(start, index)
+            fenced = not fenced
+            start = index + 1
+        elif not fenced and not line.strip():
+            defuse(start, index)
+            start = index + 1
+    if not fenced:
+        defuse(start, len(lines))
+    return "\n".join(lines)
 
 
 class _TreeBuilder(HTMLParser):

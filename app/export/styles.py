@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import TableStyle
 
 from app.export.fonts import MONO, SANS, SANS_BOLD
 
@@ -18,7 +19,15 @@ NOTICE_BACK = colors.HexColor("#FFF4E5")
 NOTICE_EDGE = colors.HexColor("#B35C00")
 LINK = colors.HexColor("#1F4E79")
 
-BODY = ParagraphStyle("Body", fontName=SANS, fontSize=9.5, leading=13, textColor=INK, spaceAfter=5)
+BODY = ParagraphStyle(
+    "Body",
+    fontName=SANS,
+    bulletFontName=SANS,
+    fontSize=9.5,
+    leading=13,
+    textColor=INK,
+    spaceAfter=5,
+)
 SMALL = ParagraphStyle("Small", parent=BODY, fontSize=8, leading=10.5, spaceAfter=3)
 MUTED_SMALL = ParagraphStyle("MutedSmall", parent=SMALL, textColor=MUTED)
 CELL = ParagraphStyle("Cell", parent=BODY, fontSize=8.5, leading=11, spaceAfter=0)
@@ -73,7 +82,7 @@ LABEL = ParagraphStyle(
     spaceAfter=4,
     keepWithNext=1,
 )
-CLAIM = ParagraphStyle("Claim", parent=BODY, fontName=SANS_BOLD, spaceAfter=1, keepWithNext=1)
+CLAIM = ParagraphStyle("Claim", parent=BODY, spaceAfter=1, keepWithNext=1)
 JUSTIFICATION = ParagraphStyle("Justification", parent=BODY, leftIndent=14, spaceAfter=6)
 NO_JUSTIFICATION = ParagraphStyle(
     "NoJustification", parent=JUSTIFICATION, textColor=MUTED, fontName="DejaVuSans-Oblique"
@@ -88,9 +97,6 @@ NOTICE = ParagraphStyle(
     spaceBefore=6,
     spaceAfter=10,
 )
-TOC_SECTION = ParagraphStyle("TocSection", parent=CELL, fontName=SANS_BOLD, fontSize=9.5)
-TOC_ITEM = ParagraphStyle("TocItem", parent=CELL, leftIndent=12)
-TOC_PAGE = ParagraphStyle("TocPage", parent=CELL, alignment=TA_RIGHT)
 SIGN_LINE = ParagraphStyle("SignLine", parent=BODY, spaceBefore=14, spaceAfter=2)
 
 # Markdown reflections
@@ -112,3 +118,9 @@ MD_LIST = ParagraphStyle("MdList", parent=BODY, leftIndent=14, bulletIndent=2, s
 MD_QUOTE_LIST = ParagraphStyle("MdQuoteList", parent=MD_LIST, textColor=MUTED)
 CODE_FONT_SIZE = 8
 CODE_LEADING = 10
+
+
+def table_style(commands: list[tuple[object, ...]]) -> TableStyle:
+    """A TableStyle whose default cell font is ours (reportlab's default is Helvetica,
+    which would otherwise appear, unembedded, in the PDF's font list)."""
+    return TableStyle([("FONT", (0, 0), (-1, -1), SANS, 8.5), *commands])

@@ -1,0 +1,157 @@
+"""Paragraphs of user text, cut into bounded pieces.
+
+reportlab re-wraps a paragraph's whole remaining text at every page it spills
+onto, so one 100 kB paragraph costs minutes. Long paragraphs are therefore cut
+(at a space where there is one) into consecutive paragraphs of at most
+``CHUNK_CHARS`` characters that sit flush against each other.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Paragraph
+
+CHUNK_CHARS = 1500
+_LOOK_BACK = 200  # how far before the limit to look for a space to cut at
+
+
+class Para(Paragraph):
+    """A Paragraph that keeps its line breaks for the width it was last wrapped at.
+
+    reportlab wraps most paragraphs two or three times at the same width (to keep
+    a heading with what follows, to size a table row, then to draw); line breaking
+    is the single largest cost of an export, and its result depends on the width only.
+    """
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def __init__(
+        self,
+        text: str,
+        style: ParagraphStyle | None = None,
+        bulletText: str | None = None,
+        frags: list[object] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if frags is None and style is not None and "<" not in text:
+            frags, text = [_plain_frag(text, style)], ""  # no tags: skip the parser
+        super().__init__(text, style, bulletText=bulletText, frags=frags, **kwargs)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        cached = self._wrapped
+        # reportlab sometimes copies or resets a paragraph (splitting tables): trust
+        # the cache only while the line breaks it describes are still there
+        if cached is not None and cached[0] == availWidth and "blPara" in self.__dict__:
+            return cached[1]
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, size)
+        return size
+
+
+def paragraphs(
+    markup: str,
+    style: ParagraphStyle,
+    bullet: str | None = None,
+    kind: type[Paragraph] = Para,
+) -> list[Flowable]:
+    """``kind(markup, style)``, or several of them when the text is long."""
+    whole = _plain(markup, style, bullet, kind) or kind(markup, style, bulletText=bullet)
+    frags = list(whole.frags)
+    if sum(len(getattr(f, "text", "") or "") for f in frags) <= CHUNK_CHARS:
+        return [whole]
+    pieces = _cut(frags)
+    out: list[Flowable] = []
+    for index, piece in enumerate(pieces):
+        first, last = index == 0, index == len(pieces) - 1
+        piece_style = ParagraphStyle(
+            f"{style.name}-piece",
+            parent=style,
+            spaceBefore=style.spaceBefore if first else 0,
+            spaceAfter=style.spaceAfter if last else 0,
+        )
+        out.append(kind("", piece_style, bulletText=bullet if first else None, frags=piece))
+    return out
+
+
+def _cut(frags: list[object]) -> list[list[object]]:
+    pieces: list[list[object]] = []
+    current: list[object] = []
+    size = 0
+    for frag in frags:
+        text: str = getattr(frag, "text", "") or ""
+        while size + len(text) > CHUNK_CHARS:
+            room = CHUNK_CHARS - size
+            cut = text.rfind(" ", max(0, room - _LOOK_BACK), room)
+            if cut <= 0:
+                cut = room
+            if cut > 0:
+                current.append(frag.clone(text=text[:cut]))  # type: ignore[attr-defined]
+            pieces.append(current)
+            current, size = [], 0
+            text = text[cut:].lstrip(" ")
+        if text or not getattr(frag, "text", ""):
+            current.append(frag.clone(text=text) if hasattr(frag, "text") else frag)  # type: ignore[attr-defined]
+            size += len(text)
+    if current:
+        pieces.append(current)
+    return [p for p in pieces if p]
+
+
+_templates: dict[int, tuple[ParagraphStyle, object]] = {}
+
+
+def _plain(
+    markup: str, style: ParagraphStyle, bullet: str | None, kind: type[Paragraph]
+) -> Paragraph | None:
+    """A paragraph of text without tags, made without reportlab's markup parser."""
+    if "<" in markup:
+        return None
+    return kind("", style, bulletText=bullet, frags=[_plain_frag(markup, style)])
+
+
+def _plain_frag(markup: str, style: ParagraphStyle) -> object:
+    """The one fragment of a tagless paragraph, cloned from a parsed template.
+
+    Parsing is a sixth of an export's time and most paragraphs (justifications,
+    labels, plain reflection paragraphs) have no tags at all.
+    """
+    entry = _templates.get(id(style))
+    if entry is None or entry[0] is not style:
+        entry = (style, Paragraph("x", style).frags[0])
+        _templates[id(style)] = entry
+    template = entry[1]
+    text = markup.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    fresh: dict[str, list[object]] = {
+        k: [] for k, v in vars(template).items() if isinstance(v, list)
+    }  # unshared
+    return template.clone(text=" ".join(text.split()), **fresh)  # type: ignore[attr-defined]
+
+
+_face_templates: dict[tuple[int, bool], tuple[ParagraphStyle, object]] = {}
+
+
+def linked_paragraph(
+    parts: list[tuple[str, bool, str | None]], style: ParagraphStyle, link_colour: object
+) -> Para:
+    """A paragraph of (text, bold, bookmark or None) runs, built without the parser.
+
+    Every competency claim on every evidence page is one of these (a linked code,
+    then its text); parsing their markup was a tenth of an export.
+    """
+    frags = []
+    links = 0
+    for text, bold, target in parts:
+        entry = _face_templates.get((id(style), bold))
+        if entry is None or entry[0] is not style:
+            entry = (style, Paragraph("<b>x</b>" if bold else "x", style).frags[0])
+            _face_templates[(id(style), bold)] = entry
+        template = entry[1]
+        extra: dict[str, object] = {"us_lines": [], "link": []}
+        if target is not None:
+            extra["link"] = [(links, f"#{target}")]
+            extra["textColor"] = link_colour
+            links += 1
+        frags.append(template.clone(text=text, **extra))  # type: ignore[attr-defined]
+    return Para("", style, frags=frags)

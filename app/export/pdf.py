@@ -1,0 +1,336 @@
+"""The end-point-assessment portfolio PDF.
+
+``build_pdf`` lays out a ``PortfolioSnapshot`` in one pass: the contents' page
+numbers and the "of Y" in every footer are form XObjects filled in when the
+document is saved. The file is written beside its destination and renamed into
+place, so a failed or cancelled export leaves nothing behind. Same snapshot,
+same bytes: reportlab runs in invariant mode and every date comes from the
+portfolio's own last change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from reportlab import rl_config
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+
+from app.errors import PortfolioError
+from app.export.context import (
+    NOTICE_ONLY,
+    ExportCancelled,
+    ExportContext,
+    PdfOptions,
+    PdfResult,
+    clean,
+    pdf_date,
+    plural,
+)
+from app.export.coverage_section import coverage_section
+from app.export.flowables import (
+    TOTAL_PAGES_FORM,
+    BuildState,
+    KeepWithStart,
+    fit_text,
+    page_form_name,
+)
+from app.export.fonts import SANS, SANS_BOLD, register_fonts
+from app.export.front import DOCUMENT_TITLE, contents, cover, declaration
+from app.export.item_section import evidence_section, item_outline
+from app.export.matrix import matrix_section
+from app.export.styles import INK, MUTED, RULE
+from app.services.blob_source import BlobSource
+from app.services.views import PortfolioSnapshot
+
+__all__ = ["ExportCancelled", "PdfOptions", "PdfResult", "build_pdf"]
+
+log = logging.getLogger(__name__)
+
+# Binary streams: ASCII85 makes the file a quarter larger and, without reportlab's
+# optional C accelerator, costs more time than all the layout put together.
+rl_config.useA85 = 0
+
+PAGE_SIZES = {"A4": A4, "Letter": LETTER}
+SIDE_MARGIN = 18 * mm
+TOP_MARGIN = 20 * mm
+BOTTOM_MARGIN = 18 * mm
+MAX_LAYOUT_ATTEMPTS = 12
+
+
+def build_pdf(
+    snapshot: PortfolioSnapshot,
+    blobs: BlobSource,
+    out: Path,
+    options: PdfOptions = PdfOptions(),  # noqa: B008 - frozen, so a safe default
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> PdfResult:
+    """Write the EPA portfolio PDF of ``snapshot`` to ``out``, atomically."""
+    register_fonts()
+    out = Path(out)
+    temp = _temporary_beside(out)
+    total_steps = len(snapshot.items) + 1
+    degraded: dict[str, int] = {}
+
+    def report(done: int) -> None:
+        if cancelled is not None and cancelled():
+            raise ExportCancelled("The PDF export was cancelled; no file was written.")
+        if progress is not None:
+            progress(done, total_steps)
+
+    try:
+        report(0)
+        for _attempt in range(MAX_LAYOUT_ATTEMPTS):
+            state = BuildState(on_item=report)
+            ctx = _context(snapshot, blobs, options, state, degraded, cancelled)
+            try:
+                with open(temp, "wb") as stream:
+                    _build_once(ctx, stream)
+                    stream.flush()
+                    os.fsync(stream.fileno())
+                break
+            except (PortfolioError, OSError):
+                raise  # cancelled, or the disk refused: not something a retry mends
+            except Exception as exc:
+                _degrade_failed_item(state, degraded, exc)
+        else:
+            raise PortfolioError("The PDF could not be laid out; too many items failed.")
+        report(total_steps - 1)
+        size = temp.stat().st_size
+        _match_permissions(temp, out)
+        os.replace(temp, out)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        if isinstance(exc, OSError):
+            raise PortfolioError(f"Could not write the PDF to {out}: {_reason(exc)}.") from exc
+        raise
+    if progress is not None:
+        progress(total_steps, total_steps)
+    return PdfResult(pages=state.total_pages, size=size)
+
+
+def _degrade_failed_item(state: BuildState, degraded: dict[str, int], exc: Exception) -> None:
+    """Simplify the item that broke the layout, or give up if it is not an item's fault."""
+    ref = state.current_item
+    if ref is None or degraded.get(ref, 0) >= NOTICE_ONLY:
+        log.error("PDF layout failed outside any evidence item", exc_info=exc)
+        raise PortfolioError("The PDF could not be laid out; please report this problem.") from exc
+    degraded[ref] = degraded.get(ref, 0) + 1
+    log.warning("evidence %s could not be laid out; simplifying it", ref, exc_info=exc)
+
+
+def _temporary_beside(out: Path) -> Path:
+    folder = out.parent
+    if out.is_dir():
+        raise PortfolioError(f"{out} is a folder; choose a file name for the PDF.")
+    if not folder.is_dir():
+        raise PortfolioError(f"Could not write the PDF to {out}: the folder does not exist.")
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise PortfolioError(f"Could not write the PDF to {out}: {_reason(exc)}.") from exc
+    os.close(handle)
+    return Path(name)
+
+
+def _match_permissions(temp: Path, out: Path) -> None:
+    """A temporary file is private (0600); the PDF gets the usual 0644, or keeps the
+    permissions of the file it replaces."""
+    try:
+        mode = out.stat().st_mode & 0o777 if out.exists() else 0o644
+        os.chmod(temp, mode)
+    except OSError:
+        pass  # permissions are a courtesy; the export itself succeeded
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied (choose a folder you can write to)"
+    if exc.strerror:
+        return exc.strerror.lower()
+    return "the file system refused it"
+
+
+def _context(
+    snapshot: PortfolioSnapshot,
+    blobs: BlobSource,
+    options: PdfOptions,
+    state: BuildState,
+    degraded: dict[str, int],
+    cancelled: Callable[[], bool] | None,
+) -> ExportContext:
+    width, height = PAGE_SIZES[options.page_size]
+    return ExportContext(
+        snapshot=snapshot,
+        blobs=blobs,
+        options=options,
+        frame_width=width - 2 * SIDE_MARGIN - 12,  # Frame's own padding
+        frame_height=height - TOP_MARGIN - BOTTOM_MARGIN - 12,
+        state=state,
+        cancelled=cancelled or (lambda: False),
+        degraded=degraded,
+    )
+
+
+def _build_once(ctx: ExportContext, stream: BinaryIO) -> None:
+    doc = _document(ctx, stream)
+    story: list[Flowable] = []
+    story += cover(ctx)
+    story += contents(ctx, _contents_entries(ctx))
+    story += coverage_section(ctx)
+    story += matrix_section(ctx)
+    story += evidence_section(ctx)
+    story += declaration(ctx)
+    ctx.check_cancelled()
+    doc.build(story, canvasmaker=partial(_PortfolioCanvas, ctx=ctx))
+
+
+def _contents_entries(ctx: ExportContext) -> list[tuple[str, str, int]]:
+    framework = ctx.snapshot.framework
+    entries = [("Coverage summary", "coverage", 0), ("Gaps", "gaps", 1)]
+    entries.append(("KSB mapping matrix", "matrix", 0))
+    if framework.groups:
+        entries.append((plural(clean(framework.group_label) or "Group"), "groups", 1))
+    entries.append(("Evidence × KSB grid", "grid", 1))
+    entries.append(("Evidence", "evidence", 0))
+    entries += [(item_outline(item), ctx.item_keys[item.ref], 1) for item in ctx.items]
+    entries.append(("Declaration", "declaration", 0))
+    return entries
+
+
+def _document(ctx: ExportContext, stream: BinaryIO) -> BaseDocTemplate:
+    info, framework = ctx.snapshot.info, ctx.snapshot.framework
+    page_size = PAGE_SIZES[ctx.options.page_size]
+    name = clean(info.apprentice_name, 120)
+    doc = BaseDocTemplate(
+        stream,
+        pagesize=page_size,
+        leftMargin=SIDE_MARGIN,
+        rightMargin=SIDE_MARGIN,
+        topMargin=TOP_MARGIN,
+        bottomMargin=BOTTOM_MARGIN,
+        title=f"{DOCUMENT_TITLE}: {name}, {ctx.standard_label}",
+        author=name,
+        subject=clean(
+            f"End-point assessment portfolio for the {framework.title} apprenticeship"
+            + (f", level {framework.level}" if framework.level is not None else "")
+        ),
+        keywords=[
+            "end-point assessment",
+            "EPA portfolio",
+            "apprenticeship",
+            clean(framework.key),
+            clean(framework.title),
+        ],
+        creator="Apprentice Portfolio",
+        producer="Apprentice Portfolio (ReportLab)",
+        invariant=1,
+        pageCompression=1,
+        lang="en-GB",
+        displayDocTitle=True,
+        initialFontName=SANS,
+        keepTogetherClass=KeepWithStart,
+    )
+    frame = Frame(
+        SIDE_MARGIN,
+        BOTTOM_MARGIN,
+        page_size[0] - 2 * SIDE_MARGIN,
+        page_size[1] - TOP_MARGIN - BOTTOM_MARGIN,
+        id="body",
+    )
+    furniture = _PageFurniture.for_context(ctx, page_size[0])
+    doc.addPageTemplates(
+        [PageTemplate("page", [frame], onPage=partial(_decorate, furniture=furniture))]
+    )
+    return doc
+
+
+@dataclass(frozen=True)
+class _PageFurniture:
+    """The header and footer text, fitted once: it is the same on every page."""
+
+    name: str
+    standard: str
+    footer: str
+
+    @classmethod
+    def for_context(cls, ctx: ExportContext, width: float) -> _PageFurniture:
+        half = (width - 2 * SIDE_MARGIN) / 2 - 6
+        fingerprint = clean(ctx.snapshot.fingerprint)[:16]
+        return cls(
+            name=fit_text(clean(ctx.snapshot.info.apprentice_name), SANS_BOLD, 8, half),
+            standard=fit_text(ctx.standard_label, SANS, 8, half),
+            footer=f"{ctx.export_date} · portfolio {fingerprint}…",
+        )
+
+
+def _decorate(canvas: Canvas, doc: BaseDocTemplate, furniture: _PageFurniture) -> None:
+    """Header (apprentice, standard) and footer (Page X of Y, date, fingerprint)."""
+    width, height = doc.pagesize
+    left, right = SIDE_MARGIN, width - SIDE_MARGIN
+    canvas.saveState()
+    top = height - 12 * mm
+    canvas.setFont(SANS_BOLD, 8)
+    canvas.setFillColor(INK)
+    canvas.drawString(left, top, furniture.name)
+    canvas.setFont(SANS, 8)
+    canvas.setFillColor(MUTED)
+    canvas.drawRightString(right, top, furniture.standard)
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.5)
+    canvas.line(left, top - 4, right, top - 4)
+    bottom = 10 * mm
+    canvas.line(left, bottom + 10, right, bottom + 10)
+    canvas.setFont(SANS, 7)
+    canvas.drawRightString(right, bottom, furniture.footer)
+    label = f"Page {canvas.getPageNumber()} of "
+    canvas.setFont(SANS, 8)
+    canvas.setFillColor(INK)
+    canvas.drawString(left, bottom, label)
+    canvas.translate(left + canvas.stringWidth(label, SANS, 8), bottom)
+    canvas.doForm(TOTAL_PAGES_FORM)
+    canvas.restoreState()
+
+
+class _PortfolioCanvas(Canvas):
+    """A canvas that dates the file from the portfolio and fills in deferred page numbers."""
+
+    def __init__(self, *args: Any, ctx: ExportContext, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._ctx = ctx
+        stamp = pdf_date(ctx.snapshot.last_changed)
+        self.setDateFormatter(lambda *_: stamp)
+        self.showOutline()
+
+    def save(self) -> None:
+        state = self._ctx.state
+        state.total_pages = self.getPageNumber() - 1
+        self._page_number_form(TOTAL_PAGES_FORM, str(state.total_pages), align_right=False)
+        for key in sorted(state.page_refs):
+            page = state.pages.get(key)
+            self._page_number_form(page_form_name(key), str(page) if page else "–")
+        self._ctx.check_cancelled()
+        super().save()
+
+    def _page_number_form(self, name: str, text: str, align_right: bool = True) -> None:
+        self.beginForm(name, -60, -4, 60, 12)
+        size = 8 if not align_right else 8.5
+        self.setFont(SANS, size)
+        self.setFillColor(INK)
+        if align_right:
+            self.drawRightString(0, 0, text)
+        else:
+            self.drawString(0, 0, text)
+        self.endForm()
