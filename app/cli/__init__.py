@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "app.cli.core",
     "app.cli.package",
     "app.cli.export",
+    "app.cli.progress",
     "app.cli.safety",
     "app.cli.settings_cmd",
     "app.cli.open_cmd",
@@ -59,6 +60,9 @@ def _desktop_app_only(words: list[str]) -> tuple[bool, str | None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
+    if words == ["--version"]:  # answer before importing every command's dependencies
+        print(f"portfolio {__version__}")
+        return 0
     gui, file_arg = _desktop_app_only(words)
     if gui:  # no command: start the desktop app without importing every command module
         from app.ui.main import run_gui
