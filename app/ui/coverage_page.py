@@ -26,6 +26,7 @@ from app.ui.heatmap_data import HeatmapData
 class CoveragePage(QWidget):
     filterRequested = Signal(object)  # ItemFilter: show exactly these items in the list
     targetChanged = Signal(int)
+    summaryChanged = Signal(str)  # a short line for the status bar
 
     def __init__(
         self, document: PortfolioDocument, target: int = 1, parent: QWidget | None = None
@@ -179,6 +180,11 @@ class CoveragePage(QWidget):
             )
         self.summary.setText(text)
         self._fill_gaps(data)
+        self.summaryChanged.emit(
+            self.tr("{key}: {met}/{n} met").format(
+                key=framework.key, met=report.summary.met, n=report.summary.competencies
+            )
+        )
 
     def data(self) -> HeatmapData | None:
         return self.grid.data()

@@ -155,6 +155,15 @@ class PortfolioDocument(QObject):
 
     # --- changing -------------------------------------------------------------------------------
 
+    def update_details(self, **details: str) -> PortfolioInfo:
+        """Change the apprentice's name, ULN, employer and/or provider."""
+        self._check_writable()
+        with self.db.transaction() as session:
+            info = portfolio.update_details(session, **details)
+        self._info = info
+        self.infoChanged.emit()
+        return info
+
     def add_item(self, title: str, *, date: str | None = None) -> ItemView:
         self._check_writable()
         with self.db.transaction() as session:

@@ -36,7 +36,3 @@ def kinds_in_order(framework: FrameworkView) -> list[str]:
         if competency.kind not in seen:
             seen.append(competency.kind)
     return seen
-
-
-def competency_title(code: str, text: str, name: str | None = None) -> str:
-    return f"{code} {name}" if name else code

@@ -120,6 +120,9 @@ class MainWindow(QMainWindow):
 
         self.save_state = QLabel(self)
         self.save_state.setAccessibleName(self.tr("Save state"))
+        self.coverage_state = QLabel(self)
+        self.coverage_state.setAccessibleName(self.tr("Coverage"))
+        self.statusBar().addPermanentWidget(self.coverage_state)
         self.statusBar().addPermanentWidget(self.save_state)
 
         self._build_actions(recent_files)
@@ -136,6 +139,7 @@ class MainWindow(QMainWindow):
             self._update_item_actions
         )
         self.coverage_page.filterRequested.connect(self.show_items)
+        self.coverage_page.summaryChanged.connect(self.coverage_state.setText)
         self.coverage_page.targetChanged.connect(self.targetChanged)
         document.infoChanged.connect(self._update_title)
 
@@ -213,6 +217,10 @@ class MainWindow(QMainWindow):
             tip=self.tr("Attach files to the selected item"),
         )  # fmt: skip
         self.find_action = self._action(self.tr("&Find…"), self._focus_search, key.Find)
+        self.details_action = self._action(
+            self.tr("Portfolio &Details…"), self.show_details, "Ctrl+Shift+D",
+            tip=self.tr("The apprentice's name, ULN, employer and provider"),
+        )  # fmt: skip
         self.tags_action = self._action(self.tr("Edit &Tags"), self._show_tags, "Ctrl+T")
         self.shortcuts_action = self._action(
             self.tr("&Keyboard Shortcuts"), self.show_shortcuts, "F1"
@@ -268,6 +276,8 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(self.tags_action)
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.find_action)
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.details_action)
 
         self.view_menu = bar.addMenu(self.tr("&View"))
         self._pages_anchor = self.view_menu.addSeparator()
@@ -536,6 +546,13 @@ class MainWindow(QMainWindow):
             )
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()
+
+    def show_details(self) -> None:
+        from app.ui.wizard import DetailsDialog
+
+        dialog = DetailsDialog(self.document, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def show_shortcuts(self) -> None:
         from app.ui.about import shortcuts_dialog

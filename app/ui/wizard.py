@@ -24,6 +24,7 @@ from app.errors import PortfolioError
 from app.models.db import Database
 from app.services import frameworks
 from app.services.portfolio import create_portfolio, validate_uln
+from app.ui.document import PortfolioDocument
 from app.ui.errors import show_error
 from app.ui.file_dialogs import choose_new_portfolio_path
 
@@ -158,5 +159,65 @@ class NewPortfolioDialog(QDialog):
             return
         except Exception as exc:
             show_error(self, exc)
+            return
+        self.accept()
+
+
+class DetailsDialog(QDialog):
+    """Edit ▸ Portfolio Details: the apprentice's name, ULN, employer and provider."""
+
+    def __init__(self, document: PortfolioDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._document = document
+        self.setWindowTitle(self.tr("Portfolio Details"))
+        info = document.info()
+        self.name = QLineEdit(info.apprentice_name, self)
+        self.name.setAccessibleName(self.tr("Your full name"))
+        self.uln = QLineEdit(info.uln, self)
+        self.uln.setAccessibleName(self.tr("Unique Learner Number"))
+        self.uln.setPlaceholderText(self.tr("10 digits"))
+        self.uln.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,10}"), self))
+        self.employer = QLineEdit(info.employer, self)
+        self.employer.setAccessibleName(self.tr("Employer"))
+        self.provider = QLineEdit(info.provider, self)
+        self.provider.setAccessibleName(self.tr("Training provider"))
+        standard = QLabel(f"{info.framework_key} v{info.framework_version}", self)
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.setStyleSheet("color: #C62828;")
+        self.error.hide()
+        form = QFormLayout()
+        form.addRow(self.tr("Your &name"), self.name)
+        form.addRow(self.tr("&ULN"), self.uln)
+        form.addRow(self.tr("&Employer"), self.employer)
+        form.addRow(self.tr("Training &provider"), self.provider)
+        form.addRow(self.tr("Standard"), standard)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(460)
+        read_only = document.read_only
+        for field in (self.name, self.uln, self.employer, self.provider):
+            field.setReadOnly(read_only)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not read_only)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+    def save(self) -> None:
+        try:
+            self._document.update_details(
+                name=self.name.text(),
+                uln=self.uln.text(),
+                employer=self.employer.text(),
+                provider=self.provider.text(),
+            )
+        except PortfolioError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
             return
         self.accept()

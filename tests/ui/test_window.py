@@ -448,3 +448,25 @@ def test_dark_appearance_darkens_the_window(qtbot, window: MainWindow) -> None:
     finally:
         set_appearance("light")
     qtbot.waitUntil(lambda: window.palette().color(QPalette.ColorRole.Window).lightness() > 180)
+
+
+def test_edit_the_portfolio_details_later(qtbot, window: MainWindow) -> None:
+    from app.ui.wizard import DetailsDialog
+
+    window.details_action.trigger()
+    dialog = window.findChild(DetailsDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.uln.text() == "1234567890"
+    dialog.uln.setText("123")
+    dialog.save()
+    assert dialog.error.isVisible() and "10 digits" in dialog.error.text()
+    dialog.uln.setText("0987654321")
+    dialog.name.setText("Ada King")
+    dialog.save()
+    assert not dialog.isVisible()
+    assert window.document.info().uln == "0987654321"
+    assert window.windowTitle().startswith("Ada King — filled.sqlite3")
+
+
+def test_the_status_bar_shows_coverage(qtbot, window: MainWindow) -> None:
+    assert window.coverage_state.text() == "ST0825: 3/51 met"
