@@ -91,3 +91,59 @@ def test_hostile_text_everywhere_still_lays_out(db: Database, tmp_path: Path, ho
         progress = take_progress_snapshot(session)
     pages = build(progress, tmp_path / "h.pdf")
     assert any("Progress reviews" in p for p in pages)
+
+
+def test_epa_pdf_carries_the_programme_records(tmp_path: Path) -> None:
+    """The real export: an assessor finds the OTJ log in the EPA portfolio PDF."""
+    from pypdf import PdfReader
+
+    from app.cli import main
+
+    pf = str(tmp_path / "p.sqlite3")
+    assert main(["--file", pf, "init", "--name", "Ada"]) == 0
+    assert (
+        main(
+            [
+                "--file",
+                pf,
+                "otj",
+                "plan",
+                "--start",
+                "2025-09-01",
+                "--gateway",
+                "2027-03-01",
+                "--hours-per-week",
+                "37.5",
+                "--rule",
+                "2022",
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "--file",
+                pf,
+                "otj",
+                "add",
+                "--date",
+                "2025-09-08",
+                "--minutes",
+                "390",
+                "--activity",
+                "taught-session",
+                "--note",
+                "Intro to CI <b>&",
+            ]
+        )
+        == 0
+    )
+    out = tmp_path / "epa.pdf"
+    assert main(["--file", pf, "export", "pdf", str(out)]) == 0
+    reader = PdfReader(out)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Off-the-job training" in text
+    assert "Intro to CI <b>&" in text
+    titles = [entry.title for entry in reader.outline if not isinstance(entry, list)]
+    assert titles.index("Off-the-job training") < titles.index("Declaration")

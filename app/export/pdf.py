@@ -49,6 +49,8 @@ from app.export.fonts import SANS, SANS_BOLD, register_fonts
 from app.export.front import DOCUMENT_TITLE, contents, cover, declaration
 from app.export.item_section import evidence_section, item_outline
 from app.export.matrix import matrix_section
+from app.export.pdf_progress import contents_entries as progress_contents_entries
+from app.export.pdf_progress import progress_sections
 from app.export.styles import INK, MUTED, RULE
 from app.services.blob_source import BlobSource
 from app.services.views import PortfolioSnapshot
@@ -192,6 +194,8 @@ def _build_once(ctx: ExportContext, stream: BinaryIO) -> None:
     story += coverage_section(ctx)
     story += matrix_section(ctx)
     story += evidence_section(ctx)
+    if ctx.snapshot.progress is not None:
+        story += progress_sections(ctx.snapshot.progress, ctx.state)
     story += declaration(ctx)
     ctx.check_cancelled()
     doc.build(story, canvasmaker=partial(_PortfolioCanvas, ctx=ctx))
@@ -206,6 +210,8 @@ def _contents_entries(ctx: ExportContext) -> list[tuple[str, str, int]]:
     entries.append(("Evidence × KSB grid", "grid", 1))
     entries.append(("Evidence", "evidence", 0))
     entries += [(item_outline(item), ctx.item_keys[item.ref], 1) for item in ctx.items]
+    if ctx.snapshot.progress is not None:
+        entries += progress_contents_entries(ctx.snapshot.progress)
     entries.append(("Declaration", "declaration", 0))
     return entries
 

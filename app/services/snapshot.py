@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.services import coverage, evidence, frameworks, portfolio, portfolio_json
+from app.services import coverage, evidence, frameworks, portfolio, portfolio_json, progress
 from app.services.views import ItemView, PortfolioSnapshot
 
 
@@ -63,4 +63,5 @@ def take_snapshot(session: Session, *, target: int = 1) -> PortfolioSnapshot:
         coverage=coverage.compute_coverage(session, target=target),
         last_changed=portfolio.last_changed(session),
         fingerprint=fingerprint(info_dict, items, portfolio_json.build_programme(session)),
+        progress=progress.take_progress_snapshot(session, progress.export_date(session)),
     )

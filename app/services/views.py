@@ -7,6 +7,10 @@ writer, the CLI and the UI can all consume the same values, in any thread.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.services.progress import ProgressSnapshot
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,7 @@ class PortfolioSnapshot:
     coverage: CoverageReport
     last_changed: str  # ISO timestamp of the newest change: the export's date
     fingerprint: str  # SHA-256 over the portfolio's content
+    progress: ProgressSnapshot | None = None  # skills scans, off-the-job log, reviews
 
 
 @dataclass(frozen=True)
