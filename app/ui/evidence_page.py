@@ -44,6 +44,7 @@ class EvidencePage(QWidget):
         super().__init__(parent)
         self._document = document
         self._total = 0
+        self._total_stale = True
 
         self.filter_bar = FilterBar(self)
         self.model = EvidenceModel(document, self)
@@ -96,6 +97,7 @@ class EvidencePage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.model.modelAboutToBeReset.connect(self._remember_current)
         self.model.modelReset.connect(self._restore_current)
+        document.itemsChanged.connect(self._items_added_or_removed)
         self._remembered: int | None = None
         self._update_counts()
 
@@ -123,9 +125,14 @@ class EvidencePage(QWidget):
         shown = self.model.rowCount()
         if self.model.filter() == ItemFilter():
             self._total = shown
-        else:
+        elif self._total_stale:
             self._total = len(self._document.item_ids())
+        self._total_stale = False
         self.filter_bar.set_counts(shown, self._total)
+
+    def _items_added_or_removed(self) -> None:
+        self._total_stale = True
+        self._update_counts()
 
     # --- the current item -----------------------------------------------------------------------
 

@@ -470,3 +470,11 @@ def test_edit_the_portfolio_details_later(qtbot, window: MainWindow) -> None:
 
 def test_the_status_bar_shows_coverage(qtbot, window: MainWindow) -> None:
     assert window.coverage_state.text() == "ST0825: 3/51 met"
+
+
+def test_the_count_follows_additions_while_filtered(qtbot, window: MainWindow) -> None:
+    bar = window.evidence_page.filter_bar
+    bar.set_filter(ItemFilter(status="ready"))
+    assert bar.count.text() == "2 of 3 items"
+    window.document.add_item("Another one")
+    assert bar.count.text() == "2 of 4 items"
