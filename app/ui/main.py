@@ -6,11 +6,12 @@ import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
-from app.config import default_portfolio_path
+from app.config import default_portfolio_path, resource_path
 
 
 def create_application() -> QApplication:
@@ -28,7 +29,18 @@ def create_application() -> QApplication:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("apprentice-portfolio")
     apply_style(app)
+    app.setWindowIcon(app_icon())
     return app
+
+
+def app_icon() -> QIcon:
+    """The app's icon at every size it ships in (loaded only when drawn)."""
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        path = resource_path("icons", f"portfolio-{size}.png")
+        if path.exists():
+            icon.addFile(str(path), QSize(size, size))
+    return icon
 
 
 def _quit_on_signals(app: QApplication) -> QTimer:
