@@ -97,3 +97,15 @@ def test_opening_an_up_to_date_portfolio_does_not_load_alembic(filled_path: Path
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_opening_a_portfolio_does_not_load_review_mode(tmp_path: Path, filled_path: Path) -> None:
+    from app.ui import windows
+    from app.ui.review import PACKAGE_SUFFIX
+
+    assert windows.PACKAGE_SUFFIX == PACKAGE_SUFFIX
+    assert not windows.may_be_package(filled_path)
+    assert windows.may_be_package(tmp_path / f"x{PACKAGE_SUFFIX}")
+    zipped = tmp_path / "renamed.bin"
+    zipped.write_bytes(b"PK\x03\x04rest")
+    assert windows.may_be_package(zipped)
