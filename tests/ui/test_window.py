@@ -478,3 +478,24 @@ def test_the_count_follows_additions_while_filtered(qtbot, window: MainWindow) -
     assert bar.count.text() == "2 of 3 items"
     window.document.add_item("Another one")
     assert bar.count.text() == "2 of 4 items"
+
+
+def test_about_carries_the_crown_copyright_attribution(qtbot, monkeypatch, window) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append(text))
+    window.about_action.trigger()
+    (text,) = shown
+    assert "Open Government Licence" in text and "ST0825" in text
+
+
+def test_help_lists_every_shortcut(qtbot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QDialog, QTableWidget
+
+    window.shortcuts_action.trigger()
+    dialog = next(d for d in window.findChildren(QDialog) if d.isVisible())
+    table = dialog.findChild(QTableWidget)
+    rows = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    assert rows["Edit ▸ New Evidence Item"] == QKeySequence(QKeySequence.StandardKey.New).toString(
+        QKeySequence.SequenceFormat.NativeText
+    )
+    assert "View ▸ Show Coverage" in rows
