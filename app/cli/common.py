@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from app.config import default_portfolio_path
 from app.errors import InvalidInputError
@@ -31,6 +34,28 @@ def open_db(args: argparse.Namespace) -> Database:
     # Backed up on open (at most every N minutes, and always before a migration).
     policy = policy_from_settings(load_settings())
     return open_portfolio(portfolio_path(args), backups_policy=policy)
+
+
+@contextmanager
+def writing(args: argparse.Namespace) -> Iterator[Session]:
+    """One command, one transaction on the portfolio; the file is closed afterwards."""
+    db = open_db(args)
+    try:
+        with db.transaction() as session:
+            yield session
+    finally:
+        db.close()
+
+
+@contextmanager
+def reading(args: argparse.Namespace) -> Iterator[Session]:
+    """A consistent read of the portfolio; the file is closed afterwards."""
+    db = open_db(args)
+    try:
+        with db.reader() as session:
+            yield session
+    finally:
+        db.close()
 
 
 def print_json(value: Any) -> None:

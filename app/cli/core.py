@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from app.cli.common import open_db, portfolio_path, positive_int, print_json, read_text_file
+from app.cli.common import (
+    open_db,
+    portfolio_path,
+    positive_int,
+    print_json,
+    read_text_file,
+    reading,
+    writing,
+)
 from app.errors import InvalidInputError
 from app.services import attachments, coverage, evidence, frameworks, portfolio
 from app.services.views import FrameworkView, ItemSummary, ItemView
@@ -220,12 +224,8 @@ def cmd_frameworks_show(args: argparse.Namespace) -> int:
 
 def cmd_frameworks_import(args: argparse.Namespace) -> int:
     text = read_text_file(args.path, "standard file")
-    db = open_db(args)
-    try:
-        with db.transaction() as session:
-            summary = frameworks.import_standard(session, text)
-    finally:
-        db.close()
+    with writing(args) as session:
+        summary = frameworks.import_standard(session, text)
     print(
         f"Imported {summary.key} v{summary.version}: {summary.title} "
         f"({summary.competencies} competencies, {summary.groups} duties)."
@@ -263,37 +263,29 @@ def item_detail_json(item: ItemView) -> dict[str, Any]:
 
 def cmd_item_add(args: argparse.Namespace) -> int:
     body = read_text_file(args.body_file, "reflection file") if args.body_file else ""
-    db = open_db(args)
-    try:
-        with db.transaction() as session:
-            item = evidence.add_item_from_paths(
-                session,
-                attach=[Path(p) for p in args.attach],
-                title=args.title,
-                date=args.date,
-                body=body,
-                status=args.status,
-                ksbs=evidence.split_codes(args.ksb),
-                duties=evidence.split_codes(args.duty),
-            )
-    finally:
-        db.close()
+    with writing(args) as session:
+        item = evidence.add_item_from_paths(
+            session,
+            attach=[Path(p) for p in args.attach],
+            title=args.title,
+            date=args.date,
+            body=body,
+            status=args.status,
+            ksbs=evidence.split_codes(args.ksb),
+            duties=evidence.split_codes(args.duty),
+        )
     print(item.ref)
     return 0
 
 
 def cmd_item_list(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
-        with db.reader() as session:
-            items = evidence.list_items(
-                session,
-                evidence.ItemFilter(
-                    ksb=args.ksb, duty=args.duty, status=args.status, search=args.search
-                ),
-            )
-    finally:
-        db.close()
+    with reading(args) as session:
+        items = evidence.list_items(
+            session,
+            evidence.ItemFilter(
+                ksb=args.ksb, duty=args.duty, status=args.status, search=args.search
+            ),
+        )
     if args.json:
         print_json([item_json(i) for i in items])
         return 0
@@ -307,12 +299,8 @@ def cmd_item_list(args: argparse.Namespace) -> int:
 
 
 def cmd_item_show(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
-        with db.reader() as session:
-            item = evidence.get_item(session, args.ref)
-    finally:
-        db.close()
+    with reading(args) as session:
+        item = evidence.get_item(session, args.ref)
     if args.json:
         print_json(item_detail_json(item))
         return 0
@@ -332,7 +320,7 @@ def cmd_item_edit(args: argparse.Namespace) -> int:
     body = read_text_file(args.body_file, "reflection file") if args.body_file else None
     if body is None and args.title is None and args.date is None and args.status is None:
         raise InvalidInputError("Nothing to change: give --title, --date, --status or --body-file.")
-    with _writing(args) as session:
+    with writing(args) as session:
         item = evidence.update_item(
             session, args.ref, title=args.title, date=args.date, status=args.status, body=body
         )
@@ -341,20 +329,20 @@ def cmd_item_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_item_tag(args: argparse.Namespace) -> int:
-    with _writing(args) as session:
+    with writing(args) as session:
         evidence.tag(session, args.ref, args.code, args.why)
     return 0
 
 
 def cmd_item_untag(args: argparse.Namespace) -> int:
-    with _writing(args) as session:
+    with writing(args) as session:
         evidence.untag(session, args.ref, args.code)
     return 0
 
 
 def cmd_item_attach(args: argparse.Namespace) -> int:
     files = [attachments.read_file(Path(name)) for name in args.files]
-    with _writing(args) as session:
+    with writing(args) as session:
         for file in files:
             added = attachments.attach(session, args.ref, file)
             print(f"{added.name}\t{added.size}\t{added.sha256}")
@@ -362,32 +350,17 @@ def cmd_item_attach(args: argparse.Namespace) -> int:
 
 
 def cmd_item_delete(args: argparse.Namespace) -> int:
-    with _writing(args) as session:
+    with writing(args) as session:
         evidence.delete_item(session, args.ref)
     return 0
-
-
-@contextmanager
-def _writing(args: argparse.Namespace) -> Iterator[Session]:
-    """One command, one transaction, and the file closed afterwards."""
-    db = open_db(args)
-    try:
-        with db.transaction() as session:
-            yield session
-    finally:
-        db.close()
 
 
 # --- coverage -----------------------------------------------------------------------------------
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
-        with db.reader() as session:
-            report = coverage.compute_coverage(session, args.framework, target=args.target)
-    finally:
-        db.close()
+    with reading(args) as session:
+        report = coverage.compute_coverage(session, args.framework, target=args.target)
     if args.json:
         print_json(coverage.coverage_json(report))
         return 0

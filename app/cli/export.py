@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.common import command_group, open_db
+from app.cli.common import command_group, portfolio_path, reading
 from app.errors import PortfolioError
 from app.services import signing
 from app.services.blob_source import SqliteBlobSource
@@ -32,13 +32,9 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
 
     # The cover names the signing key, so the assessor can match PDF and package.
     key = signing.load_or_create_key()
-    db = open_db(args)
-    try:
-        with db.reader() as session:
-            snapshot = take_snapshot(session)
-    finally:
-        db.close()
-    blobs = SqliteBlobSource(db.path)
+    with reading(args) as session:
+        snapshot = take_snapshot(session)
+    blobs = SqliteBlobSource(portfolio_path(args))
     try:
         result = build_pdf(
             snapshot,

@@ -8,7 +8,7 @@ from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.common import open_db, print_json, read_text_file
+from app.cli.common import open_db, print_json, read_text_file, reading, writing
 from app.errors import InvalidInputError
 from app.services import evidence, otj, reviews, skills_scan
 from app.services.otj import format_minutes
@@ -84,22 +84,18 @@ def _register_scan(sub: SubParsers) -> None:
 
 def cmd_scan_add(args: argparse.Namespace) -> int:
     ratings = skills_scan.parse_ratings_csv(read_text_file(args.ratings_file, "ratings file"))
-    db = open_db(args)
-    try:
-        with db.transaction() as session:
-            scan = skills_scan.add_scan(
-                session,
-                date=args.date,
-                ratings=ratings,
-                note=args.note,
-                confirmed_by=args.confirmed_by,
-                confirmer_role=args.confirmer_role,
-                confirmed_on=args.confirmed_date,
-            )
-            scan = next(s for s in skills_scan.list_scans(session) if s.id == scan.id)
-            expected = skills_scan.scan_competencies(session)
-    finally:
-        db.close()
+    with writing(args) as session:
+        scan = skills_scan.add_scan(
+            session,
+            date=args.date,
+            ratings=ratings,
+            note=args.note,
+            confirmed_by=args.confirmed_by,
+            confirmer_role=args.confirmer_role,
+            confirmed_on=args.confirmed_date,
+        )
+        scan = next(s for s in skills_scan.list_scans(session) if s.id == scan.id)
+        expected = skills_scan.scan_competencies(session)
     kind = "initial assessment" if scan.initial else "skills scan"
     print(f"Scan {scan.id} ({kind}) on {scan.date}: {len(scan.ratings)} ratings recorded.")
     rated = {r.code for r in scan.ratings}
@@ -111,12 +107,8 @@ def cmd_scan_add(args: argparse.Namespace) -> int:
 
 
 def cmd_scan_list(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
-        with db.reader() as session:
-            scans = skills_scan.list_scans(session)
-    finally:
-        db.close()
+    with reading(args) as session:
+        scans = skills_scan.list_scans(session)
     if args.json:
         print_json([skills_scan.scan_json(s) for s in scans])
         return 0
@@ -153,12 +145,8 @@ def _write_new_file(path_text: str, text: str, what: str) -> Path:
 
 
 def cmd_scan_template(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
-        with db.reader() as session:
-            text = skills_scan.template_csv(session)
-    finally:
-        db.close()
+    with reading(args) as session:
+        text = skills_scan.template_csv(session)
     path = _write_new_file(args.out, text, "ratings template")
     print(f"Wrote {path}: fill in the rating column (0–4) and run 'portfolio scan add'.")
     return 0
@@ -171,38 +159,26 @@ def cmd_scan_confirm(args: argparse.Namespace) -> int:
         if not sep or not code.strip():
             raise InvalidInputError(f"'{pair}' is not CODE=RATING, such as K7=2.")
         agreed[code.strip()] = skills_scan.parse_rating(value, "agreed rating")
-    db = open_db(args)
-    try:
-        with db.transaction() as session:
-            scan = skills_scan.confirm_scan(
-                session, args.scan_id, name=args.by, role=args.role, date=args.date, agreed=agreed
-            )
-    finally:
-        db.close()
+    with writing(args) as session:
+        scan = skills_scan.confirm_scan(
+            session, args.scan_id, name=args.by, role=args.role, date=args.date, agreed=agreed
+        )
     changed = sum(1 for r in scan.ratings if r.agreed is not None)
     print(f"Scan {scan.id} confirmed by {args.by.strip()}; {changed} agreed rating(s) differ.")
     return 0
 
 
 def cmd_scan_delete(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
-        with db.transaction() as session:
-            skills_scan.delete_scan(session, args.scan_id)
-    finally:
-        db.close()
+    with writing(args) as session:
+        skills_scan.delete_scan(session, args.scan_id)
     print(f"Deleted scan {args.scan_id}.")
     return 0
 
 
 def cmd_scan_progress(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
-        with db.reader() as session:
-            tracked = skills_scan.tracker(session)
-            role = skills_scan.role_comparison(session, args.level, tracked)
-    finally:
-        db.close()
+    with reading(args) as session:
+        tracked = skills_scan.tracker(session)
+        role = skills_scan.role_comparison(session, args.level, tracked)
     if args.json:
         print_json(skills_scan.tracker_json(tracked, role))
         return 0
@@ -456,13 +432,9 @@ def cmd_otj_add(args: argparse.Namespace) -> int:
         competencies=evidence.split_codes(args.ksb),
         items=evidence.split_codes(args.item),
     )
-    db = open_db(args)
-    try:
-        with db.transaction() as session:
-            added = otj.add_entry(session, entry)
-            summary = otj.summary(session)
-    finally:
-        db.close()
+    with writing(args) as session:
+        added = otj.add_entry(session, entry)
+        summary = otj.summary(session)
     print(
         f"Entry {added.id}: {format_minutes(added.minutes)} of {added.activity_label.lower()} "
         f"on {added.date}."
@@ -487,12 +459,8 @@ def _print_total(s: otj.OtjSummary) -> None:
 
 
 def cmd_otj_list(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
-        with db.reader() as session:
-            entries = otj.list_entries(session)
-    finally:
-        db.close()
+    with reading(args) as session:
+        entries = otj.list_entries(session)
     if args.json:
         print_json([otj.entry_json(e) for e in entries])
         return 0
@@ -508,25 +476,17 @@ def cmd_otj_list(args: argparse.Namespace) -> int:
 
 
 def cmd_otj_delete(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
-        with db.transaction() as session:
-            otj.delete_entry(session, args.entry_id)
-    finally:
-        db.close()
+    with writing(args) as session:
+        otj.delete_entry(session, args.entry_id)
     print(f"Deleted entry {args.entry_id}.")
     return 0
 
 
 def cmd_otj_import(args: argparse.Namespace) -> int:
     rows = otj.parse_csv(read_text_file(args.path, "CSV file"))
-    db = open_db(args)
-    try:
-        with db.transaction() as session:
-            result = otj.import_entries(session, rows)
-            summary = otj.summary(session)
-    finally:
-        db.close()
+    with writing(args) as session:
+        result = otj.import_entries(session, rows)
+        summary = otj.summary(session)
     skipped = f"; {result.skipped} already in the log were skipped" if result.skipped else ""
     print(f"Imported {result.added} entr{'y' if result.added == 1 else 'ies'}{skipped}.")
     _print_total(summary)
@@ -534,12 +494,8 @@ def cmd_otj_import(args: argparse.Namespace) -> int:
 
 
 def cmd_otj_export(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
-        with db.reader() as session:
-            entries = otj.list_entries(session)
-    finally:
-        db.close()
+    with reading(args) as session:
+        entries = otj.list_entries(session)
     path = _write_new_file(args.out, otj.export_csv(entries), "CSV file")
     print(f"Wrote {len(entries)} entries to {path}.")
     return 0
@@ -547,12 +503,8 @@ def cmd_otj_export(args: argparse.Namespace) -> int:
 
 def cmd_otj_summary(args: argparse.Namespace) -> int:
     as_of = otj.to_date(args.as_of) if args.as_of else Date.today()
-    db = open_db(args)
-    try:
-        with db.reader() as session:
-            s = otj.summary(session, as_of)
-    finally:
-        db.close()
+    with reading(args) as session:
+        s = otj.summary(session, as_of)
     if args.json:
         print_json(otj.summary_json(s))
         return 0
@@ -642,19 +594,15 @@ def cmd_review_add(args: argparse.Namespace) -> int:
     notes = read_text_file(args.notes_file, "notes file") if args.notes_file else args.notes
     minutes = otj.parse_duration(_hours_text(args.otj_hours)) if args.otj_hours else None
     actions = [reviews.parse_action(a) for a in args.action]
-    db = open_db(args)
-    try:
-        with db.transaction() as session:
-            review = reviews.add_review(
-                session,
-                date=args.date,
-                participants=people,
-                notes=notes,
-                otj_minutes=minutes,
-                actions=actions,
-            )
-    finally:
-        db.close()
+    with writing(args) as session:
+        review = reviews.add_review(
+            session,
+            date=args.date,
+            participants=people,
+            notes=notes,
+            otj_minutes=minutes,
+            actions=actions,
+        )
     print(
         f"Review {review.id} on {review.date} recorded with {len(review.actions)} action(s); "
         f"the next review is due by {review.next_due}."
@@ -664,13 +612,9 @@ def cmd_review_add(args: argparse.Namespace) -> int:
 
 def cmd_review_list(args: argparse.Namespace) -> int:
     as_of = otj.to_date(args.as_of) if args.as_of else Date.today()
-    db = open_db(args)
-    try:
-        with db.reader() as session:
-            held = reviews.list_reviews(session)
-            state = reviews.status(session, as_of)
-    finally:
-        db.close()
+    with reading(args) as session:
+        held = reviews.list_reviews(session)
+        state = reviews.status(session, as_of)
     if args.json:
         print_json(
             {"reviews": [reviews.review_json(r) for r in held], **reviews.status_json(state)}
@@ -703,22 +647,14 @@ def _status_line(s: reviews.ReviewStatus) -> str:
 
 
 def cmd_review_done(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
-        with db.transaction() as session:
-            action = reviews.set_action_done(session, args.action_id, not args.undo)
-    finally:
-        db.close()
+    with writing(args) as session:
+        action = reviews.set_action_done(session, args.action_id, not args.undo)
     print(f"Action {action.id} is now {'done' if action.done else 'open'}: {action.text}")
     return 0
 
 
 def cmd_review_delete(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
-        with db.transaction() as session:
-            reviews.delete_review(session, args.review_id)
-    finally:
-        db.close()
+    with writing(args) as session:
+        reviews.delete_review(session, args.review_id)
     print(f"Deleted review {args.review_id}.")
     return 0

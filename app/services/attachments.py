@@ -89,7 +89,8 @@ def store_blob(session: Session, data: bytes) -> str:
     return digest
 
 
-def _ensure_rendition(session: Session, digest: str, data: bytes, media_type: str) -> None:
+def ensure_rendition(session: Session, digest: str, data: bytes, media_type: str) -> None:
+    """Make and store the print rendition of an image blob, once."""
     if not is_image(media_type) or session.get(Rendition, digest) is not None:
         return
     rendition = make_rendition(data)
@@ -109,7 +110,7 @@ def add_attachment(session: Session, item: Item, file: FileData) -> Attachment:
     name = file.name.strip() or "attachment"
     media_type = media_type_for(name)
     digest = store_blob(session, file.data)
-    _ensure_rendition(session, digest, file.data, media_type)
+    ensure_rendition(session, digest, file.data, media_type)
     position = max((a.position for a in item.attachments), default=-1) + 1
     attachment = Attachment(
         name=name,

@@ -37,7 +37,6 @@ from app.models.orm import (
     ItemCompetency,
     ItemGroup,
     PortfolioRecord,
-    Rendition,
 )
 from app.models.progress_orm import (
     OtjEntry,
@@ -53,9 +52,8 @@ from app.models.progress_orm import (
     SkillsScan,
 )
 from app.services import frameworks, otj, reviews, skills_scan
-from app.services.attachments import MAX_ATTACHMENT_BYTES, store_blob
+from app.services.attachments import MAX_ATTACHMENT_BYTES, ensure_rendition, store_blob
 from app.services.evidence import MAX_TITLE, STATUSES, parse_date
-from app.services.renditions import is_image, make_rendition
 from app.services.views import PortfolioSnapshot
 
 FORMAT = "apprentice-portfolio-json/1"
@@ -1234,7 +1232,7 @@ def _restore_item(
         if session.get(Blob, attachment.sha256) is None:
             data = read_blob(attachment.sha256)
             store_blob(session, data)
-            _add_rendition(session, attachment.sha256, data, attachment.media_type)
+            ensure_rendition(session, attachment.sha256, data, attachment.media_type)
         session.add(
             Attachment(
                 item_id=item.id,
@@ -1349,19 +1347,3 @@ def _restore_programme(session: Session, programme: ProgrammeRecord, lookup: _Co
         session.add(row_review)
         session.flush()  # participants take their ids in the order recorded
     session.flush()
-
-
-def _add_rendition(session: Session, digest: str, data: bytes, media_type: str) -> None:
-    if not is_image(media_type) or session.get(Rendition, digest) is not None:
-        return
-    rendition = make_rendition(data)
-    if rendition is not None:
-        session.add(
-            Rendition(
-                sha256=digest,
-                media_type=rendition.media_type,
-                width=rendition.width,
-                height=rendition.height,
-                data=rendition.data,
-            )
-        )
