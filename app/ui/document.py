@@ -19,6 +19,7 @@ from app.errors import PortfolioError
 from app.models.db import Database, open_portfolio
 from app.services import attachments, coverage, evidence, frameworks, portfolio
 from app.services.attachments import FileData
+from app.services.backups import policy_from_settings
 from app.services.evidence import ItemFilter, SortKey
 from app.services.views import (
     AttachmentView,
@@ -29,6 +30,7 @@ from app.services.views import (
     ItemView,
     PortfolioInfo,
 )
+from app.settings import Settings, load_settings
 
 
 class ReadOnlyError(PortfolioError):
@@ -63,11 +65,19 @@ class PortfolioDocument(QObject):
 
     @classmethod
     def open(
-        cls, path: Path, *, read_only: bool = False, backup_dir: Path | None = None
+        cls, path: Path, *, read_only: bool = False, settings: Settings | None = None
     ) -> PortfolioDocument:
-        db = open_portfolio(
-            Path(path), backup_dir=None if read_only else backup_dir, exclusive=not read_only
-        )
+        """Open ``path``, held exclusively; unless read-only, the backup taken on open
+        follows the user's backup settings (``settings``, else those saved)."""
+        policy = None
+        if not read_only:
+            policy = policy_from_settings(settings if settings is not None else load_settings())
+        db = open_portfolio(Path(path), backups_policy=policy, exclusive=not read_only)
+        return cls.adopt(db, read_only=read_only)
+
+    @classmethod
+    def adopt(cls, db: Database, *, read_only: bool = False) -> PortfolioDocument:
+        """A document for ``db``, already open (e.g. just created); closes it on failure."""
         try:
             document = cls(db, read_only=read_only)
             document.info()  # refuse a file without portfolio details now, not later

@@ -5,13 +5,17 @@ from __future__ import annotations
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer
+from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
 from app.config import default_portfolio_path, resource_path
+
+if TYPE_CHECKING:
+    from app.ui.windows import WindowManager
 
 
 def create_application() -> QApplication:
@@ -60,6 +64,30 @@ def _quit_on_signals(app: QApplication) -> QTimer:
     return timer
 
 
+class FileOpenHandler(QObject):
+    """Files macOS asks the app to open (double-clicked in the Finder, dropped on the
+    Dock icon) arrive as ``QFileOpenEvent``s on the application, not as arguments."""
+
+    def __init__(self, manager: WindowManager, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._manager = manager
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            name = event.file()
+            if name:
+                # opened from the event loop, not inside the filter: it may show dialogs
+                QTimer.singleShot(0, self, lambda: self._manager.open_file(Path(name)))
+                return True
+        return super().eventFilter(watched, event)
+
+
+def install_file_open_handler(app: QApplication, manager: WindowManager) -> FileOpenHandler:
+    handler = FileOpenHandler(manager, app)
+    app.installEventFilter(handler)
+    return handler
+
+
 def run_gui(file_arg: str | None, *, read_only: bool = False, banner: str | None = None) -> int:
     """Open ``file_arg`` (else the default portfolio, creating it on first run) and run.
 
@@ -74,6 +102,7 @@ def run_gui(file_arg: str | None, *, read_only: bool = False, banner: str | None
     keep_alive = _quit_on_signals(app)
     path = Path(file_arg).expanduser() if file_arg else default_portfolio_path()
     manager = WindowManager()
+    install_file_open_handler(app, manager)
     if not manager.start(path, read_only=read_only, banner=banner):
         return 0 if not path.exists() else 1
     status = app.exec()

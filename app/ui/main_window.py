@@ -66,6 +66,7 @@ def drafts_folder() -> Path:
 class MainWindow(QMainWindow):
     newRequested = Signal()  # File > New Portfolio
     openRequested = Signal(str)  # File > Open / a recent file: the path
+    preferencesRequested = Signal()  # Edit > Preferences (the window manager owns the settings)
     targetChanged = Signal(int)  # the heatmap target, for the settings
     closed = Signal()  # the window closed and the portfolio file is closed
     firstPainted = Signal()  # the window is on screen: time for work that can follow it
@@ -222,6 +223,11 @@ class MainWindow(QMainWindow):
             tip=self.tr("The apprentice's name, ULN, employer and provider"),
         )  # fmt: skip
         self.tags_action = self._action(self.tr("Edit &Tags"), self._show_tags, "Ctrl+T")
+        self.preferences_action = self._action(
+            self.tr("&Preferences…"), self.preferencesRequested.emit, key.Preferences,
+            tip=self.tr("Folders, backups, the coverage target and the PDF page size"),
+        )  # fmt: skip
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.shortcuts_action = self._action(
             self.tr("&Keyboard Shortcuts"), self.show_shortcuts, "F1"
         )
@@ -278,6 +284,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(self.find_action)
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.details_action)
+        self.edit_menu.addAction(self.preferences_action)
 
         self.view_menu = bar.addMenu(self.tr("&View"))
         self._pages_anchor = self.view_menu.addSeparator()

@@ -14,7 +14,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.errors import PortfolioError
@@ -24,6 +24,7 @@ from app.ui.backup import check_on_open
 from app.ui.document import PortfolioDocument
 from app.ui.errors import show_error
 from app.ui.main_window import MainWindow
+from app.ui.preferences import PreferencesDialog
 from app.ui.wizard import NewPortfolioDialog
 
 log = logging.getLogger(__name__)
@@ -96,6 +97,21 @@ class WindowManager(QObject):
         ):
             self._save_settings(replace(self.settings, heatmap_target=target))
 
+    def show_preferences(self, parent: QWidget | None = None) -> PreferencesDialog:
+        """Edit ▸ Preferences: saved when the user clicks Save (managed keys never are)."""
+        dialog = PreferencesDialog(self.settings, parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._apply_preferences(dialog.chosen()))
+        dialog.open()
+        return dialog
+
+    def _apply_preferences(self, settings: Settings) -> None:
+        self._save_settings(settings)
+        for window in self.windows:  # automatic backups follow the new interval and rotation
+            automatic = getattr(window, "automatic_backups", None)
+            if automatic is not None:
+                automatic.settings = settings
+
     # --- windows --------------------------------------------------------------------------------
 
     def window_for(
@@ -115,6 +131,7 @@ class WindowManager(QObject):
         window.newRequested.connect(lambda: self.new_portfolio(window))
         window.openRequested.connect(lambda path: self.open_path(Path(path), replace_window=window))
         window.targetChanged.connect(self._set_target)
+        window.preferencesRequested.connect(lambda: self.show_preferences(window))
         window.closed.connect(lambda: self._forget(window))
         self.windows.append(window)
         # other features' pages and menus follow once the window is on screen
@@ -153,15 +170,26 @@ class WindowManager(QObject):
         if not read_only and check_on_open(replace_window, path, self.settings) is None:
             return None  # damaged, and not restored: app.ui.backup has said why
         try:
-            document = PortfolioDocument.open(
-                path,
-                read_only=read_only,
-                backup_dir=self.settings.resolved_backup_folder(),
-            )
+            document = PortfolioDocument.open(path, read_only=read_only, settings=self.settings)
         except PortfolioError as exc:
             show_error(replace_window, exc)
             return None
         return self.window_for(document, banner=banner, replace_window=replace_window)
+
+    def open_file(self, path: Path) -> MainWindow | None:
+        """A file the system hands the app (a double-click in the Finder), opened as
+        ``portfolio open PATH`` would: a package for review, a portfolio in its own window.
+
+        A package is checked off the GUI thread when a window is there to show the
+        progress (its review window then follows, and None is returned at once).
+        """
+        path = Path(path).expanduser()
+        if may_be_package(path):
+            from app.ui.review import is_package, open_package
+
+            if is_package(path):
+                return open_package(self, path, parent=self.windows[-1] if self.windows else None)
+        return self.open_path(path)
 
     def new_portfolio(self, parent: MainWindow | None = None) -> None:
         """File > New: the details dialog, then the new portfolio replaces this window."""
@@ -175,12 +203,23 @@ class WindowManager(QObject):
 
         def created() -> None:
             if dialog.database is not None:
-                created_path = dialog.database.path
-                dialog.database.close()
-                self.open_path(created_path, replace_window=parent)
+                database, dialog.database = dialog.database, None
+                self.show_created(database, replace_window=parent)
 
         dialog.accepted.connect(created)
         dialog.open()
+
+    def show_created(
+        self, database: Database, *, replace_window: MainWindow | None = None
+    ) -> MainWindow | None:
+        """Show a portfolio the wizard has just created, keeping its writer lock (never
+        closed and reopened, so nothing else can write to it in between)."""
+        try:
+            document = PortfolioDocument.adopt(database)
+        except PortfolioError as exc:
+            show_error(replace_window, exc)
+            return None
+        return self.window_for(document, replace_window=replace_window)
 
     def first_run(self, path: Path, parent: QWidget | None = None) -> MainWindow | None:
         """No portfolio at ``path`` yet: ask for the details (modally) and open it."""
@@ -193,9 +232,8 @@ class WindowManager(QObject):
             if dialog.exec() != NewPortfolioDialog.DialogCode.Accepted or dialog.database is None:
                 return None
             database: Database = dialog.database
-            path = database.path
-            database.close()  # reopened the way the app holds a portfolio: exclusively
-            return self.open_path(path)
+            dialog.database = None
+            return self.show_created(database)
         finally:
             if isinstance(app, QApplication):
                 app.setQuitOnLastWindowClosed(quit_on_close)

@@ -42,7 +42,8 @@ def bundled_framework_choices() -> list[tuple[str, str]]:
 
 
 class NewPortfolioDialog(QDialog):
-    """Asks for the details, creates the file; ``database`` is set once accepted."""
+    """Asks for the details, creates the file; ``database`` is set once accepted,
+    holding the single-writer lock (whoever takes it over closes it)."""
 
     def __init__(
         self, path: Path, *, first_run: bool = False, parent: QWidget | None = None
@@ -145,7 +146,13 @@ class NewPortfolioDialog(QDialog):
                 employer=self.employer.text(),
                 provider=self.provider.text(),
             )
+            # held from the start, as the app holds any open portfolio: nothing else
+            # may write to it between creating it and showing it
+            self.database.hold_exclusive()
         except PortfolioError as exc:
+            if self.database is not None:
+                self.database.close()
+                self.database = None
             self.error.setText(str(exc))
             self.error.show()
             return

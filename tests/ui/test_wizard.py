@@ -8,6 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
+from app.errors import PortfolioError
+from app.models.db import open_portfolio
 from app.ui.windows import WindowManager
 from app.ui.wizard import NewPortfolioDialog
 
@@ -89,6 +91,53 @@ def test_file_new_replaces_the_window(qtbot, monkeypatch, manager, window, tmp_p
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(manager.windows) == 1 and manager.windows[0] is not window)
     assert manager.windows[0].windowTitle().startswith("Jo Bloggs — second.sqlite3")
+
+
+def refused_while_held(path: Path) -> str:
+    """The message a second writer (another app window, another app) gets for ``path``."""
+    with pytest.raises(PortfolioError) as refused:
+        open_portfolio(path, exclusive=True).close()
+    return str(refused.value)
+
+
+def test_a_first_run_portfolio_is_held_from_the_moment_it_is_created(
+    qtbot, monkeypatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "portfolio.sqlite3"
+    while_creating: list[str] = []
+
+    def exec_(dialog: NewPortfolioDialog) -> int:
+        fill(qtbot, dialog, "Sam Taylor")
+        dialog.create_file()
+        while_creating.append(refused_while_held(path))  # before any window shows it
+        return int(dialog.result())
+
+    monkeypatch.setattr(NewPortfolioDialog, "exec", exec_)
+    manager = WindowManager()
+    assert manager.start(path)
+    (window,) = manager.windows  # closed below (it deletes itself on close)
+    assert while_creating == [
+        f"The portfolio {path} is already open in another window of this app."
+    ]
+    assert "already open" in refused_while_held(path)  # and still, now the window has it
+    assert window.document.info().apprentice_name == "Sam Taylor"
+    window.close()
+    open_portfolio(path, exclusive=True).close()  # closing the window lets it go
+
+
+def test_file_new_holds_the_new_portfolio(qtbot, monkeypatch, manager, window, tmp_path) -> None:
+    target = tmp_path / "second.sqlite3"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    window.new_portfolio_action.trigger()
+    dialog = window.findChild(NewPortfolioDialog)
+    assert dialog is not None
+    fill(qtbot, dialog, "Jo Bloggs")
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert "already open in another window" in refused_while_held(target)
+    qtbot.waitUntil(lambda: len(manager.windows) == 1 and manager.windows[0] is not window)
+    assert manager.windows[0].document.path == target
+    assert "already open in another window" in refused_while_held(target)
 
 
 def test_file_open_and_recent_files(qtbot, monkeypatch, manager, window, tmp_path: Path) -> None:
