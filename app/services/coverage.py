@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError
-from app.models.orm import Competency, Group, GroupLink, ItemCompetency
+from app.models.orm import Competency, Group, GroupLink
 from app.services import frameworks
+from app.services.evidence import raw_connection
 from app.services.views import (
     CellCoverage,
     CompetencyCoverage,
@@ -57,23 +58,23 @@ def compute_coverage(
         .where(Group.framework_id == framework.id)
         .order_by(Group.position)
     ).all()
-    in_framework = select(Competency.id).where(Competency.framework_id == framework.id)
 
     # Both reads use the covering index (competency_id, ready, item_id); an item's id
     # is its number, so refs come straight from the index in order.
     ready: dict[int, list[str]] = {}
     ready_counts: dict[int, int] = {}
     drafts: dict[int, int] = {}
-    for competency_id, is_ready, count, refs in session.execute(
-        select(
-            ItemCompetency.competency_id,
-            ItemCompetency.ready,
-            func.count(),
-            func.group_concat(ItemCompetency.item_id, ",") if with_items else literal(""),
-        )
-        .where(ItemCompetency.competency_id.in_(in_framework))
-        .group_by(ItemCompetency.competency_id, ItemCompetency.ready)
-    ):
+    # The one query that touches every tag row: straight from the driver (same
+    # transaction), as the ORM's per-row handling would double its cost.
+    tag_rows = raw_connection(session).execute(
+        "SELECT competency_id, ready, count(*), "
+        + ("group_concat(item_id, ',') " if with_items else "'' ")
+        + "FROM item_competencies WHERE competency_id IN "
+        "(SELECT id FROM competencies WHERE framework_id = ?) "
+        "GROUP BY competency_id, ready",
+        (framework.id,),
+    )
+    for competency_id, is_ready, count, refs in tag_rows:
         if is_ready:
             ready[competency_id] = _refs(refs) if with_items else []
             ready_counts[competency_id] = count

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from datetime import date as Date
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Integer, Select, and_, delete, func, literal_column, select, text
+from sqlalchemy import Select, and_, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError, NotFoundError
@@ -299,16 +300,6 @@ def fts_query(search: str) -> str | None:
 
 
 def _filtered_ids(session: Session, flt: ItemFilter, order: SortKey = "ref") -> Select[tuple[int]]:
-    match = fts_query(flt.search) if flt.search else None
-    only_search = not (flt.status or flt.ksb or flt.duty or flt.refs is not None)
-    if match is not None and only_search and order == "ref":
-        # search as you type: the index alone answers, already in ref order
-        return (
-            select(literal_column("rowid", Integer))
-            .select_from(text("items_fts"))
-            .where(text("items_fts MATCH :match").bindparams(match=match))
-            .order_by(literal_column("rowid"))
-        )
     query = select(Item.id)
     default = frameworks.portfolio_framework(session)
     if flt.status:
@@ -370,7 +361,24 @@ def _filtered_ids(session: Session, flt: ItemFilter, order: SortKey = "ref") -> 
 
 def item_ids(session: Session, flt: ItemFilter = ItemFilter(), order: SortKey = "ref") -> list[int]:
     """The ids of the items matching ``flt``, in order: cheap, for lazy lists."""
+    match = fts_query(flt.search) if flt.search else None
+    only_search = not (flt.status or flt.ksb or flt.duty or flt.refs is not None)
+    if match is not None and only_search and order == "ref":
+        # Search as you type: the FTS index alone answers, already in ref order (an
+        # item's id is its number). Read straight from the driver, inside the session's
+        # transaction: for 10,000 hits the ORM's row handling costs 2x the search.
+        cursor = raw_connection(session).execute(
+            "SELECT rowid FROM items_fts WHERE items_fts MATCH ? ORDER BY rowid", (match,)
+        )
+        return [row[0] for row in cursor]
     return list(session.scalars(_filtered_ids(session, flt, order)))
+
+
+def raw_connection(session: Session) -> sqlite3.Connection:
+    """The session's own sqlite3 connection (same transaction), for hot read paths."""
+    dbapi = session.connection().connection.dbapi_connection
+    assert isinstance(dbapi, sqlite3.Connection)
+    return dbapi
 
 
 def summaries(session: Session, ids: Sequence[int]) -> list[ItemSummary]:
