@@ -1,7 +1,9 @@
 """The portfolio schema as SQLAlchemy 2.x typed ORM classes.
 
 Schema changes go through Alembic migrations in ``app/models/migrations``;
-these classes describe the head revision.
+these classes describe the head revision. The programme records' tables
+(``app.models.progress_orm``) share ``Base`` but are imported only by what uses
+them, and by the migration environment, so opening a portfolio skips mapping them.
 """
 
 from __future__ import annotations
@@ -216,7 +218,3 @@ class Attachment(Base):
     media_type: Mapped[str] = mapped_column(String(128))
     position: Mapped[int] = mapped_column(Integer)
     added: Mapped[str] = mapped_column(String(32))
-
-
-# The programme records' tables share this metadata (imported last: they use the classes above).
-from app.models import progress_orm as progress_orm  # noqa: E402

@@ -1,7 +1,8 @@
 """Tables of the programme records: skills scans, the off-the-job training log, reviews.
 
 Created by migration 0002; these classes describe the head revision. They
-share ``Base`` with ``app.models.orm`` so Alembic sees one complete metadata.
+share ``Base`` with ``app.models.orm``; ``app/models/migrations/env.py`` imports this
+module so Alembic sees one complete metadata.
 """
 
 from __future__ import annotations

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidInputError, NotFoundError
 from app.models.db import utc_now
 from app.models.orm import Attachment, Blob, Item, Rendition
-from app.services.renditions import is_image, make_rendition
 from app.services.views import AttachmentView
 
 MAX_ATTACHMENT_BYTES = 512 * 1024 * 1024
@@ -91,6 +90,9 @@ def store_blob(session: Session, data: bytes) -> str:
 
 def ensure_rendition(session: Session, digest: str, data: bytes, media_type: str) -> None:
     """Make and store the print rendition of an image blob, once."""
+    # Imported here: renditions loads Pillow, which opening a portfolio does not need.
+    from app.services.renditions import is_image, make_rendition
+
     if not is_image(media_type) or session.get(Rendition, digest) is not None:
         return
     rendition = make_rendition(data)
