@@ -53,8 +53,10 @@ class EvidencePage(QWidget):
         self.table.setAccessibleName(self.tr("Evidence items"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # The indicator first: enabling sorting sorts by it, and its default (column 0,
+        # descending) would query all the ids twice more before the window is shown.
+        self.table.horizontalHeader().setSortIndicator(COL_REF, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(COL_REF, Qt.SortOrder.AscendingOrder)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         self.table.setTabKeyNavigation(False)
