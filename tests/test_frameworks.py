@@ -11,35 +11,7 @@ import pytest
 from app.errors import InvalidInputError
 from app.models.db import Database
 from app.services import evidence, frameworks
-
-ST0999: dict[str, Any] = {
-    "referenceNumber": "ST0999",
-    "title": "Cloud widget technician",
-    "level": 3,
-    "version": "1.1",
-    "knowledges": [
-        {"knowledgeId": "k-a", "detail": "Widgets & <gadgets>"},
-        {"knowledgeId": "k-b", "detail": "Clouds"},
-    ],
-    "skills": [{"skillId": "s-a", "detail": "Assemble widgets"}],
-    "behaviours": [{"behaviourId": "b-a", "detail": "Curious"}],
-    "duties": [
-        {
-            "dutyID": "d-1",
-            "dutyDetail": "Build widgets",
-            "mappedKnowledge": ["k-b", "k-a"],
-            "mappedSkills": ["s-a"],
-            "mappedBehaviour": [],
-        },
-        {
-            "dutyID": "d-2",
-            "dutyDetail": "Float clouds",
-            "mappedKnowledge": ["k-b"],
-            "mappedSkills": [],
-            "mappedBehaviour": ["b-a"],
-        },
-    ],
-}
+from tests.package_helpers import ST0999
 
 
 def test_import_numbers_codes_by_position(db: Database) -> None:

@@ -190,7 +190,7 @@ def test_logging_training_updates_the_dashboard(empty_window, qtbot, hostile) ->
         otj_page.add_button.click()
     assert otj_page.logged_card.value.text() == "2 h 30 min"
     assert otj_page.model.rowCount() == 1
-    entry = otj_page.model.entries[0]
+    entry = otj_page.model.rows[0]
     assert (entry.minutes, entry.activity, entry.description) == (150, "e-learning", hostile)
     assert entry.competencies == ("K1", "DDAT-DEVOPS:DS3")
     assert otj_page.description.text() == ""

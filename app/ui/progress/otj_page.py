@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -41,17 +40,18 @@ from app.ui.progress.charts import OtjChart, short_date
 from app.ui.progress.plan_dialog import PlanDialog, hours_minutes, pair
 from app.ui.progress.scan_dialog import date_edit, to_date
 from app.ui.progress.store import ProgressStore
+from app.ui.progress.table_model import RowsTableModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-class LogModel(QAbstractTableModel):
+class LogModel(RowsTableModel):
     DATE, TIME, ACTIVITY, DESCRIPTION, LINKS, COUNTS = range(6)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.entries: list[Entry] = []
+        self.rows: list[Entry] = []
         self.plan: otj.Plan | None = None
         self.headers = [
             self.tr("Date"),
@@ -63,22 +63,8 @@ class LogModel(QAbstractTableModel):
         ]
 
     def set_entries(self, entries: list[Entry], plan: otj.Plan | None) -> None:
-        self.beginResetModel()
-        self.entries, self.plan = entries, plan
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
+        self.plan = plan
+        self.set_rows(entries)
 
     def _counts(self, e: Entry) -> str:
         if self.plan is None or otj.countable(self.plan, e.date):
@@ -92,7 +78,7 @@ class LogModel(QAbstractTableModel):
     ) -> Any:
         if not index.isValid():
             return None
-        e = self.entries[index.row()]
+        e = self.rows[index.row()]
         column = index.column()
         if role == ID_ROLE:
             return e.id

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -46,11 +45,12 @@ from app.ui.progress.charts import (
 )
 from app.ui.progress.scan_dialog import ConfirmDialog, ScanDialog
 from app.ui.progress.store import ProgressStore
+from app.ui.progress.table_model import RowsTableModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class TrackerModel(QAbstractTableModel):
+class TrackerModel(RowsTableModel):
     """Each competency: first and latest rating, the change, and its evidence."""
 
     CODE, COMPETENCY, FIRST, NOW, CHANGE, PROGRESS, EVIDENCE = range(7)
@@ -67,24 +67,6 @@ class TrackerModel(QAbstractTableModel):
             self.tr("Progress"),
             self.tr("Evidence"),
         ]
-
-    def set_rows(self, rows: list[TrackerRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
 
     def data(
         self,
