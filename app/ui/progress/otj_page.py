@@ -8,12 +8,10 @@ from typing import Any
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QFrame,
@@ -26,7 +24,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +37,7 @@ from app.ui.progress.charts import OtjChart, short_date
 from app.ui.progress.plan_dialog import PlanDialog, hours_minutes, pair
 from app.ui.progress.scan_dialog import date_edit, to_date
 from app.ui.progress.store import ProgressStore
-from app.ui.progress.table_model import RowsTableModel
+from app.ui.progress.table_model import RowsTableModel, sortable_table
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -172,17 +169,14 @@ class OtjPage(QWidget):
         self.form = self._entry_form()
 
         self.model = LogModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName(self.tr("Off-the-job log"))
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(LogModel.DATE, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.proxy, self.table = sortable_table(
+            self,
+            self.model,
+            sort_role=SORT_ROLE,
+            accessible_name=self.tr("Off-the-job log"),
+            sort_column=LogModel.DATE,
+            order=Qt.SortOrder.DescendingOrder,
+        )
         self.table.setMinimumHeight(220)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(LogModel.DESCRIPTION, QHeaderView.ResizeMode.Stretch)

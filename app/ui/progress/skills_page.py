@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtWidgets import (
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -45,7 +43,7 @@ from app.ui.progress.charts import (
 )
 from app.ui.progress.scan_dialog import ConfirmDialog, ScanDialog
 from app.ui.progress.store import ProgressStore
-from app.ui.progress.table_model import RowsTableModel
+from app.ui.progress.table_model import RowsTableModel, sortable_table
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -178,17 +176,14 @@ class SkillsPage(QWidget):
         scroll.setWidget(left)
 
         self.model = TrackerModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName(self.tr("Progress tracker"))
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(TrackerModel.CODE, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.proxy, self.table = sortable_table(
+            self,
+            self.model,
+            sort_role=SORT_ROLE,
+            accessible_name=self.tr("Progress tracker"),
+            sort_column=TrackerModel.CODE,
+            order=Qt.SortOrder.AscendingOrder,
+        )
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 
 class RowsTableModel(QAbstractTableModel):
@@ -33,3 +39,27 @@ class RowsTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.headers[section]
         return None
+
+
+def sortable_table(
+    parent: QWidget,
+    model: QAbstractTableModel,
+    *,
+    sort_role: int,
+    accessible_name: str,
+    sort_column: int,
+    order: Qt.SortOrder,
+) -> tuple[QSortFilterProxyModel, QTableView]:
+    """A read-only, row-selecting table over ``model``, sorted by ``sort_role``."""
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(sort_role)
+    table = QTableView(parent)
+    table.setModel(proxy)
+    table.setAccessibleName(accessible_name)
+    table.setSortingEnabled(True)
+    table.sortByColumn(sort_column, order)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    return proxy, table
