@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from app.errors import InvalidInputError, NotFoundError
 from app.models.db import Database, open_portfolio
@@ -95,15 +96,15 @@ def test_attachments_are_content_addressed_and_deduplicated(db: Database, tmp_pa
     with db.reader() as s:
         _view, data = attachments.read(s, first.attachments[0].id)
         assert data == b"BUILD SUCCESSFUL\n"
-        assert s.execute(evidence.text("SELECT count(*) FROM blobs")).scalar() == 1
+        assert s.execute(text("SELECT count(*) FROM blobs")).scalar() == 1
     with db.transaction() as s:
         evidence.delete_item(s, "E001")
     with db.reader() as s:  # still used by E002
-        assert s.execute(evidence.text("SELECT count(*) FROM blobs")).scalar() == 1
+        assert s.execute(text("SELECT count(*) FROM blobs")).scalar() == 1
     with db.transaction() as s:
         attachments.remove(s, second.attachments[0].id)
     with db.reader() as s:  # nothing refers to it any more
-        assert s.execute(evidence.text("SELECT count(*) FROM blobs")).scalar() == 0
+        assert s.execute(text("SELECT count(*) FROM blobs")).scalar() == 0
 
 
 def test_tag_untag_and_update(db: Database) -> None:

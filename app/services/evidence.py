@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import re
-import sqlite3
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
-from typing import Any, Literal
 
-from sqlalchemy import Select, and_, delete, func, select, text
+from sqlalchemy import and_, delete, select
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError, NotFoundError
 from app.models.db import utc_now
 from app.models.orm import (
-    Attachment,
     Competency,
     Framework,
     Group,
@@ -27,12 +23,19 @@ from app.models.orm import (
     PortfolioRecord,
 )
 from app.services import attachments as attachment_service
-from app.services import frameworks
-from app.services.views import AttachmentView, ItemSummary, ItemView, TagView
+from app.services import frameworks, queries
+from app.services.queries import (
+    STATUSES,
+    ItemFilter,
+    SortKey,
+    check_status,
+    fts_query,
+    normalise_duty,
+    raw_connection,
+)
+from app.services.views import ItemSummary, ItemView
 
-STATUSES = ("draft", "ready")
 MAX_TITLE = 500
-SortKey = Literal["ref", "date", "title", "status", "ksbs", "attachments"]
 
 
 @dataclass(frozen=True)
@@ -41,15 +44,6 @@ class TagInput:
 
     code: str
     justification: str = ""
-
-
-@dataclass(frozen=True)
-class ItemFilter:
-    ksb: str | None = None  # competency code in the portfolio framework (or KEY:CODE)
-    duty: str | None = None  # group code (D5 or 5)
-    status: str | None = None
-    search: str | None = None
-    refs: tuple[str, ...] | None = None  # exactly these items (heatmap cell drill-down)
 
 
 # --- validation ---------------------------------------------------------------------------------
@@ -74,17 +68,6 @@ def check_title(title: str) -> str:
     if len(title) > MAX_TITLE:
         raise InvalidInputError(f"The title is {len(title)} characters; keep it under {MAX_TITLE}.")
     return title
-
-
-def check_status(status: str) -> str:
-    if status not in STATUSES:
-        raise InvalidInputError(f"The status '{status}' is not one of: {', '.join(STATUSES)}.")
-    return status
-
-
-def normalise_duty(code: str) -> str:
-    code = code.strip().upper()
-    return f"D{code}" if code.isdigit() else code
 
 
 def split_codes(value: str | None) -> list[str]:
@@ -291,143 +274,14 @@ def _is_group_code(session: Session, code: str) -> bool:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def fts_query(search: str) -> str | None:
-    """Turn what a user typed into a safe FTS5 query: every word, as a prefix."""
-    words = re.findall(r"\w+", search, flags=re.UNICODE)
-    if not words:
-        return None
-    return " ".join(f'"{word}"*' for word in words)
-
-
-def _filtered_ids(session: Session, flt: ItemFilter, order: SortKey = "ref") -> Select[tuple[int]]:
-    query = select(Item.id)
-    default = frameworks.portfolio_framework(session)
-    if flt.status:
-        query = query.where(Item.status == check_status(flt.status))
-    if flt.ksb:
-        framework, bare = _split_key(flt.ksb, default, session)
-        ident = frameworks.competency_ids(session, framework, [bare])[bare]
-        query = query.where(
-            Item.id.in_(select(ItemCompetency.item_id).where(ItemCompetency.competency_id == ident))
-        )
-    if flt.duty:
-        framework, bare = _split_key(normalise_duty(flt.duty), default, session)
-        ident = frameworks.group_ids(session, framework, [bare])[bare]
-        query = query.where(
-            Item.id.in_(select(ItemGroup.item_id).where(ItemGroup.group_id == ident))
-        )
-    if flt.refs is not None:
-        query = query.where(Item.ref.in_([r.upper() for r in flt.refs]))
-    if flt.search:
-        match = fts_query(flt.search)
-        if match is not None:
-            query = query.where(
-                Item.id.in_(
-                    select(text("rowid"))
-                    .select_from(text("items_fts"))
-                    .where(text("items_fts MATCH :match"))
-                    .params(match=match)
-                )
-            )
-    ordering: tuple[Any, ...] | None = {
-        "ref": (Item.id,),  # an item's id is its number: rowid order is ref order
-        "date": (Item.date, Item.number),
-        "title": (Item.title, Item.number),
-        "status": (Item.status, Item.number),
-    }.get(order)
-    if ordering is None:  # by how many KSBs (of the portfolio's framework) or files
-        if order == "ksbs":
-            per_item = (
-                select(ItemCompetency.item_id.label("item_id"), func.count().label("n"))
-                .where(
-                    ItemCompetency.competency_id.in_(
-                        select(Competency.id).where(Competency.framework_id == default.id)
-                    )
-                )
-                .group_by(ItemCompetency.item_id)
-                .subquery()
-            )
-        else:
-            per_item = (
-                select(Attachment.item_id.label("item_id"), func.count().label("n"))
-                .group_by(Attachment.item_id)
-                .subquery()
-            )
-        # one grouped pass joined in, not a count per row (10,000 rows: ~10x faster)
-        query = query.outerjoin(per_item, per_item.c.item_id == Item.id)
-        ordering = (func.coalesce(per_item.c.n, 0), Item.number)
-    return query.order_by(*ordering)
-
-
 def item_ids(session: Session, flt: ItemFilter = ItemFilter(), order: SortKey = "ref") -> list[int]:
     """The ids of the items matching ``flt``, in order: cheap, for lazy lists."""
-    match = fts_query(flt.search) if flt.search else None
-    only_search = not (flt.status or flt.ksb or flt.duty or flt.refs is not None)
-    if match is not None and only_search and order == "ref":
-        # Search as you type: the FTS index alone answers, already in ref order (an
-        # item's id is its number). Read straight from the driver, inside the session's
-        # transaction: for 10,000 hits the ORM's row handling costs 2x the search.
-        cursor = raw_connection(session).execute(
-            "SELECT rowid FROM items_fts WHERE items_fts MATCH ? ORDER BY rowid", (match,)
-        )
-        return [row[0] for row in cursor]
-    return list(session.scalars(_filtered_ids(session, flt, order)))
-
-
-def raw_connection(session: Session) -> sqlite3.Connection:
-    """The session's own sqlite3 connection (same transaction), for hot read paths."""
-    dbapi = session.connection().connection.dbapi_connection
-    assert isinstance(dbapi, sqlite3.Connection)
-    return dbapi
+    return queries.item_ids(raw_connection(session), flt, order)
 
 
 def summaries(session: Session, ids: Sequence[int]) -> list[ItemSummary]:
-    """Rows for ``ids`` (in that order), with tags and attachments, in four queries."""
-    if not ids:
-        return []
-    framework = frameworks.portfolio_framework(session)
-    wanted = list(ids)
-    rows: dict[int, tuple[str, str, str, str]] = {}
-    ksbs: dict[int, list[str]] = defaultdict(list)
-    duties: dict[int, list[str]] = defaultdict(list)
-    files: dict[int, list[AttachmentView]] = defaultdict(list)
-    for chunk in _chunks(wanted, 900):
-        for ident, ref, title, date, status in session.execute(
-            select(Item.id, Item.ref, Item.title, Item.date, Item.status).where(Item.id.in_(chunk))
-        ):
-            rows[ident] = (ref, title, date, status)
-        for ident, code in session.execute(
-            select(ItemCompetency.item_id, Competency.code)
-            .join(Competency, Competency.id == ItemCompetency.competency_id)
-            .where(ItemCompetency.item_id.in_(chunk), Competency.framework_id == framework.id)
-            .order_by(Competency.position)
-        ):
-            ksbs[ident].append(code)
-        for ident, code in session.execute(
-            select(ItemGroup.item_id, Group.code)
-            .join(Group, Group.id == ItemGroup.group_id)
-            .where(ItemGroup.item_id.in_(chunk), Group.framework_id == framework.id)
-            .order_by(Group.position)
-        ):
-            duties[ident].append(code)
-        for attachment in session.scalars(
-            select(Attachment).where(Attachment.item_id.in_(chunk)).order_by(Attachment.position)
-        ):
-            files[attachment.item_id].append(attachment_service.to_view(attachment))
-    return [
-        ItemSummary(
-            id=ident,
-            ref=rows[ident][0],
-            title=rows[ident][1],
-            date=rows[ident][2],
-            status=rows[ident][3],
-            ksbs=tuple(ksbs[ident]),
-            duties=tuple(duties[ident]),
-            attachments=tuple(files[ident]),
-        )
-        for ident in wanted
-        if ident in rows
-    ]
+    """Rows for ``ids`` (in that order), with tags and attachments."""
+    return queries.summaries(raw_connection(session), ids)
 
 
 def list_items(
@@ -437,95 +291,16 @@ def list_items(
 
 
 def get_item(session: Session, ref: str) -> ItemView:
-    item = _find(session, ref)
-    return items_by_id(session, [item.id])[0]
+    return queries.get_item(raw_connection(session), ref)
 
 
 def items_by_id(session: Session, ids: Sequence[int]) -> list[ItemView]:
     """Full items (body, justifications, tags against every framework) for ``ids``."""
-    framework = frameworks.portfolio_framework(session)
-    heads = {s.id: s for s in summaries(session, ids)}
-    full: list[ItemView] = []
-    comp_tags: dict[int, list[tuple[int, TagView]]] = defaultdict(list)
-    group_tags: dict[int, list[tuple[int, TagView]]] = defaultdict(list)
-    other: dict[int, list[TagView]] = defaultdict(list)
-    for chunk in _chunks(list(ids), 900):
-        for ident, code, why, fw_id, fw_key, position in session.execute(
-            select(
-                ItemCompetency.item_id,
-                Competency.code,
-                ItemCompetency.justification,
-                Framework.id,
-                Framework.key,
-                Competency.position,
-            )
-            .join(Competency, Competency.id == ItemCompetency.competency_id)
-            .join(Framework, Framework.id == Competency.framework_id)
-            .where(ItemCompetency.item_id.in_(chunk))
-        ):
-            view = TagView(code=code, justification=why, framework=fw_key)
-            if fw_id == framework.id:
-                comp_tags[ident].append((position, view))
-            else:
-                other[ident].append(view)
-        for ident, code, why, fw_id, fw_key, position in session.execute(
-            select(
-                ItemGroup.item_id,
-                Group.code,
-                ItemGroup.justification,
-                Framework.id,
-                Framework.key,
-                Group.position,
-            )
-            .join(Group, Group.id == ItemGroup.group_id)
-            .join(Framework, Framework.id == Group.framework_id)
-            .where(ItemGroup.item_id.in_(chunk))
-        ):
-            view = TagView(code=code, justification=why, framework=fw_key)
-            if fw_id == framework.id:
-                group_tags[ident].append((position, view))
-            else:
-                other[ident].append(view)
-    details = {
-        row.id: row
-        for chunk in _chunks(list(ids), 900)
-        for row in session.execute(
-            select(Item.id, Item.body, Item.created, Item.updated).where(Item.id.in_(chunk))
-        )
-    }
-    for ident in ids:
-        head = heads.get(ident)
-        if head is None:
-            continue
-        detail = details[ident]
-        full.append(
-            ItemView(
-                id=head.id,
-                ref=head.ref,
-                title=head.title,
-                date=head.date,
-                status=head.status,
-                ksbs=head.ksbs,
-                duties=head.duties,
-                attachments=head.attachments,
-                body=detail.body,
-                created=detail.created,
-                updated=detail.updated,
-                ksb_tags=tuple(v for _, v in sorted(comp_tags[ident], key=lambda p: p[0])),
-                duty_tags=tuple(v for _, v in sorted(group_tags[ident], key=lambda p: p[0])),
-                other_tags=tuple(sorted(other[ident], key=lambda t: (t.framework, t.code))),
-            )
-        )
-    return full
+    return queries.items_by_id(raw_connection(session), ids)
 
 
 def count_items(session: Session) -> int:
-    return len(item_ids(session))
-
-
-def _chunks(values: list[int], size: int) -> Iterable[list[int]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+    return queries.count_items(raw_connection(session))
 
 
 def refs_exist(session: Session, refs: Iterable[str]) -> None:
@@ -537,16 +312,21 @@ def refs_exist(session: Session, refs: Iterable[str]) -> None:
 
 
 __all__ = [
+    "STATUSES",
     "ItemFilter",
+    "SortKey",
     "TagInput",
     "add_item",
     "add_item_from_paths",
     "and_",
+    "check_status",
     "delete_item",
+    "fts_query",
     "get_item",
     "item_ids",
     "items_by_id",
     "list_items",
+    "normalise_duty",
     "summaries",
     "tag",
     "untag",

@@ -8,21 +8,19 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.config import resource_path
 from app.errors import InvalidInputError, NotFoundError
 from app.models.orm import Competency, Framework, Group, GroupLink, PortfolioRecord
+from app.services import queries
+from app.services.queries import BUNDLED_KEYS, raw_connection
 from app.services.views import (
-    CompetencyView,
     FrameworkSummary,
     FrameworkView,
-    GroupLinkView,
-    GroupView,
 )
 
-BUNDLED_KEYS = ("ST0825", "DDAT-DEVOPS", "TECIT50761")
 SCHEMA = "apprentice-portfolio-framework/1"
 
 
@@ -31,12 +29,6 @@ def bundled_documents() -> tuple[str, ...]:
     """The bundled frameworks' JSON texts, read once per process."""
     folder = resource_path("frameworks")
     return tuple((folder / f"{key}.json").read_text(encoding="utf-8") for key in BUNDLED_KEYS)
-
-
-def _version_key(version: str) -> tuple[tuple[int, str], ...]:
-    return tuple(
-        (int(part), "") if part.isdigit() else (0, part) for part in re.split(r"[.\-]", version)
-    )
 
 
 def install_document(session: Session, document: dict[str, Any], *, bundled: bool) -> Framework:
@@ -93,53 +85,14 @@ def ensure_bundled(session: Session) -> None:
 
 
 def list_frameworks(session: Session) -> list[FrameworkSummary]:
-    competency_counts = dict(
-        session.execute(
-            select(Competency.framework_id, func.count()).group_by(Competency.framework_id)
-        )
-        .tuples()
-        .all()
-    )
-    group_counts = dict(
-        session.execute(select(Group.framework_id, func.count()).group_by(Group.framework_id))
-        .tuples()
-        .all()
-    )
-    frameworks = session.scalars(select(Framework)).all()
-    ordered = sorted(
-        frameworks,
-        key=lambda f: (
-            BUNDLED_KEYS.index(f.key) if f.key in BUNDLED_KEYS else len(BUNDLED_KEYS),
-            f.key,
-            _version_key(f.version),
-        ),
-    )
-    return [
-        FrameworkSummary(
-            key=f.key,
-            version=f.version,
-            title=f.title,
-            kind=f.kind,
-            level=f.level,
-            competencies=competency_counts.get(f.id, 0),
-            groups=group_counts.get(f.id, 0),
-            bundled=f.bundled,
-        )
-        for f in ordered
-    ]
+    return queries.list_frameworks(raw_connection(session))
 
 
 def find_framework(session: Session, key: str, version: str | None = None) -> Framework:
     """The framework ``key`` at ``version`` (the newest installed when None)."""
-    wanted = key.strip().upper()
-    candidates = session.scalars(select(Framework).where(func.upper(Framework.key) == wanted)).all()
-    if version is not None:
-        candidates = [f for f in candidates if f.version == version]
-    if not candidates:
-        known = ", ".join(sorted({f.key for f in session.scalars(select(Framework))}))
-        what = f"{key} version {version}" if version else key
-        raise NotFoundError(f"No framework {what}; installed frameworks: {known}.")
-    return max(candidates, key=lambda f: _version_key(f.version))
+    found = session.get(Framework, queries.find_framework(raw_connection(session), key, version).id)
+    assert found is not None
+    return found
 
 
 def portfolio_framework(session: Session) -> Framework:
@@ -154,48 +107,10 @@ def portfolio_framework(session: Session) -> Framework:
     return record.framework
 
 
-def framework_view(session: Session, framework: Framework) -> FrameworkView:
-    groups = session.scalars(
-        select(Group)
-        .where(Group.framework_id == framework.id)
-        .order_by(Group.position)
-        .options(selectinload(Group.links).selectinload(GroupLink.competency))
-    ).all()
-    return FrameworkView(
-        key=framework.key,
-        version=framework.version,
-        title=framework.title,
-        kind=framework.kind,
-        level=framework.level,
-        group_label=framework.group_label or "Group",
-        attribution=framework.attribution,
-        source_url=framework.source_url,
-        competencies=tuple(
-            CompetencyView(code=c.code, kind=c.kind, text=c.text, name=c.name)
-            for c in framework.competencies
-        ),
-        groups=tuple(
-            GroupView(
-                code=g.code,
-                text=g.text,
-                name=g.name,
-                links=tuple(
-                    GroupLinkView(competency=link.competency.code, level=link.level, text=link.text)
-                    for link in g.links
-                ),
-            )
-            for g in groups
-        ),
-    )
-
-
 def get_framework(
     session: Session, key: str | None = None, version: str | None = None
 ) -> FrameworkView:
-    framework = (
-        portfolio_framework(session) if key is None else find_framework(session, key, version)
-    )
-    return framework_view(session, framework)
+    return queries.get_framework(raw_connection(session), key, version)
 
 
 # --- IfATE standards --------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidInputError, NotFoundError
 from app.models.db import Database, open_portfolio, utc_now
 from app.models.orm import Item, PortfolioRecord
-from app.services import frameworks
+from app.services import frameworks, queries
 from app.services.views import PortfolioInfo
 
 
@@ -66,19 +66,7 @@ def create_portfolio(
 
 
 def get_info(session: Session) -> PortfolioInfo:
-    record = session.get(PortfolioRecord, 1)
-    if record is None:
-        raise NotFoundError("This file has no portfolio details; run 'portfolio init' first.")
-    return PortfolioInfo(
-        apprentice_name=record.apprentice_name,
-        uln=record.uln,
-        employer=record.employer,
-        provider=record.provider,
-        framework_key=record.framework.key,
-        framework_version=record.framework.version,
-        created=record.created,
-        updated=record.updated,
-    )
+    return queries.portfolio_info(queries.raw_connection(session))
 
 
 def update_details(

@@ -1,0 +1,580 @@
+"""The read side of a portfolio, in SQL on the sqlite3 driver connection.
+
+Every list, heatmap, item page and framework view is read here, with no ORM:
+the services hand in their session's own connection (``raw_connection``), and
+the desktop app its read connection, so that its first window is drawn before
+SQLAlchemy has even been imported (about 0.4 s of a cold start). Writes stay in
+the ORM services. Nothing here imports SQLAlchemy or Qt; a test keeps it so.
+
+Each function reads inside whatever transaction the connection is in; callers
+that need several reads to agree wrap them in one (``ReadConnection.read``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from app.errors import InvalidInputError, NotFoundError
+from app.services.views import (
+    AttachmentView,
+    CellCoverage,
+    CompetencyCoverage,
+    CompetencyView,
+    CoverageReport,
+    CoverageSummary,
+    FrameworkSummary,
+    FrameworkView,
+    GroupLinkView,
+    GroupView,
+    ItemSummary,
+    ItemView,
+    PortfolioInfo,
+    TagView,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+STATUSES = ("draft", "ready")
+BUNDLED_KEYS = ("ST0825", "DDAT-DEVOPS", "TECIT50761")
+MAX_TARGET = 1000
+SortKey = Literal["ref", "date", "title", "status", "ksbs", "attachments"]
+NO_PORTFOLIO = "This file has no portfolio details; run 'portfolio init' first."
+_CHUNK = 900  # ids per IN (...) list, well under SQLite's limit on parameters
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    ksb: str | None = None  # competency code in the portfolio framework (or KEY:CODE)
+    duty: str | None = None  # group code (D5 or 5)
+    status: str | None = None
+    search: str | None = None
+    refs: tuple[str, ...] | None = None  # exactly these items (heatmap cell drill-down)
+
+
+@dataclass(frozen=True)
+class FrameworkRow:
+    """One installed framework version, as stored (without its competencies)."""
+
+    id: int
+    key: str
+    version: str
+    title: str
+    kind: str
+    level: int | None
+    group_label: str | None
+    attribution: str
+    source_url: str
+    bundled: bool
+
+
+def raw_connection(session: Session) -> sqlite3.Connection:
+    """An ORM session's own sqlite3 connection (same transaction), for these queries.
+
+    Pending ORM changes are flushed first, so the SQL sees what the session sees.
+    """
+    session.flush()
+    dbapi = session.connection().connection.dbapi_connection
+    assert isinstance(dbapi, sqlite3.Connection)
+    return dbapi
+
+
+# --- small rules shared with the write side ------------------------------------------------------
+
+
+def check_status(status: str) -> str:
+    if status not in STATUSES:
+        raise InvalidInputError(f"The status '{status}' is not one of: {', '.join(STATUSES)}.")
+    return status
+
+
+def normalise_duty(code: str) -> str:
+    code = code.strip().upper()
+    return f"D{code}" if code.isdigit() else code
+
+
+def fts_query(search: str) -> str | None:
+    """Turn what a user typed into a safe FTS5 query: every word, as a prefix."""
+    words = re.findall(r"\w+", search, flags=re.UNICODE)
+    if not words:
+        return None
+    return " ".join(f'"{word}"*' for word in words)
+
+
+def version_key(version: str) -> tuple[tuple[int, str], ...]:
+    """``"1.10"`` sorts after ``"1.9"``."""
+    return tuple(
+        (int(part), "") if part.isdigit() else (0, part) for part in re.split(r"[.\-]", version)
+    )
+
+
+def _chunks(values: Sequence[int]) -> Iterator[list[int]]:
+    for start in range(0, len(values), _CHUNK):
+        yield list(values[start : start + _CHUNK])
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
+
+
+# --- the portfolio and its frameworks -----------------------------------------------------------
+
+_FRAMEWORK_COLUMNS = (
+    "id, key, version, title, kind, level, group_label, attribution, source_url, bundled"
+)
+
+
+def _framework(row: tuple[object, ...]) -> FrameworkRow:
+    ident, key, version, title, kind, level, label, attribution, url, bundled = row
+    return FrameworkRow(
+        id=int(str(ident)),
+        key=str(key),
+        version=str(version),
+        title=str(title),
+        kind=str(kind),
+        level=None if level is None else int(str(level)),
+        group_label=None if label is None else str(label),
+        attribution=str(attribution or ""),
+        source_url=str(url or ""),
+        bundled=bool(bundled),
+    )
+
+
+def portfolio_framework(conn: sqlite3.Connection) -> FrameworkRow:
+    """The framework the portfolio follows."""
+    row = conn.execute(
+        f"SELECT {_FRAMEWORK_COLUMNS} FROM frameworks "
+        "WHERE id = (SELECT framework_id FROM portfolio WHERE id = 1)"
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(NO_PORTFOLIO)
+    return _framework(row)
+
+
+def find_framework(conn: sqlite3.Connection, key: str, version: str | None = None) -> FrameworkRow:
+    """The framework ``key`` at ``version`` (the newest installed when None)."""
+    candidates = [
+        _framework(row)
+        for row in conn.execute(
+            f"SELECT {_FRAMEWORK_COLUMNS} FROM frameworks WHERE upper(key) = ?",
+            (key.strip().upper(),),
+        )
+    ]
+    if version is not None:
+        candidates = [f for f in candidates if f.version == version]
+    if not candidates:
+        known = ", ".join(sorted({row[0] for row in conn.execute("SELECT key FROM frameworks")}))
+        what = f"{key} version {version}" if version else key
+        raise NotFoundError(f"No framework {what}; installed frameworks: {known}.")
+    return max(candidates, key=lambda f: version_key(f.version))
+
+
+def framework_for(
+    conn: sqlite3.Connection, key: str | None = None, version: str | None = None
+) -> FrameworkRow:
+    return portfolio_framework(conn) if key is None else find_framework(conn, key, version)
+
+
+def portfolio_info(conn: sqlite3.Connection) -> PortfolioInfo:
+    row = conn.execute(
+        "SELECT p.apprentice_name, p.uln, p.employer, p.provider, f.key, f.version, "
+        "p.created, p.updated FROM portfolio p JOIN frameworks f ON f.id = p.framework_id "
+        "WHERE p.id = 1"
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(NO_PORTFOLIO)
+    name, uln, employer, provider, key, version, created, updated = row
+    return PortfolioInfo(
+        apprentice_name=name,
+        uln=uln,
+        employer=employer,
+        provider=provider,
+        framework_key=key,
+        framework_version=version,
+        created=created,
+        updated=updated,
+    )
+
+
+def framework_view(conn: sqlite3.Connection, framework: FrameworkRow) -> FrameworkView:
+    """The framework with its competencies, groups and their links, in their order."""
+    competencies = conn.execute(
+        "SELECT code, kind, text, name FROM competencies WHERE framework_id = ? ORDER BY position",
+        (framework.id,),
+    ).fetchall()
+    links: dict[int, list[GroupLinkView]] = defaultdict(list)
+    for group_id, code, level, text in conn.execute(
+        "SELECT l.group_id, c.code, l.level, l.text FROM group_links l "
+        "JOIN groups g ON g.id = l.group_id JOIN competencies c ON c.id = l.competency_id "
+        "WHERE g.framework_id = ? ORDER BY l.group_id, l.position",
+        (framework.id,),
+    ):
+        links[group_id].append(GroupLinkView(competency=code, level=level, text=text))
+    groups = conn.execute(
+        "SELECT id, code, text, name FROM groups WHERE framework_id = ? ORDER BY position",
+        (framework.id,),
+    ).fetchall()
+    return FrameworkView(
+        key=framework.key,
+        version=framework.version,
+        title=framework.title,
+        kind=framework.kind,
+        level=framework.level,
+        group_label=framework.group_label or "Group",
+        attribution=framework.attribution,
+        source_url=framework.source_url,
+        competencies=tuple(
+            CompetencyView(code=code, kind=kind, text=text, name=name)
+            for code, kind, text, name in competencies
+        ),
+        groups=tuple(
+            GroupView(code=code, text=text, name=name, links=tuple(links[ident]))
+            for ident, code, text, name in groups
+        ),
+    )
+
+
+def get_framework(
+    conn: sqlite3.Connection, key: str | None = None, version: str | None = None
+) -> FrameworkView:
+    return framework_view(conn, framework_for(conn, key, version))
+
+
+def list_frameworks(conn: sqlite3.Connection) -> list[FrameworkSummary]:
+    """Every installed framework version: the bundled ones first, then by key and version."""
+    competencies = dict(
+        conn.execute("SELECT framework_id, count(*) FROM competencies GROUP BY framework_id")
+    )
+    groups = dict(conn.execute("SELECT framework_id, count(*) FROM groups GROUP BY framework_id"))
+    installed = [
+        _framework(row) for row in conn.execute(f"SELECT {_FRAMEWORK_COLUMNS} FROM frameworks")
+    ]
+    installed.sort(
+        key=lambda f: (
+            BUNDLED_KEYS.index(f.key) if f.key in BUNDLED_KEYS else len(BUNDLED_KEYS),
+            f.key,
+            version_key(f.version),
+        )
+    )
+    return [
+        FrameworkSummary(
+            key=f.key,
+            version=f.version,
+            title=f.title,
+            kind=f.kind,
+            level=f.level,
+            competencies=competencies.get(f.id, 0),
+            groups=groups.get(f.id, 0),
+            bundled=f.bundled,
+        )
+        for f in installed
+    ]
+
+
+def _code_id(conn: sqlite3.Connection, code: str, default: FrameworkRow, *, group: bool) -> int:
+    """The id of a competency (or group) code, bare in ``default`` or as ``KEY:CODE``."""
+    framework, bare = default, code.strip().upper()
+    if ":" in code:
+        key, _, rest = code.partition(":")
+        framework, bare = find_framework(conn, key), rest.strip().upper()
+    table = "groups" if group else "competencies"
+    row = conn.execute(
+        f"SELECT id FROM {table} WHERE framework_id = ? AND code = ?", (framework.id, bare)
+    ).fetchone()
+    if row is None:
+        what = ("duty" if framework.group_label == "Duty" else "group") if group else "competency"
+        raise InvalidInputError(
+            f"{framework.key} has no {what} {bare}; "
+            f"see 'portfolio frameworks show {framework.key}'."
+        )
+    return int(row[0])
+
+
+# --- items ----------------------------------------------------------------------------------------
+
+
+def item_ids(
+    conn: sqlite3.Connection, flt: ItemFilter = ItemFilter(), order: SortKey = "ref"
+) -> list[int]:
+    """The ids of the items matching ``flt``, in order: cheap, for lazy lists."""
+    match = fts_query(flt.search) if flt.search else None
+    only_search = not (flt.status or flt.ksb or flt.duty or flt.refs is not None)
+    if match is not None and only_search and order == "ref":
+        # Search as you type: the FTS index alone answers, already in ref order
+        # (an item's id is its number).
+        cursor = conn.execute(
+            "SELECT rowid FROM items_fts WHERE items_fts MATCH ? ORDER BY rowid", (match,)
+        )
+        return [row[0] for row in cursor]
+    where: list[str] = []
+    params: list[object] = []
+    default = portfolio_framework(conn)
+    if flt.status:
+        where.append("i.status = ?")
+        params.append(check_status(flt.status))
+    if flt.ksb:
+        where.append("i.id IN (SELECT item_id FROM item_competencies WHERE competency_id = ?)")
+        params.append(_code_id(conn, flt.ksb, default, group=False))
+    if flt.duty:
+        where.append("i.id IN (SELECT item_id FROM item_groups WHERE group_id = ?)")
+        params.append(_code_id(conn, normalise_duty(flt.duty), default, group=True))
+    if flt.refs is not None:
+        where.append("i.ref IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps([ref.upper() for ref in flt.refs]))
+    if match is not None:
+        where.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+        params.append(match)
+    joined = ""
+    if order == "ksbs":  # one grouped pass joined in, not a count per row (~10x faster)
+        joined = (
+            "LEFT JOIN (SELECT item_id, count(*) AS n FROM item_competencies "
+            "WHERE competency_id IN (SELECT id FROM competencies WHERE framework_id = ?) "
+            "GROUP BY item_id) per_item ON per_item.item_id = i.id "
+        )
+        params.insert(0, default.id)
+    elif order == "attachments":
+        joined = (
+            "LEFT JOIN (SELECT item_id, count(*) AS n FROM attachments GROUP BY item_id) "
+            "per_item ON per_item.item_id = i.id "
+        )
+    ordering = {
+        "ref": "i.id",  # an item's id is its number: rowid order is ref order
+        "date": "i.date, i.number",
+        "title": "i.title, i.number",
+        "status": "i.status, i.number",
+        "ksbs": "coalesce(per_item.n, 0), i.number",
+        "attachments": "coalesce(per_item.n, 0), i.number",
+    }[order]
+    sql = f"SELECT i.id FROM items i {joined}"
+    if where:
+        sql += "WHERE " + " AND ".join(where) + " "
+    return [row[0] for row in conn.execute(sql + f"ORDER BY {ordering}", params)]
+
+
+def item_id(conn: sqlite3.Connection, ref: str) -> int:
+    row = conn.execute("SELECT id FROM items WHERE ref = ?", (ref.strip().upper(),)).fetchone()
+    if row is None:
+        raise NotFoundError(f"There is no evidence item {ref}; see 'portfolio item list'.")
+    return int(row[0])
+
+
+def summaries(conn: sqlite3.Connection, ids: Sequence[int]) -> list[ItemSummary]:
+    """Rows for ``ids`` (in that order), with tags and attachments, in four queries."""
+    if not ids:
+        return []
+    framework = portfolio_framework(conn)
+    rows: dict[int, tuple[str, str, str, str]] = {}
+    ksbs: dict[int, list[str]] = defaultdict(list)
+    duties: dict[int, list[str]] = defaultdict(list)
+    files: dict[int, list[AttachmentView]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        marks = _marks(chunk)
+        for ident, ref, title, date, status in conn.execute(
+            f"SELECT id, ref, title, date, status FROM items WHERE id IN ({marks})", chunk
+        ):
+            rows[ident] = (ref, title, date, status)
+        for ident, code in conn.execute(
+            "SELECT t.item_id, c.code FROM item_competencies t "
+            "JOIN competencies c ON c.id = t.competency_id "
+            f"WHERE t.item_id IN ({marks}) AND c.framework_id = ? ORDER BY c.position",
+            [*chunk, framework.id],
+        ):
+            ksbs[ident].append(code)
+        for ident, code in conn.execute(
+            "SELECT t.item_id, g.code FROM item_groups t JOIN groups g ON g.id = t.group_id "
+            f"WHERE t.item_id IN ({marks}) AND g.framework_id = ? ORDER BY g.position",
+            [*chunk, framework.id],
+        ):
+            duties[ident].append(code)
+        for attachment_id, ident, name, size, sha256, media_type in conn.execute(
+            "SELECT id, item_id, name, size, sha256, media_type FROM attachments "
+            f"WHERE item_id IN ({marks}) ORDER BY position",
+            chunk,
+        ):
+            files[ident].append(
+                AttachmentView(
+                    id=attachment_id, name=name, size=size, sha256=sha256, media_type=media_type
+                )
+            )
+    return [
+        ItemSummary(
+            id=ident,
+            ref=rows[ident][0],
+            title=rows[ident][1],
+            date=rows[ident][2],
+            status=rows[ident][3],
+            ksbs=tuple(ksbs[ident]),
+            duties=tuple(duties[ident]),
+            attachments=tuple(files[ident]),
+        )
+        for ident in ids
+        if ident in rows
+    ]
+
+
+def items_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> list[ItemView]:
+    """Full items (body, justifications, tags against every framework) for ``ids``."""
+    framework = portfolio_framework(conn)
+    heads = {s.id: s for s in summaries(conn, ids)}
+    own: dict[tuple[str, int], list[tuple[int, TagView]]] = defaultdict(list)
+    other: dict[int, list[TagView]] = defaultdict(list)
+    details: dict[int, tuple[str, str, str]] = {}
+    for chunk in _chunks(ids):
+        marks = _marks(chunk)
+        for kind, table, join in (
+            ("ksb", "item_competencies", "competencies c ON c.id = t.competency_id"),
+            ("duty", "item_groups", "groups c ON c.id = t.group_id"),
+        ):
+            for ident, code, why, fw_id, fw_key, position in conn.execute(
+                f"SELECT t.item_id, c.code, t.justification, f.id, f.key, c.position "
+                f"FROM {table} t JOIN {join} JOIN frameworks f ON f.id = c.framework_id "
+                f"WHERE t.item_id IN ({marks})",
+                chunk,
+            ):
+                view = TagView(code=code, justification=why, framework=fw_key)
+                if fw_id == framework.id:
+                    own[(kind, ident)].append((position, view))
+                else:
+                    other[ident].append(view)
+        for ident, body, created, updated in conn.execute(
+            f"SELECT id, body, created, updated FROM items WHERE id IN ({marks})", chunk
+        ):
+            details[ident] = (body, created, updated)
+
+    def in_order(kind: str, ident: int) -> tuple[TagView, ...]:
+        return tuple(view for _, view in sorted(own[(kind, ident)], key=lambda p: p[0]))
+
+    full: list[ItemView] = []
+    for ident in ids:
+        head = heads.get(ident)
+        if head is None:
+            continue
+        body, created, updated = details[ident]
+        full.append(
+            ItemView(
+                id=head.id,
+                ref=head.ref,
+                title=head.title,
+                date=head.date,
+                status=head.status,
+                ksbs=head.ksbs,
+                duties=head.duties,
+                attachments=head.attachments,
+                body=body,
+                created=created,
+                updated=updated,
+                ksb_tags=in_order("ksb", ident),
+                duty_tags=in_order("duty", ident),
+                other_tags=tuple(sorted(other[ident], key=lambda t: (t.framework, t.code))),
+            )
+        )
+    return full
+
+
+def get_item(conn: sqlite3.Connection, ref: str) -> ItemView:
+    return items_by_id(conn, [item_id(conn, ref)])[0]
+
+
+# --- coverage -------------------------------------------------------------------------------------
+
+_REF_TEXT: list[str] = []  # "E001"… by item number: formatting 20,000 refs costs more than SQL
+
+
+def _refs(ids_text: str) -> list[str]:
+    """``"3,7,12"`` (ascending, from the covering index) → ``["E003", "E007", "E012"]``."""
+    ids = [int(n) for n in ids_text.split(",")]
+    if ids[-1] >= len(_REF_TEXT):
+        _REF_TEXT.extend(f"E{n:03d}" for n in range(len(_REF_TEXT), ids[-1] + 1000))
+    return [_REF_TEXT[n] for n in ids]
+
+
+def compute_coverage(
+    conn: sqlite3.Connection,
+    framework_key: str | None = None,
+    version: str | None = None,
+    target: int = 1,
+    *,
+    with_items: bool = True,
+) -> CoverageReport:
+    """Counts per competency (ready items; drafts apart) and per linked group×competency cell.
+
+    ``with_items=False`` leaves each competency's list of refs empty: the heatmap
+    needs only the numbers, and skipping the lists makes a refresh ~10x cheaper.
+    """
+    if not 1 <= target <= MAX_TARGET:
+        raise InvalidInputError(f"The target must be between 1 and {MAX_TARGET}, not {target}.")
+    framework = framework_for(conn, framework_key, version)
+    competencies = conn.execute(
+        "SELECT id, code, kind FROM competencies WHERE framework_id = ? ORDER BY position",
+        (framework.id,),
+    ).fetchall()
+    groups = conn.execute(
+        "SELECT id, code FROM groups WHERE framework_id = ? ORDER BY position", (framework.id,)
+    ).fetchall()
+
+    # The one query that touches every tag row, on the covering index (competency_id,
+    # ready, item_id); an item's id is its number, so refs come from the index in order.
+    ready: dict[int, list[str]] = {}
+    ready_counts: dict[int, int] = {}
+    drafts: dict[int, int] = {}
+    for competency_id, is_ready, count, refs in conn.execute(
+        "SELECT competency_id, ready, count(*), "
+        + ("group_concat(item_id, ',') " if with_items else "'' ")
+        + "FROM item_competencies WHERE competency_id IN "
+        "(SELECT id FROM competencies WHERE framework_id = ?) "
+        "GROUP BY competency_id, ready",
+        (framework.id,),
+    ):
+        if is_ready:
+            ready[competency_id] = _refs(refs) if with_items else []
+            ready_counts[competency_id] = count
+        else:
+            drafts[competency_id] = count
+
+    group_code = {gid: code for gid, code in groups}
+    competency_code = {cid: code for cid, code, _ in competencies}
+    linked = conn.execute(
+        "SELECT l.group_id, l.competency_id, l.ready_count FROM group_links l "
+        "JOIN groups g ON g.id = l.group_id WHERE g.framework_id = ? "
+        "ORDER BY g.position, l.position",
+        (framework.id,),
+    ).fetchall()
+    rows = [
+        CompetencyCoverage(
+            code=code,
+            kind=kind,
+            count=ready_counts.get(cid, 0),
+            drafts=drafts.get(cid, 0),
+            met=ready_counts.get(cid, 0) >= target,
+            items=tuple(ready.get(cid, ())),
+        )
+        for cid, code, kind in competencies
+    ]
+    cells = tuple(
+        CellCoverage(group=group_code[gid], competency=competency_code[cid], count=count)
+        for gid, cid, count in linked
+    )
+    return CoverageReport(
+        framework=framework.key,
+        version=framework.version,
+        target=target,
+        competencies=tuple(rows),
+        cells=cells,
+        summary=CoverageSummary(
+            competencies=len(rows),
+            met=sum(1 for r in rows if r.met),
+            linked_cells=len(cells),
+            covered_cells=sum(1 for c in cells if c.count > 0),
+        ),
+        groups=tuple(code for _, code in groups),
+    )
+
+
+def count_items(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM items").fetchone()[0])
