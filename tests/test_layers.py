@@ -10,22 +10,50 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def imported_modules(path: Path) -> list[str]:
+    """Every module ``path`` imports, anywhere in it."""
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+    return names
+
+
+def imported_on_load(path: Path) -> list[str]:
+    """The modules importing ``path`` loads: its top-level imports, not those inside
+    functions (made on first use) nor under ``if TYPE_CHECKING:``."""
+    names = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+    return names
+
+
 def test_core_packages_never_import_qt() -> None:
     offenders = []
     for package in ("models", "services", "export"):
         for path in (ROOT / "app" / package).rglob("*.py"):
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-            for node in ast.walk(tree):
-                names = []
-                if isinstance(node, ast.Import):
-                    names = [a.name for a in node.names]
-                elif isinstance(node, ast.ImportFrom) and node.module:
-                    names = [node.module]
-                offenders += [
-                    f"{path.relative_to(ROOT)}: {n}"
-                    for n in names
-                    if n.split(".")[0] in {"PySide6", "shiboken6"} or n.startswith("app.ui")
-                ]
+            offenders += [
+                f"{path.relative_to(ROOT)}: {n}"
+                for n in imported_modules(path)
+                if n.split(".")[0] in {"PySide6", "shiboken6"} or n.startswith("app.ui")
+            ]
+    assert offenders == []
+
+
+def test_the_read_side_never_imports_the_orm() -> None:
+    # The desktop app draws its first window with these alone (SQLAlchemy follows later).
+    orm = ("sqlalchemy", "alembic", "app.models.db", "app.models.orm")
+    offenders = [
+        f"{name}: {n}"
+        for name in ("models/opening.py", "services/queries.py", "services/files_in.py")
+        for n in imported_on_load(ROOT / "app" / name)
+        if n.startswith(orm)
+    ]
     assert offenders == []
 
 

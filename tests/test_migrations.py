@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 import app.models.db as db_module
+import app.models.opening as opening_module
 from app.cli import main
 from app.errors import PortfolioError
 from app.models.backup import BackupPolicy, list_backups, portfolio_backup_folder
@@ -187,7 +188,7 @@ def broken_head(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     (copy / "versions" / "9999_broken.py").write_text(
         textwrap.dedent(BROKEN_MIGRATION.format(head=real_head))
     )
-    monkeypatch.setattr(db_module, "MIGRATIONS_DIR", copy)
+    monkeypatch.setattr(opening_module, "MIGRATIONS_DIR", copy)
     assert head_revision() == "9999"
     return real_head
 

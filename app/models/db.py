@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,20 +33,28 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.errors import NotFoundError, PortfolioError
+from app.errors import PortfolioError
 from app.models import backup as backups
 from app.models.backup import BackupPolicy
 from app.models.files import (
     APPLICATION_ID,
     SQLITE_HEADER,
-    check_is_portfolio,
     sqlite_error_message,
     sqlite_error_name,
 )
 from app.models.lock import WriterLock, hold_for_session, release_session, writing
+from app.models.opening import (
+    MIGRATIONS_DIR,
+    alembic_config,
+    backup_on_open,
+    head_revision,
+    is_known_revision,
+    open_existing,
+)
 
 __all__ = [
     "APPLICATION_ID",
+    "MIGRATIONS_DIR",
     "SQLITE_HEADER",
     "BackupPolicy",
     "Database",
@@ -62,63 +69,11 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_alembic_config = alembic_config  # the old name, kept for callers
 
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-# Alembic is imported only when a file actually needs migrating: importing it costs
-# about 0.2 s, and the desktop app opens a portfolio at every start.
-
-
-def _alembic_config(connection: Connection | None = None) -> Any:
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    if connection is not None:
-        config.attributes["connection"] = connection
-    return config
-
-
-_REVISION_LINE = re.compile(
-    r"^(down_revision|revision)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|None)", re.M
-)
-
-
-def head_revision() -> str:
-    """The newest file format: read from the migration scripts, as Alembic reads them.
-
-    Falls back to Alembic for anything but a plain linear history.
-    """
-    revisions: dict[str, str | None] = {}
-    for script in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
-        found = {
-            m[0]: m[1] or m[2] or None for m in _REVISION_LINE.findall(script.read_text("utf-8"))
-        }
-        revision = found.get("revision")
-        if revision:
-            revisions[revision] = found.get("down_revision")
-    heads = set(revisions) - {down for down in revisions.values() if down}
-    if len(heads) == 1:
-        return heads.pop()
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    assert head is not None
-    return head
-
-
-def is_known_revision(revision: str) -> bool:
-    from alembic.script import ScriptDirectory
-    from alembic.util.exc import CommandError
-
-    try:
-        return ScriptDirectory.from_config(_alembic_config()).get_revision(revision) is not None
-    except CommandError:
-        return False
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -138,10 +93,19 @@ def _on_begin(connection: Connection) -> None:
     connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_engine(path: Path) -> Engine:
+def _query_only(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only = ON")
+    cursor.close()
+
+
+def make_engine(path: Path, *, query_only: bool = False) -> Engine:
+    """The engine for ``path``; ``query_only`` connections refuse every change."""
     engine = create_engine(f"sqlite:///{path}", future=True)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
+    if query_only:
+        event.listen(engine, "connect", _query_only)
     return engine
 
 
@@ -216,6 +180,11 @@ class Database:
                 "Open it again to carry on."
             )
 
+    def make_query_only(self) -> None:
+        """From now on every connection refuses changes (those opened so far are closed)."""
+        self.engine.dispose()
+        event.listen(self.engine, "connect", _query_only)
+
     def hold_exclusive(self) -> None:
         """Take the writer lock until ``close()``, as ``open_portfolio(exclusive=True)``
         does (for a Database made another way, e.g. just created)."""
@@ -237,14 +206,6 @@ def storage_error(
     return PortfolioError(sqlite_error_message(path, text, name=name, action=action))
 
 
-# Kept for callers of the old name.
-_storage_error = storage_error
-
-
-def _check_is_portfolio(path: Path) -> None:
-    check_is_portfolio(path)
-
-
 def current_revision(engine: Engine) -> str | None:
     """The file's format revision (what Alembic's MigrationContext reads), None if unversioned."""
     with engine.connect() as conn:
@@ -263,7 +224,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
     with engine.begin() as conn:
-        command.upgrade(_alembic_config(conn), revision)
+        command.upgrade(alembic_config(conn), revision)
 
 
 def open_portfolio(
@@ -289,26 +250,18 @@ def open_portfolio(
     policy = backups_policy
     if policy is None and backup_dir is not None:
         policy = BackupPolicy(folder=Path(backup_dir))
+    if not create:
+        opened = open_existing(path, backups_policy=policy, exclusive=exclusive)
+        return Database(path=path, engine=make_engine(path), session_lock=opened.session_lock)
     if path.exists():
-        if create:
-            raise PortfolioError(f"{path} already exists; choose another file name.")
-        check_is_portfolio(path)
-    elif not create:
-        raise NotFoundError(
-            f"No portfolio at {path}; create one with "
-            f"'portfolio --file {path} init --framework ST0825 --name NAME'."
-        )
-    elif not path.parent.is_dir():
+        raise PortfolioError(f"{path} already exists; choose another file name.")
+    if not path.parent.is_dir():
         raise PortfolioError(f"The folder {path.parent} does not exist; create it first.")
-
     session_lock = hold_for_session(path) if exclusive else None
     engine = make_engine(path)
     try:
-        if create:
-            with writing(path, creating=True):
-                _create(engine, path)
-        else:
-            _prepare_existing(engine, path, policy)
+        with writing(path, creating=True):
+            _create(engine, path)
     except BaseException as exc:
         engine.dispose()
         if session_lock is not None:
@@ -322,6 +275,18 @@ def open_portfolio(
             raise PortfolioError(message) from exc
         raise
     return Database(path=path, engine=engine, session_lock=session_lock)
+
+
+def prepare_existing(path: Path, policy: BackupPolicy | None) -> None:
+    """Bring the file at ``path`` up to this version's format (``open_existing`` calls
+    this only when its quick look saw another revision than the head)."""
+    engine = make_engine(path)
+    try:
+        _prepare_existing(engine, path, policy)
+    except (OperationalError, DatabaseError) as exc:
+        raise storage_error(path, exc, action="opened") from exc
+    finally:
+        engine.dispose()
 
 
 def _create(engine: Engine, path: Path) -> None:
@@ -342,7 +307,7 @@ def _prepare_existing(engine: Engine, path: Path, policy: BackupPolicy | None) -
     head = head_revision()
     if revision == head:
         if policy is not None:
-            _backup_on_open(path, policy)
+            backup_on_open(path, policy)
         return
     if revision is not None and not is_known_revision(revision):
         raise PortfolioError(
@@ -354,14 +319,6 @@ def _prepare_existing(engine: Engine, path: Path, policy: BackupPolicy | None) -
         revision = current_revision(engine)
         if revision != head:
             _migrate(engine, path, policy, revision)
-
-
-def _backup_on_open(path: Path, policy: BackupPolicy) -> None:
-    """The automatic backup on open; a failure is logged, never blocks opening."""
-    try:
-        backups.automatic_backup(path, policy, reason="open")
-    except PortfolioError as exc:
-        log.warning("Automatic backup of %s failed: %s", path, exc)
 
 
 def _migrate(engine: Engine, path: Path, policy: BackupPolicy | None, revision: str | None) -> None:

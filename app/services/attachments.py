@@ -4,54 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
-from app.errors import InvalidInputError, NotFoundError
+from app.errors import NotFoundError
 from app.models.db import utc_now
 from app.models.orm import Attachment, Blob, Item, Rendition
+from app.services.files_in import MAX_ATTACHMENT_BYTES, FileData, read_file
 from app.services.views import AttachmentView
 
-MAX_ATTACHMENT_BYTES = 512 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class FileData:
-    """An attachment read into memory, ready to store."""
-
-    name: str
-    data: bytes
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
-
-
-def read_file(path: Path) -> FileData:
-    """Read a file the user wants to attach; refuse what cannot be read."""
-    path = Path(path)
-    if not path.exists():
-        raise InvalidInputError(f"The attachment {path} does not exist.")
-    if not path.is_file():
-        raise InvalidInputError(f"The attachment {path} is not a file.")
-    try:
-        size = path.stat().st_size
-        if size > MAX_ATTACHMENT_BYTES:
-            raise InvalidInputError(
-                f"The attachment {path} is {size // (1024 * 1024)} MB; the limit is "
-                f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB."
-            )
-        data = path.read_bytes()
-    except PermissionError as exc:
-        raise InvalidInputError(
-            f"The attachment {path} cannot be read: permission denied."
-        ) from exc
-    except OSError as exc:
-        raise InvalidInputError(f"The attachment {path} cannot be read: {exc.strerror}.") from exc
-    return FileData(name=path.name, data=data)
+__all__ = ["MAX_ATTACHMENT_BYTES", "FileData", "read_file"]
 
 
 # What apprentices attach most that the platform's table may not know.

@@ -22,9 +22,9 @@ from pathlib import Path
 from app.errors import NotFoundError, PortfolioError
 from app.models import backup as backup_files
 from app.models.backup import BackupFile, BackupPolicy, Progress
-from app.models.db import is_known_revision
 from app.models.files import check_is_portfolio, connect_existing
 from app.models.lock import writing
+from app.models.opening import is_known_revision
 from app.services.integrity import CheckResult, check_portfolio
 from app.settings import Settings
 

@@ -25,17 +25,17 @@ from app.models.orm import (
 from app.services import attachments as attachment_service
 from app.services import frameworks, queries
 from app.services.queries import (
+    MAX_TITLE,
     STATUSES,
     ItemFilter,
     SortKey,
     check_status,
+    check_title,
     fts_query,
     normalise_duty,
     raw_connection,
 )
 from app.services.views import ItemSummary, ItemView
-
-MAX_TITLE = 500
 
 
 @dataclass(frozen=True)
@@ -60,14 +60,6 @@ def parse_date(value: str | None) -> str:
         return Date.fromisoformat(value).isoformat()
     except ValueError as exc:
         raise InvalidInputError(f"The date {value} does not exist ({exc}).") from exc
-
-
-def check_title(title: str) -> str:
-    if not title.strip():
-        raise InvalidInputError("The title is empty; every evidence item needs a title.")
-    if len(title) > MAX_TITLE:
-        raise InvalidInputError(f"The title is {len(title)} characters; keep it under {MAX_TITLE}.")
-    return title
 
 
 def split_codes(value: str | None) -> list[str]:
@@ -312,6 +304,7 @@ def refs_exist(session: Session, refs: Iterable[str]) -> None:
 
 
 __all__ = [
+    "MAX_TITLE",
     "STATUSES",
     "ItemFilter",
     "SortKey",
@@ -320,6 +313,7 @@ __all__ = [
     "add_item_from_paths",
     "and_",
     "check_status",
+    "check_title",
     "delete_item",
     "fts_query",
     "get_item",

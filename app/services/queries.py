@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 STATUSES = ("draft", "ready")
+MAX_TITLE = 500
 BUNDLED_KEYS = ("ST0825", "DDAT-DEVOPS", "TECIT50761")
 MAX_TARGET = 1000
 SortKey = Literal["ref", "date", "title", "status", "ksbs", "attachments"]
@@ -86,6 +87,14 @@ def raw_connection(session: Session) -> sqlite3.Connection:
 
 
 # --- small rules shared with the write side ------------------------------------------------------
+
+
+def check_title(title: str) -> str:
+    if not title.strip():
+        raise InvalidInputError("The title is empty; every evidence item needs a title.")
+    if len(title) > MAX_TITLE:
+        raise InvalidInputError(f"The title is {len(title)} characters; keep it under {MAX_TITLE}.")
+    return title
 
 
 def check_status(status: str) -> str:

@@ -37,8 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import attachments as attachment_service
-from app.services.attachments import FileData
+from app.services.files_in import FileData, read_file
 from app.services.views import AttachmentView, ItemView
 from app.ui.document import PortfolioDocument
 from app.ui.undo import AttachmentCommand, execute
@@ -71,7 +70,7 @@ def read_files(paths: Sequence[Path], context: TaskContext) -> list[FileData]:
     for done, path in enumerate(paths):
         context.check_cancelled()
         context.report(done, len(paths), path.name)
-        files.append(attachment_service.read_file(path))
+        files.append(read_file(path))
     context.report(len(paths), len(paths))
     return files
 

@@ -16,8 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.coverage import MAX_TARGET
-from app.services.evidence import ItemFilter
+from app.services.queries import MAX_TARGET, ItemFilter
 from app.ui.document import PortfolioDocument
 from app.ui.heatmap import HeatmapGrid, LegendWidget, describe
 from app.ui.heatmap_data import HeatmapData

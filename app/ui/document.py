@@ -8,19 +8,18 @@ are ``query_only`` as well, so a bug in a widget cannot write to it either.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Signal
-from sqlalchemy import event
 
 from app.errors import PortfolioError
-from app.models.db import Database, open_portfolio
-from app.services import attachments, coverage, evidence, frameworks, portfolio
-from app.services.attachments import FileData
+from app.models.opening import OpenedFile, ReadConnection, open_existing
+from app.services import queries
 from app.services.backups import policy_from_settings
-from app.services.evidence import ItemFilter, SortKey
+from app.services.queries import ItemFilter, SortKey
 from app.services.views import (
     AttachmentView,
     CoverageReport,
@@ -32,19 +31,30 @@ from app.services.views import (
 )
 from app.settings import Settings, load_settings
 
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlalchemy.orm import Session
+
+    from app.models.db import Database
+    from app.services.files_in import FileData
+
+T = TypeVar("T")
+
 
 class ReadOnlyError(PortfolioError):
     """A change was attempted on a portfolio opened read-only."""
 
 
-def _query_only(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA query_only = ON")
-    cursor.close()
-
-
 class PortfolioDocument(QObject):
-    """One open portfolio file."""
+    """One open portfolio file.
+
+    Reading (lists, the heatmap, items, frameworks) goes through one plain
+    sqlite3 connection and ``app.services.queries``; the ORM (``db``) is made on
+    the first change, or when an extension asks for it. So the window is drawn
+    without waiting for SQLAlchemy to import: ``app.ui.windows`` warms it up in the
+    background once the window is on screen.
+    """
 
     itemChanged = Signal(int)  # an item's fields, tags or attachments changed (its id)
     itemsChanged = Signal()  # items were added or removed: lists must ask again
@@ -52,14 +62,26 @@ class PortfolioDocument(QObject):
     infoChanged = Signal()  # the apprentice's details changed
 
     def __init__(
-        self, db: Database, *, read_only: bool = False, parent: QObject | None = None
+        self,
+        source: Database | OpenedFile,
+        *,
+        read_only: bool = False,
+        parent: QObject | None = None,
     ) -> None:
+        """``source``: a ``Database`` already open (closed with the document), or a file
+        opened by ``open_existing`` (its lock released with the document)."""
         super().__init__(parent)
-        self.db = db
         self.read_only = read_only
-        if read_only:
-            db.engine.dispose()  # connections opened so far may write: start afresh
-            event.listen(db.engine, "connect", _query_only)
+        self._path = Path(source.path)
+        self._opened: OpenedFile | None = None
+        self._db: Database | None = None
+        if isinstance(source, OpenedFile):
+            self._opened = source
+        else:
+            self._db = source
+            if read_only:
+                source.make_query_only()
+        self._reader = ReadConnection(self._path)
         self._frameworks: dict[str, FrameworkView] = {}
         self._info: PortfolioInfo | None = None
 
@@ -72,26 +94,47 @@ class PortfolioDocument(QObject):
         policy = None
         if not read_only:
             policy = policy_from_settings(settings if settings is not None else load_settings())
-        db = open_portfolio(Path(path), backups_policy=policy, exclusive=not read_only)
-        return cls.adopt(db, read_only=read_only)
+        opened = open_existing(Path(path), backups_policy=policy, exclusive=not read_only)
+        return cls.adopt(opened, read_only=read_only)
 
     @classmethod
-    def adopt(cls, db: Database, *, read_only: bool = False) -> PortfolioDocument:
-        """A document for ``db``, already open (e.g. just created); closes it on failure."""
+    def adopt(cls, source: Database | OpenedFile, *, read_only: bool = False) -> PortfolioDocument:
+        """A document for ``source``, already open (e.g. just created); closes it on failure."""
         try:
-            document = cls(db, read_only=read_only)
+            document = cls(source, read_only=read_only)
+        except BaseException:
+            if isinstance(source, OpenedFile):
+                source.release()
+            else:
+                source.close()
+            raise
+        try:
             document.info()  # refuse a file without portfolio details now, not later
         except BaseException:
-            db.close()
+            document.close()
             raise
         return document
 
     @property
     def path(self) -> Path:
-        return self.db.path
+        return self._path
+
+    @property
+    def db(self) -> Database:
+        """The ORM over this file, for changes (made on first use: it loads SQLAlchemy)."""
+        if self._db is None:
+            from app.models.db import Database, make_engine
+
+            engine = make_engine(self._path, query_only=self.read_only)
+            self._db = Database(path=self._path, engine=engine)
+        return self._db
 
     def close(self) -> None:
-        self.db.close()
+        self._reader.close()
+        if self._db is not None:
+            self._db.close()
+        if self._opened is not None:
+            self._opened.release()
 
     def _check_writable(self) -> None:
         if self.read_only:
@@ -101,10 +144,13 @@ class PortfolioDocument(QObject):
 
     # --- reading --------------------------------------------------------------------------------
 
+    def _read(self, query: Callable[[sqlite3.Connection], T]) -> T:
+        with self._reader.read() as conn:
+            return query(conn)
+
     def info(self) -> PortfolioInfo:
         if self._info is None:
-            with self.db.reader() as session:
-                self._info = portfolio.get_info(session)
+            self._info = self._read(queries.portfolio_info)
         return self._info
 
     @property
@@ -116,75 +162,85 @@ class PortfolioDocument(QObject):
         wanted = key or self.framework_key
         view = self._frameworks.get(wanted)
         if view is None:
-            with self.db.reader() as session:
-                if wanted == self.framework_key:
-                    view = frameworks.get_framework(session)
-                else:
-                    view = frameworks.get_framework(session, wanted)
+            view = self._read(
+                lambda conn: queries.get_framework(
+                    conn, None if wanted == self.framework_key else wanted
+                )
+            )
             self._frameworks[wanted] = view
         return view
 
     def frameworks(self) -> list[FrameworkSummary]:
-        with self.db.reader() as session:
-            return frameworks.list_frameworks(session)
+        return self._read(queries.list_frameworks)
 
     def qualify(self, framework_key: str, code: str) -> str:
         """The code as the services take it: bare in the portfolio's framework, else KEY:CODE."""
         return code if framework_key == self.framework_key else f"{framework_key}:{code}"
 
     def item_ids(self, flt: ItemFilter | None = None, order: SortKey = "ref") -> list[int]:
-        with self.db.reader() as session:
-            return evidence.item_ids(session, flt or ItemFilter(), order)
+        return self._read(lambda conn: queries.item_ids(conn, flt or ItemFilter(), order))
 
     def summaries(self, ids: Sequence[int]) -> list[ItemSummary]:
-        with self.db.reader() as session:
-            return evidence.summaries(session, ids)
+        return self._read(lambda conn: queries.summaries(conn, ids))
 
     def item(self, item_id: int) -> ItemView | None:
-        with self.db.reader() as session:
-            found = evidence.items_by_id(session, [item_id])
+        found = self._read(lambda conn: queries.items_by_id(conn, [item_id]))
         return found[0] if found else None
 
     def item_by_ref(self, ref: str) -> ItemView:
-        with self.db.reader() as session:
-            return evidence.get_item(session, ref)
+        return self._read(lambda conn: queries.get_item(conn, ref))
 
     def coverage(
         self, framework_key: str | None = None, target: int = 1, *, with_items: bool = True
     ) -> CoverageReport:
         """Coverage counts; ``with_items=False`` skips each competency's list of refs
         (the heatmap needs only numbers: its clicks filter the list instead)."""
-        with self.db.reader() as session:
-            return coverage.compute_coverage(
-                session, framework_key, target=target, with_items=with_items
+        return self._read(
+            lambda conn: queries.compute_coverage(
+                conn, framework_key, target=target, with_items=with_items
             )
+        )
 
     def attachment(self, attachment_id: int) -> tuple[AttachmentView, bytes]:
+        from app.services import attachments
+
         with self.db.reader() as session:
             return attachments.read(session, attachment_id)
 
+    @contextmanager
+    def _changing(self) -> Iterator[Session]:
+        """One user action, in one transaction (refused when read-only)."""
+        self._check_writable()
+        with self.db.transaction() as session:
+            yield session
+
     # --- changing -------------------------------------------------------------------------------
+    # The write services load SQLAlchemy: they are imported on first use (by then the
+    # background warm-up after the first paint has usually imported them already).
 
     def update_details(self, **details: str) -> PortfolioInfo:
         """Change the apprentice's name, ULN, employer and/or provider."""
-        self._check_writable()
-        with self.db.transaction() as session:
+        from app.services import portfolio
+
+        with self._changing() as session:
             info = portfolio.update_details(session, **details)
         self._info = info
         self.infoChanged.emit()
         return info
 
     def add_item(self, title: str, *, date: str | None = None) -> ItemView:
-        self._check_writable()
-        with self.db.transaction() as session:
+        from app.services import evidence
+
+        with self._changing() as session:
             item = evidence.add_item(session, title=title, date=date)
         self.itemsChanged.emit()
         return item
 
     def update_item(self, ref: str, **changes: str) -> ItemView:
         """Change title, date, status and/or body (keyword arguments of those names)."""
-        self._check_writable()
-        with self.db.transaction() as session:
+        from app.services import evidence
+
+        with self._changing() as session:
             item = evidence.update_item(session, ref, **changes)
         self.itemChanged.emit(item.id)
         if "status" in changes:
@@ -192,40 +248,45 @@ class PortfolioDocument(QObject):
         return item
 
     def delete_item(self, ref: str) -> None:
-        self._check_writable()
-        with self.db.transaction() as session:
+        from app.services import evidence
+
+        with self._changing() as session:
             evidence.delete_item(session, ref)
         self.itemsChanged.emit()
         self.coverageChanged.emit()
 
     def tag(self, ref: str, code: str, justification: str = "") -> ItemView:
         """Add the tag ``code`` (qualified, see ``qualify``) or change its justification."""
-        self._check_writable()
-        with self.db.transaction() as session:
+        from app.services import evidence
+
+        with self._changing() as session:
             item = evidence.tag(session, ref, code, justification)
         self.itemChanged.emit(item.id)
         self.coverageChanged.emit()
         return item
 
     def untag(self, ref: str, code: str) -> ItemView:
-        self._check_writable()
-        with self.db.transaction() as session:
+        from app.services import evidence
+
+        with self._changing() as session:
             item = evidence.untag(session, ref, code)
         self.itemChanged.emit(item.id)
         self.coverageChanged.emit()
         return item
 
     def attach(self, ref: str, file: FileData) -> AttachmentView:
-        self._check_writable()
-        with self.db.transaction() as session:
+        from app.services import attachments
+
+        with self._changing() as session:
             view = attachments.attach(session, ref, file)
-            item_id = evidence.get_item(session, ref).id
+            item_id = queries.item_id(queries.raw_connection(session), ref)
         self.itemChanged.emit(item_id)
         return view
 
     def remove_attachment(self, ref: str, attachment_id: int) -> None:
-        self._check_writable()
-        with self.db.transaction() as session:
+        from app.services import attachments
+
+        with self._changing() as session:
             attachments.remove(session, attachment_id)
-            item_id = evidence.get_item(session, ref).id
+            item_id = queries.item_id(queries.raw_connection(session), ref)
         self.itemChanged.emit(item_id)

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import InvalidInputError
-from app.services.evidence import check_title
+from app.services.queries import check_title
 from app.services.views import FrameworkView, ItemView
 from app.ui.attachments_panel import AttachmentsPanel
 from app.ui.debounce import Debouncer

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from app.services.evidence import ItemFilter, SortKey
+from app.services.queries import ItemFilter, SortKey
 from app.services.views import ItemSummary
 from app.ui.document import PortfolioDocument
 

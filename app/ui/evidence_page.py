@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.evidence import ItemFilter
+from app.services.queries import ItemFilter
 from app.services.views import FrameworkView
 from app.ui.document import PortfolioDocument
 from app.ui.drafts import DraftStore

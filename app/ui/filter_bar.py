@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.evidence import ItemFilter
+from app.services.queries import ItemFilter
 from app.services.views import FrameworkView
 from app.ui.debounce import Debouncer
 

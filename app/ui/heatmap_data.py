@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from app.services.coverage_scale import NOT_APPLICABLE, colour_for, level_for
-from app.services.evidence import ItemFilter
+from app.services.queries import ItemFilter
 from app.services.views import (
     CompetencyCoverage,
     CompetencyView,

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import user_data_dir
-from app.services.coverage import MAX_TARGET
+from app.services.queries import MAX_TARGET
 from app.settings import Settings, managed_notice
 
 PAGE_SIZES = ("A4", "Letter")

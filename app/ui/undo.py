@@ -14,7 +14,7 @@ from typing import ClassVar
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
 
-from app.services.attachments import FileData
+from app.services.files_in import FileData
 from app.ui.document import PortfolioDocument
 
 ErrorHandler = Callable[[BaseException], None]

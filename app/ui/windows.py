@@ -11,21 +11,24 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.errors import PortfolioError
-from app.models.db import Database
 from app.settings import Settings, load_settings, save_settings, with_recent_file
 from app.ui.backup import check_on_open
 from app.ui.document import PortfolioDocument
 from app.ui.errors import show_error
 from app.ui.main_window import MainWindow
 from app.ui.preferences import PreferencesDialog
-from app.ui.wizard import NewPortfolioDialog
+
+if TYPE_CHECKING:
+    from app.models.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +56,48 @@ def may_be_package(path: Path) -> bool:
         return False
 
 
+# What changes and the extensions need, all of it SQLAlchemy and the ORM: imported in the
+# background once the first window is on screen, so that the window need not wait for it.
+WARM_UP_MODULES: tuple[str, ...] = (
+    "app.models.db",
+    "app.models.orm",
+    "app.services.evidence",
+    "app.services.attachments",
+    "app.services.portfolio",
+    *EXTENSION_MODULES,
+)
+
+
+class WarmUp(QObject):
+    """Imports ``WARM_UP_MODULES`` in a background thread, once per process.
+
+    Imports never create widgets, so they are safe off the GUI thread; if the GUI
+    thread needs one of the modules sooner, Python's import lock makes it wait
+    for that module, not for the rest.
+    """
+
+    finished = Signal()  # emitted from the thread: a queued call into the GUI thread
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.done = False
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="warm-up", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        for name in WARM_UP_MODULES:
+            try:
+                importlib.import_module(name)
+            except Exception:  # the GUI thread imports it again, and says what is wrong
+                log.debug("Warm-up import of %s failed", name, exc_info=True)
+        self.done = True
+        self.finished.emit()
+
+
 def install_extensions(window: MainWindow) -> None:
     for name in EXTENSION_MODULES:
         try:
@@ -78,6 +123,9 @@ class WindowManager(QObject):
         super().__init__(parent)
         self.settings = settings if settings is not None else load_settings()
         self.windows: list[MainWindow] = []
+        self._warm_up = WarmUp(self)
+        self._waiting: list[MainWindow] = []  # windows whose extensions follow the warm-up
+        self._warm_up.finished.connect(self._warmed_up)
 
     # --- settings -------------------------------------------------------------------------------
 
@@ -135,7 +183,7 @@ class WindowManager(QObject):
         window.closed.connect(lambda: self._forget(window))
         self.windows.append(window)
         # other features' pages and menus follow once the window is on screen
-        window.firstPainted.connect(lambda: install_extensions(window))
+        window.firstPainted.connect(lambda: self._after_first_paint(window))
         window.show()
         if not document.read_only:
             self._remember(document.path)
@@ -146,6 +194,20 @@ class WindowManager(QObject):
     def _forget(self, window: MainWindow) -> None:
         if window in self.windows:
             self.windows.remove(window)
+        if window in self._waiting:
+            self._waiting.remove(window)
+
+    def _after_first_paint(self, window: MainWindow) -> None:
+        if self._warm_up.done:
+            install_extensions(window)
+        else:
+            self._waiting.append(window)
+            self._warm_up.start()
+
+    def _warmed_up(self) -> None:
+        waiting, self._waiting = self._waiting, []
+        for window in waiting:
+            install_extensions(window)
 
     def open_path(
         self,
@@ -199,6 +261,8 @@ class WindowManager(QObject):
         path = choose_new_portfolio_path(parent, folder)
         if path is None:
             return
+        from app.ui.wizard import NewPortfolioDialog
+
         dialog = NewPortfolioDialog(path, parent=parent)
 
         def created() -> None:
@@ -223,6 +287,8 @@ class WindowManager(QObject):
 
     def first_run(self, path: Path, parent: QWidget | None = None) -> MainWindow | None:
         """No portfolio at ``path`` yet: ask for the details (modally) and open it."""
+        from app.ui.wizard import NewPortfolioDialog
+
         dialog = NewPortfolioDialog(path, first_run=True, parent=parent)
         app = QApplication.instance()
         quit_on_close = isinstance(app, QApplication) and app.quitOnLastWindowClosed()

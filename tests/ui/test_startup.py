@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox
 
 from app.errors import PortfolioError
+from app.models.db import open_portfolio
+from app.services import coverage
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,6 +48,79 @@ def test_portfolio_with_no_command_opens_the_window(filled_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "shown: Ada Lovelace — filled.sqlite3 — Apprentice Portfolio" in result.stdout
+
+
+# Records what the first exposed window shows, then waits for the warm-up to install the
+# extensions and makes a change through the ORM it loaded.
+FIRST_PAINT_THEN_CHANGE = r"""
+import json, os, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QWindow
+from app.ui.main import create_application
+
+seen = {}
+
+def main_window():
+    from app.ui.main_window import MainWindow
+    return next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
+
+def after_warm_up():
+    window = main_window()
+    if not hasattr(window, "progress_pages"):
+        QTimer.singleShot(20, after_warm_up)
+        return
+    seen["orm_after"] = "sqlalchemy" in sys.modules
+    window.document.add_item("Added after the warm-up")
+    seen["rows_after"] = window.evidence_page.model.rowCount()
+    print(json.dumps(seen), flush=True)
+    os._exit(0)
+
+class Exposed(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Expose and isinstance(obj, QWindow) and obj.isExposed():
+            if not seen:
+                window = main_window()
+                seen["orm_at_first_paint"] = "sqlalchemy" in sys.modules
+                seen["rows"] = window.evidence_page.model.rowCount()
+                seen["met"] = window.coverage_page.grid.data().met_count()
+                QTimer.singleShot(0, after_warm_up)
+        return False
+
+app = create_application()
+spy = Exposed()
+app.installEventFilter(spy)
+from app.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_the_first_window_is_drawn_before_the_orm_loads_and_works_after(
+    filled_path: Path,
+) -> None:
+    # SQLAlchemy takes longer to import than drawing the whole window: the list and the
+    # heatmap are read with plain SQL, and the ORM follows in the background.
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT_THEN_CHANGE, "--file", str(filled_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    db = open_portfolio(filled_path)
+    with db.reader() as session:
+        met = coverage.compute_coverage(session).summary.met
+    db.close()
+    assert met > 0
+    assert seen == {
+        "orm_at_first_paint": False,
+        "rows": 3,
+        "met": met,
+        "orm_after": True,
+        "rows_after": 4,
+    }
 
 
 def test_an_unexpected_error_is_one_plain_message_and_a_log(qtbot, monkeypatch) -> None:

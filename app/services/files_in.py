@@ -1,0 +1,51 @@
+"""Files a user attaches, read into memory and checked before anything is stored.
+
+Apart from ``app.services.attachments`` (which stores them, with the ORM) so that
+the desktop app's attachment panel loads without SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.errors import InvalidInputError
+
+MAX_ATTACHMENT_BYTES = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FileData:
+    """An attachment read into memory, ready to store."""
+
+    name: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def read_file(path: Path) -> FileData:
+    """Read a file the user wants to attach; refuse what cannot be read."""
+    path = Path(path)
+    if not path.exists():
+        raise InvalidInputError(f"The attachment {path} does not exist.")
+    if not path.is_file():
+        raise InvalidInputError(f"The attachment {path} is not a file.")
+    try:
+        size = path.stat().st_size
+        if size > MAX_ATTACHMENT_BYTES:
+            raise InvalidInputError(
+                f"The attachment {path} is {size // (1024 * 1024)} MB; the limit is "
+                f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB."
+            )
+        data = path.read_bytes()
+    except PermissionError as exc:
+        raise InvalidInputError(
+            f"The attachment {path} cannot be read: permission denied."
+        ) from exc
+    except OSError as exc:
+        raise InvalidInputError(f"The attachment {path} cannot be read: {exc.strerror}.") from exc
+    return FileData(name=path.name, data=data)
