@@ -42,12 +42,16 @@ from app.ui.document import PortfolioDocument
 from app.ui.drafts import Draft, DraftStore
 from app.ui.tag_picker import TagPicker
 from app.ui.undo import SetFieldCommand, UndoKeyFilter, execute
+from app.ui.worker import Task, TaskContext, run_task
 
 AUTOSAVE_DELAY_MS = 800
 AUTOSAVE_MAX_WAIT_MS = 5000
 DRAFT_DELAY_MS = 200
 DRAFT_MAX_WAIT_MS = 1000
 PREVIEW_DELAY_MS = 200
+# Longer reflections are rendered off the GUI thread (100 kB takes ~0.15 s), so typing
+# never waits for the preview; shorter ones at once, which takes a few milliseconds.
+PREVIEW_IN_BACKGROUND_CHARS = 20_000
 TEXT_FIELDS = ("title", "date", "body")
 
 
@@ -176,6 +180,8 @@ class EvidenceEditor(QWidget):
         self._autosave = Debouncer(self.save, AUTOSAVE_DELAY_MS, AUTOSAVE_MAX_WAIT_MS, self)
         self._draft = Debouncer(self.write_draft, DRAFT_DELAY_MS, DRAFT_MAX_WAIT_MS, self)
         self._preview = Debouncer(self.render_preview, PREVIEW_DELAY_MS, parent=self)
+        self._preview_task: Task | None = None
+        self._preview_generation = 0  # a render started for older text is dropped
 
         self.title.textEdited.connect(self._changed)
         self.date.dateChanged.connect(self._changed)
@@ -213,6 +219,7 @@ class EvidenceEditor(QWidget):
                 self._saved = {}
                 self.title.clear()
                 self.body.clear()
+                self._preview_generation += 1  # a render still running is for another item
                 self.preview.clear()
                 self.heading.clear()
             else:
@@ -406,10 +413,28 @@ class EvidenceEditor(QWidget):
             self._drafts.discard(self._item.ref)
 
     def render_preview(self) -> None:
+        """Show the reflection rendered (at once when short, else when rendered off-thread)."""
         from app.export.markdown_html import render_markdown_html  # only once a preview shows
 
+        self._preview_generation += 1
+        text = self.body.toPlainText()
+        if len(text) < PREVIEW_IN_BACKGROUND_CHARS:
+            self._show_preview(render_markdown_html(text))
+            return
+        generation = self._preview_generation
+
+        def render(_context: TaskContext) -> str:
+            return render_markdown_html(text)
+
+        def rendered(html: object) -> None:
+            if generation == self._preview_generation and isinstance(html, str):
+                self._show_preview(html)
+
+        self._preview_task = run_task(render, on_success=rendered, parent=self)
+
+    def _show_preview(self, html: str) -> None:
         scroll = self.preview.verticalScrollBar().value()
-        self.preview.setHtml(render_markdown_html(self.body.toPlainText()))
+        self.preview.setHtml(html)
         self.preview.verticalScrollBar().setValue(scroll)
 
     def focus_title(self) -> None:

@@ -47,6 +47,29 @@ def cell_count(window: MainWindow, group: str, code: str) -> int | None:
     return data.count(row, column)
 
 
+def test_a_long_reflection_is_previewed_without_blocking_and_never_on_the_wrong_item(
+    qtbot, window: MainWindow
+) -> None:
+    from app.ui.editor import PREVIEW_IN_BACKGROUND_CHARS
+
+    editor = window.evidence_page.editor
+    select(window, "E001")
+    long_text = "## Runbook\n\n" + "Rolled **back** the release safely. " * (
+        PREVIEW_IN_BACKGROUND_CHARS // 30
+    )
+    editor.body.setPlainText(long_text)
+    editor.render_preview()  # rendered off the GUI thread: shown when done
+    qtbot.waitUntil(lambda: "Runbook" in editor.preview.toPlainText(), timeout=LONG_WAIT)
+    assert "**" not in editor.preview.toPlainText()
+    # a render still running when the user moves on never lands on the next item
+    editor.body.setPlainText(long_text.replace("Runbook", "Stale"))
+    editor.render_preview()
+    select(window, "E002")
+    qtbot.wait(300)
+    assert "Stale" not in editor.preview.toPlainText()
+    assert window.document.item_by_ref("E002").title in editor.title.text()
+
+
 def test_the_window_names_the_portfolio_and_lists_its_items(window: MainWindow) -> None:
     assert window.windowTitle() == "Ada Lovelace — filled.sqlite3 — Apprentice Portfolio"
     assert refs_shown(window) == ["E001", "E002", "E003"]
