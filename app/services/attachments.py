@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.errors import NotFoundError
 from app.models.db import utc_now
 from app.models.orm import Attachment, Blob, Item, Rendition
+from app.services import queries
 from app.services.files_in import MAX_ATTACHMENT_BYTES, FileData, read_file
 from app.services.views import AttachmentView
 
@@ -120,13 +121,8 @@ def drop_unused_blobs(session: Session, digests: list[str]) -> None:
 
 
 def read(session: Session, attachment_id: int) -> tuple[AttachmentView, bytes]:
-    attachment = session.get(Attachment, attachment_id)
-    if attachment is None:
-        raise NotFoundError(f"There is no attachment {attachment_id}.")
-    data = session.scalar(select(Blob.data).where(Blob.sha256 == attachment.sha256))
-    if data is None:
-        raise NotFoundError(f"The bytes of {attachment.name} are missing from the portfolio.")
-    return to_view(attachment), bytes(data)
+    """An attachment and its bytes."""
+    return queries.read_attachment(queries.raw_connection(session), attachment_id)
 
 
 def to_view(attachment: Attachment) -> AttachmentView:

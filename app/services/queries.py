@@ -490,6 +490,21 @@ def get_item(conn: sqlite3.Connection, ref: str) -> ItemView:
     return items_by_id(conn, [item_id(conn, ref)])[0]
 
 
+def read_attachment(conn: sqlite3.Connection, attachment_id: int) -> tuple[AttachmentView, bytes]:
+    """An attachment and its bytes."""
+    row = conn.execute(
+        "SELECT id, name, size, sha256, media_type FROM attachments WHERE id = ?",
+        (attachment_id,),
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"There is no attachment {attachment_id}.")
+    view = AttachmentView(id=row[0], name=row[1], size=row[2], sha256=row[3], media_type=row[4])
+    data = conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (view.sha256,)).fetchone()
+    if data is None:
+        raise NotFoundError(f"The bytes of {view.name} are missing from the portfolio.")
+    return view, bytes(data[0])
+
+
 # --- coverage -------------------------------------------------------------------------------------
 
 _REF_TEXT: list[str] = []  # "E001"… by item number: formatting 20,000 refs costs more than SQL

@@ -202,10 +202,7 @@ class PortfolioDocument(QObject):
         )
 
     def attachment(self, attachment_id: int) -> tuple[AttachmentView, bytes]:
-        from app.services import attachments
-
-        with self.db.reader() as session:
-            return attachments.read(session, attachment_id)
+        return self._read(lambda conn: queries.read_attachment(conn, attachment_id))
 
     @contextmanager
     def _changing(self) -> Iterator[Session]:
