@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import and_, delete, select, text
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError, NotFoundError
 from app.models.db import utc_now
 from app.models.orm import (
+    Attachment,
+    Blob,
     Competency,
     Framework,
     Group,
@@ -21,6 +24,7 @@ from app.models.orm import (
     ItemCompetency,
     ItemGroup,
     PortfolioRecord,
+    Rendition,
 )
 from app.services import attachments as attachment_service
 from app.services import frameworks, queries
@@ -35,7 +39,14 @@ from app.services.queries import (
     normalise_duty,
     raw_connection,
 )
-from app.services.views import ItemSummary, ItemView
+from app.services.views import (
+    AttachmentSnapshot,
+    ItemSnapshot,
+    ItemSummary,
+    ItemView,
+    TagSnapshot,
+)
+from app.services.views import Rendition as RenditionValue
 
 
 @dataclass(frozen=True)
@@ -201,6 +212,190 @@ def delete_item(session: Session, ref: str) -> None:
     attachment_service.drop_unused_blobs(session, digests)
 
 
+# --- putting a deleted item back (undo) --------------------------------------------------------
+
+
+def snapshot_item(session: Session, ref: str) -> ItemSnapshot:
+    """Everything ``restore_item`` needs to put ``ref`` back after ``delete_item``:
+    its fields and times, its tags against every framework, its attachments with
+    their bytes and print renditions, and the off-the-job entries that name it."""
+    item = _find(session, ref)
+    competencies = session.execute(
+        select(Framework.key, Framework.version, Competency.code, ItemCompetency.justification)
+        .join(Competency, Competency.id == ItemCompetency.competency_id)
+        .join(Framework, Framework.id == Competency.framework_id)
+        .where(ItemCompetency.item_id == item.id)
+        .order_by(Framework.id, Competency.position)
+    ).tuples()
+    groups = session.execute(
+        select(Framework.key, Framework.version, Group.code, ItemGroup.justification)
+        .join(Group, Group.id == ItemGroup.group_id)
+        .join(Framework, Framework.id == Group.framework_id)
+        .where(ItemGroup.item_id == item.id)
+        .order_by(Framework.id, Group.position)
+    ).tuples()
+    blobs: dict[str, tuple[bytes, RenditionValue | None]] = {}
+    attachments = []
+    for a in item.attachments:
+        if a.sha256 not in blobs:
+            data = session.scalar(select(Blob.data).where(Blob.sha256 == a.sha256))
+            if data is None:
+                raise NotFoundError(f"The bytes of {a.name} are missing from the portfolio.")
+            rendition = session.get(Rendition, a.sha256)
+            blobs[a.sha256] = (
+                bytes(data),
+                None
+                if rendition is None
+                else RenditionValue(
+                    rendition.media_type, rendition.width, rendition.height, bytes(rendition.data)
+                ),
+            )
+        data, print_copy = blobs[a.sha256]
+        attachments.append(
+            AttachmentSnapshot(
+                id=a.id,
+                name=a.name,
+                media_type=a.media_type,
+                position=a.position,
+                added=a.added,
+                sha256=a.sha256,
+                data=data,
+                rendition=print_copy,
+            )
+        )
+    entries = session.scalars(
+        text("SELECT entry_id FROM otj_entry_items WHERE item_id = :item ORDER BY entry_id"),
+        {"item": item.id},
+    )
+    return ItemSnapshot(
+        number=item.number,
+        ref=item.ref,
+        title=item.title,
+        date=item.date,
+        status=item.status,
+        body=item.body,
+        created=item.created,
+        updated=item.updated,
+        competencies=tuple(TagSnapshot(*row) for row in competencies),
+        groups=tuple(TagSnapshot(*row) for row in groups),
+        attachments=tuple(attachments),
+        otj_entries=tuple(entries),
+    )
+
+
+def _tag_target(session: Session, tag: TagSnapshot, *, group: bool) -> int:
+    table = Group if group else Competency
+    ident = session.scalar(
+        select(table.id)
+        .join(Framework, Framework.id == table.framework_id)
+        .where(
+            Framework.key == tag.framework,
+            Framework.version == tag.version,
+            table.code == tag.code,
+        )
+    )
+    if ident is None:
+        raise InvalidInputError(
+            f"The item cannot be put back: {tag.framework} v{tag.version} has no {tag.code} "
+            "in this portfolio."
+        )
+    return ident
+
+
+def _check_snapshot(session: Session, snapshot: ItemSnapshot) -> None:
+    if snapshot.number < 1 or snapshot.ref != f"E{snapshot.number:03d}":
+        raise InvalidInputError(
+            f"'{snapshot.ref}' is not the reference of evidence item number {snapshot.number}."
+        )
+    taken = session.scalar(
+        select(Item.ref).where((Item.id == snapshot.number) | (Item.ref == snapshot.ref))
+    )
+    if taken is not None:
+        raise InvalidInputError(
+            f"{snapshot.ref} cannot be restored: {taken} is already in this portfolio."
+        )
+    check_title(snapshot.title)
+    check_status(snapshot.status)
+    if parse_date(snapshot.date) != snapshot.date:
+        raise InvalidInputError(f"The date '{snapshot.date}' is not written as YYYY-MM-DD.")
+    for a in snapshot.attachments:
+        if hashlib.sha256(a.data).hexdigest() != a.sha256:
+            raise InvalidInputError(f"The bytes kept for {a.name} do not match their SHA-256.")
+
+
+def restore_item(session: Session, snapshot: ItemSnapshot) -> ItemView:
+    """Put a deleted item back exactly as ``snapshot_item`` saw it: same ref and number,
+    fields, created/updated times, tags and justifications, attachments (with the same
+    ids where they are still free) and off-the-job links (to entries still there).
+
+    Refused, changing nothing, when its ref is in use or a framework it was tagged
+    against has gone.
+    """
+    _check_snapshot(session, snapshot)
+    competency_tags = [
+        (_tag_target(session, t, group=False), t.justification) for t in snapshot.competencies
+    ]
+    group_tags = [(_tag_target(session, t, group=True), t.justification) for t in snapshot.groups]
+    record = _portfolio(session)
+    item = Item(
+        id=snapshot.number,
+        number=snapshot.number,
+        ref=snapshot.ref,
+        title=snapshot.title,
+        date=snapshot.date,
+        status=snapshot.status,
+        body=snapshot.body,
+        created=snapshot.created,
+        updated=snapshot.updated,
+    )
+    session.add(item)
+    session.flush()
+    for competency_id, why in competency_tags:
+        session.add(ItemCompetency(item_id=item.id, competency_id=competency_id, justification=why))
+    for group_id, why in group_tags:
+        session.add(ItemGroup(item_id=item.id, group_id=group_id, justification=why))
+    for a in snapshot.attachments:
+        if session.get(Blob, a.sha256) is None:
+            session.add(Blob(sha256=a.sha256, size=len(a.data), data=a.data))
+            session.flush()
+        if a.rendition is not None and session.get(Rendition, a.sha256) is None:
+            r = a.rendition
+            session.add(
+                Rendition(
+                    sha256=a.sha256,
+                    media_type=r.media_type,
+                    width=r.width,
+                    height=r.height,
+                    data=r.data,
+                )
+            )
+        free = session.get(Attachment, a.id) is None  # else a new id: the old one is reused
+        session.add(
+            Attachment(
+                id=a.id if free else None,
+                item_id=item.id,
+                name=a.name,
+                sha256=a.sha256,
+                size=len(a.data),
+                media_type=a.media_type,
+                position=a.position,
+                added=a.added,
+            )
+        )
+    for entry_id in snapshot.otj_entries:
+        session.execute(
+            text(
+                "INSERT OR IGNORE INTO otj_entry_items (entry_id, item_id) "
+                "SELECT id, :item FROM otj_entries WHERE id = :entry"
+            ),
+            {"item": item.id, "entry": entry_id},
+        )
+    # refs are never reused: a restored item keeps the counter past its number
+    record.next_item_number = max(record.next_item_number, snapshot.number + 1)
+    session.flush()
+    return get_item(session, item.ref)
+
+
 def tag(session: Session, ref: str, code: str, justification: str = "") -> ItemView:
     """Tag ``ref`` with a competency or group code (adds it or updates its justification)."""
     item = _find(session, ref)
@@ -307,6 +502,7 @@ __all__ = [
     "MAX_TITLE",
     "STATUSES",
     "ItemFilter",
+    "ItemSnapshot",
     "SortKey",
     "TagInput",
     "add_item",
@@ -321,6 +517,8 @@ __all__ = [
     "items_by_id",
     "list_items",
     "normalise_duty",
+    "restore_item",
+    "snapshot_item",
     "summaries",
     "tag",
     "untag",

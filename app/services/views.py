@@ -190,3 +190,48 @@ class Rendition:
     width: int
     height: int
     data: bytes
+
+
+# --- a deleted item, kept so that it can be put back (undo) -------------------------------------
+
+
+@dataclass(frozen=True)
+class TagSnapshot:
+    """A tag by what it means (framework key and version, code), not by row id."""
+
+    framework: str
+    version: str
+    code: str
+    justification: str = ""
+
+
+@dataclass(frozen=True)
+class AttachmentSnapshot:
+    """An attachment with its bytes (the blob may go once nothing else uses it)."""
+
+    id: int
+    name: str
+    media_type: str
+    position: int
+    added: str
+    sha256: str
+    data: bytes = field(repr=False)
+    rendition: Rendition | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class ItemSnapshot:
+    """Everything that makes up one evidence item, to restore it exactly after a delete."""
+
+    number: int
+    ref: str
+    title: str
+    date: str
+    status: str
+    body: str
+    created: str
+    updated: str
+    competencies: tuple[TagSnapshot, ...] = ()
+    groups: tuple[TagSnapshot, ...] = ()
+    attachments: tuple[AttachmentSnapshot, ...] = ()
+    otj_entries: tuple[int, ...] = ()  # off-the-job log entries that named the item
