@@ -25,6 +25,7 @@ from app.services.views import (
     CoverageReport,
     FrameworkSummary,
     FrameworkView,
+    ItemSnapshot,
     ItemSummary,
     ItemView,
     PortfolioInfo,
@@ -244,13 +245,27 @@ class PortfolioDocument(QObject):
             self.coverageChanged.emit()
         return item
 
-    def delete_item(self, ref: str) -> None:
+    def delete_item(self, ref: str) -> ItemSnapshot:
+        """Delete ``ref``; the snapshot returned (bytes included) lets ``restore_item``
+        put it back."""
         from app.services import evidence
 
         with self._changing() as session:
+            snapshot = evidence.snapshot_item(session, ref)
             evidence.delete_item(session, ref)
         self.itemsChanged.emit()
         self.coverageChanged.emit()
+        return snapshot
+
+    def restore_item(self, snapshot: ItemSnapshot) -> ItemView:
+        """Put back an item ``delete_item`` deleted, exactly as it was."""
+        from app.services import evidence
+
+        with self._changing() as session:
+            item = evidence.restore_item(session, snapshot)
+        self.itemsChanged.emit()
+        self.coverageChanged.emit()
+        return item
 
     def tag(self, ref: str, code: str, justification: str = "") -> ItemView:
         """Add the tag ``code`` (qualified, see ``qualify``) or change its justification."""

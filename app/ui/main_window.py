@@ -51,7 +51,7 @@ from app.ui.document import PortfolioDocument
 from app.ui.drafts import DraftStore
 from app.ui.errors import show_error
 from app.ui.evidence_page import EvidencePage
-from app.ui.undo import ItemCommand
+from app.ui.undo import DeleteItemCommand, ItemCommand, execute
 from app.ui.worker import Task, TaskContext, run_with_progress
 
 log = logging.getLogger(__name__)
@@ -210,8 +210,8 @@ class MainWindow(QMainWindow):
             tip=self.tr("Add an evidence item"),
         )  # fmt: skip
         self.delete_item_action = self._action(
-            self.tr("&Delete Evidence Item…"), self.delete_item, "Ctrl+Del", sp.SP_TrashIcon,
-            tip=self.tr("Delete the selected evidence item"),
+            self.tr("&Delete Evidence Item"), self.delete_item, "Ctrl+Del", sp.SP_TrashIcon,
+            tip=self.tr("Delete the selected evidence item (Edit ▸ Undo brings it back)"),
         )  # fmt: skip
         self.attach_action = self._action(
             self.tr("&Attach Files…"), self._attach, "Ctrl+Shift+A",
@@ -449,9 +449,9 @@ class MainWindow(QMainWindow):
         if not self.undo_stack.canUndo():
             return
         item_id = self._last_command_item(self.undo_stack.index() - 1)
+        row = self._current_row()
         self.undo_stack.undo()
-        if item_id is not None:
-            self.evidence_page.select_item(item_id)
+        self._show_changed_item(item_id, row)
 
     def redo(self) -> None:
         if self.document.read_only:
@@ -460,9 +460,21 @@ class MainWindow(QMainWindow):
         if not self.undo_stack.canRedo():
             return
         item_id = self._last_command_item(self.undo_stack.index())
+        row = self._current_row()
         self.undo_stack.redo()
-        if item_id is not None:
-            self.evidence_page.select_item(item_id)
+        self._show_changed_item(item_id, row)
+
+    def _current_row(self) -> int | None:
+        index = self.evidence_page.table.selectionModel().currentIndex()
+        return index.row() if index.isValid() else None
+
+    def _show_changed_item(self, item_id: int | None, row: int | None) -> None:
+        """Select the item a step changed; if the step deleted it, the one now in its row."""
+        page = self.evidence_page
+        if item_id is not None and self.document.item(item_id) is not None:
+            page.select_item(item_id)
+        elif page.current_item_id() is None and row is not None and page.model.rowCount():
+            page.select_item(page.model.item_id(min(row, page.model.rowCount() - 1)))
 
     def new_item(self) -> None:
         if self.document.read_only:
@@ -479,30 +491,26 @@ class MainWindow(QMainWindow):
         self.evidence_page.editor.focus_title()
 
     def delete_item(self) -> None:
+        """Delete the selected item at once: Edit ▸ Undo brings it back (so no question)."""
         item = self.evidence_page.editor.current_item()
         if item is None or self.document.read_only:
             return
-        answer = QMessageBox.question(
-            self,
-            self.tr("Delete {ref}?").format(ref=item.ref),
-            self.tr(
-                "Delete {ref} with its tags and attachments? This cannot be undone, "
-                "and its reference will not be used again."
-            ).format(ref=item.ref),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        self.evidence_page.editor.flush()
+        self.evidence_page.editor.flush()  # what was typed is kept with it, for undo
+        row = self._current_row()
         try:
-            self.document.delete_item(item.ref)
+            execute(
+                self.undo_stack,
+                DeleteItemCommand(self.document, item.ref, item.id),
+                self.show_error,
+            )
         except Exception as exc:
             self.show_error(exc)
             return
         self.drafts.discard(item.ref)
-        self.undo_stack.clear()  # earlier steps may refer to the deleted item
-        self.statusBar().showMessage(self.tr("Deleted {ref}.").format(ref=item.ref), 5000)
+        self._show_changed_item(None, row)
+        self.statusBar().showMessage(
+            self.tr("Deleted {ref}. Edit ▸ Undo brings it back.").format(ref=item.ref), 8000
+        )
 
     def show_items(self, flt: object) -> None:
         """Show the Evidence page filtered by ``flt`` (an ItemFilter), e.g. from the heatmap."""

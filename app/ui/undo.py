@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
 
 from app.services.files_in import FileData
+from app.services.views import ItemSnapshot
 from app.ui.document import PortfolioDocument
 
 ErrorHandler = Callable[[BaseException], None]
@@ -176,6 +177,22 @@ class AttachmentCommand(ItemCommand):
             self._remove()
         else:
             self._attach()
+
+
+class DeleteItemCommand(ItemCommand):
+    """An item deleted; undo puts it back as it was (ref, tags, attachments, times)."""
+
+    def __init__(self, document: PortfolioDocument, ref: str, item_id: int) -> None:
+        super().__init__(document, ref, item_id, _tr("delete {ref}").format(ref=ref))
+        self.snapshot: ItemSnapshot | None = None  # held only while the item is deleted
+
+    def forward(self) -> None:
+        self.snapshot = self.document.delete_item(self.ref)
+
+    def backward(self) -> None:
+        if self.snapshot is not None:
+            self.document.restore_item(self.snapshot)
+            self.snapshot = None  # the bytes are back in the file; redo takes them again
 
 
 class UndoKeyFilter(QObject):

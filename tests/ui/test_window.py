@@ -262,20 +262,6 @@ def test_an_empty_title_is_refused_in_words_and_the_old_one_kept(qtbot, window: 
     assert window.document.item_by_ref("E001").title == "CI pipeline for the payments API"
 
 
-def test_delete_asks_first(qtbot, monkeypatch, window: MainWindow) -> None:
-    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
-
-    def question(*args, **kwargs):
-        return answers.pop(0)
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    select(window, "E002")
-    window.delete_item_action.trigger()
-    assert refs_shown(window) == ["E001", "E002", "E003"]
-    window.delete_item_action.trigger()
-    assert refs_shown(window) == ["E001", "E003"]
-
-
 def test_attach_an_image_see_its_thumbnail_remove_and_undo(
     qtbot, window: MainWindow, tmp_path: Path
 ) -> None:
