@@ -36,14 +36,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.export.markdown_html import render_markdown_html  # noqa: E402
-from app.export.pdf import build_pdf  # noqa: E402
+from app.export.pdf import PdfOptions, build_pdf, placed_images  # noqa: E402
 from app.models.db import open_portfolio  # noqa: E402
 from app.services import evidence, frameworks  # noqa: E402
 from app.services.attachments import FileData  # noqa: E402
 from app.services.blob_source import SqliteBlobSource  # noqa: E402
 from app.services.evidence import TagInput  # noqa: E402
 from app.services.portfolio import create_portfolio  # noqa: E402
-from app.services.renditions import is_image, make_renditions  # noqa: E402
+from app.services.renditions import make_renditions  # noqa: E402
 from app.services.snapshot import take_snapshot  # noqa: E402
 from app.services.views import PortfolioSnapshot, Rendition  # noqa: E402
 
@@ -98,7 +98,7 @@ def build_portfolio(path: Path, items: int, photos: int, rng: random.Random) -> 
     photo_dir = path.parent / "photos"
     photo_dir.mkdir(exist_ok=True)
     db = create_portfolio(
-        path, name="Ada Lovelace", uln="1234567890", employer="Analytical Engines Ltd",
+        path, name="Ada Lovelace", uln="1234567899", employer="Analytical Engines Ltd",
         provider="Babbage College",
     )  # fmt: skip
     every = max(1, items // max(1, photos))
@@ -147,12 +147,13 @@ def load_snapshot(path: Path) -> PortfolioSnapshot:
 
 class ColdBlobSource(SqliteBlobSource):
     """No cached renditions: each is made from the original photo, on worker threads
-    started as the export starts (the layout of the first pages overlaps them)."""
+    started as the export starts (the layout of the first pages overlaps them), in the
+    order the export places them."""
 
     def __init__(self, path: Path, snapshot: PortfolioSnapshot) -> None:
         super().__init__(path)
         self._lock = threading.Lock()
-        images = [a.sha256 for i in snapshot.items for a in i.attachments if is_image(a.media_type)]
+        images = placed_images(snapshot, PdfOptions())
         self._made = make_renditions((digest, partial(self._read, digest)) for digest in images)
 
     def _read(self, digest: str) -> bytes | None:

@@ -174,6 +174,37 @@ class CodeBlock(Flowable):
         canvas.restoreState()
 
 
+class Deferred(Flowable):
+    """A stand-in for flowables made only when the layout reaches them.
+
+    An evidence item's flowables (and the rendition of each of its images) are made
+    as its first page is laid out, not all before the layout starts: renditions still
+    being made do not hold up the pages before them, and only the items being laid
+    out are held in memory. ``expand_deferred`` replaces the stand-ins.
+    """
+
+    def __init__(self, make: Callable[[], list[Flowable]]) -> None:
+        super().__init__()
+        self.make = make
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        raise RuntimeError("a deferred flowable was laid out before it was expanded")
+
+
+def expand_deferred(flowables: list[Flowable]) -> None:
+    """Replace the stand-ins the layout is about to take up (the next flowable, or the
+    first one after a run that keeps with the next) with what they make."""
+    index = 0
+    while index < len(flowables):
+        flowable = flowables[index]
+        if isinstance(flowable, Deferred):
+            flowables[index : index + 1] = flowable.make()
+            continue
+        if not flowable.getKeepWithNext():
+            return
+        index += 1
+
+
 class KeepWithStart(KeepTogether):
     """How ``keepWithNext`` groups are kept: a heading moves to the next page only when
     not even the start of what follows it fits below it (reportlab's own class moves

@@ -9,8 +9,17 @@ from xml.sax.saxutils import escape
 
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Table
 
-from app.export.context import NOTICE_ONLY, PLAIN_REFLECTION, ExportContext, clean, describe, plural
-from app.export.flowables import Anchor, ItemMarker
+from app.export.context import (
+    NOTICE_ONLY,
+    PLAIN_REFLECTION,
+    ExportContext,
+    PdfOptions,
+    clean,
+    describe,
+    ordered_items,
+    plural,
+)
+from app.export.flowables import Anchor, Deferred, ItemMarker
 from app.export.images import image_flowables
 from app.export.markdown_flow import markdown_flowables, plain_text_flowables
 from app.export.paragraphs import Para, linked_paragraph
@@ -35,7 +44,7 @@ from app.export.styles import (
     table_style,
 )
 from app.services.renditions import is_image
-from app.services.views import ItemView, TagView
+from app.services.views import ItemView, PortfolioSnapshot, TagView
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +62,16 @@ def evidence_section(ctx: ExportContext) -> list[Flowable]:
     if not ctx.items:
         out.append(Para("There are no evidence items to include.", BODY))
     for index, item in enumerate(ctx.items):
-        ctx.check_cancelled()
         if index:
             out.append(PageBreak())
-        out += item_flowables(ctx, item, index)
+        out.append(Deferred(partial(_deferred_item, ctx, item, index)))
     return out
+
+
+def _deferred_item(ctx: ExportContext, item: ItemView, index: int) -> list[Flowable]:
+    ctx.check_cancelled()
+    ctx.state.current_item = item.ref  # a failure from here on belongs to this item
+    return item_flowables(ctx, item, index)
 
 
 def item_flowables(ctx: ExportContext, item: ItemView, index: int) -> list[Flowable]:
@@ -198,6 +212,20 @@ def _images_part(ctx: ExportContext, item: ItemView, level: int) -> list[Flowabl
             parts.insert(0, Para("Images", LABEL))
         out.append(KeepTogether(parts))
     return out
+
+
+def placed_images(snapshot: PortfolioSnapshot, options: PdfOptions) -> list[str]:
+    """The SHA-256 of each image the PDF places, in the order it places them.
+
+    Renditions made in this order are ready as the layout reaches them.
+    """
+    digests = (
+        a.sha256
+        for item in ordered_items(snapshot, options)
+        for a in item.attachments
+        if is_image(a.media_type)
+    )
+    return list(dict.fromkeys(digests))
 
 
 def _attachments(item: ItemView) -> list[Flowable]:

@@ -42,12 +42,13 @@ from app.export.flowables import (
     TOTAL_PAGES_FORM,
     BuildState,
     KeepWithStart,
+    expand_deferred,
     fit_text,
     page_form_name,
 )
 from app.export.fonts import SANS, SANS_BOLD, register_fonts
 from app.export.front import DOCUMENT_TITLE, contents, cover, declaration
-from app.export.item_section import evidence_section, item_outline
+from app.export.item_section import evidence_section, item_outline, placed_images
 from app.export.matrix import matrix_section
 from app.export.pdf_progress import contents_entries as progress_contents_entries
 from app.export.pdf_progress import progress_sections
@@ -55,7 +56,7 @@ from app.export.styles import INK, MUTED, RULE
 from app.services.blob_source import BlobSource
 from app.services.views import PortfolioSnapshot
 
-__all__ = ["ExportCancelled", "PdfOptions", "PdfResult", "build_pdf"]
+__all__ = ["ExportCancelled", "PdfOptions", "PdfResult", "build_pdf", "placed_images"]
 
 log = logging.getLogger(__name__)
 
@@ -220,7 +221,7 @@ def _document(ctx: ExportContext, stream: BinaryIO) -> BaseDocTemplate:
     info, framework = ctx.snapshot.info, ctx.snapshot.framework
     page_size = PAGE_SIZES[ctx.options.page_size]
     name = clean(info.apprentice_name, 120)
-    doc = BaseDocTemplate(
+    doc = _PortfolioDocument(
         stream,
         pagesize=page_size,
         leftMargin=SIDE_MARGIN,
@@ -261,6 +262,13 @@ def _document(ctx: ExportContext, stream: BinaryIO) -> BaseDocTemplate:
         [PageTemplate("page", [frame], onPage=partial(_decorate, furniture=furniture))]
     )
     return doc
+
+
+class _PortfolioDocument(BaseDocTemplate):
+    """Makes each evidence item's flowables as the layout reaches it (``Deferred``)."""
+
+    def filterFlowables(self, flowables: list[Flowable]) -> None:
+        expand_deferred(flowables)
 
 
 @dataclass(frozen=True)
