@@ -1,0 +1,36 @@
+"""The export's shortcuts through reportlab write what reportlab itself would write."""
+
+from __future__ import annotations
+
+import random
+
+from reportlab.pdfbase.ttfonts import TTFont
+
+from app.config import resource_path
+from app.export.fonts import SANS, _SubsetFont
+
+
+class _Doc:
+    """Stands for a document: fonts keep their subset codes per document object."""
+
+
+def test_subset_codes_match_reportlabs_for_any_text() -> None:
+    path = str(resource_path("fonts", f"{SANS}.ttf"))
+    ours, theirs = _SubsetFont("ours", path), TTFont("theirs", path)
+    rng = random.Random(7)
+    alphabet = (
+        [chr(c) for c in range(32, 127)]
+        + list("\xa0—–·…●○€£Łódź")
+        + [chr(c) for c in range(0x391, 0x3C9)]  # Greek
+        + [chr(c) for c in range(0x410, 0x44F)]  # Cyrillic
+        + [chr(c) for c in range(0x100, 0x17F)]  # Latin Extended-A
+        + ["\U0001f680", "中", "\x00"]  # no glyph in the font
+    )
+    texts = ["", " ", "\xa0", "plain ascii text"]
+    for _ in range(3000):
+        texts.append("".join(rng.choices(alphabet[: rng.randint(95, len(alphabet))], k=20)))
+    texts += texts[:500]  # seen again, once every character has its code
+    doc_ours, doc_theirs = _Doc(), _Doc()
+    for text in texts:
+        assert ours.splitString(text, doc_ours) == theirs.splitString(text, doc_theirs), text
+    assert len(ours.state[doc_ours].subsets) > 1  # the test reached later subsets
