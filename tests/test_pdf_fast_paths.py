@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
+import pytest
 from reportlab.pdfbase.ttfonts import TTFont
 
 from app.config import resource_path
+from app.export import pdf
 from app.export.fonts import SANS, _SubsetFont
+from app.export.pdf import build_pdf
+from tests.snapshot_factory import default_portfolio
 
 
 class _Doc:
@@ -34,3 +39,21 @@ def test_subset_codes_match_reportlabs_for_any_text() -> None:
     for text in texts:
         assert ours.splitString(text, doc_ours) == theirs.splitString(text, doc_theirs), text
     assert len(ours.state[doc_ours].subsets) > 1  # the test reached later subsets
+
+
+def exported_bytes(tmp_path: Path, name: str) -> bytes:
+    snapshot, blobs = default_portfolio()
+    out = tmp_path / name
+    build_pdf(snapshot, blobs, out)
+    return out.read_bytes()
+
+
+def test_internal_links_are_written_byte_for_byte_as_reportlab_writes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours = exported_bytes(tmp_path, "ours.pdf")
+    monkeypatch.setattr(pdf, "is_plain_rect", lambda rect: False)  # every link via reportlab
+    theirs = exported_bytes(tmp_path, "theirs.pdf")
+
+    assert ours.count(b"/Subtype /Link") > 20
+    assert ours == theirs

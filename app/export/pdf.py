@@ -49,6 +49,7 @@ from app.export.flowables import (
 from app.export.fonts import SANS, SANS_BOLD, register_fonts
 from app.export.front import DOCUMENT_TITLE, contents, cover, declaration
 from app.export.item_section import evidence_section, item_outline, placed_images
+from app.export.links import InternalLink, is_plain_rect
 from app.export.matrix import matrix_section
 from app.export.pdf_progress import contents_entries as progress_contents_entries
 from app.export.pdf_progress import progress_sections
@@ -324,9 +325,35 @@ class _PortfolioCanvas(Canvas):
     def __init__(self, *args: Any, ctx: ExportContext, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._ctx = ctx
+        self._link_targets: dict[str, bytes] = {}
         stamp = pdf_date(ctx.snapshot.last_changed)
         self.setDateFormatter(lambda *_: stamp)
         self.showOutline()
+
+    def linkRect(
+        self,
+        contents: str,
+        destinationname: str,
+        Rect: Any = None,
+        addtopage: int = 1,
+        name: str | None = None,
+        relative: int = 1,
+        thickness: float = 0,
+        color: Any = None,
+        dashArray: Any = None,
+        **kw: Any,
+    ) -> None:
+        """Links to a bookmark: ``InternalLink`` writes the common kind quickly."""
+        rect = self._absRect(Rect, relative)
+        plain = not (contents or name or thickness or color or dashArray or kw) and addtopage
+        if not plain or not is_plain_rect(rect):
+            super().linkRect(
+                contents, destinationname, Rect, addtopage, name, relative, thickness, color,
+                dashArray, **kw,
+            )  # fmt: skip
+            return
+        link = InternalLink(rect, self._bookmarkReference(destinationname), self._link_targets)
+        self._addAnnotation(link)
 
     def save(self) -> None:
         state = self._ctx.state
