@@ -57,3 +57,13 @@ def test_internal_links_are_written_byte_for_byte_as_reportlab_writes_them(
 
     assert ours.count(b"/Subtype /Link") > 20
     assert ours == theirs
+
+
+def test_the_frames_quick_copy_lays_out_as_a_deep_copy_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours = exported_bytes(tmp_path, "ours.pdf")
+    monkeypatch.delattr(pdf._BodyFrame, "__deepcopy__")
+    theirs = exported_bytes(tmp_path, "theirs.pdf")
+
+    assert ours == theirs

@@ -11,6 +11,7 @@ portfolio's own last change.
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import os
 import tempfile
@@ -251,7 +252,7 @@ def _document(ctx: ExportContext, stream: BinaryIO) -> BaseDocTemplate:
         initialFontName=SANS,
         keepTogetherClass=KeepWithStart,
     )
-    frame = Frame(
+    frame = _BodyFrame(
         SIDE_MARGIN,
         BOTTOM_MARGIN,
         page_size[0] - 2 * SIDE_MARGIN,
@@ -263,6 +264,23 @@ def _document(ctx: ExportContext, stream: BinaryIO) -> BaseDocTemplate:
         [PageTemplate("page", [frame], onPage=partial(_decorate, furniture=furniture))]
     )
     return doc
+
+
+class _BodyFrame(Frame):
+    """reportlab deep-copies the frame for every trial layout of a group kept
+    together (thousands per export); its state is numbers and strings, which a
+    copy can share, so only its containers are copied deeply."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _BodyFrame:
+        clone = copy.copy(self)
+        memo[id(self)] = clone
+        for name, value in vars(self).items():
+            if not isinstance(value, _SHARED):
+                setattr(clone, name, copy.deepcopy(value, memo))
+        return clone
+
+
+_SHARED = (int, float, str, bool, type(None))
 
 
 class _PortfolioDocument(BaseDocTemplate):
