@@ -80,7 +80,7 @@ def build(path: Path, count: int, seed: int = 7) -> None:
     from app.services.portfolio import create_portfolio
 
     rng = random.Random(seed)
-    db = create_portfolio(path, name="Bench Mark", uln="1234567890")
+    db = create_portfolio(path, name="Bench Mark", uln="1234567899")
     with db.transaction() as s:
         view = frameworks.get_framework(s)
         for n in range(count):

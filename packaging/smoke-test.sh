@@ -68,7 +68,7 @@ version_line=$("$app" --version)
 [[ "$version_line" == "portfolio "* ]] || fail "--version printed '$version_line'"
 
 step "init"
-run init --framework ST0825 --name "Smoke Tëst" --uln 1234567890 --employer "AT&T" >/dev/null
+run init --framework ST0825 --name "Smoke Tëst" --uln 1234567899 --employer "AT&T" >/dev/null
 
 step "item add (Markdown reflection and an image attachment)"
 # shellcheck disable=SC2016  # the backticks are Markdown, not a command

@@ -59,7 +59,7 @@ def template_portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
     database = create_portfolio(
         path,
         name="Ada Lovelace",
-        uln="1234567890",
+        uln="1234567899",
         employer="Analytical Engines Ltd",
         provider="Babbage College",
     )

@@ -63,7 +63,7 @@ def build_portfolio(path: Path) -> Database:
     db = create_portfolio(
         path,
         name="Zoë O'Brien <b>",
-        uln="1234567890",
+        uln="1234567899",
         employer="AT&T Analytical",
         provider="S&P College",
     )

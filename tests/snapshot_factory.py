@@ -244,7 +244,7 @@ def coverage_for(fw: FrameworkView, items: Sequence[ItemView], target: int = 1) 
 def info(**changes: str) -> PortfolioInfo:
     base = PortfolioInfo(
         apprentice_name="Ada Lovelace",
-        uln="1234567890",
+        uln="1234567899",
         employer="Analytical Engines Ltd",
         provider="Babbage College",
         framework_key="ST0825",

@@ -35,7 +35,7 @@ def pf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
         "--name",
         "Ada Lovelace",
         "--uln",
-        "1234567890",
+        "1234567899",
         "--employer",
         "ACME",
     )
@@ -217,6 +217,35 @@ def test_files_that_are_not_portfolios(tmp_path: Path, capsys: pytest.CaptureFix
     code, _, err = run(capsys, "--file", str(tmp_path / "nothing.sqlite3"), "item", "list")
     assert code == 1 and "No portfolio" in err
     assert text.read_text() == "hello"
+
+
+@pytest.mark.parametrize(
+    ("uln", "message"),
+    [
+        ("123456789", "must be 10 digits"),
+        ("12345678AB", "must be 10 digits"),
+        ("1234567890", "check digit does not match"),  # a typo in the last digit
+        ("2134567899", "check digit does not match"),  # two digits swapped
+        ("0000000000", "check digit does not match"),  # never starts with 0
+    ],
+)
+def test_init_checks_the_uln_and_creates_nothing_when_it_is_wrong(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], uln: str, message: str
+) -> None:
+    path = tmp_path / "p.sqlite3"
+    code, out, err = run(capsys, "--file", str(path), "init", "--name", "A", "--uln", uln)
+    assert code == 1 and out == ""
+    assert message in err and err.count("\n") == 1
+    assert not path.exists()
+
+
+def test_valid_ulns_pass_their_check_digit() -> None:
+    from app.services.portfolio import validate_uln
+
+    # the worked example of the Learning Records Service's rule, and this suite's own
+    for uln in ("9276308686", "1234567899", "9876543201", " 2468013572 "):
+        assert validate_uln(uln) == uln.strip()
+    assert validate_uln("") == ""  # not known yet
 
 
 def test_init_refuses_to_overwrite(pf: str, capsys: pytest.CaptureFixture[str]) -> None:

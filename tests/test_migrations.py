@@ -53,7 +53,7 @@ def make_first_revision(path: Path) -> None:
         framework = frameworks.find_framework(session, "ST0825")
         session.add(
             PortfolioRecord(
-                id=1, apprentice_name="Ada Lovelace", uln="1234567890", employer="Engines Ltd",
+                id=1, apprentice_name="Ada Lovelace", uln="1234567899", employer="Engines Ltd",
                 provider="Babbage College", framework_id=framework.id, next_item_number=1,
                 created="2025-01-01T09:00:00+00:00", updated="2025-01-01T09:00:00+00:00",
             )

@@ -54,7 +54,7 @@ from PIL import Image
 Image.new("RGB", (40, 30), "teal").save(work / "shot.png")
 (work / "notes.md").write_text("# Notes\n\nDeployed with **Helm**; see <https://example.com>.\n")
 pf = work / "p.sqlite3"
-cli("--file", pf, "init", "--name", "Ada Lovelace", "--uln", "1234567890")
+cli("--file", pf, "init", "--name", "Ada Lovelace", "--uln", "1234567899")
 cli("--file", pf, "item", "add", "--title", "Pipeline https://example.com", "--ksb", "K1,S14",
     "--duty", "5", "--attach", work / "shot.png", "--body-file", work / "notes.md",
     "--status", "ready")

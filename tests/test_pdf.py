@@ -44,7 +44,7 @@ def test_cover_names_the_apprentice_the_standard_and_the_portfolio(exported) -> 
     for expected in (
         "End-point assessment portfolio",
         "Ada Lovelace",
-        "1234567890",
+        "1234567899",
         "Analytical Engines Ltd",
         "Babbage College",
         "Apprenticeship standard DevOps engineer",

@@ -481,7 +481,7 @@ def build(path: Path) -> None:
     db = create_portfolio(
         path,
         name="Jordan Okafor",
-        uln="4820193756",
+        uln="4820193758",
         employer="Northwind Logistics Ltd",
         provider="Pennine Digital Skills",
     )

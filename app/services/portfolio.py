@@ -15,11 +15,27 @@ from app.services import frameworks, queries
 from app.services.views import PortfolioInfo
 
 
+def uln_check_digit_ok(uln: str) -> bool:
+    """The Learning Records Service's check on a 10-digit ULN: the first digit is not 0,
+    and the digits weighted 10, 9, … 1 sum to a remainder of 10 when divided by 11."""
+    if not re.fullmatch(r"\d{10}", uln):
+        return False
+    weighted = sum(int(digit) * (10 - n) for n, digit in enumerate(uln))
+    return uln[0] != "0" and weighted % 11 == 10
+
+
 def validate_uln(uln: str) -> str:
-    """A Unique Learner Number is 10 digits; an empty one is allowed until known."""
+    """A Unique Learner Number is 10 digits with a check digit; an empty one is allowed
+    until known. (Only what a user types is checked: files already holding a mistyped
+    ULN still open and export.)"""
     uln = uln.strip()
     if uln and not re.fullmatch(r"\d{10}", uln):
         raise InvalidInputError(f"The ULN '{uln}' is not valid: it must be 10 digits.")
+    if uln and not uln_check_digit_ok(uln):
+        raise InvalidInputError(
+            f"The ULN {uln} is not a valid Unique Learner Number (its check digit does not "
+            "match); check it against your apprenticeship records."
+        )
     return uln
 
 

@@ -465,15 +465,15 @@ def test_edit_the_portfolio_details_later(qtbot, window: MainWindow) -> None:
     window.details_action.trigger()
     dialog = window.findChild(DetailsDialog)
     assert dialog is not None and dialog.isVisible()
-    assert dialog.uln.text() == "1234567890"
+    assert dialog.uln.text() == "1234567899"
     dialog.uln.setText("123")
     dialog.save()
     assert dialog.error.isVisible() and "10 digits" in dialog.error.text()
-    dialog.uln.setText("0987654321")
+    dialog.uln.setText("2468013572")
     dialog.name.setText("Ada King")
     dialog.save()
     assert not dialog.isVisible()
-    assert window.document.info().uln == "0987654321"
+    assert window.document.info().uln == "2468013572"
     assert window.windowTitle().startswith("Ada King — filled.sqlite3")
 
 

@@ -50,11 +50,23 @@ def test_a_short_uln_is_explained_and_nothing_is_created(qtbot, tmp_path: Path) 
     assert dialog.uln.validator() is not None  # letters cannot even be typed
 
 
+def test_a_mistyped_uln_is_caught_by_its_check_digit(qtbot, tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    dialog = NewPortfolioDialog(path)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    fill(qtbot, dialog, "Sam Taylor", uln="9876543210")  # two digits swapped
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.error.isVisible()
+    assert "check digit" in dialog.error.text()
+    assert not path.exists()
+
+
 def test_first_run_creates_the_portfolio_and_opens_it(qtbot, monkeypatch, tmp_path: Path) -> None:
     path = tmp_path / "data" / "portfolio.sqlite3"  # the folder does not exist yet
 
     def exec_(dialog: NewPortfolioDialog) -> int:  # what the user does in the modal dialog
-        fill(qtbot, dialog, "Sam Taylor", uln="9876543210")
+        fill(qtbot, dialog, "Sam Taylor", uln="9876543201")
         dialog.create_file()
         return int(dialog.result())
 
@@ -66,7 +78,7 @@ def test_first_run_creates_the_portfolio_and_opens_it(qtbot, monkeypatch, tmp_pa
     assert window.windowTitle() == "Sam Taylor — portfolio.sqlite3 — Apprentice Portfolio"
     info = window.document.info()
     assert (info.uln, info.employer, info.framework_key) == (
-        "9876543210",
+        "9876543201",
         "Acme Cloud Ltd",
         "ST0825",
     )
