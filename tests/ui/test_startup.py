@@ -37,9 +37,10 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-def test_portfolio_with_no_command_opens_the_window(filled_path: Path) -> None:
+def run_app(script: str, path: Path) -> subprocess.CompletedProcess[str]:
+    """``script`` (which starts the app as ``portfolio --file PATH``) in a fresh process."""
     result = subprocess.run(
-        [sys.executable, "-c", SHOW_AND_EXIT, "--file", str(filled_path)],
+        [sys.executable, "-c", script, "--file", str(path)],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -47,6 +48,11 @@ def test_portfolio_with_no_command_opens_the_window(filled_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_portfolio_with_no_command_opens_the_window(filled_path: Path) -> None:
+    result = run_app(SHOW_AND_EXIT, filled_path)
     assert "shown: Ada Lovelace — filled.sqlite3 — Apprentice Portfolio" in result.stdout
 
 
@@ -99,15 +105,7 @@ def test_the_first_window_is_drawn_before_the_orm_loads_and_works_after(
 ) -> None:
     # SQLAlchemy takes longer to import than drawing the whole window: the list and the
     # heatmap are read with plain SQL, and the ORM follows in the background.
-    result = subprocess.run(
-        [sys.executable, "-c", FIRST_PAINT_THEN_CHANGE, "--file", str(filled_path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = run_app(FIRST_PAINT_THEN_CHANGE, filled_path)
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     db = open_portfolio(filled_path)
     with db.reader() as session:
