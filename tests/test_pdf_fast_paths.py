@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph
 
 from app.config import resource_path
 from app.export import pdf
-from app.export.fonts import SANS, _SubsetFont
+from app.export.fonts import SANS, _SubsetFont, register_fonts
+from app.export.paragraphs import Para, _plain_lines
 from app.export.pdf import build_pdf
+from app.export.styles import BODY, CELL_MONO, ITEM_TITLE, JUSTIFICATION, MD_LIST
 from tests.snapshot_factory import default_portfolio
+
+WORDS = (  # noqa: SIM905 - a word list reads better as text
+    "pipeline terraform kubernetes helm the a to of and we I our team service because "
+    "so that with when it was is then for on in availability, retrospective."
+).split()
 
 
 class _Doc:
@@ -67,3 +77,29 @@ def test_the_frames_quick_copy_lays_out_as_a_deep_copy_does(
     theirs = exported_bytes(tmp_path, "theirs.pdf")
 
     assert ours == theirs
+
+
+def line_breaks(paragraph: Paragraph, widths: list[float], fast: bool) -> object:
+    if fast:
+        lines = paragraph.breakLines(list(widths))
+    else:
+        lines = Paragraph.breakLines(paragraph, list(widths))
+    return (lines.kind, lines.lines, lines.fontSize, lines.ascent, paragraph._width_max)
+
+
+@pytest.mark.parametrize("style", [BODY, JUSTIFICATION, MD_LIST, CELL_MONO, ITEM_TITLE])
+def test_plain_paragraphs_break_into_the_lines_reportlab_makes(style: ParagraphStyle) -> None:
+    register_fonts()
+    rng = random.Random(3)
+    unusual = [*WORDS, "", "Łódź", "emoji🚀", "non\xa0breaking", "x" * 60, "soft\xadhyphen"]
+    taken = 0
+    for n in range(400):
+        words = unusual if n % 4 == 0 else WORDS  # words reportlab cuts or hyphenates, now and then
+        text = " ".join(rng.choices(words, k=rng.randint(0, 120)))
+        widths = [rng.choice([481.0, 300.0, 120.0, 40.0]), rng.choice([481.0, 300.0, 120.0])]
+        bullet = "•" if n % 3 == 0 else None
+        ours = Para(escape(text), style, bulletText=bullet)
+        theirs = Para(escape(text), style, bulletText=bullet)
+        assert line_breaks(ours, widths, True) == line_breaks(theirs, widths, False), text
+        taken += _plain_lines(Para(escape(text), style, bulletText=bullet), widths) is not None
+    assert taken > 200  # most took the quick path

@@ -8,16 +8,23 @@ onto, so one 100 kB paragraph costs minutes. Long paragraphs are therefore cut
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont
 from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus.paragraph import _handleBulletWidth
+from reportlab.platypus.paragraph import split as rl_split
+from reportlab.platypus.paragraph import strip as rl_strip
+from reportlab.platypus.paraparser import ParaFrag
 
 from app.export.runs import RunsParagraph
 
 CHUNK_CHARS = 1500
 _LOOK_BACK = 200  # how far before the limit to look for a space to cut at
+_SOFT_HYPHEN = "\xad"
 
 
 class Para(Paragraph):
@@ -52,6 +59,74 @@ class Para(Paragraph):
         self._wrapped = (availWidth, size)
         return size
 
+    def breakLines(self, width: float | list[float]) -> Any:
+        """reportlab's own line breaking, done faster for the common case (see
+        ``_plain_lines``); anything else goes to reportlab."""
+        lines = _plain_lines(self, width)
+        return lines if lines is not None else super().breakLines(width)
+
+
+def _plain_lines(paragraph: Paragraph, width: float | list[float]) -> Any:
+    """The line breaks reportlab's ``breakLines`` makes for one fragment of plain text,
+    or None when the paragraph needs more than that path does.
+
+    This is reportlab's own loop for that case (same widths, same result) without
+    its per-word checks for hyphenation, soft hyphens and words too long for a line
+    (such paragraphs go to reportlab), and with each word's width remembered: line
+    breaking is the largest single cost of an export.
+    """
+    style = paragraph.style
+    frags = paragraph.frags
+    if len(frags) != 1 or style.wordWrap or style.shaping or style.endDots:
+        return None
+    if getattr(style, "hyphenationLang", "") or style.uriWasteReduce or style.embeddedHyphenation:
+        return None
+    frag = frags[0]
+    if not isinstance(frag, ParaFrag) or not hasattr(frag, "text"):
+        return None
+    if hasattr(frag, "cbDefn") or hasattr(frag, "backColor") or _SOFT_HYPHEN in frag.text:
+        return None
+    max_widths = list(width) if isinstance(width, (list, tuple)) else [width]
+    paragraph._width_max = 0
+    paragraph.height = 0
+    paragraph._splitLongWordCount = paragraph._hyphenations = 0
+    _handleBulletWidth(paragraph.bulletText, style, max_widths)
+    font_name, font_size = frag.fontName, frag.fontSize
+    ascent, descent = getAscentDescent(font_name, font_size)
+    text = rl_strip(frag.text)
+    if not text:
+        return frag.clone(kind=0, lines=[], ascent=ascent, descent=descent, fontSize=font_size)
+    words = rl_split(text)
+    known = _word_widths(font_name, font_size, paragraph.encoding)
+    widths = [known[word] for word in words]
+    if style.splitLongWords and max(widths) > min(max_widths):
+        return None  # a word wider than a line: reportlab cuts it
+    space = known[" "]
+    shrink = style.spaceShrinkage * space
+    last_line = len(max_widths) - 1
+    line_number = 0
+    max_width = max_widths[0]
+    lines: list[tuple[float, list[str]]] = []
+    line: list[str] = []
+    current = -space
+    for word, word_width in zip(words, widths, strict=True):
+        new_width = current + space + word_width
+        if new_width <= max_width + shrink * len(line) or not line:
+            line.append(word)
+            current = new_width
+            continue
+        if current > paragraph._width_max:
+            paragraph._width_max = current
+        lines.append((max_width - current, line))
+        line = [word]
+        current = word_width
+        line_number += 1
+        max_width = max_widths[min(last_line, line_number)]
+    if current > paragraph._width_max:
+        paragraph._width_max = current
+    lines.append((max_width - current, line))
+    return frag.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=font_size)
+
 
 def paragraphs(
     markup: str,
@@ -76,6 +151,38 @@ def paragraphs(
         )
         out.append(kind("", piece_style, bulletText=bullet if first else None, frags=piece))
     return out
+
+
+class _WordWidths(dict[str, float]):
+    """Widths of the words already measured in one font and size.
+
+    reportlab measures a word in about a microsecond and an export measures some
+    hundred thousand of them, most of them words it has seen before.
+    """
+
+    LIMIT = 200_000  # words remembered per font and size, to bound the memory
+
+    def __init__(self, font_name: str, size: float, encoding: str | None) -> None:
+        super().__init__()
+        self._measure = partial(getFont(font_name).stringWidth, size=size, encoding=encoding)
+
+    def __missing__(self, word: str) -> float:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        width: float = self._measure(word)
+        self[word] = width
+        return width
+
+
+_widths: dict[tuple[str, float, str | None], _WordWidths] = {}
+
+
+def _word_widths(font_name: str, size: float, encoding: str | None) -> _WordWidths:
+    key = (font_name, size, encoding)
+    known = _widths.get(key)
+    if known is None:
+        known = _widths[key] = _WordWidths(font_name, size, encoding)
+    return known
 
 
 def _cut(frags: list[object]) -> list[list[object]]:
