@@ -103,3 +103,9 @@ def test_plain_paragraphs_break_into_the_lines_reportlab_makes(style: ParagraphS
         assert line_breaks(ours, widths, True) == line_breaks(theirs, widths, False), text
         taken += _plain_lines(Para(escape(text), style, bulletText=bullet), widths) is not None
     assert taken > 200  # most took the quick path
+
+
+def test_a_plain_paragraph_keeps_its_no_break_spaces() -> None:
+    register_fonts()
+    text = "keep\xa0together, then  spaces\tand\nbreaks"
+    assert [f.text for f in Para(text, BODY).frags] == [f.text for f in Paragraph(text, BODY).frags]

@@ -236,7 +236,8 @@ def _plain_frag(markup: str, style: ParagraphStyle) -> object:
     fresh: dict[str, list[object]] = {
         k: [] for k, v in vars(template).items() if isinstance(v, list)
     }  # unshared
-    return template.clone(text=" ".join(text.split()), **fresh)  # type: ignore[attr-defined]
+    words = rl_split(rl_strip(text))  # as reportlab splits: a no-break space stays
+    return template.clone(text=" ".join(words), **fresh)  # type: ignore[attr-defined]
 
 
 def linked_paragraph(
