@@ -28,6 +28,66 @@ from app.config import APP_NAME, user_config_dir, user_data_dir
 log = logging.getLogger(__name__)
 
 
+MAX_PIXELS = 100_000  # beyond any screen: a larger number in the file is a damaged value
+
+
+def _pixels(value: Any, low: int) -> int | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= MAX_PIXELS
+    return value if ok else None
+
+
+@dataclass(frozen=True)
+class WindowLayout:
+    """The main window as it was last closed: remembered by the app, not a preference.
+
+    ``x``/``y`` are the top-left corner of the window's frame, ``width``/``height`` the
+    size inside it, both of the normal (not maximised) window; ``splitters`` holds each
+    named splitter's pane sizes in pixels.
+    """
+
+    x: int
+    y: int
+    width: int
+    height: int
+    maximized: bool = False
+    splitters: tuple[tuple[str, tuple[int, ...]], ...] = ()
+
+    def splitter(self, name: str) -> tuple[int, ...] | None:
+        return dict(self.splitters).get(name)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "x": self.x,
+            "y": self.y,
+            "width": self.width,
+            "height": self.height,
+            "maximized": self.maximized,
+            "splitters": {name: list(sizes) for name, sizes in self.splitters},
+        }
+
+    @classmethod
+    def from_json(cls, value: Any) -> WindowLayout | None:
+        """The layout in ``value`` (as ``to_json`` wrote it), or None if it is not one."""
+        if not isinstance(value, dict):
+            return None
+        x, y = _pixels(value.get("x"), -MAX_PIXELS), _pixels(value.get("y"), -MAX_PIXELS)
+        width, height = _pixels(value.get("width"), 1), _pixels(value.get("height"), 1)
+        maximized = value.get("maximized", False)
+        raw_splitters = value.get("splitters", {})
+        if x is None or y is None or width is None or height is None:
+            return None
+        if not isinstance(maximized, bool) or not isinstance(raw_splitters, dict):
+            return None
+        splitters = []
+        for name, sizes in raw_splitters.items():
+            if not isinstance(sizes, list) or not sizes:
+                return None
+            if any(_pixels(size, 0) is None for size in sizes):
+                return None
+            splitters.append((str(name), tuple(sizes)))
+        return cls(x, y, width, height, maximized, tuple(splitters))
+
+
 @dataclass(frozen=True)
 class Settings:
     portfolio_folder: str = ""  # where new portfolios go; empty = the user data folder
@@ -38,6 +98,7 @@ class Settings:
     heatmap_target: int = 1
     export_page_size: str = "A4"
     recent_files: tuple[str, ...] = ()
+    window_layout: WindowLayout | None = None  # remembered, not a preference (see REMEMBERED)
     managed: frozenset[str] = field(default=frozenset(), compare=False)
 
     def resolved_portfolio_folder(self) -> Path:
@@ -63,7 +124,11 @@ _TYPES: dict[str, type] = {
     "heatmap_target": int,
     "export_page_size": str,
     "recent_files": tuple,
+    "window_layout": WindowLayout,
 }
+# What the app remembers of how it was used, rather than what the user chose: IT's
+# policy neither sets nor locks it, and ``portfolio settings`` does not list it.
+REMEMBERED = frozenset({"window_layout"})
 _POSITIVE = {"backup_keep_recent", "backup_interval_minutes", "heatmap_target"}
 _CHOICES = {"export_page_size": {"A4", "Letter"}}
 MAX_RECENT = 8
@@ -90,6 +155,8 @@ def _valid(name: str, value: Any) -> Any:
     kind = _TYPES.get(name)
     if kind is None:
         return None
+    if kind is WindowLayout:
+        return WindowLayout.from_json(value)
     if kind is tuple:
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return tuple(value)
@@ -139,8 +206,11 @@ def load_settings() -> Settings:
     policy_values: dict[str, Any] = raw_values if isinstance(raw_values, dict) else {}
     raw_locked = policy.get("locked")
     locked_names: list[Any] = raw_locked if isinstance(raw_locked, list) else []
-    locked = frozenset(n for n in locked_names if isinstance(n, str) and n in _TYPES)
+    locked = frozenset(
+        n for n in locked_names if isinstance(n, str) and n in _TYPES and n not in REMEMBERED
+    )
 
+    policy_values = {k: v for k, v in policy_values.items() if k not in REMEMBERED}
     settings = _apply(Settings(), policy_values, "policy")
     user = _read_json(user_settings_path(), "settings file")
     settings = _apply(settings, {k: v for k, v in user.items() if k not in locked}, "user")
@@ -154,7 +224,10 @@ def save_settings(settings: Settings) -> None:
         if f.name == "managed" or f.name in settings.managed:
             continue
         value = getattr(settings, f.name)
-        data[f.name] = list(value) if isinstance(value, tuple) else value
+        if isinstance(value, WindowLayout):
+            data[f.name] = value.to_json()
+        elif value is not None:
+            data[f.name] = list(value) if isinstance(value, tuple) else value
     path = user_settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".json.partial")
@@ -210,7 +283,7 @@ def describe_settings() -> list[SettingState]:
     settings = load_settings()
     states = []
     for f in fields(Settings):
-        if f.name == "managed":
+        if f.name == "managed" or f.name in REMEMBERED:
             continue
         if f.name in settings.managed:
             source = "managed"

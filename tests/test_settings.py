@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import Settings, load_settings, save_settings, with_recent_file
+from app.settings import (
+    Settings,
+    WindowLayout,
+    describe_settings,
+    load_settings,
+    save_settings,
+    user_settings_path,
+    with_recent_file,
+)
 
 
 @pytest.fixture
@@ -58,3 +66,53 @@ def test_policy_sets_defaults_and_locks_what_it_lists(policy: Path) -> None:
 def test_bad_policy_or_values_fall_back_to_defaults(policy: Path, text: str) -> None:
     policy.write_text(text)
     assert load_settings() == Settings()
+
+
+LAYOUT = WindowLayout(
+    x=-1200, y=40, width=1100, height=760, maximized=True, splitters=(("evidence", (300, 780)),)
+)
+
+
+def test_the_window_layout_is_remembered(policy: Path) -> None:
+    save_settings(Settings(window_layout=LAYOUT))
+    assert load_settings().window_layout == LAYOUT
+    assert json.loads(user_settings_path().read_text())["window_layout"] == {
+        "x": -1200,
+        "y": 40,
+        "width": 1100,
+        "height": 760,
+        "maximized": True,
+        "splitters": {"evidence": [300, 780]},
+    }
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1100x760",
+        {"x": 0, "y": 0, "width": 0, "height": 760},
+        {"x": 0, "y": "0", "width": 900, "height": 760},
+        {"x": 0, "y": 0, "width": 900, "height": 760, "maximized": "yes"},
+        {"x": 0, "y": 0, "width": 900, "height": 760, "splitters": {"evidence": [-1, 5]}},
+        {"x": 0, "y": 0, "width": 900, "height": 760, "splitters": {"evidence": []}},
+        {"x": 10**9, "y": 0, "width": 900, "height": 760},
+    ],
+)
+def test_a_damaged_window_layout_is_ignored(policy: Path, value: object) -> None:
+    path = user_settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"window_layout": value, "backup_keep_recent": 3}))
+    settings = load_settings()
+    assert settings.window_layout is None
+    assert settings.backup_keep_recent == 3  # the rest of the file still counts
+
+
+def test_the_window_layout_is_not_a_setting_it_can_manage(policy: Path) -> None:
+    policy.write_text(
+        json.dumps({"settings": {"window_layout": LAYOUT.to_json()}, "locked": ["window_layout"]})
+    )
+    assert load_settings().window_layout is None
+    assert not load_settings().is_managed("window_layout")
+    save_settings(Settings(window_layout=LAYOUT))
+    assert load_settings().window_layout == LAYOUT
+    assert "window_layout" not in [s.name for s in describe_settings()]

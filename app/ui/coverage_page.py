@@ -88,7 +88,7 @@ class CoveragePage(QWidget):
         details_layout = QVBoxLayout(details_box)
         details_layout.addWidget(self.details)
 
-        lower = QSplitter(Qt.Orientation.Horizontal, self)
+        self.panels_splitter = lower = QSplitter(Qt.Orientation.Horizontal, self)
         lower.addWidget(gaps_box)
         lower.addWidget(details_box)
         lower.setChildrenCollapsible(False)
@@ -99,7 +99,7 @@ class CoveragePage(QWidget):
         upper_layout.addWidget(self.scroll_area)
         upper_layout.addWidget(hint)
         upper_layout.addStretch(1)
-        split = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter = split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(upper)
         split.addWidget(lower)
         split.setChildrenCollapsible(False)

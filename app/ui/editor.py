@@ -129,7 +129,7 @@ class EvidenceEditor(QWidget):
         fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.body.setFont(_editor_font(fixed))
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.reflection_splitter = splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.body)
         splitter.addWidget(self.preview)
         splitter.setChildrenCollapsible(False)

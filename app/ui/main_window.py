@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QSplitter,
     QStyle,
     QTabWidget,
     QToolBar,
@@ -46,12 +47,14 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.config import user_data_dir
+from app.settings import WindowLayout
 from app.ui.coverage_page import CoveragePage
 from app.ui.document import PortfolioDocument
 from app.ui.drafts import DraftStore
 from app.ui.errors import show_error
 from app.ui.evidence_page import EvidencePage
 from app.ui.undo import DeleteItemCommand, ItemCommand, execute
+from app.ui.window_layout import capture_layout, restore_layout
 from app.ui.worker import Task, TaskContext, run_with_progress
 
 log = logging.getLogger(__name__)
@@ -78,8 +81,11 @@ class MainWindow(QMainWindow):
         target: int = 1,
         recent_files: tuple[str, ...] = (),
         banner: str | None = None,
+        window_layout: WindowLayout | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``window_layout``: the size, place and splitters to open with (the default, centred,
+        when None)."""
         super().__init__(parent)
         self.document = document
         self.undo_stack = QUndoStack(self)
@@ -159,7 +165,8 @@ class MainWindow(QMainWindow):
             self.set_banner(banner)
         if not document.read_only:
             self.recover_drafts()
-        self.resize(1280, 820)
+        self._opened_layout = window_layout
+        restore_layout(self, window_layout, self.splitters())
 
     # --- building -------------------------------------------------------------------------------
 
@@ -324,6 +331,19 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
 
     # --- extension points -----------------------------------------------------------------------
+
+    def splitters(self) -> dict[str, QSplitter]:
+        """The splitters whose sizes are remembered, by the name they are saved under."""
+        return {
+            "evidence": self.evidence_page.splitter,
+            "reflection": self.evidence_page.editor.reflection_splitter,
+            "coverage": self.coverage_page.splitter,
+            "coverage-panels": self.coverage_page.panels_splitter,
+        }
+
+    def layout_state(self) -> WindowLayout:
+        """The window's size, place and splitters now, to remember for the next one."""
+        return capture_layout(self, self.splitters(), self._opened_layout)
 
     def add_page(self, title: str, widget: QWidget) -> int:
         """Add a page (tab) with a View menu entry; returns its index."""

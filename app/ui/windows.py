@@ -26,6 +26,7 @@ from app.ui.document import PortfolioDocument
 from app.ui.errors import show_error
 from app.ui.main_window import MainWindow
 from app.ui.preferences import PreferencesDialog
+from app.ui.window_layout import cascaded
 
 if TYPE_CHECKING:
     from app.models.db import Database
@@ -153,7 +154,19 @@ class WindowManager(QObject):
         dialog.open()
         return dialog
 
+    def _remember_layout(self, window: MainWindow) -> None:
+        """Keep ``window``'s size, place and splitters for the next window (and run)."""
+        layout = window.layout_state()
+        if layout != self.settings.window_layout:
+            self._save_settings(replace(self.settings, window_layout=layout))
+
     def _apply_preferences(self, settings: Settings) -> None:
+        # what the app remembered while the dialog was open is kept
+        settings = replace(
+            settings,
+            recent_files=self.settings.recent_files,
+            window_layout=self.settings.window_layout,
+        )
         self._save_settings(settings)
         for window in self.windows:  # automatic backups follow the new interval and rotation
             automatic = getattr(window, "automatic_backups", None)
@@ -169,17 +182,27 @@ class WindowManager(QObject):
         banner: str | None = None,
         replace_window: MainWindow | None = None,
     ) -> MainWindow:
-        """Show ``document`` in a new window (closing ``replace_window`` once it is up)."""
+        """Show ``document`` in a new window (closing ``replace_window`` once it is up).
+
+        It opens as the last window was left: in the replaced window's place, or a
+        little below and to the right of a window still open, else as remembered."""
+        layout = self.settings.window_layout
+        if replace_window is not None:
+            layout = replace_window.layout_state()
+        elif self.windows:
+            layout = cascaded(self.windows[-1].layout_state())
         window = MainWindow(
             document,
             target=self.settings.heatmap_target,
             recent_files=self.settings.recent_files,
             banner=banner,
+            window_layout=layout,
         )
         window.newRequested.connect(lambda: self.new_portfolio(window))
         window.openRequested.connect(lambda path: self.open_path(Path(path), replace_window=window))
         window.targetChanged.connect(self._set_target)
         window.preferencesRequested.connect(lambda: self.show_preferences(window))
+        window.closed.connect(lambda: self._remember_layout(window))
         window.closed.connect(lambda: self._forget(window))
         self.windows.append(window)
         # other features' pages and menus follow once the window is on screen
