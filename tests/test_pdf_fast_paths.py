@@ -1,4 +1,4 @@
-"""The export's shortcuts through reportlab write what reportlab itself would write."""
+"""The export's shortcuts (through reportlab and Python-Markdown) give what the long way gives."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph
 
 from app.config import resource_path
-from app.export import pdf
+from app.export import markdown_html, pdf
 from app.export.fonts import SANS, _SubsetFont, register_fonts
+from app.export.markdown_html import _defuse_brackets, _markdown, _markdown_to_html
 from app.export.paragraphs import Para, _plain_lines
 from app.export.pdf import build_pdf
 from app.export.styles import BODY, CELL_MONO, ITEM_TITLE, JUSTIFICATION, MD_LIST
@@ -109,3 +112,20 @@ def test_a_plain_paragraph_keeps_its_no_break_spaces() -> None:
     register_fonts()
     text = "keep\xa0together, then  spaces\tand\nbreaks"
     assert [f.text for f in Para(text, BODY).frags] == [f.text for f in Paragraph(text, BODY).frags]
+
+
+_PIECES = [*"ab \n\t*_`[]()!<>&#;:/@.|-+=~\\\xa0", "http://x.y", "&amp;", "  \n", "```", "\n\n"]
+MARKDOWNISH = st.lists(st.sampled_from(_PIECES), max_size=60).map("".join)
+
+
+@given(MARKDOWNISH)
+@settings(max_examples=400, deadline=None)
+def test_markdown_skips_only_inline_patterns_that_cannot_match(text: str) -> None:
+    every_pattern = _markdown(frozenset()).reset().convert(_defuse_brackets(text))
+    assert _markdown_to_html(text) == every_pattern
+
+
+def test_reflections_without_markup_characters_skip_the_inline_patterns() -> None:
+    _markdown_to_html("## What I did\n\nPlain words, a list:\n\n- one\n- two\n\n> quoted")
+    converters = markdown_html._local.converters
+    assert any(len(unused) == len(markdown_html._INLINE_TRIGGERS) for unused in converters)
