@@ -10,12 +10,12 @@ import pytest
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Paragraph, Table
 
 from app.export.fonts import register_fonts
 from app.export.paragraphs import linked_paragraph
 from app.export.runs import RunsParagraph
-from app.export.styles import CLAIM, LINK
+from app.export.styles import CELL, CLAIM, LINK
 from tests.conftest import HOSTILE_STRINGS
 from tests.pdf_reading import internal_links
 from tests.snapshot_factory import COMPETENCIES
@@ -114,3 +114,17 @@ def test_some_of_these_claims_overrun_and_are_narrowed_as_reportlab_does() -> No
         paragraph.wrap(481, 10_000)
         narrowed += sum(1 for line in paragraph.lines if line.word_space < 0)
     assert narrowed  # so the line-break comparison above covers narrowed lines too
+
+
+def test_a_reference_list_in_a_table_splits_where_a_paragraph_would() -> None:
+    entries = [(f"E{n:03d}", f"item-{n}", n % 3 == 0) for n in range(60)]
+    markup = ", ".join(f"<i>{ref}</i>" if italic else ref for ref, _, italic in entries)
+    heights = []
+    for cell in (Paragraph(markup, CELL), RunsParagraph.listing(entries, CELL, LINK)):
+        table = Table([["D1", cell]], colWidths=[100, 100], splitInRow=1)
+        table.canv = Canvas(io.BytesIO())
+        table.wrap(200, 1000)
+        heights.append([part.wrap(200, 1000)[1] for part in table.split(200, 100)])
+
+    assert heights[0] == heights[1]
+    assert len(heights[0]) == 2

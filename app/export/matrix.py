@@ -11,10 +11,12 @@ from app.export.coverage_section import kind_label
 from app.export.flowables import Anchor
 from app.export.grid import REF_WIDTH, ClaimGrid, GridRow
 from app.export.paragraphs import Para
+from app.export.runs import RunsParagraph
 from app.export.styles import (
     CELL,
     CELL_BOLD,
     CELL_SMALL,
+    LINK,
     MUTED_SMALL,
     RULE,
     SECTION,
@@ -64,14 +66,12 @@ def _claims(ctx: ExportContext) -> dict[str, list[ItemView]]:
     return claims
 
 
-def ref_links(ctx: ExportContext, items: list[ItemView]) -> str:
-    links = []
-    for item in items:
-        text = escape(clean(item.ref))
-        if item.status == "draft":
-            text = f"<i>{text}</i>"
-        links.append(f'<a href="#{ctx.item_keys[item.ref]}" color="#1F4E79">{text}</a>')
-    return ", ".join(links)
+def ref_links(ctx: ExportContext, items: list[ItemView]) -> Flowable:
+    """Each item's reference, a link to its pages (drafts in italics), or a dash."""
+    if not items:
+        return Para("—", CELL)
+    entries = [(clean(item.ref), ctx.item_keys[item.ref], item.status == "draft") for item in items]
+    return RunsParagraph.listing(entries, CELL, LINK)
 
 
 def _competency_table(
@@ -88,12 +88,11 @@ def _competency_table(
             text = f"<b>{escape(clean(competency.name))}</b> — {escape(text)}"
         else:
             text = escape(text)
-        evidence = ref_links(ctx, claims.get(competency.code, [])) or "—"
         rows.append(
             [
                 Para(f'<a name="{key}"/>{escape(clean(competency.code))}', CELL_BOLD),
                 Para(text, CELL),
-                Para(evidence, CELL),
+                ref_links(ctx, claims.get(competency.code, [])),
             ]
         )
     table = Table(rows, colWidths=["9%", "61%", "30%"], repeatRows=1, splitInRow=1)
@@ -113,12 +112,7 @@ def _groups_table(ctx: ExportContext) -> list[Flowable]:
         text = clean(group.text)
         if group.name:
             text = f"{clean(group.name)} — {text}"
-        codes = ", ".join(
-            f'<a href="#{ctx.ksb_keys[c]}" color="#1F4E79">{escape(clean(c))}</a>'
-            if c in ctx.ksb_keys
-            else escape(clean(c))
-            for c in group.competency_codes
-        )
+        codes = [(clean(c), ctx.ksb_keys.get(c), False) for c in group.competency_codes]
         rows.append(
             [
                 Para(
@@ -126,8 +120,8 @@ def _groups_table(ctx: ExportContext) -> list[Flowable]:
                     CELL_BOLD,
                 ),
                 Para(escape(text), CELL),
-                Para(codes or "—", CELL_SMALL),
-                Para(ref_links(ctx, by_group.get(group.code, [])) or "—", CELL),
+                RunsParagraph.listing(codes, CELL_SMALL, LINK) if codes else Para("—", CELL_SMALL),
+                ref_links(ctx, by_group.get(group.code, [])),
             ]
         )
     table = Table(rows, colWidths=["9%", "46%", "22%", "23%"], repeatRows=1, splitInRow=1)

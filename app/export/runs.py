@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -76,6 +76,24 @@ class RunsParagraph(Flowable):
             style,
         )  # fmt: skip
 
+    @classmethod
+    def listing(
+        cls,
+        entries: Sequence[tuple[str, str | None, bool]],
+        style: ParagraphStyle,
+        link: Color,
+        separator: str = ", ",
+    ) -> RunsParagraph:
+        """(text, bookmark or None, italic) entries in ``style``, separated; linked entries
+        in ``link``: the evidence references of the matrix, the codes of a duty."""
+        runs: list[Run] = []
+        for text, target, italic in entries:
+            if runs:
+                runs.append(Run(separator, style.fontName, style.textColor))
+            font = tt2ps(style.fontName, 0, 1) if italic else style.fontName
+            runs.append(Run(text, font, style.textColor if target is None else link, target))
+        return cls(runs, style)
+
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._wrapped_for != availWidth:
             style = self.style
@@ -90,19 +108,24 @@ class RunsParagraph(Flowable):
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        self.wrap(availWidth, availHeight)
+        if self._wrapped_for is None:  # else split the lines as last wrapped (as reportlab:
+            self.wrap(availWidth, availHeight)  # a table passes its column's full width)
         fits = int(availHeight / self.style.leading)
         if fits <= 1 or fits >= len(self.lines):  # never leave one line alone at a page foot
             return []
         return [self._part(self.lines[:fits], True), self._part(self.lines[fits:], False)]
 
     def _part(self, lines: tuple[_Line, ...], first: bool) -> RunsParagraph:
+        """A paragraph of the text of ``lines`` (which a table may wrap again, narrower)."""
+        runs: list[Run] = []
+        for number, line in enumerate(lines):
+            if number:
+                runs[-1] = replace(runs[-1], text=runs[-1].text + " ")  # where it broke
+            runs += [replace(self.runs[run], text=text) for run, text, _, _ in line.spans]
         style = self.style
         if not first and style.firstLineIndent:
             style = ParagraphStyle(f"{style.name}-rest", parent=style, firstLineIndent=0)
-        part = RunsParagraph(self.runs, style)
-        part.lines, part._wrapped_for = lines, self._wrapped_for
-        return part
+        return RunsParagraph(runs, style)
 
     def draw(self) -> None:
         canvas = self.canv
