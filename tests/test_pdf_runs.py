@@ -8,6 +8,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 from pypdf import PdfReader
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Table
@@ -128,3 +129,22 @@ def test_a_reference_list_in_a_table_splits_where_a_paragraph_would() -> None:
 
     assert heights[0] == heights[1]
     assert len(heights[0]) == 2
+
+
+@pytest.mark.parametrize("orphans", [0, 1])
+@pytest.mark.parametrize("widows", [0, 1])
+def test_claims_split_with_reportlabs_orphan_and_widow_rules(orphans: int, widows: int) -> None:
+    style = ParagraphStyle("Rules", parent=CLAIM, allowOrphans=orphans, allowWidows=widows)
+    for words in (12, 30, 60):  # one to four lines at this width
+        text = " — " + "word " * words
+        ours = linked_paragraph([("K1", True, "ksb-1"), (text, False, None)], style, LINK)
+        theirs = Paragraph(f"<b>K1</b>{escape(text)}", style)
+        ours.wrap(200, 800)
+        theirs.wrap(200, 800)
+        for lines in range(6):
+            height = style.leading * lines + 1
+            split_ours = [part.wrap(200, 800)[1] for part in ours.split(200, height)]
+            split_theirs = [part.wrap(200, 800)[1] for part in theirs.split(200, height)]
+            if split_theirs == [theirs.height]:
+                split_theirs = []  # reportlab returns the whole paragraph when it fits
+            assert split_ours == split_theirs, (words, lines)

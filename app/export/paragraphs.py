@@ -161,16 +161,18 @@ class _WordWidths(dict[str, float]):
     """
 
     LIMIT = 200_000  # words remembered per font and size, to bound the memory
+    LONGEST = 64  # characters: longer "words" (pasted hashes, long URLs) are not kept
 
     def __init__(self, font_name: str, size: float, encoding: str | None) -> None:
         super().__init__()
         self._measure = partial(getFont(font_name).stringWidth, size=size, encoding=encoding)
 
     def __missing__(self, word: str) -> float:
-        if len(self) >= self.LIMIT:
-            self.clear()
         width: float = self._measure(word)
-        self[word] = width
+        if len(word) <= self.LONGEST:
+            if len(self) >= self.LIMIT:
+                self.clear()
+            self[word] = width
         return width
 
 

@@ -1,12 +1,12 @@
 """Short paragraphs of plain styled runs, laid out and drawn without reportlab's Paragraph.
 
-Every claim on every evidence page is one: a bold code that links to its row in
-the matrix, then the competency's text. A ``Paragraph`` of two fragments costs
-about ten times a one-fragment one to break into lines and to draw, and a
-portfolio holds thousands of claims, so these lines are measured and drawn here,
-the way reportlab would (same line breaks, spacing, colours and link areas). The
-same competency is claimed by many items, so a layout is made once per text and
-width.
+Every claim on every evidence page is one (a bold code that links to its row in
+the matrix, then the competency's text), and so is every list of evidence
+references in the matrix. A ``Paragraph`` of several fragments costs about ten
+times a one-fragment one to break into lines and to draw, and a portfolio holds
+thousands of these, so they are measured and drawn here, the way reportlab would
+(same line breaks, spacing, colours and link areas). The same competency is
+claimed by many items, so a short text's layout is made once per width.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from reportlab.platypus import Flowable
 _GAPS = re.compile(r"[^\S\xa0]+")  # where a line may break: white space but no-break space
 _LINK_BELOW = 0.2  # link areas reach this many font sizes below the baseline (as reportlab)
 _FUZZ = 1e-8
+_REMEMBERED_CHARS = 2000  # layouts of longer texts are not kept (they are rare, and big)
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,8 @@ class RunsParagraph(Flowable):
             key = tuple((run.text, run.font) for run in self.runs)
             shrinkage = style.spaceShrinkage or 0.0
             first = later - style.firstLineIndent
-            self.lines = _layout(key, style.fontSize, shrinkage, first, later)
+            layout = _layout if sum(map(len, key)) <= _REMEMBERED_CHARS else _layout.__wrapped__
+            self.lines = layout(key, style.fontSize, shrinkage, first, later)
             self._wrapped_for = availWidth
         self.width = availWidth
         self.height = len(self.lines) * self.style.leading
@@ -110,9 +112,14 @@ class RunsParagraph(Flowable):
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         if self._wrapped_for is None:  # else split the lines as last wrapped (as reportlab:
             self.wrap(availWidth, availHeight)  # a table passes its column's full width)
-        fits = int(availHeight / self.style.leading)
-        if fits <= 1 or fits >= len(self.lines):  # never leave one line alone at a page foot
+        style = self.style
+        fits, lines = int(availHeight / style.leading), len(self.lines)
+        if fits == 0 or (fits == 1 and not style.allowOrphans) or fits >= lines:
             return []
+        if fits == lines - 1 and not style.allowWidows:  # keep the last line company
+            if lines <= 3 and not (style.allowOrphans and lines == 3):
+                return []
+            fits -= 1
         return [self._part(self.lines[:fits], True), self._part(self.lines[fits:], False)]
 
     def _part(self, lines: tuple[_Line, ...], first: bool) -> RunsParagraph:
