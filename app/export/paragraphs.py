@@ -211,7 +211,7 @@ def _cut(frags: list[object]) -> list[list[object]]:
     return [p for p in pieces if p]
 
 
-_templates: dict[int, tuple[ParagraphStyle, object]] = {}
+_templates: dict[int, tuple[ParagraphStyle, object, tuple[str, ...]]] = {}
 
 
 def _plain(
@@ -231,13 +231,15 @@ def _plain_frag(markup: str, style: ParagraphStyle) -> object:
     """
     entry = _templates.get(id(style))
     if entry is None or entry[0] is not style:
-        entry = (style, Paragraph("x", style).frags[0])
+        template = Paragraph("x", style).frags[0]
+        lists = tuple(k for k, v in vars(template).items() if isinstance(v, list))
+        entry = (style, template, lists)
         _templates[id(style)] = entry
-    template = entry[1]
-    text = markup.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    fresh: dict[str, list[object]] = {
-        k: [] for k, v in vars(template).items() if isinstance(v, list)
-    }  # unshared
+    _, template, lists = entry
+    text = markup
+    if "&" in text:
+        text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    fresh: dict[str, list[object]] = {name: [] for name in lists}  # unshared
     words = rl_split(rl_strip(text))  # as reportlab splits: a no-break space stays
     return template.clone(text=" ".join(words), **fresh)  # type: ignore[attr-defined]
 
