@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import sqlite3
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -110,6 +111,27 @@ def test_the_same_portfolio_gives_the_same_package_bytes(source: Path, tmp_path:
     finally:
         db.close()
     assert third.read_bytes() == first.read_bytes()
+
+
+def test_an_imported_portfolio_has_the_print_renditions_of_its_images(
+    source: Path, tmp_path: Path
+) -> None:
+    # made on worker threads during the import, they equal those made when attached
+    key = signing.load_or_create_key()
+    package, restored = tmp_path / "p.portfolio", tmp_path / "restored.sqlite3"
+    db = open_portfolio(source)
+    try:
+        export_package(db, package, key=key, build_pdf=fake_pdf)
+    finally:
+        db.close()
+    import_package(package, restored)
+
+    def renditions(path: Path) -> dict[str, bytes]:
+        with sqlite3.connect(path) as conn:
+            return dict(conn.execute("SELECT sha256, data FROM renditions"))
+
+    assert len(renditions(source)) == 2  # the two PNG screenshots
+    assert renditions(restored) == renditions(source)
 
 
 def test_package_layout_manifest_and_signature(source: Path, tmp_path: Path) -> None:

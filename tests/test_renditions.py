@@ -11,6 +11,7 @@ from PIL import Image, ImageChops, ImageStat
 from app.services.renditions import (
     MAX_EDGE_PX,
     MIN_EDGE_PX,
+    RenditionQueue,
     make_rendition,
     make_renditions,
 )
@@ -107,3 +108,31 @@ def test_many_at_once_on_threads_give_the_same_bytes_as_one_at_a_time() -> None:
     for digest, data in originals.items():
         assert made[digest].result() == make_rendition(data)
     assert made["broken"].result() is None
+
+
+def test_a_queue_stores_every_rendition_in_order_with_few_waiting_at_once() -> None:
+    photos = {f"p{n}": photo(900 + 40 * n, 700) for n in range(6)}
+    photos["broken"] = b"\xff\xd8 not really a jpeg"
+    stored: list[str] = []
+    made = {}
+
+    def store(digest: str, rendition: object) -> None:
+        stored.append(digest)
+        made[digest] = rendition
+        assert len(queue._pending) <= 2  # never more than ``ahead`` photos held
+
+    queue = RenditionQueue(store, ahead=2)
+    for digest, data in photos.items():
+        queue.add(digest, data)
+    queue.finish()
+    assert stored == [f"p{n}" for n in range(6)]  # the broken one has none
+    assert all(made[d] == make_rendition(photos[d]) for d in stored)
+
+
+def test_a_cancelled_queue_stores_nothing_more() -> None:
+    stored: list[str] = []
+    queue = RenditionQueue(lambda digest, _r: stored.append(digest), ahead=4)
+    for n in range(3):
+        queue.add(f"p{n}", photo(800, 600))
+    queue.cancel()
+    assert stored == []

@@ -15,6 +15,7 @@ from app.models.orm import Attachment, Blob, Item, Rendition
 from app.services import queries
 from app.services.files_in import MAX_ATTACHMENT_BYTES, FileData, read_file
 from app.services.views import AttachmentView
+from app.services.views import Rendition as RenditionView
 
 __all__ = ["MAX_ATTACHMENT_BYTES", "FileData", "read_file"]
 
@@ -53,24 +54,34 @@ def store_blob(session: Session, data: bytes) -> str:
     return digest
 
 
+def needs_rendition(session: Session, digest: str, media_type: str) -> bool:
+    from app.services.renditions import is_image
+
+    return is_image(media_type) and session.get(Rendition, digest) is None
+
+
+def store_rendition(session: Session, digest: str, rendition: RenditionView) -> None:
+    session.add(
+        Rendition(
+            sha256=digest,
+            media_type=rendition.media_type,
+            width=rendition.width,
+            height=rendition.height,
+            data=rendition.data,
+        )
+    )
+
+
 def ensure_rendition(session: Session, digest: str, data: bytes, media_type: str) -> None:
     """Make and store the print rendition of an image blob, once."""
     # Imported here: renditions loads Pillow, which opening a portfolio does not need.
-    from app.services.renditions import is_image, make_rendition
+    from app.services.renditions import make_rendition
 
-    if not is_image(media_type) or session.get(Rendition, digest) is not None:
+    if not needs_rendition(session, digest, media_type):
         return
     rendition = make_rendition(data)
     if rendition is not None:
-        session.add(
-            Rendition(
-                sha256=digest,
-                media_type=rendition.media_type,
-                width=rendition.width,
-                height=rendition.height,
-                data=rendition.data,
-            )
-        )
+        store_rendition(session, digest, rendition)
 
 
 def add_attachment(session: Session, item: Item, file: FileData) -> Attachment:

@@ -21,7 +21,8 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date as Date
-from typing import Any, Literal
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -52,9 +53,17 @@ from app.models.progress_orm import (
     SkillsScan,
 )
 from app.services import frameworks, otj, reviews, skills_scan
-from app.services.attachments import MAX_ATTACHMENT_BYTES, ensure_rendition, store_blob
+from app.services.attachments import (
+    MAX_ATTACHMENT_BYTES,
+    needs_rendition,
+    store_blob,
+    store_rendition,
+)
 from app.services.evidence import MAX_TITLE, STATUSES, parse_date
 from app.services.views import PortfolioSnapshot
+
+if TYPE_CHECKING:
+    from app.services.renditions import RenditionQueue
 
 FORMAT = "apprentice-portfolio-json/1"
 MAX_ITEMS = 100_000
@@ -1144,8 +1153,17 @@ def restore_document(
         )
     )
     lookup = _CodeLookup(session)
-    for record_item in document.items:
-        _restore_item(session, record_item, own, lookup, read_blob)
+    # Print renditions of the photos are made on worker threads while items are written.
+    from app.services.renditions import RenditionQueue
+
+    renditions = RenditionQueue(partial(store_rendition, session))
+    try:
+        for record_item in document.items:
+            _restore_item(session, record_item, own, lookup, read_blob, renditions)
+        renditions.finish()
+    except BaseException:
+        renditions.cancel()
+        raise
     session.flush()
     _restore_programme(session, document.programme, lookup)
 
@@ -1196,6 +1214,7 @@ def _restore_item(
     own: Framework,
     lookup: _CodeLookup,
     read_blob: Callable[[str], bytes],
+    renditions: RenditionQueue,
 ) -> None:
     item = Item(
         id=record.number,  # an item's id is its number (E007 is id 7)
@@ -1232,7 +1251,8 @@ def _restore_item(
         if session.get(Blob, attachment.sha256) is None:
             data = read_blob(attachment.sha256)
             store_blob(session, data)
-            ensure_rendition(session, attachment.sha256, data, attachment.media_type)
+            if needs_rendition(session, attachment.sha256, attachment.media_type):
+                renditions.add(attachment.sha256, data)
         session.add(
             Attachment(
                 item_id=item.id,

@@ -103,3 +103,45 @@ def make_renditions(
     finally:
         pool.shutdown(wait=False)
     return futures
+
+
+class RenditionQueue:
+    """Renditions made on worker threads while the caller goes on (importing a package).
+
+    ``add`` hands over an image's bytes and returns at once; at most ``ahead``
+    images wait or are in the making, so memory stays bounded however many there
+    are. Each finished rendition is given to ``store`` on the caller's thread (in
+    the order added), so ``store`` may use the caller's database session.
+    """
+
+    def __init__(self, store: Callable[[str, Rendition], None], ahead: int = 4) -> None:
+        self._store = store
+        self._ahead = ahead
+        self._pool = ThreadPoolExecutor(max_workers=min(ahead, os.cpu_count() or 2))
+        self._pending: list[tuple[str, Future[Rendition | None]]] = []
+
+    def add(self, digest: str, data: bytes) -> None:
+        self._pending.append((digest, self._pool.submit(make_rendition, data)))
+        while len(self._pending) > self._ahead:
+            self._store_oldest()
+
+    def _store_oldest(self) -> None:
+        digest, future = self._pending.pop(0)
+        rendition = future.result()
+        if rendition is not None:
+            self._store(digest, rendition)
+
+    def finish(self) -> None:
+        """Wait for the rest and store them."""
+        try:
+            while self._pending:
+                self._store_oldest()
+        finally:
+            self._pool.shutdown(wait=True)
+
+    def cancel(self) -> None:
+        """Drop whatever is not made yet (the caller is rolling back)."""
+        for _digest, future in self._pending:
+            future.cancel()
+        self._pending.clear()
+        self._pool.shutdown(wait=True)
