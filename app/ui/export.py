@@ -1,0 +1,234 @@
+"""File ▸ Export EPA Portfolio PDF: the options dialog, and the export off the GUI thread.
+
+The same export as ``portfolio export pdf``: drafts in or out, evidence by date
+or by KSB, A4 or Letter. It runs on a worker thread with a progress dialog whose
+Cancel stops it; the PDF is written beside its destination and moved into place
+only when complete, so a cancelled or failed export leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.worker import TaskCancelled, TaskContext
+
+if TYPE_CHECKING:
+    from app.export.pdf import PdfResult
+    from app.ui.document import PortfolioDocument
+    from app.ui.main_window import MainWindow
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ExportPdf", text)
+
+
+@dataclass(frozen=True)
+class PdfChoices:
+    """What the user chose in the dialog."""
+
+    out: Path
+    include_drafts: bool = True
+    order: Literal["date", "ksb"] = "date"
+    page_size: Literal["A4", "Letter"] = "A4"
+
+
+def suggested_path(document: PortfolioDocument) -> Path:
+    """``<Name> EPA portfolio.pdf`` in the user's documents folder (else beside the file)."""
+    name = re.sub(r'[\x00-\x1f<>:"/\\|?*]', "_", document.info().apprentice_name).strip(" .")
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    base = Path(folder) if folder and Path(folder).is_dir() else document.path.parent
+    return base / f"{name or 'Apprentice'} EPA portfolio.pdf"
+
+
+class ExportPdfDialog(QDialog):
+    """The options of one export, and where to write it."""
+
+    def __init__(self, document: PortfolioDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("exportPdfDialog")
+        self.setWindowTitle(_tr("Export EPA Portfolio PDF"))
+        intro = QLabel(
+            _tr(
+                "The portfolio your assessor reads: cover, contents, coverage, the KSB "
+                "matrix, every evidence item and the declaration."
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+
+        self.path = QLineEdit(str(suggested_path(document)), self)
+        self.path.setAccessibleName(_tr("PDF file"))
+        browse = QPushButton(_tr("&Browse…"), self)
+        browse.clicked.connect(self._browse)
+        where = QHBoxLayout()
+        where.addWidget(self.path, 1)
+        where.addWidget(browse)
+
+        self.include_drafts = QCheckBox(_tr("Include items still in &draft"), self)
+        self.include_drafts.setChecked(True)
+        self.order = QComboBox(self)
+        self.order.setAccessibleName(_tr("Evidence order"))
+        self.order.addItem(_tr("By date"), "date")
+        self.order.addItem(_tr("By KSB"), "ksb")
+        self.page_size = QComboBox(self)
+        self.page_size.setAccessibleName(_tr("Page size"))
+        self.page_size.addItem(_tr("A4"), "A4")
+        self.page_size.addItem(_tr("US Letter"), "Letter")
+
+        form = QFormLayout()
+        save_as = QLabel(_tr("&Save as"), self)
+        save_as.setBuddy(self.path)  # a row of a layout gets no buddy by itself
+        form.addRow(save_as, where)
+        form.addRow("", self.include_drafts)
+        form.addRow(_tr("Evidence &order"), self.order)
+        form.addRow(_tr("&Page size"), self.page_size)
+
+        self.error = QLabel(self)
+        self.error.setObjectName("exportError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: palette(highlight);")
+        self.error.hide()
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.export_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.export_button.setText(_tr("&Export"))
+        buttons.accepted.connect(self._accept_if_valid)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(520)
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, _tr("Export EPA Portfolio PDF"), self.path.text(), _tr("PDF documents (*.pdf)")
+        )
+        if name:
+            self.path.setText(name)
+
+    def choices(self) -> PdfChoices:
+        out = Path(self.path.text().strip()).expanduser()
+        if out.suffix.lower() != ".pdf":
+            out = out.with_name(out.name + ".pdf")
+        return PdfChoices(
+            out=out,
+            include_drafts=self.include_drafts.isChecked(),
+            order="ksb" if self.order.currentData() == "ksb" else "date",
+            page_size="Letter" if self.page_size.currentData() == "Letter" else "A4",
+        )
+
+    def problem(self) -> str | None:
+        """Why the chosen destination cannot be written, in one sentence (None if fine)."""
+        typed = self.path.text().strip()
+        if not typed:
+            return _tr("Choose where to save the PDF.")
+        out = self.choices().out
+        for candidate in (Path(typed).expanduser(), out):
+            if candidate.is_dir():
+                return _tr("{path} is a folder; give a file name such as portfolio.pdf.").format(
+                    path=candidate
+                )
+        if not out.parent.is_dir():
+            return _tr("The folder {folder} does not exist; choose another.").format(
+                folder=out.parent
+            )
+        return None
+
+    def _accept_if_valid(self) -> None:
+        problem = self.problem()
+        if problem is not None:
+            self.error.setText(problem)
+            self.error.show()
+            return
+        self.accept()
+
+
+def export_pdf(window: MainWindow, choices: PdfChoices) -> None:
+    """Write the PDF as ``choices`` say, off the GUI thread, with progress and Cancel."""
+    database = window.document.db  # the worker reads through its own connection
+
+    def work(context: TaskContext) -> PdfResult:
+        from app.export.pdf import ExportCancelled, PdfOptions, build_pdf
+        from app.services import signing
+        from app.services.blob_source import SqliteBlobSource
+        from app.services.snapshot import take_snapshot
+
+        context.report(0, 0, _tr("Reading the portfolio…"))
+        key = signing.load_or_create_key()  # the cover names it, to match the package
+        with database.reader() as session:
+            snapshot = take_snapshot(session)
+        context.check_cancelled()
+        blobs = SqliteBlobSource(database.path)
+        options = PdfOptions(
+            include_drafts=choices.include_drafts,
+            order=choices.order,
+            page_size=choices.page_size,
+            signer_fingerprint=key.fingerprint,
+        )
+        try:
+            return build_pdf(
+                snapshot,
+                blobs,
+                choices.out,
+                options=options,
+                progress=lambda done, total: context.report(
+                    done, total, _tr("Laying out the pages…")
+                ),
+                cancelled=context.is_cancelled,
+            )
+        except ExportCancelled as exc:
+            raise TaskCancelled(str(exc)) from exc
+        finally:
+            blobs.close()
+
+    def done(result: object) -> None:
+        pages = getattr(result, "pages", 0)
+        window.statusBar().showMessage(
+            _tr("Exported {path} ({pages} pages).").format(path=choices.out, pages=pages), 15000
+        )
+
+    window.run_task(_tr("Exporting the EPA portfolio PDF…"), work, done)
+
+
+def show_export_dialog(window: MainWindow) -> ExportPdfDialog:
+    """File ▸ Export EPA Portfolio PDF…: the dialog, then the export when accepted."""
+    dialog = ExportPdfDialog(window.document, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.accepted.connect(lambda: export_pdf(window, dialog.choices()))
+    dialog.open()
+    return dialog
+
+
+def install(window: MainWindow) -> None:
+    """Add File ▸ Export EPA Portfolio PDF… (review windows too: it changes nothing)."""
+    action = QAction(_tr("Export EPA Portfolio P&DF…"), window)
+    action.setObjectName("exportPdfAction")
+    action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+    action.setStatusTip(_tr("Write the end-point-assessment portfolio PDF for your assessor"))
+    action.triggered.connect(lambda _checked=False: show_export_dialog(window))
+    window.add_file_action(action)

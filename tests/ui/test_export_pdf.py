@@ -1,0 +1,131 @@
+"""File ▸ Export EPA Portfolio PDF, driven as an apprentice would (headless)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+
+from app.ui.export import ExportPdfDialog
+from app.ui.main_window import MainWindow
+
+LONG_WAIT = 60_000  # ms: an export of three items takes about a second; CI may be slower
+
+
+@pytest.fixture
+def export_action(qtbot, window: MainWindow) -> QAction:
+    # the export is an extension: installed once the window is on screen
+    qtbot.waitUntil(lambda: window.findChild(QAction, "exportPdfAction") is not None)
+    action = window.findChild(QAction, "exportPdfAction")
+    assert action in window.file_menu.actions()
+    assert action.shortcut().toString() == "Ctrl+Shift+E"
+    return action
+
+
+def open_dialog(qtbot, window: MainWindow, action: QAction) -> ExportPdfDialog:
+    action.trigger()
+    qtbot.waitUntil(lambda: window.findChild(ExportPdfDialog) is not None)
+    dialog = window.findChild(ExportPdfDialog)
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """An empty folder to export into (the portfolio itself is in tmp_path)."""
+    out = tmp_path / "exports"
+    out.mkdir()
+    return out
+
+
+def page_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_export_with_the_chosen_options(
+    qtbot, window: MainWindow, export_action: QAction, folder: Path
+) -> None:
+    dialog = open_dialog(qtbot, window, export_action)
+    assert dialog.path.text().endswith("Ada Lovelace EPA portfolio.pdf")
+    assert dialog.include_drafts.isChecked()
+    out = folder / "for the assessor"  # ".pdf" is added
+    dialog.path.setText(str(out))
+    dialog.include_drafts.setChecked(False)
+    dialog.page_size.setCurrentIndex(dialog.page_size.findData("Letter"))
+    dialog.order.setCurrentIndex(dialog.order.findData("ksb"))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+
+    pdf = folder / "for the assessor.pdf"
+    qtbot.waitUntil(lambda: "Exported" in window.statusBar().currentMessage(), timeout=LONG_WAIT)
+    assert str(pdf) in window.statusBar().currentMessage()
+    reader = PdfReader(pdf)
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)  # US Letter
+    text = page_text(pdf)
+    assert "Ada Lovelace" in text
+    assert "CI pipeline for the payments API" in text
+    assert "Incident review: expired TLS certificate" not in text  # a draft, left out
+    assert [p.name for p in folder.iterdir() if p.suffix == ".pdf"] == [pdf.name]
+
+
+def test_a_folder_that_does_not_exist_is_explained_and_nothing_is_written(
+    qtbot, window: MainWindow, export_action: QAction, folder: Path
+) -> None:
+    dialog = open_dialog(qtbot, window, export_action)
+    dialog.path.setText(str(folder / "missing" / "p.pdf"))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.error.isVisible()
+    assert "does not exist" in dialog.error.text()
+    dialog.path.setText(str(folder))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert "is a folder" in dialog.error.text()
+    dialog.reject()
+    assert list(folder.iterdir()) == []
+
+
+class CancelledWhileLayingOut:
+    """The task's context as the export sees it once the user has pressed Cancel."""
+
+    def __init__(self, context: object) -> None:
+        self._context = context
+
+    def report(self, *args: object) -> None:
+        self._context.report(*args)
+
+    def check_cancelled(self) -> None:
+        return None  # past the last check before the layout starts
+
+    def is_cancelled(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("when", ["at once", "while laying out"])
+def test_a_cancelled_export_leaves_no_file_and_says_nothing_alarming(
+    qtbot, monkeypatch, window: MainWindow, folder: Path, when: str
+) -> None:
+    from app.ui import export as export_module
+
+    shown: list[str] = []
+    monkeypatch.setattr("app.ui.errors.show_error", lambda _parent, exc: shown.append(str(exc)))
+    tasks = []
+    real_run_task = window.run_task
+
+    def run_and_cancel(title, fn, on_success=None):
+        if when == "at once":
+            task = real_run_task(title, fn, on_success)
+            task.cancel()
+        else:
+            task = real_run_task(title, lambda c: fn(CancelledWhileLayingOut(c)), on_success)
+        tasks.append(task)
+        return task
+
+    monkeypatch.setattr(window, "run_task", run_and_cancel)
+    out = folder / "cancelled.pdf"
+    export_module.export_pdf(window, export_module.PdfChoices(out=out))
+    qtbot.waitUntil(lambda: bool(tasks) and tasks[0].is_finished(), timeout=LONG_WAIT)
+    assert list(folder.iterdir()) == []
+    assert shown == []
+    assert "Exported" not in window.statusBar().currentMessage()
