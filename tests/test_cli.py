@@ -314,3 +314,16 @@ def test_edit_tag_attach_and_delete_from_the_command_line(
     assert code == 1
     code, _, err = run(capsys, "--file", pf, "item", "add", "--title", "y")
     assert run(capsys, "--file", pf, "item", "edit", "E002")[0] == 1  # nothing to change
+
+
+def test_a_package_of_one_item_says_so_in_english(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pf, package = str(tmp_path / "p.sqlite3"), str(tmp_path / "p.portfolio")
+    assert run(capsys, "--file", pf, "init", "--name", "Ada")[0] == 0
+    assert run(capsys, "--file", pf, "item", "add", "--title", "Only one")[0] == 0
+    assert run(capsys, "--file", pf, "export", "package", package)[0] == 0
+    code, out, _ = run(capsys, "verify", package)
+    assert code == 0 and "1 evidence item (1 in draft), 0 attachments;" in out
+    code, out, _ = run(capsys, "--file", str(tmp_path / "q.sqlite3"), "import", "package", package)
+    assert code == 0 and out.splitlines()[-1].startswith("Imported 1 evidence item into ")

@@ -73,7 +73,7 @@ def test_round_trip_export_verify_import_gives_the_same_portfolio(
     code, out, err = run(capsys, "verify", str(package))
     assert code == 0, err
     assert f"Signed by key {key.fingerprint}" in out
-    assert "OK" in out and "3 evidence items (1 in draft)" in out
+    assert "OK" in out and "3 evidence items (1 in draft), 4 attachments;" in out
 
     restored = tmp_path / "laptop" / "restored.sqlite3"
     restored.parent.mkdir()

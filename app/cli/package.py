@@ -9,6 +9,7 @@ from app.cli.common import command_group, open_db, portfolio_path
 from app.export.package import export_package, import_package, verify_package
 from app.export.package_reader import VerifiedPackage
 from app.services import signing
+from app.wording import counted
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -74,5 +75,5 @@ def cmd_import_package(args: argparse.Namespace) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)  # our own data folder, on first use
     result = import_package(Path(args.package).expanduser(), target, signer=args.signer)
     _report(result.package)
-    print(f"Imported {result.items} evidence items into {result.path}.")
+    print(f"Imported {counted(result.items, 'evidence item')} into {result.path}.")
     return 0

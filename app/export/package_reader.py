@@ -34,6 +34,7 @@ from typing import IO, Any
 from app.errors import InvalidInputError, PortfolioError
 from app.services import signing
 from app.services.portfolio_json import PortfolioDocument, parse_document
+from app.wording import counted
 
 FORMAT = "apprentice-portfolio-package/1"
 MANIFEST = "manifest.json"
@@ -99,8 +100,9 @@ class VerifiedPackage:
         # printed on a terminal: nothing from the package may carry control sequences
         return _printable(
             f"{doc.details.apprentice_name}: {doc.details.framework_key} "
-            f"v{doc.details.framework_version}, {len(doc.items)} evidence items{draft_text}, "
-            f"{len(doc.attachment_digests())} attachments; last changed {self.created}."
+            f"v{doc.details.framework_version}, {counted(len(doc.items), 'evidence item')}"
+            f"{draft_text}, {counted(len(doc.attachment_digests()), 'attachment')}; "
+            f"last changed {self.created}."
         )
 
 
