@@ -186,3 +186,47 @@ def test_export_package_from_the_file_menu(
     verified = verify_package(out)
     assert len(verified.document.items) == 3
     assert verified.fingerprint in window.statusBar().currentMessage()
+
+
+def test_import_a_package_as_a_new_working_portfolio_from_the_file_menu(
+    qtbot, manager, window: MainWindow, package: Path, tmp_path: Path, monkeypatch
+) -> None:
+    # an apprentice on a new computer: the package becomes a portfolio they can edit
+    target = tmp_path / "new laptop" / "mine.sqlite3"
+    target.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(package), ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    _action(qtbot, window, "importPackageAction").trigger()
+    qtbot.waitUntil(
+        lambda: any(w.document.path == target for w in manager.windows), timeout=LONG_WAIT
+    )
+    opened = next(w for w in manager.windows if w.document.path == target)
+    assert not opened.document.read_only
+    assert [s.ref for s in opened.document.summaries(opened.document.item_ids())] == [
+        "E001",
+        "E002",
+        "E003",
+    ]
+    opened.document.update_item("E001", title="Edited on the new laptop")
+    assert opened.document.item_by_ref("E001").title == "Edited on the new laptop"
+
+
+def test_importing_onto_an_existing_file_is_refused_and_changes_nothing(
+    qtbot, window: MainWindow, package: Path, filled_path: Path, monkeypatch
+) -> None:
+    from app.ui.review import import_package_into
+
+    said: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "critical", lambda _parent, _title, text, *_a: said.append(text)
+    )
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda _parent, _title, text, *_a: said.append(text)
+    )
+    before = filled_path.read_bytes()
+    import_package_into(window, package, filled_path)
+    qtbot.waitUntil(lambda: bool(said), timeout=LONG_WAIT)
+    assert said == [
+        f"{filled_path} already exists; give a new file name for the imported portfolio."
+    ]
+    assert filled_path.read_bytes() == before

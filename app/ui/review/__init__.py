@@ -58,6 +58,13 @@ def install(window: MainWindow) -> None:
         )
         export_action.triggered.connect(lambda _checked=False: export_package(window))
         window.add_file_action(export_action)
+        import_action = QAction(_tr("&Import Package as New Portfolio…"), window)
+        import_action.setObjectName("importPackageAction")
+        import_action.setStatusTip(
+            _tr("Make a working portfolio from a package (e.g. on a new computer)")
+        )
+        import_action.triggered.connect(lambda _checked=False: choose_package_to_import(window))
+        window.add_file_action(import_action)
     session = session_for(window.document.path)
     if session is not None:
         _install_review(window, session)
@@ -152,6 +159,54 @@ def _show(manager: WindowManager, session: ReviewSession, parent: QWidget | None
     # the private copy goes with the window, whether or not its pages were ever added
     window.closed.connect(lambda: end(session))
     return window
+
+
+# --- importing a package as a working portfolio -------------------------------------------------
+
+
+def choose_package_to_import(window: MainWindow) -> None:
+    """File ▸ Import Package as New Portfolio…: which package, then which new file."""
+    from app.ui.file_dialogs import choose_new_portfolio_path
+
+    name, _ = QFileDialog.getOpenFileName(
+        window,
+        _tr("Import Package as New Portfolio"),
+        str(window.document.path.parent),
+        _tr("Portfolio packages (*{suffix});;All files (*)").format(suffix=PACKAGE_SUFFIX),
+    )
+    if not name:
+        return
+    target = choose_new_portfolio_path(window, window.document.path.parent)
+    if target is not None:
+        import_package_into(window, Path(name), target)
+
+
+def import_package_into(window: MainWindow, package: Path, target: Path) -> None:
+    """Verify ``package`` and recreate its portfolio as the new file ``target`` (off the
+    GUI thread, with progress and Cancel), then open it in this window's place."""
+
+    def work(ctx: TaskContext) -> Path:
+        from app.errors import PortfolioError
+        from app.export.package import import_package
+
+        try:
+            result = import_package(
+                package,
+                target,
+                progress=lambda done, total: ctx.report(done, total),
+                cancelled=ctx.is_cancelled,
+            )
+        except PortfolioError:
+            if ctx.is_cancelled():  # nothing was made: no need to say more
+                raise TaskCancelled from None
+            raise
+        return result.path
+
+    window.run_task(
+        _tr("Importing the package…"),
+        work,
+        on_success=lambda path: window.openRequested.emit(str(path)),
+    )
 
 
 # --- exporting the apprentice's package ---------------------------------------------------------
