@@ -86,15 +86,21 @@ def _install_review(window: MainWindow, session: ReviewSession) -> None:
 # --- opening a package --------------------------------------------------------------------------
 
 
-def choose_package(window: MainWindow) -> None:
+def ask_for_package(window: MainWindow, title: str) -> Path | None:
+    """A package the user picks (None if they cancel)."""
     name, _ = QFileDialog.getOpenFileName(
         window,
-        _tr("Open Package"),
+        title,
         str(window.document.path.parent),
         _tr("Portfolio packages (*{suffix});;All files (*)").format(suffix=PACKAGE_SUFFIX),
     )
-    if name:
-        window.openRequested.emit(name)
+    return Path(name) if name else None
+
+
+def choose_package(window: MainWindow) -> None:
+    package = ask_for_package(window, _tr("Open Package"))
+    if package is not None:
+        window.openRequested.emit(str(package))
 
 
 def banner_for(session: ReviewSession) -> str:
@@ -168,17 +174,12 @@ def choose_package_to_import(window: MainWindow) -> None:
     """File ▸ Import Package as New Portfolio…: which package, then which new file."""
     from app.ui.file_dialogs import choose_new_portfolio_path
 
-    name, _ = QFileDialog.getOpenFileName(
-        window,
-        _tr("Import Package as New Portfolio"),
-        str(window.document.path.parent),
-        _tr("Portfolio packages (*{suffix});;All files (*)").format(suffix=PACKAGE_SUFFIX),
-    )
-    if not name:
+    package = ask_for_package(window, _tr("Import Package as New Portfolio"))
+    if package is None:
         return
     target = choose_new_portfolio_path(window, window.document.path.parent)
     if target is not None:
-        import_package_into(window, Path(name), target)
+        import_package_into(window, package, target)
 
 
 def import_package_into(window: MainWindow, package: Path, target: Path) -> None:
