@@ -76,7 +76,10 @@ def test_open_a_package_read_only_and_record_a_judgement(
     assert key is not None
     assert review.document.read_only
     assert review.banner.isVisible()
-    assert review.banner.text() == f"Read-only — signed by key {key.fingerprint}"
+    assert review.banner.text() == (
+        f"Read-only — signed by key {key.fingerprint} (the first package seen here from this "
+        "apprentice)."
+    )
     assert review.evidence_page.model.rowCount() == 3
     assert not review.new_item_action.isEnabled()
     assert review.windowTitle().startswith("Ada Lovelace")
@@ -230,3 +233,32 @@ def test_importing_onto_an_existing_file_is_refused_and_changes_nothing(
         f"{filled_path} already exists; give a new file name for the imported portfolio."
     ]
     assert filled_path.read_bytes() == before
+
+
+def test_a_package_signed_by_another_key_than_before_is_flagged(
+    qtbot,
+    manager,
+    window: MainWindow,
+    filled_path: Path,
+    package: Path,
+    tmp_path: Path,
+    monkeypatch,
+) -> None:
+    # trust on first use: the same apprentice's next package, signed by some other key
+    first = _open_for_review(qtbot, manager, window, package, monkeypatch)
+    assert "the first package seen here" in first.banner.text()
+    again = _open_for_review(qtbot, manager, window, package, monkeypatch)
+    assert "the key this apprentice has used before (first seen " in again.banner.text()
+
+    other_key = signing.load_or_create_key(tmp_path / "someone-else.pem")
+    forged = tmp_path / "inbox" / "ada-again.portfolio"
+    db = open_portfolio(filled_path)
+    try:
+        export_package(db, forged, key=other_key, build_pdf=fake_pdf)
+    finally:
+        db.close()
+    flagged = _open_for_review(qtbot, manager, window, forged, monkeypatch)
+    text = flagged.banner.text()
+    assert f"signed by key {other_key.fingerprint}. Warning:" in text
+    assert f"({signing.existing_key().fingerprint[:16]}…)" in text
+    assert "check with them that this package is theirs" in text

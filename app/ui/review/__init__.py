@@ -104,9 +104,26 @@ def choose_package(window: MainWindow) -> None:
 
 
 def banner_for(session: ReviewSession) -> str:
-    return _tr("Read-only — signed by key {fingerprint}").format(
-        fingerprint=session.package.fingerprint
-    )
+    """What the review window says above everything: read-only, whose key, and whether
+    this apprentice's earlier packages were signed by the same key."""
+    fingerprint = session.package.fingerprint
+    signer = session.signer
+    if signer.kind == "new-key":
+        earlier = ", ".join(f"{key[:16]}…" for key in signer.earlier_keys)
+        return _tr(
+            "Read-only — signed by key {fingerprint}. Warning: this apprentice's earlier "
+            "packages were signed by another key ({earlier}); check with them that this "
+            "package is theirs before relying on it."
+        ).format(fingerprint=fingerprint, earlier=earlier)
+    if signer.kind == "known":
+        return _tr(
+            "Read-only — signed by key {fingerprint}, the key this apprentice has used "
+            "before (first seen {when})."
+        ).format(fingerprint=fingerprint, when=signer.first_seen[:10])
+    return _tr(
+        "Read-only — signed by key {fingerprint} (the first package seen here from this "
+        "apprentice)."
+    ).format(fingerprint=fingerprint)
 
 
 def open_package(

@@ -10,12 +10,14 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from app.export.package import open_for_review
 from app.export.package_reader import VerifiedPackage
 from app.services.assessment import PackageIdentity
+from app.services.signer_history import SignerCheck, check_and_record
 
 PACKAGE_SUFFIX = ".portfolio"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -27,6 +29,8 @@ class ReviewSession:
     source: Path  # the package file the assessor opened
     folder: Path  # private temporary folder holding the imported copy
     database: Path  # the imported copy, opened read-only
+    # the signing key against those seen before for this apprentice
+    signer: SignerCheck = field(default_factory=lambda: SignerCheck(kind="first"))
 
     def identity(self) -> PackageIdentity:
         details = self.package.document.details
@@ -71,7 +75,16 @@ def prepare(
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return ReviewSession(package=verified, source=Path(path), folder=folder, database=database)
+    details = verified.document.details
+    signer = check_and_record(
+        details.uln,
+        details.apprentice_name,
+        verified.fingerprint,
+        datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    return ReviewSession(
+        package=verified, source=Path(path), folder=folder, database=database, signer=signer
+    )
 
 
 def register(session: ReviewSession) -> None:
