@@ -5,11 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.common import command_group, portfolio_path, reading
+from app.cli.common import command_group, open_db
 from app.errors import PortfolioError
-from app.services import signing
-from app.services.blob_source import SqliteBlobSource
-from app.services.snapshot import take_snapshot
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,26 +25,15 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
         raise PortfolioError(f"{out} is a folder; give a file name such as portfolio.pdf.")
     if not out.parent.is_dir():
         raise PortfolioError(f"The folder {out.parent} does not exist; create it first.")
-    from app.export.pdf import PdfOptions, build_pdf  # reportlab only when needed
+    from app.export.pdf import PdfOptions, export_portfolio_pdf  # reportlab only when needed
 
-    # The cover names the signing key, so the assessor can match PDF and package.
-    key = signing.load_or_create_key()
-    with reading(args) as session:
-        snapshot = take_snapshot(session)
-    blobs = SqliteBlobSource(portfolio_path(args))
+    options = PdfOptions(
+        include_drafts=not args.no_drafts, order=args.order, page_size=args.page_size
+    )
+    db = open_db(args)
     try:
-        result = build_pdf(
-            snapshot,
-            blobs,
-            out,
-            options=PdfOptions(
-                include_drafts=not args.no_drafts,
-                order=args.order,
-                page_size=args.page_size,
-                signer_fingerprint=key.fingerprint,
-            ),
-        )
+        result = export_portfolio_pdf(db, out, options)
     finally:
-        blobs.close()
+        db.close()
     print(f"Wrote {out} ({result.pages} pages).")
     return 0

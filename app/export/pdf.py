@@ -16,10 +16,10 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, LETTER
@@ -55,10 +55,22 @@ from app.export.matrix import matrix_section
 from app.export.pdf_progress import contents_entries as progress_contents_entries
 from app.export.pdf_progress import progress_sections
 from app.export.styles import INK, MUTED, RULE
-from app.services.blob_source import BlobSource
+from app.services import signing
+from app.services.blob_source import BlobSource, SqliteBlobSource
+from app.services.snapshot import take_snapshot
 from app.services.views import PortfolioSnapshot
 
-__all__ = ["ExportCancelled", "PdfOptions", "PdfResult", "build_pdf", "placed_images"]
+if TYPE_CHECKING:
+    from app.models.db import Database
+
+__all__ = [
+    "ExportCancelled",
+    "PdfOptions",
+    "PdfResult",
+    "build_pdf",
+    "export_portfolio_pdf",
+    "placed_images",
+]
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +83,33 @@ SIDE_MARGIN = 18 * mm
 TOP_MARGIN = 20 * mm
 BOTTOM_MARGIN = 18 * mm
 MAX_LAYOUT_ATTEMPTS = 12
+
+
+def export_portfolio_pdf(
+    db: Database,
+    out: Path,
+    options: PdfOptions = PdfOptions(),  # noqa: B008 - frozen, so a safe default
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> PdfResult:
+    """The EPA portfolio PDF of the open portfolio ``db`` (``portfolio export pdf`` and
+    File ▸ Export EPA Portfolio PDF): a snapshot, its attachments read from the file, and
+    the signing key's fingerprint on the cover, so the assessor can match PDF and package."""
+    key = signing.load_or_create_key()
+    with db.reader() as session:
+        snapshot = take_snapshot(session)
+    blobs = SqliteBlobSource(db.path)
+    try:
+        return build_pdf(
+            snapshot,
+            blobs,
+            out,
+            options=replace(options, signer_fingerprint=key.fingerprint),
+            progress=progress,
+            cancelled=cancelled,
+        )
+    finally:
+        blobs.close()
 
 
 def build_pdf(

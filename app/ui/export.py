@@ -9,9 +9,8 @@ only when complete, so a cancelled or failed export leaves no file behind.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -33,23 +32,13 @@ from PySide6.QtWidgets import (
 from app.ui.worker import TaskCancelled, TaskContext
 
 if TYPE_CHECKING:
-    from app.export.pdf import PdfResult
+    from app.export.pdf import PdfOptions, PdfResult
     from app.ui.document import PortfolioDocument
     from app.ui.main_window import MainWindow
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("ExportPdf", text)
-
-
-@dataclass(frozen=True)
-class PdfChoices:
-    """What the user chose in the dialog."""
-
-    out: Path
-    include_drafts: bool = True
-    order: Literal["date", "ksb"] = "date"
-    page_size: Literal["A4", "Letter"] = "A4"
 
 
 def suggested_path(document: PortfolioDocument) -> Path:
@@ -131,12 +120,15 @@ class ExportPdfDialog(QDialog):
         if name:
             self.path.setText(name)
 
-    def choices(self) -> PdfChoices:
+    def destination(self) -> Path:
+        """The file to write (``.pdf`` added when the name has no such ending)."""
         out = Path(self.path.text().strip()).expanduser()
-        if out.suffix.lower() != ".pdf":
-            out = out.with_name(out.name + ".pdf")
-        return PdfChoices(
-            out=out,
+        return out if out.suffix.lower() == ".pdf" else out.with_name(out.name + ".pdf")
+
+    def options(self) -> PdfOptions:
+        from app.export.pdf import PdfOptions  # reportlab: only once an export is asked for
+
+        return PdfOptions(
             include_drafts=self.include_drafts.isChecked(),
             order="ksb" if self.order.currentData() == "ksb" else "date",
             page_size="Letter" if self.page_size.currentData() == "Letter" else "A4",
@@ -147,7 +139,7 @@ class ExportPdfDialog(QDialog):
         typed = self.path.text().strip()
         if not typed:
             return _tr("Choose where to save the PDF.")
-        out = self.choices().out
+        out = self.destination()
         for candidate in (Path(typed).expanduser(), out):
             if candidate.is_dir():
                 return _tr("{path} is a folder; give a file name such as portfolio.pdf.").format(
@@ -168,34 +160,19 @@ class ExportPdfDialog(QDialog):
         self.accept()
 
 
-def export_pdf(window: MainWindow, choices: PdfChoices) -> None:
-    """Write the PDF as ``choices`` say, off the GUI thread, with progress and Cancel."""
+def export_pdf(window: MainWindow, out: Path, options: PdfOptions) -> None:
+    """Write the PDF to ``out`` off the GUI thread, with progress and Cancel."""
     database = window.document.db  # the worker reads through its own connection
 
     def work(context: TaskContext) -> PdfResult:
-        from app.export.pdf import ExportCancelled, PdfOptions, build_pdf
-        from app.services import signing
-        from app.services.blob_source import SqliteBlobSource
-        from app.services.snapshot import take_snapshot
+        from app.export.pdf import ExportCancelled, export_portfolio_pdf
 
         context.report(0, 0, _tr("Reading the portfolio…"))
-        key = signing.load_or_create_key()  # the cover names it, to match the package
-        with database.reader() as session:
-            snapshot = take_snapshot(session)
-        context.check_cancelled()
-        blobs = SqliteBlobSource(database.path)
-        options = PdfOptions(
-            include_drafts=choices.include_drafts,
-            order=choices.order,
-            page_size=choices.page_size,
-            signer_fingerprint=key.fingerprint,
-        )
         try:
-            return build_pdf(
-                snapshot,
-                blobs,
-                choices.out,
-                options=options,
+            return export_portfolio_pdf(
+                database,
+                out,
+                options,
                 progress=lambda done, total: context.report(
                     done, total, _tr("Laying out the pages…")
                 ),
@@ -203,13 +180,10 @@ def export_pdf(window: MainWindow, choices: PdfChoices) -> None:
             )
         except ExportCancelled as exc:
             raise TaskCancelled(str(exc)) from exc
-        finally:
-            blobs.close()
 
-    def done(result: object) -> None:
-        pages = getattr(result, "pages", 0)
+    def done(result: PdfResult) -> None:
         window.statusBar().showMessage(
-            _tr("Exported {path} ({pages} pages).").format(path=choices.out, pages=pages), 15000
+            _tr("Exported {path} ({pages} pages).").format(path=out, pages=result.pages), 15000
         )
 
     window.run_task(_tr("Exporting the EPA portfolio PDF…"), work, done)
@@ -219,7 +193,7 @@ def show_export_dialog(window: MainWindow) -> ExportPdfDialog:
     """File ▸ Export EPA Portfolio PDF…: the dialog, then the export when accepted."""
     dialog = ExportPdfDialog(window.document, window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.accepted.connect(lambda: export_pdf(window, dialog.choices()))
+    dialog.accepted.connect(lambda: export_pdf(window, dialog.destination(), dialog.options()))
     dialog.open()
     return dialog
 

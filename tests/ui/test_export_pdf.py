@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
+from app.export.pdf import PdfOptions
 from app.ui.export import ExportPdfDialog
 from app.ui.main_window import MainWindow
 
@@ -124,7 +125,7 @@ def test_a_cancelled_export_leaves_no_file_and_says_nothing_alarming(
 
     monkeypatch.setattr(window, "run_task", run_and_cancel)
     out = folder / "cancelled.pdf"
-    export_module.export_pdf(window, export_module.PdfChoices(out=out))
+    export_module.export_pdf(window, out, PdfOptions())
     qtbot.waitUntil(lambda: bool(tasks) and tasks[0].is_finished(), timeout=LONG_WAIT)
     assert list(folder.iterdir()) == []
     assert shown == []
