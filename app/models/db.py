@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -50,6 +50,7 @@ from app.models.opening import (
     head_revision,
     is_known_revision,
     open_existing,
+    revision_rows,
 )
 
 __all__ = [
@@ -209,15 +210,17 @@ def storage_error(
 def current_revision(engine: Engine) -> str | None:
     """The file's format revision (what Alembic's MigrationContext reads), None if unversioned."""
     with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").fetchall()
+        dbapi = conn.connection.dbapi_connection
+        assert isinstance(dbapi, sqlite3.Connection)
+        rows = revision_rows(dbapi)
+    if rows is None:
+        return None
     if len(rows) > 1:  # several heads: let Alembic say what that means
         from alembic.runtime.migration import MigrationContext
 
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
-    return str(rows[0][0]) if rows else None
+    return rows[0] if rows else None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

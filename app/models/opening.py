@@ -94,16 +94,21 @@ def is_known_revision(revision: str) -> bool:
         return False
 
 
-def single_revision(conn: sqlite3.Connection) -> str | None:
-    """The file's one format revision; None when unversioned or anything unusual
-    (several heads), which only the full path through Alembic may judge."""
+def revision_rows(conn: sqlite3.Connection) -> list[str] | None:
+    """The revisions in the file's ``alembic_version`` table; None when it has none."""
     has_table = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
     ).fetchone()
     if not has_table:
         return None
-    rows = conn.execute("SELECT version_num FROM alembic_version").fetchall()
-    return str(rows[0][0]) if len(rows) == 1 else None
+    return [str(row[0]) for row in conn.execute("SELECT version_num FROM alembic_version")]
+
+
+def single_revision(conn: sqlite3.Connection) -> str | None:
+    """The file's one format revision; None when unversioned or anything unusual
+    (several heads), which only the full path through Alembic may judge."""
+    rows = revision_rows(conn)
+    return rows[0] if rows is not None and len(rows) == 1 else None
 
 
 # --- opening --------------------------------------------------------------------------------------
