@@ -15,7 +15,7 @@ from app.config import resource_path
 from app.errors import InvalidInputError, NotFoundError
 from app.models.orm import Competency, Framework, Group, GroupLink, PortfolioRecord
 from app.services import queries
-from app.services.queries import BUNDLED_KEYS, raw_connection
+from app.services.queries import BUNDLED_KEYS, code_noun, raw_connection, unknown_codes
 from app.services.views import (
     FrameworkSummary,
     FrameworkView,
@@ -278,13 +278,11 @@ def import_standard(session: Session, text: str) -> FrameworkSummary:
 
 def competency_ids(session: Session, framework: Framework, codes: Iterable[str]) -> dict[str, int]:
     """Map codes to competency ids in ``framework``; unknown codes are refused."""
-    return _ids(session, Competency, framework, codes, "competency")
+    return _ids(session, Competency, framework, codes, code_noun(None, group=False))
 
 
 def group_ids(session: Session, framework: Framework, codes: Iterable[str]) -> dict[str, int]:
-    return _ids(
-        session, Group, framework, codes, "duty" if framework.group_label == "Duty" else "group"
-    )
+    return _ids(session, Group, framework, codes, code_noun(framework.group_label, group=True))
 
 
 def _ids(
@@ -306,8 +304,5 @@ def _ids(
         session.info[cache_key] = found
     missing = [c for c in wanted if c not in found]
     if missing:
-        raise InvalidInputError(
-            f"{framework.key} has no {what} {', '.join(missing)}; "
-            f"see 'portfolio frameworks show {framework.key}'."
-        )
+        raise unknown_codes(framework.key, what, missing)
     return {code: found[code] for code in wanted}

@@ -286,6 +286,20 @@ def list_frameworks(conn: sqlite3.Connection) -> list[FrameworkSummary]:
     ]
 
 
+def code_noun(group_label: str | None, *, group: bool) -> str:
+    """What a code names, in messages: competency, duty (ST0825's groups) or group."""
+    if not group:
+        return "competency"
+    return "duty" if group_label == "Duty" else "group"
+
+
+def unknown_codes(framework_key: str, what: str, codes: Sequence[str]) -> InvalidInputError:
+    return InvalidInputError(
+        f"{framework_key} has no {what} {', '.join(codes)}; "
+        f"see 'portfolio frameworks show {framework_key}'."
+    )
+
+
 def _code_id(conn: sqlite3.Connection, code: str, default: FrameworkRow, *, group: bool) -> int:
     """The id of a competency (or group) code, bare in ``default`` or as ``KEY:CODE``."""
     framework, bare = default, code.strip().upper()
@@ -297,11 +311,7 @@ def _code_id(conn: sqlite3.Connection, code: str, default: FrameworkRow, *, grou
         f"SELECT id FROM {table} WHERE framework_id = ? AND code = ?", (framework.id, bare)
     ).fetchone()
     if row is None:
-        what = ("duty" if framework.group_label == "Duty" else "group") if group else "competency"
-        raise InvalidInputError(
-            f"{framework.key} has no {what} {bare}; "
-            f"see 'portfolio frameworks show {framework.key}'."
-        )
+        raise unknown_codes(framework.key, code_noun(framework.group_label, group=group), [bare])
     return int(row[0])
 
 
