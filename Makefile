@@ -3,13 +3,17 @@ VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Development and CI install the same hash-pinned versions as the release (packaging/lock.sh
+# writes the locks; pyproject.toml keeps the ranges for people installing the package).
+# A change to a lock or to pyproject.toml re-installs on the next make.
+LOCKS := packaging/requirements-dev.lock packaging/requirements-runtime.lock
 
-.PHONY: run test lint pytest bench clean
+.PHONY: run test lint pytest bench deps-latest clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCKS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --require-hashes -r packaging/requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 ## Install (first time) and open the app on your default portfolio.
@@ -30,5 +34,9 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
 
+## Try the newest versions pyproject.toml allows, in a separate venv, and report what breaks.
+deps-latest:
+	bash packaging/deps-latest.sh
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-latest build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
