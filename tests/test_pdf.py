@@ -27,7 +27,7 @@ from tests.snapshot_factory import default_items, default_portfolio, make_snapsh
 def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, PdfReader, list[str]]:
     snapshot, blobs = default_portfolio()
     out = tmp_path_factory.mktemp("pdf") / "portfolio.pdf"
-    result = build_pdf(snapshot, blobs, out)
+    result = build_pdf(snapshot, blobs, out, PdfOptions(include_drafts=True))
     reader = PdfReader(out)
     assert result.pages == len(reader.pages)
     assert result.size == out.stat().st_size

@@ -39,7 +39,7 @@ def test_placed_images_lists_each_image_once_in_page_order() -> None:
     by_name = {a.sha256: a.name for item in items for a in item.attachments}
     snapshot = make_snapshot(items)
 
-    names = [by_name[digest] for digest in placed_images(snapshot, PdfOptions())]
+    names = [by_name[digest] for digest in placed_images(snapshot, PdfOptions(include_drafts=True))]
     assert names == ["photo402.jpg", "photo403.jpg", "photo400.jpg", "photo401.jpg"]
 
     without_drafts = placed_images(snapshot, PdfOptions(include_drafts=False))
@@ -71,7 +71,7 @@ def test_an_items_renditions_are_asked_for_when_the_layout_reaches_it(tmp_path: 
     def progress(done: int, total: int) -> None:
         events.append(("item", done))
 
-    build_pdf(snapshot, blobs_seen, tmp_path / "out.pdf", progress=progress)
+    build_pdf(snapshot, blobs_seen, tmp_path / "out.pdf", PdfOptions(include_drafts=True), progress)
 
     # pages in date order: Early (0), Second (1), Draft (2), Also shared (3), Late (4);
     # progress 0 is also reported before anything is laid out, so it is left out
@@ -88,7 +88,7 @@ def test_an_items_renditions_are_asked_for_when_the_layout_reaches_it(tmp_path: 
 def test_items_made_during_layout_keep_their_contents_outline_and_order(tmp_path: Path) -> None:
     items, blobs = photo_items()
     out = tmp_path / "out.pdf"
-    build_pdf(make_snapshot(items), blob_source(blobs), out)
+    build_pdf(make_snapshot(items), blob_source(blobs), out, PdfOptions(include_drafts=True))
 
     reader = PdfReader(out)
     text = "\n".join(page_texts(reader))

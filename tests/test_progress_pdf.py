@@ -140,7 +140,7 @@ def test_epa_pdf_carries_the_programme_records(tmp_path: Path) -> None:
         == 0
     )
     out = tmp_path / "epa.pdf"
-    assert main(["--file", pf, "export", "pdf", str(out)]) == 0
+    assert main(["--file", pf, "export", "pdf", str(out), "--for", "review"]) == 0
     reader = PdfReader(out)
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Off-the-job training" in text

@@ -8,12 +8,34 @@ from pathlib import Path
 from app.cli.common import command_group, open_db
 from app.errors import PortfolioError
 
+AUDIENCES = ("assessor", "review")  # app.export.context's, without importing reportlab here
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = command_group(sub, "export", "export the EPA portfolio PDF or the signed package")
     p = export.add_parser("pdf", help="the end-point-assessment portfolio PDF")
     p.add_argument("out", metavar="OUT.pdf")
-    p.add_argument("--no-drafts", action="store_true", help="leave out items still in draft")
+    p.add_argument(
+        "--for",
+        dest="audience",
+        choices=AUDIENCES,
+        default="assessor",
+        help="assessor: evidence, mapping, declaration (the default); review: adds the "
+        "programme records (skills scans, off-the-job log, progress reviews)",
+    )
+    drafts = p.add_mutually_exclusive_group()
+    drafts.add_argument(
+        "--drafts",
+        dest="drafts",
+        action="store_true",
+        help="include items still in draft, each page marked DRAFT",
+    )
+    drafts.add_argument(
+        "--no-drafts",
+        dest="drafts",
+        action="store_false",
+        help="leave out items still in draft (the default)",
+    )
     p.add_argument("--order", choices=("date", "ksb"), default="date", help="evidence order")
     p.add_argument("--page-size", choices=("A4", "Letter"), default="A4")
     p.set_defaults(handler=cmd_export_pdf)
@@ -28,7 +50,10 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
     from app.export.pdf import PdfOptions, export_portfolio_pdf  # reportlab only when needed
 
     options = PdfOptions(
-        include_drafts=not args.no_drafts, order=args.order, page_size=args.page_size
+        include_drafts=args.drafts,
+        audience=args.audience,
+        order=args.order,
+        page_size=args.page_size,
     )
     db = open_db(args)
     try:

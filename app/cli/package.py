@@ -6,7 +6,12 @@ import argparse
 from pathlib import Path
 
 from app.cli.common import command_group, open_db, portfolio_path
-from app.export.package import export_package, import_package, verify_package
+from app.export.package import (
+    PDF_BUILDERS,
+    export_package,
+    import_package,
+    verify_package,
+)
 from app.export.package_reader import VerifiedPackage
 from app.services import signing
 from app.wording import counted
@@ -18,6 +23,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "package", help="the signed package (PDF, portfolio.json, attachments) for the assessor"
     )
     p.add_argument("out", metavar="OUT.portfolio")
+    p.add_argument(
+        "--for",
+        dest="audience",
+        choices=tuple(PDF_BUILDERS),
+        default="assessor",
+        help="which copy of the PDF the package carries: assessor (the default) or review",
+    )
     p.set_defaults(handler=cmd_export_package)
 
     p = sub.add_parser("verify", help="check a signed package's signature and every file in it")
@@ -47,7 +59,9 @@ def cmd_export_package(args: argparse.Namespace) -> int:
         print(f"Made your signing key: {key.path}")
     db = open_db(args)
     try:
-        result = export_package(db, Path(args.out).expanduser(), key=key)
+        result = export_package(
+            db, Path(args.out).expanduser(), key=key, build_pdf=PDF_BUILDERS[args.audience]
+        )
     finally:
         db.close()
     print(f"Wrote {result.path} ({result.files} files, {_megabytes(result.size)}).")

@@ -18,9 +18,24 @@ class ExportCancelled(PortfolioError):
     """The user cancelled the export; nothing was written."""
 
 
+ASSESSOR, REVIEW = "assessor", "review"
+AUDIENCES = (ASSESSOR, REVIEW)
+Audience = Literal["assessor", "review"]
+
+
 @dataclass(frozen=True)
 class PdfOptions:
-    include_drafts: bool = True
+    """What goes into one PDF.
+
+    ``audience`` picks the copy: the assessor's copy (the default) holds the evidence,
+    the mapping and the declaration; the review copy for the provider and employer adds
+    the programme records (skills scans, the off-the-job log, progress reviews). Drafts
+    are left out of either unless ``include_drafts``; when included, every page a draft
+    occupies carries a DRAFT mark.
+    """
+
+    include_drafts: bool = False
+    audience: Audience = "assessor"
     order: Literal["date", "ksb"] = "date"
     page_size: Literal["A4", "Letter"] = "A4"
     signer_fingerprint: str | None = None

@@ -22,6 +22,8 @@ class BuildState:
     current_item: str | None = None  # ref of the item being laid out, if any
     total_pages: int = 0
     on_item: Callable[[int], None] | None = None
+    draft_open: bool = False  # a draft item's pages are being drawn
+    draft_pages: set[int] = field(default_factory=set)  # pages a draft item occupies
 
 
 class Anchor(Flowable):
@@ -54,10 +56,19 @@ class Anchor(Flowable):
 class ItemMarker(Anchor):
     """The start of one evidence item: reports progress and remembers the item."""
 
-    def __init__(self, key: str, state: BuildState, outline: str, ref: str, index: int) -> None:
+    def __init__(
+        self,
+        key: str,
+        state: BuildState,
+        outline: str,
+        ref: str,
+        index: int,
+        draft: bool = False,
+    ) -> None:
         super().__init__(key, state, outline, level=1)
         self.ref = ref
         self.index = index
+        self.draft = draft
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         # layout is sequential: from here on, a failure belongs to this item
@@ -67,8 +78,32 @@ class ItemMarker(Anchor):
     def draw(self) -> None:
         super().draw()
         self.state.current_item = self.ref
+        self.state.draft_open = self.draft
+        if self.draft:
+            self.state.draft_pages.add(self.canv.getPageNumber())
         if self.state.on_item is not None:
             self.state.on_item(self.index)
+
+
+class DraftEnd(Flowable):
+    """Zero-size: the draft item drawn before it ends on this page (see ``ItemMarker``)."""
+
+    def __init__(self, state: BuildState) -> None:
+        super().__init__()
+        self.state = state
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.state.draft_open = False
+
+
+def page_begins(state: BuildState, page: int) -> None:
+    """A page starts: a draft item still open runs onto it."""
+    if state.draft_open:
+        state.draft_pages.add(page)
 
 
 def page_form_name(key: str) -> str:

@@ -24,6 +24,11 @@ from app.export.styles import (
 )
 
 DOCUMENT_TITLE = "End-point assessment portfolio"
+COPY_LABELS = {
+    "assessor": "The assessor's copy: evidence, mapping and declaration",
+    "review": "Review copy for the provider and employer: adds the programme records "
+    "(skills scans, off-the-job training, progress reviews)",
+}
 COVER_FIELD_LIMIT = 300  # characters: the cover is one page, whatever was typed
 
 
@@ -45,6 +50,7 @@ def cover(ctx: ExportContext) -> list[Flowable]:
         ("Version", framework.version, False),
         ("Level", str(framework.level) if framework.level is not None else "not stated", False),
         ("Evidence items", evidence, False),
+        ("This copy", COPY_LABELS[ctx.options.audience], False),
         ("Date", ctx.export_date, False),
         ("Portfolio fingerprint (SHA-256)", ctx.snapshot.fingerprint, True),
     ]

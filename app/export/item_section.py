@@ -19,7 +19,7 @@ from app.export.context import (
     ordered_items,
     plural,
 )
-from app.export.flowables import Anchor, Deferred, ItemMarker
+from app.export.flowables import Anchor, Deferred, DraftEnd, ItemMarker
 from app.export.images import image_flowables
 from app.export.markdown_flow import markdown_flowables, plain_text_flowables
 from app.export.paragraphs import Para, linked_paragraph
@@ -76,16 +76,20 @@ def _deferred_item(ctx: ExportContext, item: ItemView, index: int) -> list[Flowa
 
 def item_flowables(ctx: ExportContext, item: ItemView, index: int) -> list[Flowable]:
     """The item's pages; a part that cannot be rendered is replaced by a notice."""
-    marker = ItemMarker(ctx.item_keys[item.ref], ctx.state, item_outline(item), item.ref, index)
+    draft = item.status == "draft"
+    marker = ItemMarker(
+        ctx.item_keys[item.ref], ctx.state, item_outline(item), item.ref, index, draft=draft
+    )
     head = [marker, *_heading(item)]
+    tail: list[Flowable] = [DraftEnd(ctx.state)] if draft else []
     level = ctx.degraded.get(item.ref, 0)
     if level >= NOTICE_ONLY:
-        return [*head, _notice(_NOT_LAID_OUT), *_safe(partial(_attachments, item), item)]
+        return [*head, _notice(_NOT_LAID_OUT), *_safe(partial(_attachments, item), item), *tail]
     body: list[Flowable] = []
     for part in (_claims_part, _reflection_part, _images_part):
         body += _safe(partial(part, ctx, item, level), item)
     body += _safe(partial(_attachments, item), item)
-    return head + body
+    return head + body + tail
 
 
 def item_outline(item: ItemView) -> str:

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Literal, Protocol
 
 from app.errors import PortfolioError
 from app.export.package_reader import (
@@ -93,17 +93,46 @@ def epa_pdf(
     progress: ProgressFn | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> object:
-    """The EPA portfolio PDF with its default options and the key's fingerprint on the cover."""
+    """The assessor's copy of the EPA PDF (the default options), the key's fingerprint on
+    its cover."""
+    return _epa_pdf(snapshot, blobs, out, signer, progress, cancelled, "assessor")
+
+
+def review_copy_pdf(
+    snapshot: PortfolioSnapshot,
+    blobs: BlobSource,
+    out: Path,
+    signer: str,
+    progress: ProgressFn | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> object:
+    """The review copy for the provider and employer: the assessor's copy plus the
+    programme records (``export package --for review``)."""
+    return _epa_pdf(snapshot, blobs, out, signer, progress, cancelled, "review")
+
+
+def _epa_pdf(
+    snapshot: PortfolioSnapshot,
+    blobs: BlobSource,
+    out: Path,
+    signer: str,
+    progress: ProgressFn | None,
+    cancelled: Callable[[], bool] | None,
+    audience: Literal["assessor", "review"],
+) -> object:
     from app.export.pdf import PdfOptions, build_pdf
 
     return build_pdf(
         snapshot,
         blobs,
         out,
-        options=PdfOptions(signer_fingerprint=signer),
+        options=PdfOptions(signer_fingerprint=signer, audience=audience),
         progress=progress,
         cancelled=cancelled,
     )
+
+
+PDF_BUILDERS: dict[str, PdfBuilder] = {"assessor": epa_pdf, "review": review_copy_pdf}
 
 
 @dataclass(frozen=True)

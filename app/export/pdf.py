@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from reportlab import rl_config
+from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -30,6 +31,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from app.errors import PortfolioError
 from app.export.context import (
     NOTICE_ONLY,
+    REVIEW,
     ExportCancelled,
     ExportContext,
     PdfOptions,
@@ -45,6 +47,7 @@ from app.export.flowables import (
     KeepWithStart,
     expand_deferred,
     fit_text,
+    page_begins,
     page_form_name,
 )
 from app.export.fonts import SANS, SANS_BOLD, register_fonts
@@ -57,6 +60,7 @@ from app.export.pdf_progress import progress_sections
 from app.export.styles import INK, MUTED, RULE
 from app.services import signing
 from app.services.blob_source import BlobSource, SqliteBlobSource
+from app.services.progress import ProgressSnapshot
 from app.services.snapshot import take_snapshot
 from app.services.views import PortfolioSnapshot
 
@@ -236,11 +240,16 @@ def _build_once(ctx: ExportContext, stream: BinaryIO) -> None:
     story += coverage_section(ctx)
     story += matrix_section(ctx)
     story += evidence_section(ctx)
-    if ctx.snapshot.progress is not None:
-        story += progress_sections(ctx.snapshot.progress, ctx.state)
+    if (programme := _programme_records(ctx)) is not None:
+        story += progress_sections(programme, ctx.state)
     story += declaration(ctx)
     ctx.check_cancelled()
     doc.build(story, canvasmaker=partial(_PortfolioCanvas, ctx=ctx))
+
+
+def _programme_records(ctx: ExportContext) -> ProgressSnapshot | None:
+    """Skills scans, the off-the-job log and reviews: in the review copy only."""
+    return ctx.snapshot.progress if ctx.options.audience == REVIEW else None
 
 
 def _contents_entries(ctx: ExportContext) -> list[tuple[str, str, int]]:
@@ -252,8 +261,8 @@ def _contents_entries(ctx: ExportContext) -> list[tuple[str, str, int]]:
     entries.append(("Evidence × KSB grid", "grid", 1))
     entries.append(("Evidence", "evidence", 0))
     entries += [(item_outline(item), ctx.item_keys[item.ref], 1) for item in ctx.items]
-    if ctx.snapshot.progress is not None:
-        entries += progress_contents_entries(ctx.snapshot.progress)
+    if (programme := _programme_records(ctx)) is not None:
+        entries += progress_contents_entries(programme)
     entries.append(("Declaration", "declaration", 0))
     return entries
 
@@ -300,7 +309,14 @@ def _document(ctx: ExportContext, stream: BinaryIO) -> BaseDocTemplate:
     )
     furniture = _PageFurniture.for_context(ctx, page_size[0])
     doc.addPageTemplates(
-        [PageTemplate("page", [frame], onPage=partial(_decorate, furniture=furniture))]
+        [
+            PageTemplate(
+                "page",
+                [frame],
+                onPage=partial(_decorate, furniture=furniture, state=ctx.state),
+                onPageEnd=partial(_draft_mark, state=ctx.state),
+            )
+        ]
     )
     return doc
 
@@ -348,8 +364,11 @@ class _PageFurniture:
         )
 
 
-def _decorate(canvas: Canvas, doc: BaseDocTemplate, furniture: _PageFurniture) -> None:
+def _decorate(
+    canvas: Canvas, doc: BaseDocTemplate, furniture: _PageFurniture, state: BuildState
+) -> None:
     """Header (apprentice, standard) and footer (Page X of Y, date, fingerprint)."""
+    page_begins(state, canvas.getPageNumber())
     width, height = doc.pagesize
     left, right = SIDE_MARGIN, width - SIDE_MARGIN
     canvas.saveState()
@@ -373,6 +392,28 @@ def _decorate(canvas: Canvas, doc: BaseDocTemplate, furniture: _PageFurniture) -
     canvas.drawString(left, bottom, label)
     canvas.translate(left + canvas.stringWidth(label, SANS, 8), bottom)
     canvas.doForm(TOTAL_PAGES_FORM)
+    canvas.restoreState()
+
+
+DRAFT_MARK = "DRAFT"
+DRAFT_TINT = Color(0.8, 0.1, 0.1, alpha=0.14)
+DRAFT_INK = Color(0.7, 0.1, 0.1)
+
+
+def _draft_mark(canvas: Canvas, doc: BaseDocTemplate, state: BuildState) -> None:
+    """A page a draft item occupies: a large diagonal DRAFT and a line in the header."""
+    if canvas.getPageNumber() not in state.draft_pages:
+        return
+    width, height = doc.pagesize
+    canvas.saveState()
+    canvas.setFont(SANS_BOLD, 9)
+    canvas.setFillColor(DRAFT_INK)
+    canvas.drawCentredString(width / 2, height - 12 * mm - 14, f"{DRAFT_MARK}: not ready")
+    canvas.translate(width / 2, height / 2)
+    canvas.rotate(45)
+    canvas.setFont(SANS_BOLD, 110)
+    canvas.setFillColor(DRAFT_TINT)
+    canvas.drawCentredString(0, -40, DRAFT_MARK)
     canvas.restoreState()
 
 

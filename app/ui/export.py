@@ -73,8 +73,19 @@ class ExportPdfDialog(QDialog):
         where.addWidget(self.path, 1)
         where.addWidget(browse)
 
-        self.include_drafts = QCheckBox(_tr("Include items still in &draft"), self)
-        self.include_drafts.setChecked(True)
+        self.audience = QComboBox(self)
+        self.audience.setObjectName("exportAudience")
+        self.audience.setAccessibleName(_tr("Copy"))
+        self.audience.addItem(_tr("Assessor's copy"), "assessor")
+        self.audience.addItem(_tr("Review copy for provider and employer"), "review")
+        self.audience_note = QLabel(self)
+        self.audience_note.setWordWrap(True)
+        self.audience.currentIndexChanged.connect(self._describe_audience)
+        self._describe_audience()
+        self.include_drafts = QCheckBox(
+            _tr("Include items still in &draft (each of their pages marked DRAFT)"), self
+        )
+        self.include_drafts.setChecked(False)
         self.order = QComboBox(self)
         self.order.setAccessibleName(_tr("Evidence order"))
         self.order.addItem(_tr("By date"), "date")
@@ -88,6 +99,8 @@ class ExportPdfDialog(QDialog):
         save_as = QLabel(_tr("&Save as"), self)
         save_as.setBuddy(self.path)  # a row of a layout gets no buddy by itself
         form.addRow(save_as, where)
+        form.addRow(_tr("&Copy"), self.audience)
+        form.addRow("", self.audience_note)
         form.addRow("", self.include_drafts)
         form.addRow(_tr("Evidence &order"), self.order)
         form.addRow(_tr("&Page size"), self.page_size)
@@ -113,6 +126,19 @@ class ExportPdfDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(520)
 
+    def _describe_audience(self) -> None:
+        if self.audience.currentData() == "review":
+            text = _tr(
+                "Adds the programme records: skills scans, the off-the-job training log and "
+                "progress reviews. Not for the assessor."
+            )
+        else:
+            text = _tr(
+                "What the assessor grades: evidence, KSB mapping and declaration. No skills "
+                "scans, off-the-job log or progress reviews."
+            )
+        self.audience_note.setText(text)
+
     def _browse(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
             self, _tr("Export EPA Portfolio PDF"), self.path.text(), _tr("PDF documents (*.pdf)")
@@ -130,6 +156,7 @@ class ExportPdfDialog(QDialog):
 
         return PdfOptions(
             include_drafts=self.include_drafts.isChecked(),
+            audience="review" if self.audience.currentData() == "review" else "assessor",
             order="ksb" if self.order.currentData() == "ksb" else "date",
             page_size="Letter" if self.page_size.currentData() == "Letter" else "A4",
         )

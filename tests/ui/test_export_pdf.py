@@ -51,10 +51,12 @@ def test_export_with_the_chosen_options(
 ) -> None:
     dialog = open_dialog(qtbot, window, export_action)
     assert dialog.path.text().endswith("Ada Lovelace EPA portfolio.pdf")
-    assert dialog.include_drafts.isChecked()
+    assert not dialog.include_drafts.isChecked()  # the assessor's copy: no drafts
+    assert dialog.audience.currentData() == "assessor"
+    assert "No skills scans" in dialog.audience_note.text()
     out = folder / "for the assessor"  # ".pdf" is added
     dialog.path.setText(str(out))
-    dialog.include_drafts.setChecked(False)
+    dialog.include_drafts.setChecked(True)
     dialog.page_size.setCurrentIndex(dialog.page_size.findData("Letter"))
     dialog.order.setCurrentIndex(dialog.order.findData("ksb"))
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
@@ -68,7 +70,8 @@ def test_export_with_the_chosen_options(
     text = page_text(pdf)
     assert "Ada Lovelace" in text
     assert "CI pipeline for the payments API" in text
-    assert "Incident review: expired TLS certificate" not in text  # a draft, left out
+    assert "Incident review: expired TLS certificate" in text  # a draft, asked for
+    assert "DRAFT: not ready" in text
     assert [p.name for p in folder.iterdir() if p.suffix == ".pdf"] == [pdf.name]
 
 
