@@ -1,7 +1,9 @@
 """Where things live: bundled resources, the user's data and config folders.
 
 ``resource_path`` is the one way to find a bundled file; it works from a
-source checkout and from a PyInstaller bundle (``sys._MEIPASS``).
+source checkout (``resources/`` at the top), an installed wheel (the same folder,
+carried as ``app/_resources``; see setup.py) and a PyInstaller bundle
+(``sys._MEIPASS/resources``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,11 @@ def _resource_root() -> Path:
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
         return Path(frozen_root) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    package = Path(__file__).resolve().parent
+    installed = package / "_resources"
+    if installed.is_dir():
+        return installed
+    return package.parent / "resources"
 
 
 def resource_path(*parts: str) -> Path:

@@ -12,6 +12,7 @@ report=$venv/report.txt
 
 rm -rf -- "$venv"
 "$python" -m venv "$venv" || exit 1
+"$venv/bin/python" -m pip install --quiet --upgrade pip setuptools wheel || exit 1
 if ! "$venv/bin/python" -m pip install --quiet --upgrade --upgrade-strategy eager -e ".[dev]"; then
   echo "deps-latest: the newest allowed versions do not install together (see above)" >&2
   exit 1

@@ -102,7 +102,16 @@ if has_command verify && [ -f "$work/out.portfolio" ]; then
   "$app" verify "$work/out.portfolio" >/dev/null || fail "verify refused a fresh package"
   cp "$work/out.portfolio" "$work/tampered.portfolio"
   size=$(wc -c <"$work/tampered.portfolio" | tr -d ' ')
-  printf 'X' | dd of="$work/tampered.portfolio" bs=1 seek=$((size / 2)) conv=notrunc status=none
+  # Flip every bit of the middle byte: a change whatever that byte was (writing a fixed
+  # character is a no-op when the byte already is that character).
+  offset=$((size / 2))
+  byte=$(od -An -tu1 -j "$offset" -N1 "$work/tampered.portfolio" | tr -d ' ')
+  # shellcheck disable=SC2059  # the format is the octal escape of the flipped byte
+  printf "\\$(printf '%03o' $((byte ^ 255)))" |
+    dd of="$work/tampered.portfolio" bs=1 seek="$offset" conv=notrunc status=none
+  if cmp -s "$work/out.portfolio" "$work/tampered.portfolio"; then
+    fail "tampering left the package unchanged"
+  fi
   status=0
   "$app" verify "$work/tampered.portfolio" >/dev/null 2>&1 || status=$?
   [ "$status" = 1 ] || fail "verify gave exit $status for a tampered package, expected 1"
