@@ -19,6 +19,7 @@ log = logging.getLogger("app")
 # Each module contributes its commands through ``register(subparsers)``.
 COMMAND_MODULES = (
     "app.cli.core",
+    "app.cli.bulk",
     "app.cli.package",
     "app.cli.export",
     "app.cli.progress",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import delete, exists, select
@@ -84,11 +85,22 @@ def ensure_rendition(session: Session, digest: str, data: bytes, media_type: str
         store_rendition(session, digest, rendition)
 
 
-def add_attachment(session: Session, item: Item, file: FileData) -> Attachment:
+def add_attachment(
+    session: Session,
+    item: Item,
+    file: FileData,
+    defer_rendition: Callable[[str, bytes], None] | None = None,
+) -> Attachment:
+    """Attach ``file`` to ``item``; an image's print rendition is made now, or handed to
+    ``defer_rendition(sha256, bytes)`` (a bulk import makes them on worker threads)."""
     name = file.name.strip() or "attachment"
     media_type = media_type_for(name)
     digest = store_blob(session, file.data)
-    ensure_rendition(session, digest, file.data, media_type)
+    if defer_rendition is not None:
+        if needs_rendition(session, digest, media_type):
+            defer_rendition(digest, file.data)
+    else:
+        ensure_rendition(session, digest, file.data, media_type)
     position = max((a.position for a in item.attachments), default=-1) + 1
     attachment = Attachment(
         name=name,

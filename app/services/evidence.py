@@ -103,6 +103,11 @@ def _resolve(session: Session, tags: Iterable[TagInput], *, groups: bool) -> lis
     return list(resolved.items())
 
 
+def resolve_codes(session: Session, codes: Sequence[str], *, groups: bool) -> None:
+    """Refuse (one sentence) any code the portfolio's frameworks do not have."""
+    _resolve(session, _as_tags(codes), groups=groups)
+
+
 def _as_tags(values: Sequence[TagInput | str]) -> list[TagInput]:
     return [v if isinstance(v, TagInput) else TagInput(v) for v in values]
 
