@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import io
 import itertools
 import json
 import re
@@ -29,7 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, ClassVar, Self
 
 from app.errors import InvalidInputError, PortfolioError
 from app.services import signing
@@ -42,7 +43,11 @@ SIGNATURE = "manifest.sig"
 PORTFOLIO_JSON = "portfolio.json"
 PORTFOLIO_PDF = "portfolio.pdf"
 ATTACHMENTS = "attachments/"
-_MEMBER_NAME = re.compile(r"(portfolio\.json|portfolio\.pdf|attachments/[0-9a-f]{64})")
+SIGNOFF = "signoff/"  # the sign-off responses a portfolio holds, each as its signed file
+SIGNOFF_JSON = "signoff.json"  # the sign-off requests the portfolio made
+_MEMBER_NAME = re.compile(
+    r"(portfolio\.json|portfolio\.pdf|signoff\.json|(attachments|signoff)/[0-9a-f]{64})"
+)
 _CHUNK = 1 << 16
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
 _EOCD = struct.Struct("<4sHHHHIIH")
@@ -126,20 +131,48 @@ def member_name_problem(name: str) -> str | None:
     return None
 
 
-class PackageReader:
-    """An open package: ``verify()`` first, then read members (hashed again on every read)."""
+@dataclass(frozen=True)
+class SignedContents:
+    """What a signed zip's manifest vouches for, after every member was checked."""
 
-    def __init__(self, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> None:
+    fingerprint: str  # of the key that signed it
+    public_key: bytes
+    manifest_sha256: str  # identifies exactly this signed file
+    created: str
+    files: tuple[ManifestEntry, ...]
+    kept: dict[str, bytes]  # the members asked for, verified
+
+
+class SignedZipReader:
+    """A zip of members listed, with their sizes and SHA-256s, in a ``manifest.json``
+    signed by ``manifest.sig`` (Ed25519): the package and the sign-off files alike.
+
+    Subclasses name their format, the members they may hold and the ones they must.
+    ``verify_signed()`` first, then read members (hashed again on every read).
+    """
+
+    FORMAT: ClassVar[str] = FORMAT
+    KIND: ClassVar[str] = "package"  # how messages name the file
+    DESCRIPTION: ClassVar[str] = "portfolio package"  # what it is, in full
+    SUFFIX: ClassVar[str] = ".portfolio"
+    MEMBER_NAME: ClassVar[re.Pattern[str]] = _MEMBER_NAME
+    REQUIRED: ClassVar[tuple[str, ...]] = (PORTFOLIO_JSON, PORTFOLIO_PDF)
+    NAMED_BY_DIGEST: ClassVar[tuple[str, ...]] = (ATTACHMENTS, SIGNOFF)
+
+    def __init__(
+        self, path: Path, *, limits: Limits = DEFAULT_LIMITS, data: bytes | None = None
+    ) -> None:
         self.path = Path(path)
         self.limits = limits
+        self._data = data  # a signed file held in memory (one carried inside a package)
         self._fh: IO[bytes] | None = None
         self._zip: zipfile.ZipFile | None = None
         self._infos: dict[str, zipfile.ZipInfo] = {}
-        self._verified: VerifiedPackage | None = None
+        self._contents: SignedContents | None = None
 
     # --- opening ------------------------------------------------------------------------------
 
-    def __enter__(self) -> PackageReader:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -159,21 +192,27 @@ class PackageReader:
             self._fh = None
 
     def _refuse(self, problem: str) -> PackageError:
-        return PackageError(f"The package {self.path.name} was refused: {problem}.")
+        return PackageError(f"The {self.KIND} {self.path.name} was refused: {problem}.")
 
     def _open(self) -> None:
         path = self.path
-        if not path.exists():
-            raise PackageError(f"There is no package at {path}.")
-        if not path.is_file():
-            raise PackageError(f"{path} is not a file; give the path of a .portfolio package.")
-        try:
-            self._fh = path.open("rb")
-            size = path.stat().st_size
-        except OSError as exc:
-            raise PackageError(
-                f"The package {path} cannot be read ({exc.strerror or exc})."
-            ) from exc
+        if self._data is not None:
+            self._fh = io.BytesIO(self._data)
+            size = len(self._data)
+        else:
+            if not path.exists():
+                raise PackageError(f"There is no {self.KIND} at {path}.")
+            if not path.is_file():
+                raise PackageError(
+                    f"{path} is not a file; give the path of a {self.SUFFIX} {self.KIND}."
+                )
+            try:
+                self._fh = path.open("rb")
+                size = path.stat().st_size
+            except OSError as exc:
+                raise PackageError(
+                    f"The {self.KIND} {path} cannot be read ({exc.strerror or exc})."
+                ) from exc
         if size > self.limits.max_package_bytes:
             raise self._refuse(
                 f"it is {size >> 20} MB, over the {self.limits.max_package_bytes >> 20} MB limit"
@@ -244,20 +283,22 @@ class PackageReader:
 
     # --- verifying ----------------------------------------------------------------------------
 
-    def verify(
+    def verify_signed(
         self,
         *,
         signer: str | None = None,
+        keep: Callable[[ManifestEntry], bool] = lambda _entry: False,
         progress: ProgressFn | None = None,
         cancelled: Callable[[], bool] | None = None,
-    ) -> VerifiedPackage:
-        """Check everything; return what was verified or raise naming the first problem."""
+    ) -> SignedContents:
+        """Check the structure, the signature and every member's hash; keep the members
+        ``keep`` asks for. Raise naming the first problem."""
         wanted_signer = signing.normalise_fingerprint(signer) if signer is not None else None
         if self._zip is None:
             self._open()
         for name in (MANIFEST, SIGNATURE):
             if name not in self._infos:
-                raise self._refuse(f"{name} is missing, so it is not a signed portfolio package")
+                raise self._refuse(f"{name} is missing, so it is not a signed {self.DESCRIPTION}")
         manifest_bytes = self._read_capped(MANIFEST, self.limits.max_manifest_bytes)
         signature = self._read_capped(SIGNATURE, signing.SIGNATURE_BYTES)
         manifest, public_key = self._manifest_key(manifest_bytes)
@@ -271,7 +312,7 @@ class PackageReader:
             raise self._refuse(f"it is signed by key {fingerprint}, not by {wanted_signer}")
 
         listed = {f.path: f for f in files}
-        for required in (PORTFOLIO_JSON, PORTFOLIO_PDF):
+        for required in self.REQUIRED:
             if required not in listed:
                 raise self._refuse(f"its manifest does not list {required}")
         for entry in files:
@@ -289,34 +330,28 @@ class PackageReader:
 
         total = sum(f.size for f in files)
         done = 0
-        document_bytes = b""
+        kept: dict[str, bytes] = {}
         for entry in files:
             if cancelled is not None and cancelled():
-                raise PackageError("Checking the package was cancelled.")
-            keep = entry.path == PORTFOLIO_JSON
-            if keep and entry.size > self.limits.max_json_bytes:
-                raise self._refuse(f"{PORTFOLIO_JSON} is larger than this app reads")
-            data = self._hash_member(entry, keep=keep)
-            if keep:
-                document_bytes = data
+                raise PackageError(f"Checking the {self.KIND} was cancelled.")
+            wanted = keep(entry)
+            if wanted and entry.size > self.limits.max_json_bytes:
+                raise self._refuse(f"{entry.path} is larger than this app reads")
+            data = self._hash_member(entry, keep=wanted)
+            if wanted:
+                kept[entry.path] = data
             done += entry.size
             if progress is not None:
                 progress(done, total)
-
-        try:
-            document = parse_document(document_bytes)
-        except InvalidInputError as exc:
-            raise self._refuse(str(exc).rstrip(".")) from exc
-        self._check_document(document, listed, fingerprint)
-        self._verified = VerifiedPackage(
-            path=self.path,
+        self._contents = SignedContents(
             fingerprint=fingerprint,
+            public_key=public_key,
             manifest_sha256=hashlib.sha256(manifest_bytes).hexdigest(),
             created=created,
             files=files,
-            document=document,
+            kept=kept,
         )
-        return self._verified
+        return self._contents
 
     def _manifest_key(self, data: bytes) -> tuple[dict[str, Any], bytes]:
         """Just enough of the manifest to check its signature."""
@@ -326,9 +361,9 @@ class PackageReader:
             raise self._refuse("manifest.json is not valid JSON") from exc
         if not isinstance(raw, dict):
             raise self._refuse("manifest.json is not a manifest")
-        if raw.get("format") != FORMAT:
+        if raw.get("format") != self.FORMAT:
             raise self._refuse(
-                f"its format {_show(str(raw.get('format')))} is not {FORMAT}, which this "
+                f"its format {_show(str(raw.get('format')))} is not {self.FORMAT}, which this "
                 "version of the app reads"
             )
         try:
@@ -354,8 +389,10 @@ class PackageReader:
             path, size, digest = entry.get("path"), entry.get("size"), entry.get("sha256")
             if not isinstance(path, str) or member_name_problem(path) is not None:
                 raise self._refuse(f"manifest.json lists an unsafe path ({_show(str(path))})")
-            if not _MEMBER_NAME.fullmatch(path):
-                raise self._refuse(f"manifest.json lists {_show(path)}, which a package never has")
+            if not self.MEMBER_NAME.fullmatch(path):
+                raise self._refuse(
+                    f"manifest.json lists {_show(path)}, which a {self.KIND} never has"
+                )
             if not isinstance(size, int) or isinstance(size, bool) or size < 0:
                 raise self._refuse(f"manifest.json gives no valid size for {path}")
             if size > self.limits.max_member_bytes:
@@ -365,7 +402,8 @@ class PackageReader:
                 )
             if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest):
                 raise self._refuse(f"manifest.json gives no valid SHA-256 for {path}")
-            if path.startswith(ATTACHMENTS) and path[len(ATTACHMENTS) :] != digest:
+            folder, _, base = path.rpartition("/")
+            if folder + "/" in self.NAMED_BY_DIGEST and base != digest:
                 raise self._refuse(f"{path} is not named after its SHA-256")
             files.append(ManifestEntry(path=path, size=size, sha256=digest))
         if len({f.path for f in files}) != len(files):
@@ -377,46 +415,20 @@ class PackageReader:
             )
         return created, tuple(files)
 
-    def _check_document(
-        self, document: PortfolioDocument, listed: dict[str, ManifestEntry], fingerprint: str
-    ) -> None:
-        if document.signer is not None and document.signer != fingerprint:
-            raise self._refuse("portfolio.json names a different signing key from the manifest")
-        for item in document.items:
-            for attachment in item.attachments:
-                entry = listed.get(ATTACHMENTS + attachment.sha256)
-                if entry is None:
-                    raise self._refuse(
-                        f"the attachment {_show(attachment.name)} of {item.ref} "
-                        f"(attachments/{attachment.sha256}) is missing"
-                    )
-                if entry.size != attachment.size:
-                    raise self._refuse(
-                        f"the attachment {_show(attachment.name)} of {item.ref} is "
-                        f"{entry.size} bytes but portfolio.json says {attachment.size}"
-                    )
-        used = document.attachment_digests()
-        for path in listed:
-            if path.startswith(ATTACHMENTS) and path[len(ATTACHMENTS) :] not in used:
-                raise self._refuse(f"{path} is not used by any evidence item")
-
     # --- reading members ----------------------------------------------------------------------
 
     @property
-    def verified(self) -> VerifiedPackage:
-        if self._verified is None:
-            raise RuntimeError("verify() the package before reading it")
-        return self._verified
+    def contents(self) -> SignedContents:
+        if self._contents is None:
+            raise RuntimeError("verify the file before reading it")
+        return self._contents
 
     def read(self, path: str) -> bytes:
-        """A member of the verified package, hashed again as it is read."""
-        entry = next((f for f in self.verified.files if f.path == path), None)
+        """A member of the verified file, hashed again as it is read."""
+        entry = next((f for f in self.contents.files if f.path == path), None)
         if entry is None:
-            raise self._refuse(f"{_show(path)} is not in the package")
+            raise self._refuse(f"{_show(path)} is not in the {self.KIND}")
         return self._hash_member(entry, keep=True)
-
-    def read_attachment(self, sha256: str) -> bytes:
-        return self.read(ATTACHMENTS + sha256)
 
     def _read_capped(self, name: str, cap: int) -> bytes:
         info = self._infos[name]
@@ -492,6 +504,78 @@ class PackageReader:
             raise self._refuse(f"{name} is damaged (it is shorter than it declares)")
         if crc != info.CRC:
             raise self._refuse(f"{name} is damaged (its zip checksum does not match)")
+
+
+class PackageReader(SignedZipReader):
+    """An open package: ``verify()`` first, then read members (hashed again on every read)."""
+
+    def __init__(
+        self, path: Path, *, limits: Limits = DEFAULT_LIMITS, data: bytes | None = None
+    ) -> None:
+        super().__init__(path, limits=limits, data=data)
+        self._verified: VerifiedPackage | None = None
+
+    def verify(
+        self,
+        *,
+        signer: str | None = None,
+        progress: ProgressFn | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> VerifiedPackage:
+        """Check everything; return what was verified or raise naming the first problem."""
+        contents = self.verify_signed(
+            signer=signer,
+            keep=lambda entry: entry.path == PORTFOLIO_JSON,
+            progress=progress,
+            cancelled=cancelled,
+        )
+        try:
+            document = parse_document(contents.kept[PORTFOLIO_JSON])
+        except InvalidInputError as exc:
+            raise self._refuse(str(exc).rstrip(".")) from exc
+        listed = {f.path: f for f in contents.files}
+        self._check_document(document, listed, contents.fingerprint)
+        self._verified = VerifiedPackage(
+            path=self.path,
+            fingerprint=contents.fingerprint,
+            manifest_sha256=contents.manifest_sha256,
+            created=contents.created,
+            files=contents.files,
+            document=document,
+        )
+        return self._verified
+
+    def _check_document(
+        self, document: PortfolioDocument, listed: dict[str, ManifestEntry], fingerprint: str
+    ) -> None:
+        if document.signer is not None and document.signer != fingerprint:
+            raise self._refuse("portfolio.json names a different signing key from the manifest")
+        for item in document.items:
+            for attachment in item.attachments:
+                entry = listed.get(ATTACHMENTS + attachment.sha256)
+                if entry is None:
+                    raise self._refuse(
+                        f"the attachment {_show(attachment.name)} of {item.ref} "
+                        f"(attachments/{attachment.sha256}) is missing"
+                    )
+                if entry.size != attachment.size:
+                    raise self._refuse(
+                        f"the attachment {_show(attachment.name)} of {item.ref} is "
+                        f"{entry.size} bytes but portfolio.json says {attachment.size}"
+                    )
+        used = document.attachment_digests()
+        for path in listed:
+            if path.startswith(ATTACHMENTS) and path[len(ATTACHMENTS) :] not in used:
+                raise self._refuse(f"{path} is not used by any evidence item")
+
+    @property
+    def verified(self) -> VerifiedPackage:
+        if self._verified is None:
+            raise RuntimeError("verify() the package before reading it")
+        return self._verified
+
+    def read_attachment(self, sha256: str) -> bytes:
+        return self.read(ATTACHMENTS + sha256)
 
 
 def verify_package(

@@ -14,11 +14,12 @@ document may come from anyone who can make a key.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 from functools import partial
@@ -60,7 +61,7 @@ from app.services.attachments import (
     store_rendition,
 )
 from app.services.evidence import MAX_TITLE, STATUSES, parse_date
-from app.services.views import PortfolioSnapshot
+from app.services.views import ItemView, PortfolioSnapshot
 
 if TYPE_CHECKING:
     from app.services.renditions import RenditionQueue
@@ -338,47 +339,82 @@ def build_document(
             for f in documents
             if f is not None
         ],
-        "items": [
-            {
-                "ref": item.ref,
-                "number": int(item.ref[1:]),
-                "title": item.title,
-                "date": item.date,
-                "status": item.status,
-                "body": item.body,
-                "created": item.created,
-                "updated": item.updated,
-                "ksbs": [{"code": t.code, "justification": t.justification} for t in item.ksb_tags],
-                "duties": [
-                    {"code": t.code, "justification": t.justification} for t in item.duty_tags
-                ],
-                "other_tags": [
-                    {
-                        "framework": t.framework,
-                        "version": t.version,
-                        "kind": t.kind,
-                        "code": t.code,
-                        "justification": t.justification,
-                    }
-                    for t in other.get(item.id, [])
-                ],
-                "attachments": [
-                    {
-                        "name": a.name,
-                        "size": a.size,
-                        "sha256": a.sha256,
-                        "media_type": a.media_type,
-                        "added": added.get(a.id, ""),
-                    }
-                    for a in item.attachments
-                ],
-            }
-            for item in snapshot.items
-        ],
+        "items": [item_record(item, other.get(item.id, []), added) for item in snapshot.items],
     }
     if programme is not None:  # absent: the portfolio has no programme records
         document["programme"] = programme
     return document
+
+
+def item_record(
+    item: ItemView, other_tags: Sequence[OtherTagRecord], added: Mapping[int, str]
+) -> dict[str, Any]:
+    """One evidence item exactly as ``portfolio.json`` writes it (the only place that does)."""
+    return {
+        "ref": item.ref,
+        "number": int(item.ref[1:]),
+        "title": item.title,
+        "date": item.date,
+        "status": item.status,
+        "body": item.body,
+        "created": item.created,
+        "updated": item.updated,
+        "ksbs": [{"code": t.code, "justification": t.justification} for t in item.ksb_tags],
+        "duties": [{"code": t.code, "justification": t.justification} for t in item.duty_tags],
+        "other_tags": [
+            {
+                "framework": t.framework,
+                "version": t.version,
+                "kind": t.kind,
+                "code": t.code,
+                "justification": t.justification,
+            }
+            for t in other_tags
+        ],
+        "attachments": [
+            {
+                "name": a.name,
+                "size": a.size,
+                "sha256": a.sha256,
+                "media_type": a.media_type,
+                "added": added.get(a.id, ""),
+            }
+            for a in item.attachments
+        ],
+    }
+
+
+# What a signed statement confirms: the item's content, not its status or timestamps.
+CONTENT_KEYS = ("title", "date", "body", "ksbs", "duties", "other_tags")
+
+
+def content_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The content part of an ``item_record``: title, date, body, claims with their
+    justifications, and the attachments' SHA-256s."""
+    content = {key: record[key] for key in CONTENT_KEYS}
+    content["attachments"] = [a["sha256"] for a in record["attachments"]]
+    return content
+
+
+def content_hash(record: Mapping[str, Any]) -> str:
+    """The SHA-256 of an item's content record in ``portfolio.json``'s canonical bytes."""
+    return hash_content(content_record(record))
+
+
+def hash_content(content: Mapping[str, Any]) -> str:
+    """The SHA-256 of a content record (as ``content_record`` makes it, or as a sign-off
+    request carries it) in ``portfolio.json``'s canonical bytes."""
+    return hashlib.sha256(encode(content)).hexdigest()
+
+
+def item_records(session: Session, items: Sequence[ItemView]) -> list[dict[str, Any]]:
+    """``item_record`` for each of ``items``, read in the caller's transaction."""
+    record = session.get(PortfolioRecord, 1)
+    if record is None:
+        return []
+    other = _other_tags(session, record.framework.id)
+    added = dict(session.execute(select(Attachment.id, Attachment.added)).tuples().all())
+    return [item_record(item, other.get(item.id, []), added) for item in items]
 
 
 def build_programme(session: Session) -> dict[str, Any] | None:

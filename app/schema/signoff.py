@@ -1,0 +1,182 @@
+"""Sign-off requests and responses: the JSON inside each signed file, and the record a
+package keeps of the requests a portfolio made.
+
+A request (``apprentice-portfolio-signoff-request/1``) is a zip of ``manifest.json``,
+``manifest.sig`` (the apprentice's Ed25519 signature of the manifest), ``request.json``
+(``SignoffRequest``) and ``renditions/<sha256>`` (the print rendition of each image
+attachment, named after the attachment's SHA-256). A response
+(``apprentice-portfolio-signoff-response/1``) is a zip of ``manifest.json``,
+``manifest.sig`` (the signer's own key) and ``response.json`` (``SignoffResponse``).
+Limits are constraints here, so a hostile file is refused while it is decoded.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, TypeVar
+
+import msgspec
+
+REQUEST_FORMAT = "apprentice-portfolio-signoff-request/1"
+RESPONSE_FORMAT = "apprentice-portfolio-signoff-response/1"
+T = TypeVar("T")
+RECORD_FORMAT = "apprentice-portfolio-signoff-records/1"
+
+MAX_ITEMS = 500
+MAX_CLAIMS = 1_000
+MAX_ATTACHMENTS = 1_000
+MAX_TEXT = 1_000_000  # a reflection or a statement
+MAX_SHORT = 10_000
+
+Sha256 = Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{64}$")]
+RequestId = Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{32}$")]
+Ref = Annotated[str, msgspec.Meta(pattern="^E[0-9]{3,6}$")]
+Code = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+Short = Annotated[str, msgspec.Meta(max_length=MAX_SHORT)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+Long = Annotated[str, msgspec.Meta(max_length=MAX_TEXT)]
+IsoDate = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+IsoTime = Annotated[str, msgspec.Meta(max_length=40)]
+
+
+class Person(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Who is asked to sign (in a request), or who signed (in a response)."""
+
+    name: Name
+    role: Short = ""
+    organisation: Short = ""
+    email: Short = ""  # plain text: nothing is ever sent
+
+
+class Apprentice(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    name: Name
+    uln: Short = ""
+    employer: Short = ""
+    provider: Short = ""
+    framework: Short = ""  # key, such as ST0825
+    framework_version: Short = ""
+    framework_title: Short = ""
+
+
+class Tag(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    code: Code
+    justification: Long = ""
+
+
+class OtherTag(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    framework: Code
+    version: Code
+    kind: Literal["competency", "group"]
+    code: Code
+    justification: Long = ""
+
+
+class ItemContent(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """An item's content record exactly as ``portfolio.json`` writes it: what a statement
+    confirms. Its SHA-256 (``portfolio_json.hash_content``) is the item's content hash."""
+
+    title: Short
+    date: IsoDate
+    body: Long
+    ksbs: Annotated[list[Tag], msgspec.Meta(max_length=MAX_CLAIMS)]
+    duties: Annotated[list[Tag], msgspec.Meta(max_length=MAX_CLAIMS)]
+    other_tags: Annotated[list[OtherTag], msgspec.Meta(max_length=MAX_CLAIMS)]
+    attachments: Annotated[list[Sha256], msgspec.Meta(max_length=MAX_ATTACHMENTS)]
+
+
+class ClaimText(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """What a claimed code means, for the signer to read."""
+
+    code: Code
+    kind: Short  # knowledge | skill | behaviour | duty ...
+    text: Long = ""
+
+
+class AttachmentInfo(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    name: Short
+    size: Annotated[int, msgspec.Meta(ge=0)]
+    sha256: Sha256
+    media_type: Short = ""
+    rendition: bool = False  # renditions/<sha256> holds its print rendition
+
+
+class RequestItem(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    ref: Ref
+    content: ItemContent
+    content_sha256: Sha256
+    requested: Annotated[list[Code], msgspec.Meta(max_length=MAX_CLAIMS)]  # claims to confirm
+    claims: Annotated[list[ClaimText], msgspec.Meta(max_length=MAX_CLAIMS)] = []
+    attachments: Annotated[list[AttachmentInfo], msgspec.Meta(max_length=MAX_ATTACHMENTS)] = []
+
+
+class SignoffRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """``request.json``."""
+
+    request_id: RequestId
+    created: IsoTime
+    apprentice: Apprentice
+    apprentice_key: Sha256  # fingerprint of the key that signed the request
+    signer: Person  # who is asked
+    items: Annotated[list[RequestItem], msgspec.Meta(min_length=1, max_length=MAX_ITEMS)]
+
+
+class ResponseItem(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    ref: Ref
+    content_sha256: Sha256  # the content the signer read and answers for
+    confirmed: Annotated[list[Code], msgspec.Meta(max_length=MAX_CLAIMS)] = []
+    declined: Annotated[list[Code], msgspec.Meta(max_length=MAX_CLAIMS)] = []
+    comment: Long = ""
+
+
+class SignoffResponse(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """``response.json``."""
+
+    request_id: RequestId
+    request_sha256: Sha256  # the SHA-256 of the request's manifest.json: exactly that request
+    apprentice_key: Sha256
+    apprentice_name: Name
+    signer: Person  # who signed, in their own words
+    signed: IsoTime
+    items: Annotated[list[ResponseItem], msgspec.Meta(max_length=MAX_ITEMS)]
+    statement: Long = ""  # a witness statement: what they observed, when (Markdown)
+
+
+class RequestItemRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    ref: Ref
+    content_sha256: Sha256
+    requested: Annotated[list[Code], msgspec.Meta(max_length=MAX_CLAIMS)]
+
+
+class RequestRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A request the portfolio made, as a package carries it (``signoff.json``)."""
+
+    request_id: RequestId
+    request_sha256: Sha256
+    created: IsoTime
+    signer: Person
+    items: Annotated[list[RequestItemRecord], msgspec.Meta(max_length=MAX_ITEMS)]
+
+
+class SignoffRecords(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """``signoff.json`` in a package; each response is carried as ``signoff/<sha256>``."""
+
+    format: Literal["apprentice-portfolio-signoff-records/1"]
+    requests: Annotated[list[RequestRecord], msgspec.Meta(max_length=100_000)]
+    responses: Annotated[list[Sha256], msgspec.Meta(max_length=100_000)]
+
+
+def encode(value: msgspec.Struct) -> bytes:
+    """Canonical bytes for a document: sorted keys, UTF-8, one trailing newline."""
+    import json
+
+    text = json.dumps(msgspec.to_builtins(value), ensure_ascii=False, indent=1, sort_keys=True)
+    return (text + "\n").encode("utf-8")
+
+
+def decode(data: bytes, kind: type[T], what: str) -> T:
+    """Decode and validate, or raise ``ValueError`` with one sentence naming the problem."""
+    try:
+        return msgspec.json.decode(data, type=kind, strict=True)
+    except msgspec.ValidationError as exc:
+        raise ValueError(f"{what} is not valid ({exc})") from exc
+    except msgspec.DecodeError as exc:
+        raise ValueError(f"{what} is not valid JSON") from exc
