@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "app.cli.safety",
     "app.cli.settings_cmd",
     "app.cli.open_cmd",
+    "app.cli.signoff",
 )
 
 

@@ -278,9 +278,12 @@ def write_package(
     )
 
 
-def manifest_bytes(created: str, key: SigningKey, files: list[dict[str, object]]) -> bytes:
+def manifest_bytes(
+    created: str, key: SigningKey, files: list[dict[str, object]], *, format_: str = FORMAT
+) -> bytes:
+    """A signed zip's manifest: the package's, or a sign-off file's (``format_``)."""
     manifest = {
-        "format": FORMAT,
+        "format": format_,
         "created": created,
         "public_key": key.public_base64,
         "files": sorted(files, key=lambda f: str(f["path"])),

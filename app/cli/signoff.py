@@ -1,0 +1,206 @@
+"""``signoff``: ask others to confirm evidence, answer such a request, import the answer.
+
+``respond`` needs no portfolio: the signer only has the request file and their own key.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.cli.common import open_db, print_json, read_text_file, reading
+from app.errors import InvalidInputError
+from app.schema.signoff import Person
+from app.services import signing
+from app.wording import counted
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("signoff", help="signed confirmations and witness statements")
+    group = parser.add_subparsers(dest="signoff_command", required=True, metavar="COMMAND")
+
+    p = group.add_parser("request", help="write a signed request for others to confirm items")
+    p.add_argument("refs", nargs="+", metavar="REF", help="evidence items, such as E003 E007")
+    p.add_argument("--name", required=True, help="who is asked to confirm")
+    p.add_argument("--role", default="", help="their role, such as 'Team lead'")
+    p.add_argument("--organisation", default="", help="their organisation")
+    p.add_argument("--email", default="", help="their email (plain text; nothing is sent)")
+    p.add_argument(
+        "--claims",
+        metavar="E003:K1,E003:S2",
+        help="the claims to confirm (default: every KSB and duty each item claims)",
+    )
+    p.add_argument("--out", required=True, metavar="FILE.request")
+    p.set_defaults(handler=cmd_request)
+
+    p = group.add_parser("respond", help="answer a request with your own key (no portfolio)")
+    p.add_argument("request", metavar="FILE.request")
+    p.add_argument(
+        "--confirm",
+        action="append",
+        default=[],
+        metavar="E003:K1,E003",
+        help="claims you confirm (E003 alone: every claim asked about for E003)",
+    )
+    p.add_argument(
+        "--decline", action="append", default=[], metavar="E007:B2", help="claims you decline"
+    )
+    p.add_argument(
+        "--comment",
+        action="append",
+        default=[],
+        metavar='E003:"TEXT"',
+        help="a comment on one item (repeatable)",
+    )
+    p.add_argument("--statement-file", metavar="FILE", help="your witness statement (Markdown)")
+    p.add_argument("--name", help="your name (default: the name the request gives)")
+    p.add_argument("--role", help="your role (default: as in the request)")
+    p.add_argument("--organisation", help="your organisation (default: as in the request)")
+    p.add_argument("--email", help="your email (default: as in the request)")
+    p.add_argument("--out", required=True, metavar="FILE.response")
+    p.set_defaults(handler=cmd_respond)
+
+    p = group.add_parser("import", help="check a signed response and store it")
+    p.add_argument("response", metavar="FILE.response")
+    p.set_defaults(handler=cmd_import)
+
+    p = group.add_parser("list", help="requests (pending or answered) and statements")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_list)
+
+
+def _key() -> signing.SigningKey:
+    had_key = signing.existing_key() is not None
+    key = signing.load_or_create_key()
+    if not had_key:
+        print(f"Made your signing key: {key.path}")
+    return key
+
+
+def cmd_request(args: argparse.Namespace) -> int:
+    from app.export.signoff_files import make_request
+    from app.services.signoff import parse_claims
+
+    if not args.name.strip():
+        raise InvalidInputError("Give the signer's name (--name).")
+    claims = parse_claims(args.claims, args.refs)
+    signer = Person(
+        name=args.name.strip(),
+        role=args.role.strip(),
+        organisation=args.organisation.strip(),
+        email=args.email.strip(),
+    )
+    key = _key()
+    db = open_db(args)
+    try:
+        result = make_request(
+            db, args.refs, signer, Path(args.out).expanduser(), claims=claims, key=key
+        )
+    finally:
+        db.close()
+    print(f"Wrote {result.path}: {counted(len(result.refs), 'item')} for {signer.name} to confirm.")
+    print(f"Signed by your key {result.fingerprint}")
+    return 0
+
+
+def cmd_respond(args: argparse.Namespace) -> int:
+    from app.export.signoff_files import open_request, parse_decisions, write_response
+
+    opened = open_request(Path(args.request).expanduser())
+    comments: dict[str, str] = {}
+    for value in args.comment:
+        ref, sep, text = value.partition(":")
+        if not sep:
+            raise InvalidInputError(f"'{value}' is not a comment; write it as E003:\"text\".")
+        comments[ref.strip().upper()] = text.strip()
+    decisions = parse_decisions(opened, args.confirm, args.decline, comments)
+    statement = read_text_file(args.statement_file, "statement file") if args.statement_file else ""
+    asked = opened.request.signer
+
+    def pick(value: str | None, default: str) -> str:
+        return default if value is None else value.strip()
+
+    signer = Person(
+        name=pick(args.name, asked.name) or asked.name,
+        role=pick(args.role, asked.role),
+        organisation=pick(args.organisation, asked.organisation),
+        email=pick(args.email, asked.email),
+    )
+    key = _key()
+    result = write_response(
+        opened, decisions, signer, Path(args.out).expanduser(), statement=statement, key=key
+    )
+    print(
+        f"Wrote {result.path}: {counted(result.confirmed, 'claim')} confirmed, "
+        f"{result.declined} declined, for {opened.request.apprentice.name}."
+    )
+    print(f"Signed by your key {result.fingerprint}")
+    print("Read this fingerprint out to the apprentice or their assessor if they ask.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from app.export.signoff_files import import_response
+
+    db = open_db(args)
+    try:
+        outcome = import_response(db, Path(args.response).expanduser())
+    finally:
+        db.close()
+    statement = outcome.statement
+    confirmed = sum(len(c.confirmed) for c in statement.items)
+    declined = sum(len(c.declined) for c in statement.items)
+    print(
+        f"Imported the response of {statement.name}: {counted(confirmed, 'claim')} confirmed, "
+        f"{declined} declined"
+        + (", with a witness statement." if statement.statement.strip() else ".")
+    )
+    print(f"Signed by key {statement.fingerprint}")
+    earlier = [c.ref for c in statement.items if not c.current]
+    if earlier:
+        print(f"Given for an earlier version of {', '.join(earlier)} (changed since it was sent).")
+    if outcome.earlier_key:
+        print(
+            f"Warning: {statement.name} answered before with another key "
+            f"({outcome.earlier_key}); this response is signed by {statement.fingerprint}. "
+            "Ask them whether they changed keys."
+        )
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from app.services import signoff
+
+    with reading(args) as session:
+        view = signoff.overview(session)
+    if args.json:
+        print_json(signoff.as_json(view))
+        return 0
+    if not view.requests:
+        print("No sign-off requests yet.")
+        return 0
+    for request in view.requests:
+        print(
+            f"{request.created[:10]}  {request.status:<8}  {request.name}"
+            f"{' (' + request.organisation + ')' if request.organisation else ''}: "
+            f"{', '.join(request.refs)}"
+        )
+    for statement in view.statements:
+        print(
+            f"Statement by {statement.name}, signed {statement.signed[:10]}, "
+            f"key {statement.fingerprint}"
+        )
+        for c in statement.items:
+            note = "" if c.current else f" (given for an earlier version; changed {c.changed[:10]})"
+            parts = []
+            if c.confirmed:
+                parts.append("confirmed " + ", ".join(c.confirmed))
+            if c.declined:
+                parts.append("declined " + ", ".join(c.declined))
+            print(f"  {c.ref}: {'; '.join(parts) or 'no decision'}{note}")
+    claims, signers, earlier = view.summary()
+    print(
+        f"{counted(claims, 'confirmation')} by {counted(signers, 'signer')}, "
+        f"{earlier} for earlier versions."
+    )
+    return 0

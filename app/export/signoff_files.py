@@ -1,0 +1,484 @@
+"""Sign-off request and response files: writing them, and reading them without trusting them.
+
+Both are signed zips like the package (``SignedZipReader`` reads them, with the same
+limits and checks): ``manifest.json`` names the format and lists every other member
+with its size and SHA-256, ``manifest.sig`` is the Ed25519 signature of the
+manifest's exact bytes. The JSON inside is typed in ``app.schema.signoff``.
+
+- A request (``…/signoff-request/1``, signed by the apprentice's key) carries each
+  item's content record exactly as ``portfolio.json`` writes it, its content hash,
+  the claims to confirm with their texts, the attachments' hashes and the print
+  rendition of each image (``renditions/<sha256>``).
+- A response (``…/signoff-response/1``, signed by the signer's own key) answers one
+  request: per item the content hash the signer read, the claims confirmed and
+  declined, a comment, and an optional witness statement.
+
+Reading a request recomputes every item's content hash from the content it carries,
+so what the signer reads is exactly what they confirm.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, TypeVar
+
+import msgspec
+
+from app.errors import InvalidInputError, NotFoundError
+from app.export.package import _check_destination, _member, _temp_beside, _zip_time, manifest_bytes
+from app.export.package_reader import (
+    MANIFEST,
+    SIGNATURE,
+    PackageError,
+    SignedContents,
+    SignedZipReader,
+)
+from app.models.db import Database, utc_now
+from app.schema import signoff as schema
+from app.services import frameworks, portfolio, portfolio_json, signoff
+from app.services.blob_source import SqliteBlobSource
+from app.services.signing import SigningKey, load_or_create_key
+from app.services.views import FrameworkView, ItemView
+
+REQUEST_JSON = "request.json"
+RESPONSE_JSON = "response.json"
+RENDITIONS = "renditions/"
+T = TypeVar("T")
+
+
+class RequestReader(SignedZipReader):
+    FORMAT: ClassVar[str] = schema.REQUEST_FORMAT
+    KIND: ClassVar[str] = "sign-off request"
+    DESCRIPTION: ClassVar[str] = "sign-off request"
+    SUFFIX: ClassVar[str] = ".request"
+    MEMBER_NAME: ClassVar[re.Pattern[str]] = re.compile(r"request\.json|renditions/[0-9a-f]{64}")
+    REQUIRED: ClassVar[tuple[str, ...]] = (REQUEST_JSON,)
+    NAMED_BY_DIGEST: ClassVar[tuple[str, ...]] = ()
+
+
+class ResponseReader(SignedZipReader):
+    FORMAT: ClassVar[str] = schema.RESPONSE_FORMAT
+    KIND: ClassVar[str] = "sign-off response"
+    DESCRIPTION: ClassVar[str] = "sign-off response"
+    SUFFIX: ClassVar[str] = ".response"
+    MEMBER_NAME: ClassVar[re.Pattern[str]] = re.compile(r"response\.json")
+    REQUIRED: ClassVar[tuple[str, ...]] = (RESPONSE_JSON,)
+    NAMED_BY_DIGEST: ClassVar[tuple[str, ...]] = ()
+
+
+# --- writing a signed zip -------------------------------------------------------------------
+
+
+def _write_signed(
+    out: Path, format_: str, key: SigningKey, created: str, members: Sequence[tuple[str, bytes]]
+) -> Path:
+    """Write the members, a manifest and its signature to a temporary file beside ``out``;
+    the caller moves it into place (``os.replace``) once everything else has succeeded."""
+    _check_destination(out)
+    moment = _zip_time(created)
+    files: list[dict[str, object]] = [
+        {"path": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        for name, data in members
+    ]
+    manifest = manifest_bytes(created, key, files, format_=format_)
+    temp, fh = _temp_beside(out)
+    try:
+        with fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(_member(MANIFEST, moment, len(manifest)), manifest)
+            zf.writestr(_member(SIGNATURE, moment, 64), key.sign(manifest))
+            for name, data in sorted(members):
+                zf.writestr(_member(name, moment, len(data)), data)
+            zf.close()
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+# --- requests -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestResult:
+    path: Path
+    request_id: str
+    fingerprint: str  # of the apprentice's key that signed it
+    refs: tuple[str, ...]
+
+
+def _claim_texts(item: ItemView, framework: FrameworkView) -> list[schema.ClaimText]:
+    texts: list[schema.ClaimText] = []
+    for tag in item.ksb_tags:
+        competency = framework.competency(tag.code)
+        texts.append(
+            schema.ClaimText(
+                code=tag.code,
+                kind=competency.kind if competency else "competency",
+                text=competency.text if competency else "",
+            )
+        )
+    groups = {g.code: g for g in framework.groups}
+    for tag in item.duty_tags:
+        group = groups.get(tag.code)
+        texts.append(
+            schema.ClaimText(
+                code=tag.code,
+                kind=framework.group_label.lower() or "duty",
+                text=group.text if group else "",
+            )
+        )
+    return texts
+
+
+def build_request_items(
+    items: Sequence[ItemView],
+    records: Sequence[Mapping[str, object]],
+    framework: FrameworkView,
+    claims: Mapping[str, Sequence[str]],
+    renditions: set[str],
+) -> list[schema.RequestItem]:
+    """Each item's content record (as ``portfolio.json`` writes it), hash and claims."""
+    built: list[schema.RequestItem] = []
+    for item, record in zip(items, records, strict=True):
+        own = [t.code for t in (*item.ksb_tags, *item.duty_tags)]
+        requested = list(claims.get(item.ref, own))
+        missing = [c for c in requested if c not in own]
+        if missing:
+            raise NotFoundError(
+                f"{item.ref} does not claim {', '.join(missing)}; its claims are "
+                f"{', '.join(own) or 'none'}."
+            )
+        content = msgspec.convert(
+            portfolio_json.content_record(record), schema.ItemContent, strict=True
+        )
+        built.append(
+            schema.RequestItem(
+                ref=item.ref,
+                content=content,
+                content_sha256=portfolio_json.content_hash(record),
+                requested=requested,
+                claims=_claim_texts(item, framework),
+                attachments=[
+                    schema.AttachmentInfo(
+                        name=a.name,
+                        size=a.size,
+                        sha256=a.sha256,
+                        media_type=a.media_type,
+                        rendition=a.sha256 in renditions,
+                    )
+                    for a in item.attachments
+                ],
+            )
+        )
+    return built
+
+
+def make_request(
+    db: Database,
+    refs: Sequence[str],
+    signer: schema.Person,
+    out: Path,
+    *,
+    claims: Mapping[str, Sequence[str]] | None = None,
+    key: SigningKey | None = None,
+) -> RequestResult:
+    """Write a signed request for ``refs`` to ``out`` and record it in the portfolio.
+
+    Either both happen or neither: the file is written beside ``out`` first, the
+    request recorded, and only then the file moved into place.
+    """
+    out = Path(out)
+    _check_destination(out)
+    if not refs:
+        raise InvalidInputError("Name at least one evidence item to ask about (such as E003).")
+    if len(refs) > signoff.MAX_REQUEST_ITEMS:
+        raise InvalidInputError(
+            f"A request can ask about at most {signoff.MAX_REQUEST_ITEMS} items; split it."
+        )
+    _check_person(signer)
+    key = load_or_create_key() if key is None else key
+    with db.reader() as session:
+        items = signoff.item_views(session, refs)
+        records = portfolio_json.item_records(session, items)
+        info = portfolio.get_info(session)
+        framework = frameworks.get_framework(session)
+    blobs = SqliteBlobSource(db.path)
+    members: list[tuple[str, bytes]] = []
+    try:
+        for digest in sorted({a.sha256 for i in items for a in i.attachments}):
+            rendition = blobs.rendition(digest)
+            if rendition is not None:
+                members.append((RENDITIONS + digest, rendition.data))
+    finally:
+        blobs.close()
+    request = schema.SignoffRequest(
+        request_id=secrets.token_hex(16),
+        created=utc_now(),
+        apprentice=schema.Apprentice(
+            name=info.apprentice_name,
+            uln=info.uln,
+            employer=info.employer,
+            provider=info.provider,
+            framework=info.framework_key,
+            framework_version=info.framework_version,
+            framework_title=framework.title,
+        ),
+        apprentice_key=key.fingerprint,
+        signer=signer,
+        items=build_request_items(
+            items,
+            records,
+            framework,
+            claims or {},
+            {name[len(RENDITIONS) :] for name, _ in members},
+        ),
+    )
+    members.append((REQUEST_JSON, schema.encode(request)))
+    temp = _write_signed(out, schema.REQUEST_FORMAT, key, request.created, members)
+    try:
+        with RequestReader(temp) as reader:
+            manifest_sha256 = reader.verify_signed().manifest_sha256
+        with db.transaction() as session:
+            signoff.record_request(session, request, manifest_sha256)
+        os.replace(temp, out)
+    finally:
+        temp.unlink(missing_ok=True)
+    return RequestResult(
+        path=out,
+        request_id=request.request_id,
+        fingerprint=key.fingerprint,
+        refs=tuple(i.ref for i in items),
+    )
+
+
+def _check_person(person: schema.Person) -> None:
+    if not person.name.strip():
+        raise InvalidInputError("Give the signer's name (--name).")
+    for label, value in (
+        ("name", person.name),
+        ("role", person.role),
+        ("organisation", person.organisation),
+        ("email", person.email),
+    ):
+        if len(value) > 500:
+            raise InvalidInputError(f"The signer's {label} is too long (500 characters at most).")
+        if any(ord(c) < 32 for c in value):
+            raise InvalidInputError(f"The signer's {label} must be one line of text.")
+
+
+@dataclass(frozen=True)
+class OpenedRequest:
+    """A request whose signature, and every item's content hash, were checked."""
+
+    path: Path
+    request: schema.SignoffRequest
+    fingerprint: str  # the apprentice's key
+    manifest_sha256: str
+    renditions: dict[str, bytes]
+
+    def item(self, ref: str) -> schema.RequestItem | None:
+        return next((i for i in self.request.items if i.ref == ref), None)
+
+
+def _decode(reader: SignedZipReader, data: bytes, kind: type[T], what: str) -> T:
+    try:
+        return schema.decode(data, kind, what)
+    except ValueError as exc:
+        raise reader._refuse(str(exc)) from exc
+
+
+def open_request(path: Path) -> OpenedRequest:
+    """Verify a request file; raise ``PackageError`` naming the first problem."""
+    with RequestReader(Path(path)) as reader:
+        contents = reader.verify_signed(keep=lambda _entry: True)
+        request = _decode(reader, contents.kept[REQUEST_JSON], schema.SignoffRequest, REQUEST_JSON)
+        if request.apprentice_key != contents.fingerprint:
+            raise reader._refuse("it names a different key from the one that signed it")
+        for item in request.items:
+            content = msgspec.to_builtins(item.content)
+            if portfolio_json.hash_content(content) != item.content_sha256:
+                raise reader._refuse(f"the content of {item.ref} does not match its hash")
+            own = {t.code for t in (*item.content.ksbs, *item.content.duties)}
+            if not set(item.requested) <= own:
+                raise reader._refuse(f"it asks about claims {item.ref} does not make")
+            for attachment in item.attachments:
+                if attachment.rendition and RENDITIONS + attachment.sha256 not in contents.kept:
+                    raise reader._refuse(f"a picture of {item.ref} is missing")
+        renditions = {
+            name[len(RENDITIONS) :]: data
+            for name, data in contents.kept.items()
+            if name.startswith(RENDITIONS)
+        }
+        return OpenedRequest(
+            path=Path(path),
+            request=request,
+            fingerprint=contents.fingerprint,
+            manifest_sha256=contents.manifest_sha256,
+            renditions=renditions,
+        )
+
+
+# --- responses ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decision:
+    confirmed: tuple[str, ...] = ()
+    declined: tuple[str, ...] = ()
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class ResponseResult:
+    path: Path
+    fingerprint: str  # the signer's key
+    confirmed: int  # claims confirmed, over all items
+    declined: int
+
+
+def parse_decisions(
+    opened: OpenedRequest,
+    confirm: Sequence[str] = (),
+    decline: Sequence[str] = (),
+    comments: Mapping[str, str] | None = None,
+) -> dict[str, Decision]:
+    """``E003:K1`` (one claim) or ``E003`` (every claim asked about) into decisions."""
+    chosen: dict[str, dict[str, str]] = {i.ref: {} for i in opened.request.items}
+
+    def mark(word: str, verdict: str) -> None:
+        ref, sep, code = word.strip().partition(":")
+        ref, code = ref.strip().upper(), code.strip().upper()
+        item = opened.item(ref)
+        if item is None:
+            raise NotFoundError(f"{ref or word.strip()} is not one of the items in this request.")
+        codes = [code] if sep else list(item.requested)
+        for one in codes:
+            if one not in item.requested:
+                raise NotFoundError(
+                    f"The request does not ask about {one} for {ref}; it asks about "
+                    f"{', '.join(item.requested) or 'no claims'}."
+                )
+            if chosen[ref].get(one, verdict) != verdict:
+                raise InvalidInputError(f"{ref}:{one} is both confirmed and declined; choose one.")
+            chosen[ref][one] = verdict
+
+    for group, verdict in ((confirm, "confirmed"), (decline, "declined")):
+        for value in group:
+            for word in value.split(","):
+                if word.strip():
+                    mark(word, verdict)
+    comments = {k.strip().upper(): v for k, v in (comments or {}).items()}
+    for ref in comments:
+        if opened.item(ref) is None:
+            raise NotFoundError(f"{ref} is not one of the items in this request.")
+    return {
+        item.ref: Decision(
+            confirmed=tuple(c for c in item.requested if chosen[item.ref].get(c) == "confirmed"),
+            declined=tuple(c for c in item.requested if chosen[item.ref].get(c) == "declined"),
+            comment=comments.get(item.ref, ""),
+        )
+        for item in opened.request.items
+    }
+
+
+def write_response(
+    opened: OpenedRequest,
+    decisions: Mapping[str, Decision],
+    signer: schema.Person,
+    out: Path,
+    *,
+    statement: str = "",
+    key: SigningKey | None = None,
+) -> ResponseResult:
+    """Sign the signer's answer to ``opened`` with their own key and write it to ``out``."""
+    out = Path(out)
+    _check_destination(out)
+    _check_person(signer)
+    if len(statement) > schema.MAX_TEXT:
+        raise InvalidInputError("The witness statement is too long (a million characters at most).")
+    if not statement.strip() and not any(
+        d.confirmed or d.declined or d.comment.strip() for d in decisions.values()
+    ):
+        raise InvalidInputError(
+            "Confirm or decline at least one claim, comment, or write a statement; "
+            "an empty response says nothing."
+        )
+    key = load_or_create_key() if key is None else key
+    response = schema.SignoffResponse(
+        request_id=opened.request.request_id,
+        request_sha256=opened.manifest_sha256,
+        apprentice_key=opened.fingerprint,
+        apprentice_name=opened.request.apprentice.name,
+        signer=signer,
+        signed=utc_now(),
+        items=[
+            schema.ResponseItem(
+                ref=item.ref,
+                content_sha256=item.content_sha256,
+                confirmed=list(decisions.get(item.ref, Decision()).confirmed),
+                declined=list(decisions.get(item.ref, Decision()).declined),
+                comment=decisions.get(item.ref, Decision()).comment,
+            )
+            for item in opened.request.items
+        ],
+        statement=statement,
+    )
+    temp = _write_signed(
+        out,
+        schema.RESPONSE_FORMAT,
+        key,
+        response.signed,
+        [(RESPONSE_JSON, schema.encode(response))],
+    )
+    try:
+        os.replace(temp, out)
+    finally:
+        temp.unlink(missing_ok=True)
+    return ResponseResult(
+        path=out,
+        fingerprint=key.fingerprint,
+        confirmed=sum(len(i.confirmed) for i in response.items),
+        declined=sum(len(i.declined) for i in response.items),
+    )
+
+
+def read_response(path: Path, data: bytes | None = None) -> signoff.VerifiedResponse:
+    """Verify a response file (or its bytes, as a package carries them)."""
+    path = Path(path)
+    if data is None:
+        try:
+            data = path.read_bytes() if path.is_file() else None
+        except OSError as exc:
+            raise PackageError(
+                f"The sign-off response {path} cannot be read ({exc.strerror or exc})."
+            ) from exc
+    with ResponseReader(path, data=data) as reader:
+        contents: SignedContents = reader.verify_signed(keep=lambda _entry: True)
+        response = _decode(
+            reader, contents.kept[RESPONSE_JSON], schema.SignoffResponse, RESPONSE_JSON
+        )
+        assert data is not None  # a missing file was refused by verify_signed
+        return signoff.VerifiedResponse(
+            response=response,
+            fingerprint=contents.fingerprint,
+            manifest_sha256=contents.manifest_sha256,
+            sha256=hashlib.sha256(data).hexdigest(),
+            data=data,
+        )
+
+
+def import_response(db: Database, path: Path) -> signoff.ImportOutcome:
+    """Verify ``path`` and store it in the portfolio; raise naming the problem (nothing
+    stored) for a bad signature, another portfolio's response, or one imported already."""
+    verified = read_response(Path(path))
+    with db.transaction() as session:
+        return signoff.store_response(session, verified)
