@@ -141,7 +141,7 @@ def test_a_request_edited_after_signing_is_refused_by_the_signer(
     content = members(req)
     content["request.json"] = content["request.json"].replace(b"CI pipeline", b"CD pipeline")
     edited = write_zip(tmp_path / "edited.request", sorted(content.items()))
-    with pytest.raises(PackageError, match="request.json was changed after it was signed"):
+    with pytest.raises(PackageError, match=r"request\.json was changed after it was signed"):
         open_request(edited)
     # Re-signed by the apprentice, the shown content no longer matches the hash it claims.
     forged = write_zip(
