@@ -84,7 +84,10 @@ def test_backup_refuses_to_overwrite_and_changes_nothing(
     dest.write_bytes(b"my other file")
     code, out, err = run(capsys, "--file", str(portfolio_path), "backup", str(dest))
     assert code == 1 and out == ""
-    assert err == f"portfolio: {dest} already exists; choose another name for the backup.\n"
+    assert err == (
+        f"portfolio: {dest} already exists; choose another name for the backup, "
+        "or add --force to replace it.\n"
+    )
     assert dest.read_bytes() == b"my other file"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.sqlite3", "portfolio.sqlite3"]
 

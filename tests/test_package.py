@@ -237,7 +237,10 @@ def test_export_over_an_existing_package_replaces_it_whole(
     package.write_bytes(b"an older package")
     db = open_portfolio(source)
     try:
-        export_package(db, package, build_pdf=fake_pdf)
+        with pytest.raises(PortfolioError, match=r"already exists.*--force"):
+            export_package(db, package, build_pdf=fake_pdf)
+        assert package.read_bytes() == b"an older package"
+        export_package(db, package, build_pdf=fake_pdf, force=True)
     finally:
         db.close()
     assert verify_package(package).document.details.apprentice_name == "Zoë O'Brien <b>"
@@ -255,9 +258,9 @@ def test_a_failed_export_leaves_nothing_behind(source: Path, tmp_path: Path) -> 
     db = open_portfolio(source)
     try:
         with pytest.raises(PortfolioError, match="could not be laid out"):
-            export_package(db, package, build_pdf=broken_pdf)
+            export_package(db, package, build_pdf=broken_pdf, force=True)
         with pytest.raises(PortfolioError, match="cancelled"):
-            export_package(db, package, build_pdf=fake_pdf, cancelled=lambda: True)
+            export_package(db, package, build_pdf=fake_pdf, cancelled=lambda: True, force=True)
     finally:
         db.close()
     assert tree(out_folder) == {"out.portfolio"}

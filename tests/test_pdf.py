@@ -301,7 +301,7 @@ def test_cancelling_stops_and_leaves_nothing_behind(tmp_path: Path) -> None:
 
 def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     snapshot, blobs = default_portfolio()
-    with pytest.raises(PortfolioError, match="folder does not exist"):
+    with pytest.raises(PortfolioError, match="nowhere does not exist"):
         build_pdf(snapshot, blobs, tmp_path / "nowhere" / "p.pdf")
     assert list(tmp_path.iterdir()) == []
 
@@ -320,7 +320,8 @@ def test_unwritable_destination_raises_and_leaves_no_partial_file(
     def refuse(src: object, dst: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("app.export.pdf.os.replace", refuse)
+    monkeypatch.setattr("app.models.outputs.os.link", refuse)
+    monkeypatch.setattr("app.models.outputs.os.replace", refuse)
     with pytest.raises(PortfolioError, match="permission denied") as caught:
         build_pdf(snapshot, blobs, tmp_path / "p.pdf")
     assert "\n" not in str(caught.value)
@@ -332,7 +333,7 @@ def test_existing_file_is_kept_when_the_export_fails(tmp_path: Path) -> None:
     out = tmp_path / "p.pdf"
     out.write_bytes(b"previous export")
     with pytest.raises(ExportCancelled):
-        build_pdf(snapshot, blobs, out, cancelled=lambda: True)
+        build_pdf(snapshot, blobs, out, cancelled=lambda: True, force=True)
     assert out.read_bytes() == b"previous export"
 
 
@@ -371,7 +372,7 @@ def test_a_full_disk_is_one_clear_error_and_leaves_no_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("app.export.pdf.os.fsync", full)
-    with pytest.raises(PortfolioError, match="no space left on device"):
+    with pytest.raises(PortfolioError, match="the disk is full"):
         build_pdf(snapshot, blobs, tmp_path / "p.pdf")
     assert list(tmp_path.iterdir()) == []
 

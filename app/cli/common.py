@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.config import default_portfolio_path
 from app.errors import InvalidInputError
 from app.models.db import Database, open_portfolio
+from app.models.outputs import check_output, write_output
 from app.services.backups import policy_from_settings
 from app.settings import load_settings
 
@@ -56,6 +57,41 @@ def reading(args: argparse.Namespace) -> Iterator[Session]:
             yield session
     finally:
         db.close()
+
+
+def add_output_argument(
+    parser: argparse.ArgumentParser,
+    name: str = "out",
+    *,
+    metavar: str,
+    help_text: str | None = None,
+    nargs: str | None = None,
+) -> None:
+    """An output path and ``--force``: every command writing a file declares it so."""
+    if nargs is None:
+        parser.add_argument(name, metavar=metavar, help=help_text)
+    else:
+        parser.add_argument(name, metavar=metavar, help=help_text, nargs=nargs)
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing file (never the portfolio, its companions or a database)",
+    )
+
+
+def output_path(args: argparse.Namespace, what: str, name: str = "out") -> Path:
+    """The output path of a command, refused at once (in one sentence) when it is the
+    portfolio, one of its companions, any SQLite file, or an existing file without
+    ``--force``. Writers check again just before they publish (``app.models.outputs``)."""
+    out = Path(getattr(args, name)).expanduser()
+    check_output(out, what=what, force=args.force, protected=[portfolio_path(args)])
+    return out
+
+
+def write_output_file(args: argparse.Namespace, data: bytes, what: str) -> Path:
+    """Write ``data`` as the command's output file (atomically, nothing partial left)."""
+    out = output_path(args, what)
+    return write_output(out, data, what=what, force=args.force, protected=[portfolio_path(args)])
 
 
 def print_json(value: Any) -> None:

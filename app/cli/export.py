@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from app.cli.common import command_group, open_db
-from app.errors import PortfolioError
+from app.cli.common import add_output_argument, command_group, open_db, output_path
 
 AUDIENCES = ("assessor", "review")  # app.export.context's, without importing reportlab here
 
@@ -14,7 +12,7 @@ AUDIENCES = ("assessor", "review")  # app.export.context's, without importing re
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = command_group(sub, "export", "export the EPA portfolio PDF or the signed package")
     p = export.add_parser("pdf", help="the end-point-assessment portfolio PDF")
-    p.add_argument("out", metavar="OUT.pdf")
+    add_output_argument(p, metavar="OUT.pdf")
     p.add_argument(
         "--for",
         dest="audience",
@@ -42,11 +40,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_export_pdf(args: argparse.Namespace) -> int:
-    out = Path(args.out).expanduser()
-    if out.is_dir():
-        raise PortfolioError(f"{out} is a folder; give a file name such as portfolio.pdf.")
-    if not out.parent.is_dir():
-        raise PortfolioError(f"The folder {out.parent} does not exist; create it first.")
+    out = output_path(args, "PDF")
     from app.export.pdf import PdfOptions, export_portfolio_pdf  # reportlab only when needed
 
     options = PdfOptions(
@@ -57,7 +51,7 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
     )
     db = open_db(args)
     try:
-        result = export_portfolio_pdf(db, out, options)
+        result = export_portfolio_pdf(db, out, options, force=args.force)
     finally:
         db.close()
     print(f"Wrote {out} ({result.pages} pages).")

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.common import command_group, open_db, portfolio_path
+from app.cli.common import (
+    add_output_argument,
+    command_group,
+    open_db,
+    output_path,
+    portfolio_path,
+)
 from app.export.package import (
     PDF_BUILDERS,
     export_package,
@@ -22,7 +28,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = export.add_parser(
         "package", help="the signed package (PDF, portfolio.json, attachments) for the assessor"
     )
-    p.add_argument("out", metavar="OUT.portfolio")
+    add_output_argument(p, metavar="OUT.portfolio")
     p.add_argument(
         "--for",
         dest="audience",
@@ -53,6 +59,7 @@ def _megabytes(size: int) -> str:
 
 
 def cmd_export_package(args: argparse.Namespace) -> int:
+    out = output_path(args, "package")
     had_key = signing.existing_key() is not None
     key = signing.load_or_create_key()
     if not had_key:
@@ -60,7 +67,7 @@ def cmd_export_package(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         result = export_package(
-            db, Path(args.out).expanduser(), key=key, build_pdf=PDF_BUILDERS[args.audience]
+            db, out, key=key, build_pdf=PDF_BUILDERS[args.audience], force=args.force
         )
     finally:
         db.close()

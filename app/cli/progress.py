@@ -8,7 +8,16 @@ from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.common import open_db, print_json, read_text_file, reading, writing
+from app.cli.common import (
+    add_output_argument,
+    open_db,
+    output_path,
+    print_json,
+    read_text_file,
+    reading,
+    write_output_file,
+    writing,
+)
 from app.errors import InvalidInputError
 from app.services import evidence, otj, reviews, skills_scan
 from app.services.otj import format_minutes
@@ -53,7 +62,7 @@ def _register_scan(sub: SubParsers) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_scan_list)
     p = s.add_parser("template", help="write a ratings CSV listing every competency to rate")
-    p.add_argument("out", metavar="OUT.csv")
+    add_output_argument(p, metavar="OUT.csv")
     p.set_defaults(handler=cmd_scan_template)
     p = s.add_parser("confirm", help="record the employer's confirmation of a scan")
     p.add_argument("scan_id", type=int, metavar="ID")
@@ -122,32 +131,16 @@ def cmd_scan_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_new_file(path_text: str, text: str, what: str) -> Path:
-    """Write ``text`` to a new file, all at once; an existing file is never replaced."""
-    path = Path(path_text).expanduser()
-    if path.exists():
-        raise InvalidInputError(f"{path} already exists; choose another name for the {what}.")
-    if not path.parent.is_dir():
-        raise InvalidInputError(f"The folder {path.parent} does not exist.")
-    try:
-        with path.open("x", encoding="utf-8", newline="") as fh:
-            try:
-                fh.write(text)
-            except BaseException:
-                fh.close()
-                path.unlink(missing_ok=True)
-                raise
-    except FileExistsError as exc:
-        raise InvalidInputError(f"{path} already exists; choose another name.") from exc
-    except OSError as exc:
-        raise InvalidInputError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
-    return path
+def _write_new_file(args: argparse.Namespace, text: str, what: str) -> Path:
+    """Write ``text`` as the command's output file, all at once (``--force`` to replace)."""
+    return write_output_file(args, text.encode("utf-8"), what)
 
 
 def cmd_scan_template(args: argparse.Namespace) -> int:
+    output_path(args, "ratings template")  # refused before any work
     with reading(args) as session:
         text = skills_scan.template_csv(session)
-    path = _write_new_file(args.out, text, "ratings template")
+    path = _write_new_file(args, text, "ratings template")
     print(f"Wrote {path}: fill in the rating column (0–4) and run 'portfolio scan add'.")
     return 0
 
@@ -274,7 +267,7 @@ def _register_otj(sub: SubParsers) -> None:
     p.add_argument("path", metavar="F.csv")
     p.set_defaults(handler=cmd_otj_import)
     p = s.add_parser("export", help="write the log as CSV (the format 'otj import' reads)")
-    p.add_argument("out", metavar="F.csv")
+    add_output_argument(p, metavar="F.csv")
     p.set_defaults(handler=cmd_otj_export)
     p = s.add_parser("summary", help="hours against pace, gaps and hours that do not count")
     p.add_argument("--as-of", metavar="D", help="YYYY-MM-DD (default today)")
@@ -494,9 +487,10 @@ def cmd_otj_import(args: argparse.Namespace) -> int:
 
 
 def cmd_otj_export(args: argparse.Namespace) -> int:
+    output_path(args, "CSV file")  # refused before any work
     with reading(args) as session:
         entries = otj.list_entries(session)
-    path = _write_new_file(args.out, otj.export_csv(entries), "CSV file")
+    path = _write_new_file(args, otj.export_csv(entries), "CSV file")
     print(f"Wrote {len(entries)} entries to {path}.")
     return 0
 

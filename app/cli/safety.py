@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.common import portfolio_path
+from app.cli.common import add_output_argument, output_path, portfolio_path
 from app.errors import PortfolioError
 from app.services import backups, integrity
 from app.settings import load_settings
@@ -26,11 +26,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=cmd_check)
 
     p = sub.add_parser("backup", help="make a checked backup now; prints where it went")
-    p.add_argument(
+    add_output_argument(
+        p,
         "dest",
         nargs="?",
         metavar="DEST",
-        help="a new file, or a folder (default: your backup folder)",
+        help_text="a new file, or a folder (default: your backup folder)",
     )
     p.set_defaults(handler=cmd_backup)
 
@@ -60,7 +61,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     path = portfolio_path(args)
-    made = backups.backup_now(path, load_settings(), Path(args.dest) if args.dest else None)
+    dest = Path(args.dest).expanduser() if args.dest else None
+    if dest is not None and not dest.is_dir():
+        dest = output_path(args, "backup", "dest")
+    made = backups.backup_now(path, load_settings(), dest, force=args.force)
     print(made)
     return 0
 

@@ -7,10 +7,7 @@ into place.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import secrets
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -31,8 +28,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.errors import PortfolioError
 from app.export.fonts import MONO, SANS, SANS_BOLD, register_fonts
+from app.models.outputs import staged_output
 from app.services.assessment import (
     EVIDENCED,
     NOT_EVIDENCED,
@@ -81,13 +78,25 @@ def build_assessment_pdf(
     framework: FrameworkView,
     coverage: CoverageReport | None,
     out: Path,
+    *,
+    force: bool = False,
 ) -> int:
-    """Write the record of ``assessment`` to ``out``; return the number of pages."""
+    """Write the record of ``assessment`` to ``out``; return the number of pages.
+
+    Atomic, never over a database, an existing file only with ``force``
+    (``app.models.outputs``)."""
     register_fonts()
     out = Path(out)
-    if not out.parent.is_dir():
-        raise PortfolioError(f"The folder {out.parent} does not exist; choose another.")
-    temp = out.parent / f".{out.name}.{secrets.token_hex(4)}.part"
+    with staged_output(out, what="assessment record", force=force) as temp:
+        return _write_record(assessment, framework, coverage, temp)
+
+
+def _write_record(
+    assessment: Assessment,
+    framework: FrameworkView,
+    coverage: CoverageReport | None,
+    temp: Path,
+) -> int:
     styles = _styles()
     package = assessment.package
     doc = SimpleDocTemplate(
@@ -105,19 +114,7 @@ def build_assessment_pdf(
     )
     story = _story(assessment, framework, coverage, styles)
     footer = f"Assessment record — {_CONTROL.sub('', package.apprentice_name)[:80]}"
-    try:
-        doc.build(story, canvasmaker=_numbered_canvas(footer))
-        os.replace(temp, out)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise PortfolioError(
-            f"The assessment record could not be written to {out} ({exc.strerror or exc})."
-        ) from exc
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
+    doc.build(story, canvasmaker=_numbered_canvas(footer))
     return int(doc.page)
 
 

@@ -20,17 +20,16 @@ import contextlib
 import hashlib
 import json
 import os
-import secrets
 import shutil
 import sqlite3
 import stat
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO, Literal, Protocol
+from typing import Literal, Protocol
 
 from app.errors import PortfolioError
 from app.export.package_reader import (
@@ -49,6 +48,7 @@ from app.export.package_reader import (
     verify_package,
 )
 from app.models.db import Database, open_portfolio
+from app.models.outputs import check_output, staged_output
 from app.services import portfolio_json
 from app.services.blob_source import BlobSource, SqliteBlobSource
 from app.services.signing import SigningKey, load_or_create_key
@@ -169,10 +169,12 @@ def export_package(
     build_pdf: PdfBuilder = epa_pdf,
     progress: ProgressFn | None = None,
     cancelled: Callable[[], bool] | None = None,
+    force: bool = False,
 ) -> PackageResult:
-    """Snapshot the portfolio in ``db`` and write its signed package to ``out``."""
+    """Snapshot the portfolio in ``db`` and write its signed package to ``out``
+    (never over the portfolio or a database; an existing file only with ``force``)."""
     out = Path(out)
-    _check_destination(out)
+    check_output(out, what="package", force=force, protected=[db.path])
     key = load_or_create_key() if key is None else key
     with db.reader() as session:
         snapshot = take_snapshot(session)
@@ -188,6 +190,8 @@ def export_package(
             build_pdf=build_pdf,
             progress=progress,
             cancelled=cancelled,
+            force=force,
+            protected=[db.path],
         )
     finally:
         blobs.close()
@@ -203,10 +207,16 @@ def write_package(
     build_pdf: PdfBuilder = epa_pdf,
     progress: ProgressFn | None = None,
     cancelled: Callable[[], bool] | None = None,
+    force: bool = False,
+    protected: Iterable[Path] = (),
 ) -> PackageResult:
-    """Write the package atomically: ``out`` is either the whole package or untouched."""
+    """Write the package atomically: ``out`` is either the whole package or untouched.
+
+    ``out`` is never a database or a portfolio's companion; an existing file is
+    replaced only with ``force`` (``app.models.outputs``)."""
     out = Path(out)
-    _check_destination(out)
+    guarded = tuple(protected)
+    check_output(out, what="package", force=force, protected=guarded)
     digests = sorted({a.sha256 for item in snapshot.items for a in item.attachments})
     names = {a.sha256: (item.ref, a.name) for item in snapshot.items for a in item.attachments}
     pdf_steps = len(snapshot.items) + 1
@@ -230,47 +240,43 @@ def write_package(
         pdf_path = Path(private) / PORTFOLIO_PDF
         build_pdf(snapshot, blobs, pdf_path, key.fingerprint, pdf_progress, cancelled)
         pdf_size, pdf_sha = _hash_file(pdf_path)
-        temp, fh = _temp_beside(out)
-        try:
-            with fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
-                files: list[dict[str, object]] = []
-                for digest in digests:  # "attachments/…" sorts before the rest
-                    data = blobs.read(digest)
-                    if data is None or hashlib.sha256(data).hexdigest() != digest:
-                        ref, name = names[digest]
-                        raise PortfolioError(
-                            f"The attachment {name} of {ref} is missing or damaged in the "
-                            "portfolio; run 'portfolio check' before exporting."
-                        )
-                    zf.writestr(_member(ATTACHMENTS + digest, moment, len(data)), data)
-                    files.append(
-                        {"path": ATTACHMENTS + digest, "size": len(data), "sha256": digest}
+        with (
+            staged_output(out, what="package", force=force, protected=guarded) as temp,
+            temp.open("r+b") as fh,
+            zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf,
+        ):
+            files: list[dict[str, object]] = []
+            for digest in digests:  # "attachments/…" sorts before the rest
+                data = blobs.read(digest)
+                if data is None or hashlib.sha256(data).hexdigest() != digest:
+                    ref, name = names[digest]
+                    raise PortfolioError(
+                        f"The attachment {name} of {ref} is missing or damaged in the "
+                        "portfolio; run 'portfolio check' before exporting."
                     )
-                    advance()
-                files.append(
-                    {
-                        "path": PORTFOLIO_JSON,
-                        "size": len(document),
-                        "sha256": hashlib.sha256(document).hexdigest(),
-                    }
-                )
-                files.append({"path": PORTFOLIO_PDF, "size": pdf_size, "sha256": pdf_sha})
-                manifest = manifest_bytes(snapshot.last_changed, key, files)
-                zf.writestr(_member(MANIFEST, moment, len(manifest)), manifest)
-                zf.writestr(_member(SIGNATURE, moment, 64), key.sign(manifest))
-                zf.writestr(_member(PORTFOLIO_JSON, moment, len(document)), document)
-                with (
-                    pdf_path.open("rb") as pdf,
-                    zf.open(_member(PORTFOLIO_PDF, moment, pdf_size), "w") as dest,
-                ):
-                    shutil.copyfileobj(pdf, dest, _CHUNK)
-                zf.close()  # writes the central directory, before the file is synced
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(temp, out)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
+                zf.writestr(_member(ATTACHMENTS + digest, moment, len(data)), data)
+                files.append({"path": ATTACHMENTS + digest, "size": len(data), "sha256": digest})
+                advance()
+            files.append(
+                {
+                    "path": PORTFOLIO_JSON,
+                    "size": len(document),
+                    "sha256": hashlib.sha256(document).hexdigest(),
+                }
+            )
+            files.append({"path": PORTFOLIO_PDF, "size": pdf_size, "sha256": pdf_sha})
+            manifest = manifest_bytes(snapshot.last_changed, key, files)
+            zf.writestr(_member(MANIFEST, moment, len(manifest)), manifest)
+            zf.writestr(_member(SIGNATURE, moment, 64), key.sign(manifest))
+            zf.writestr(_member(PORTFOLIO_JSON, moment, len(document)), document)
+            with (
+                pdf_path.open("rb") as pdf,
+                zf.open(_member(PORTFOLIO_PDF, moment, pdf_size), "w") as dest,
+            ):
+                shutil.copyfileobj(pdf, dest, _CHUNK)
+            zf.close()  # writes the central directory, before the file is synced
+            fh.flush()
+            os.fsync(fh.fileno())
     if progress is not None:
         progress(total_steps, total_steps)
     return PackageResult(
@@ -322,28 +328,6 @@ def _hash_file(path: Path) -> tuple[int, str]:
             digest.update(chunk)
             size += len(chunk)
     return size, digest.hexdigest()
-
-
-def _check_destination(out: Path) -> None:
-    if out.is_dir():
-        raise PortfolioError(f"{out} is a folder; give a file name such as portfolio.portfolio.")
-    if not out.parent.is_dir():
-        raise PortfolioError(f"The folder {out.parent} does not exist; create it first.")
-
-
-def _temp_beside(out: Path) -> tuple[Path, BinaryIO]:
-    """A new file in ``out``'s folder (so the final rename is atomic), with the usual mode."""
-    for _attempt in range(100):
-        temp = out.parent / f".{out.name}.{secrets.token_hex(6)}.part"
-        try:
-            return temp, temp.open("xb")
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise PortfolioError(
-                f"Cannot write in {out.parent} ({exc.strerror or exc}); choose another folder."
-            ) from exc
-    raise PortfolioError(f"Cannot make a temporary file in {out.parent}; choose another folder.")
 
 
 # --- importing ----------------------------------------------------------------------------------

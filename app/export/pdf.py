@@ -10,12 +10,10 @@ portfolio's own last change.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import logging
 import os
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -58,6 +56,7 @@ from app.export.matrix import matrix_section
 from app.export.pdf_progress import contents_entries as progress_contents_entries
 from app.export.pdf_progress import progress_sections
 from app.export.styles import INK, MUTED, RULE
+from app.models.outputs import check_output, staged_output
 from app.services import signing
 from app.services.blob_source import BlobSource, SqliteBlobSource
 from app.services.progress import ProgressSnapshot
@@ -95,10 +94,16 @@ def export_portfolio_pdf(
     options: PdfOptions = PdfOptions(),  # noqa: B008 - frozen, so a safe default
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    *,
+    force: bool = False,
 ) -> PdfResult:
     """The EPA portfolio PDF of the open portfolio ``db`` (``portfolio export pdf`` and
     File ▸ Export EPA Portfolio PDF): a snapshot, its attachments read from the file, and
-    the signing key's fingerprint on the cover, so the assessor can match PDF and package."""
+    the signing key's fingerprint on the cover, so the assessor can match PDF and package.
+
+    ``out`` is never the portfolio, one of its companions or any SQLite file; an
+    existing file is replaced only with ``force`` (``app.models.outputs``)."""
+    check_output(out, what="PDF", force=force, protected=[db.path])
     key = signing.load_or_create_key()
     with db.reader() as session:
         snapshot = take_snapshot(session)
@@ -111,6 +116,8 @@ def export_portfolio_pdf(
             options=replace(options, signer_fingerprint=key.fingerprint),
             progress=progress,
             cancelled=cancelled,
+            force=force,
+            protected=[db.path],
         )
     finally:
         blobs.close()
@@ -123,11 +130,28 @@ def build_pdf(
     options: PdfOptions = PdfOptions(),  # noqa: B008 - frozen, so a safe default
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    *,
+    force: bool = False,
+    protected: Iterable[Path] = (),
 ) -> PdfResult:
-    """Write the EPA portfolio PDF of ``snapshot`` to ``out``, atomically."""
+    """Write the EPA portfolio PDF of ``snapshot`` to ``out``, atomically (see
+    ``app.models.outputs.staged_output``: never over a database, an existing file only
+    with ``force``)."""
     register_fonts()
     out = Path(out)
-    temp = _temporary_beside(out)
+    with staged_output(out, what="PDF", force=force, protected=protected) as temp:
+        return _build_into(temp, out, snapshot, blobs, options, progress, cancelled)
+
+
+def _build_into(
+    temp: Path,
+    out: Path,
+    snapshot: PortfolioSnapshot,
+    blobs: BlobSource,
+    options: PdfOptions,
+    progress: Callable[[int, int], None] | None,
+    cancelled: Callable[[], bool] | None,
+) -> PdfResult:
     total_steps = len(snapshot.items) + 1
     degraded: dict[str, int] = {}
 
@@ -137,33 +161,23 @@ def build_pdf(
         if progress is not None:
             progress(done, total_steps)
 
-    try:
-        report(0)
-        for _attempt in range(MAX_LAYOUT_ATTEMPTS):
-            state = BuildState(on_item=report)
-            ctx = _context(snapshot, blobs, options, state, degraded, cancelled)
-            try:
-                with open(temp, "wb") as stream:
-                    _build_once(ctx, stream)
-                    stream.flush()
-                    os.fsync(stream.fileno())
-                break
-            except (PortfolioError, OSError):
-                raise  # cancelled, or the disk refused: not something a retry mends
-            except Exception as exc:
-                _degrade_failed_item(state, degraded, exc)
-        else:
-            raise PortfolioError("The PDF could not be laid out; too many items failed.")
-        report(total_steps - 1)
-        size = temp.stat().st_size
-        _match_permissions(temp, out)
-        os.replace(temp, out)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        if isinstance(exc, OSError):
-            raise PortfolioError(f"Could not write the PDF to {out}: {_reason(exc)}.") from exc
-        raise
+    report(0)
+    for _attempt in range(MAX_LAYOUT_ATTEMPTS):
+        state = BuildState(on_item=report)
+        ctx = _context(snapshot, blobs, options, state, degraded, cancelled)
+        try:
+            with open(temp, "wb") as stream:
+                _build_once(ctx, stream)
+            break
+        except (PortfolioError, OSError):
+            raise  # cancelled, or the disk refused: not something a retry mends
+        except Exception as exc:
+            _degrade_failed_item(state, degraded, exc)
+    else:
+        raise PortfolioError("The PDF could not be laid out; too many items failed.")
+    report(total_steps - 1)
+    size = temp.stat().st_size
+    _match_permissions(temp, out)
     if progress is not None:
         progress(total_steps, total_steps)
     return PdfResult(pages=state.total_pages, size=size)
@@ -179,20 +193,6 @@ def _degrade_failed_item(state: BuildState, degraded: dict[str, int], exc: Excep
     log.warning("evidence %s could not be laid out; simplifying it", ref, exc_info=exc)
 
 
-def _temporary_beside(out: Path) -> Path:
-    folder = out.parent
-    if out.is_dir():
-        raise PortfolioError(f"{out} is a folder; choose a file name for the PDF.")
-    if not folder.is_dir():
-        raise PortfolioError(f"Could not write the PDF to {out}: the folder does not exist.")
-    try:
-        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise PortfolioError(f"Could not write the PDF to {out}: {_reason(exc)}.") from exc
-    os.close(handle)
-    return Path(name)
-
-
 def _match_permissions(temp: Path, out: Path) -> None:
     """A temporary file is private (0600); the PDF gets the usual 0644, or keeps the
     permissions of the file it replaces."""
@@ -201,14 +201,6 @@ def _match_permissions(temp: Path, out: Path) -> None:
         os.chmod(temp, mode)
     except OSError:
         pass  # permissions are a courtesy; the export itself succeeded
-
-
-def _reason(exc: OSError) -> str:
-    if isinstance(exc, PermissionError):
-        return "permission denied (choose a folder you can write to)"
-    if exc.strerror:
-        return exc.strerror.lower()
-    return "the file system refused it"
 
 
 def _context(

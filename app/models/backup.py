@@ -33,6 +33,7 @@ from app.models.files import (
     read_only_uri,
     replace_database,
 )
+from app.models.outputs import check_output
 
 log = logging.getLogger(__name__)
 
@@ -99,15 +100,21 @@ def online_backup(
     return backup_to(src, dest, progress=progress)
 
 
-def backup_to(src: Path, dest: Path, *, progress: Progress | None = None) -> Path:
+def backup_to(
+    src: Path, dest: Path, *, progress: Progress | None = None, force: bool = False
+) -> Path:
     """Online backup of ``src`` into the new file ``dest``: checked, durable, atomic.
 
-    Refuses to overwrite ``dest``. On any failure nothing is left at ``dest``
-    (nor half-written beside it) and a ``PortfolioError`` says why.
+    Refuses to overwrite ``dest`` (``force`` allows an ordinary file, never a
+    database or the portfolio's companions: ``app.models.outputs``). On any failure
+    nothing is left at ``dest`` (nor half-written beside it) and a ``PortfolioError``
+    says why.
     """
     src, dest = Path(src), Path(dest)
-    if dest.exists():
+    if dest.exists() and not force:
         raise PortfolioError(f"{dest} already exists; choose another name for the backup.")
+    if dest.parent.is_dir():
+        check_output(dest, what="backup", force=force, protected=[src])
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -124,8 +131,7 @@ def backup_to(src: Path, dest: Path, *, progress: Progress | None = None) -> Pat
                 "portfolio itself is probably damaged; run 'portfolio check'."
             )
         fsync_file(partial)
-        if dest.exists():
-            raise PortfolioError(f"{dest} already exists; choose another name for the backup.")
+        check_output(dest, what="backup", force=force, protected=[src])  # may have appeared
         partial.replace(dest)
         fsync_dir(dest.parent)
     except sqlite3.Error as exc:

@@ -25,6 +25,7 @@ from app.models.backup import BackupFile, BackupPolicy, Progress
 from app.models.files import check_is_portfolio, connect_existing
 from app.models.lock import writing
 from app.models.opening import is_known_revision
+from app.models.outputs import check_output
 from app.services.integrity import CheckResult, check_portfolio
 from app.settings import Settings
 
@@ -73,9 +74,11 @@ def backup_now(
     dest: Path | None = None,
     *,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> Path:
     """A backup on demand: into the backup folder, into the folder ``dest``, or as
-    the new file ``dest``. Returns the backup's path."""
+    the new file ``dest`` (an existing ordinary file only with ``force``; never the
+    portfolio, its companions or another database). Returns the backup's path."""
     path = Path(path)
     _require_portfolio(path)
     if dest is None:
@@ -84,11 +87,8 @@ def backup_now(
     dest = Path(dest).expanduser()
     if dest.is_dir():
         return backup_files.online_backup(path, dest, reason="manual", progress=progress)
-    if not dest.parent.is_dir():
-        raise PortfolioError(f"The folder {dest.parent} does not exist; create it first.")
-    if dest.resolve() == path.resolve():
-        raise PortfolioError("A backup cannot be written over the portfolio itself.")
-    return backup_files.backup_to(path, dest, progress=progress)
+    check_output(dest, what="backup", force=force, protected=[path])
+    return backup_files.backup_to(path, dest, progress=progress, force=force)
 
 
 def _require_portfolio(path: Path) -> None:

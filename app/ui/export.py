@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.models.outputs import output_problem
 from app.ui.worker import TaskCancelled, TaskContext
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ class ExportPdfDialog(QDialog):
         )
         intro.setWordWrap(True)
 
+        self.portfolio = document.path
         self.path = QLineEdit(str(suggested_path(document)), self)
         self.path.setAccessibleName(_tr("PDF file"))
         browse = QPushButton(_tr("&Browse…"), self)
@@ -176,7 +178,9 @@ class ExportPdfDialog(QDialog):
             return _tr("The folder {folder} does not exist; choose another.").format(
                 folder=out.parent
             )
-        return None
+        # The portfolio, its companions, any database: refused even though the
+        # dialog's own overwrite confirmation allows replacing an ordinary file.
+        return output_problem(out, what="PDF", force=True, protected=[self.portfolio])
 
     def _accept_if_valid(self) -> None:
         problem = self.problem()
@@ -200,6 +204,7 @@ def export_pdf(window: MainWindow, out: Path, options: PdfOptions) -> None:
                 database,
                 out,
                 options,
+                force=True,  # the dialog asked before replacing a file
                 progress=lambda done, total: context.report(
                     done, total, _tr("Laying out the pages…")
                 ),

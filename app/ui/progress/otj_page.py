@@ -29,10 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import InvalidInputError, PortfolioError
+from app.models.outputs import write_output
 from app.services import evidence, otj
 from app.services import progress_charts as charts
 from app.services.otj import ACTIVITIES, Entry, OtjSummary, format_minutes
 from app.ui.errors import show_error
+from app.ui.file_dialogs import choose_save_path
 from app.ui.progress.charts import OtjChart, short_date
 from app.ui.progress.plan_dialog import PlanDialog, hours_minutes, pair
 from app.ui.progress.scan_dialog import date_edit, to_date
@@ -438,20 +440,23 @@ class OtjPage(QWidget):
         QMessageBox.information(self, self.tr("Import off-the-job CSV"), message)
 
     def export_csv(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
+        path = choose_save_path(
             self,
             self.tr("Export off-the-job CSV"),
-            str(Path.home() / "off-the-job.csv"),
+            Path.home() / "off-the-job.csv",
             self.tr("CSV files (*.csv)"),
+            what="CSV file",
+            protected=[self.store.document.path],
         )
-        if not name:
+        if path is None:
             return
+        name = str(path)
         try:
             text = otj.export_csv(self.store.entries())
-            path = Path(name)
-            temp = path.with_name(f".{path.name}.part")
-            temp.write_text(text, encoding="utf-8", newline="")
-            temp.replace(path)  # the dialog already asked before replacing a file
+            # the dialog already asked before replacing a file
+            write_output(path, text.encode("utf-8"), what="CSV file", force=True)
+        except PortfolioError as exc:
+            show_error(self, exc)
         except OSError as exc:
             show_error(
                 self,

@@ -21,6 +21,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from app.ui.errors import show_error
+from app.ui.file_dialogs import choose_save_path
 from app.ui.review.session import (
     PACKAGE_SUFFIX,
     ReviewSession,
@@ -239,21 +240,24 @@ def export_package(window: MainWindow, on_done: Callable[[Path], None] | None = 
     info = window.document.info()
     stem = "-".join(info.apprentice_name.split()) or "portfolio"
     suggested = window.document.path.parent / f"{stem}{PACKAGE_SUFFIX}"
-    name, _ = QFileDialog.getSaveFileName(
+    out = choose_save_path(
         window,
         _tr("Export Package"),
-        str(suggested),
+        suggested,
         _tr("Portfolio packages (*{suffix})").format(suffix=PACKAGE_SUFFIX),
+        what="package",
+        suffix=PACKAGE_SUFFIX,
+        protected=[window.document.path],
     )
-    if not name:
+    if out is None:
         return
-    out = Path(name) if Path(name).suffix else Path(name).with_suffix(PACKAGE_SUFFIX)
     database = window.document.db
 
     def work(ctx: TaskContext) -> PackageResult:
         return write(
             database,
             out,
+            force=True,  # the save dialog asked before replacing a file
             progress=lambda done, total: ctx.report(done, total),
             cancelled=ctx.is_cancelled,
         )

@@ -22,7 +22,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -44,6 +43,7 @@ from app.services.evidence import ItemFilter
 from app.services.views import CompetencyCoverage, CoverageReport, FrameworkView
 from app.ui.debounce import Debouncer
 from app.ui.errors import show_error
+from app.ui.file_dialogs import choose_save_path
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 CODE_ROLE = Qt.ItemDataRole.UserRole
@@ -380,21 +380,22 @@ class AssessmentPage(QWidget):
         package = self._assessment.package
         stem = Path(package.package_name).stem or "portfolio"
         suggested = self._source_folder / f"{stem}-assessment.pdf"
-        name, _ = QFileDialog.getSaveFileName(
+        out = choose_save_path(
             self,
             self.tr("Export Assessment Record"),
-            str(suggested),
+            suggested,
             self.tr("PDF documents (*.pdf)"),
+            what="assessment record",
+            suffix=".pdf",
         )
-        if not name:
+        if out is None:
             return
-        out = Path(name) if Path(name).suffix else Path(name).with_suffix(".pdf")
         record, framework, coverage = self._assessment, self._framework, self._coverage
 
         def work(_ctx: object) -> int:
             from app.export.assessment_pdf import build_assessment_pdf
 
-            return build_assessment_pdf(record, framework, coverage, out)
+            return build_assessment_pdf(record, framework, coverage, out, force=True)
 
         def done(_pages: object) -> None:
             self._window.statusBar().showMessage(
