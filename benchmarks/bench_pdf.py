@@ -173,7 +173,7 @@ def child(mode: str, portfolio: Path, out: Path) -> None:
         blobs: SqliteBlobSource = ColdBlobSource(portfolio, snapshot)
     else:
         blobs = SqliteBlobSource(portfolio)
-    result = build_pdf(snapshot, blobs, out)
+    result = build_pdf(snapshot, blobs, out, force=True)
     seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu  # all threads of this process
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -104,7 +104,9 @@ def test_cli_for_and_drafts_flags(
     text = " ".join(page_texts(PdfReader(out)))
     assert REVIEW_TEXT in text and "Incident review" in text and "DRAFT: not ready" in text
 
-    code, _, err = run(capsys, "--file", str(path), "export", "pdf", str(out), "--no-drafts")
+    code, _, err = run(
+        capsys, "--file", str(path), "export", "pdf", str(out), "--no-drafts", "--force"
+    )
     assert code == 0, err
     text = " ".join(page_texts(PdfReader(out)))
     assert REVIEW_TEXT not in text and "Incident review" not in text
