@@ -446,8 +446,18 @@ MALFORMED: dict[str, tuple[Edit, str, bool]] = {
         True,
     ),
     "leave not a number": (
-        lambda d: d["programme"]["otj"]["plan"].update(leave_weeks=float("nan")),
+        lambda d: d["programme"]["otj"]["plan"].update(leave_weeks="four"),
         "programme.otj.plan.leave_weeks must be a number of weeks",
+        True,
+    ),
+    "leave negative": (
+        lambda d: d["programme"]["otj"]["plan"].update(leave_weeks=-1),
+        "programme.otj.plan.leave_weeks must be a number of weeks",
+        True,
+    ),
+    "leave NaN": (  # Python writes NaN, which JSON does not have
+        lambda d: d["programme"]["otj"]["plan"].update(leave_weeks=float("nan")),
+        "portfolio.json is not valid JSON",
         True,
     ),
     "action done text": (

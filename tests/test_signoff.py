@@ -150,7 +150,7 @@ def test_the_content_hash_is_portfolio_json_s_item_content(folder: Path) -> None
             after_title = signoff.current_hashes(s, ["E001"])
     finally:
         db.close()
-    written = {i["ref"]: i for i in document["items"]}
+    written = {i.ref: i for i in document.items}
     assert hashes["E001"] == portfolio_json.content_hash(written["E001"])
     assert after_status["E001"] == hashes["E001"]  # a status change is not a content change
     assert after_title["E001"] != hashes["E001"]

@@ -1,7 +1,7 @@
 """The signed portfolio package (``.portfolio``): writing it, and importing one.
 
 A package is a zip holding ``portfolio.pdf`` (the EPA portfolio), ``portfolio.json``
-(the whole portfolio, programme records included, see ``app.services.portfolio_json``),
+(the whole portfolio, programme records included, see ``app.schema.portfolio``),
 ``attachments/<sha256>``
 (every attachment, once), ``manifest.json`` (format, creation time, the signer's
 public key, and the path, size and SHA-256 of every other member) and
@@ -155,7 +155,7 @@ class ImportResult:
     @property
     def programme(self) -> portfolio_json.ProgrammeRecord:
         """The skills scans, off-the-job plan and log, and reviews the package carried."""
-        return self.package.document.programme
+        return self.package.document.records
 
 
 # --- writing ------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from app.export.package_reader import (
 )
 from app.models.db import Database, utc_now
 from app.schema import signoff as schema
+from app.schema.portfolio import ItemRecord
 from app.services import frameworks, portfolio, portfolio_json, signoff
 from app.services.blob_source import SqliteBlobSource
 from app.services.signing import SigningKey, load_or_create_key
@@ -141,7 +142,7 @@ def _claim_texts(item: ItemView, framework: FrameworkView) -> list[schema.ClaimT
 
 def build_request_items(
     items: Sequence[ItemView],
-    records: Sequence[Mapping[str, object]],
+    records: Sequence[ItemRecord],
     framework: FrameworkView,
     claims: Mapping[str, Sequence[str]],
     renditions: set[str],

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import InvalidInputError
-
-MAX_ATTACHMENT_BYTES = 512 * 1024 * 1024
+from app.schema.portfolio import MAX_ATTACHMENT_BYTES
 
 
 @dataclass(frozen=True)

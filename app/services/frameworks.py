@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.config import resource_path
 from app.errors import InvalidInputError, NotFoundError
 from app.models.orm import Competency, Framework, Group, GroupLink, PortfolioRecord
+from app.schema.base import CODE_PATTERN, SchemaError
 from app.services import queries
 from app.services.queries import BUNDLED_KEYS, code_noun, raw_connection, unknown_codes
 from app.services.views import (
@@ -111,6 +112,110 @@ def get_framework(
     session: Session, key: str | None = None, version: str | None = None
 ) -> FrameworkView:
     return queries.get_framework(raw_connection(session), key, version)
+
+
+# --- checking a framework document -----------------------------------------------------------
+
+
+def check_document(doc: Any, where: str = "the framework") -> None:
+    """Everything ``install_document`` relies on, checked up front (a carried or imported
+    framework document); raises ``SchemaError`` naming the place, such as
+    ``frameworks[0].document.competencies[3].code is not a code``."""
+    doc = _obj(doc, where)
+    _code(doc, "key", where)
+    _code(doc, "version", where, "is not a version number")
+    _text(doc, "title", where, limit=_MAX_TEXT, empty=False)
+    _text(doc, "kind", where, limit=64, empty=False)
+    if doc.get("level") is not None:
+        _int(doc, "level", where, low=0, high=99)
+    _text(doc, "group_label", where, limit=64, optional=True)
+    _text(doc, "attribution", where, limit=_MAX_TEXT, optional=True)
+    if doc.get("source") is not None:
+        _text(_obj(doc["source"], f"{where}.source"), "url", f"{where}.source", 2_000, True)
+    codes: set[str] = set()
+    competencies = _list(doc.get("competencies"), f"{where}.competencies")
+    if not competencies:
+        raise SchemaError(f"{where}.competencies is empty")
+    for n, entry in enumerate(competencies):
+        here = f"{where}.competencies[{n}]"
+        obj = _obj(entry, here)
+        codes.add(_code(obj, "code", here))
+        _text(obj, "kind", here, limit=32, empty=False)
+        _text(obj, "text", here, limit=_MAX_TEXT)
+        _text(obj, "name", here, limit=_MAX_TEXT, optional=True)
+    if len(codes) != len(competencies):
+        raise SchemaError(f"{where}.competencies repeats a code")
+    group_codes: set[str] = set()
+    groups = _list(doc.get("groups", []), f"{where}.groups")
+    for n, entry in enumerate(groups):
+        here = f"{where}.groups[{n}]"
+        obj = _obj(entry, here)
+        group_codes.add(_code(obj, "code", here))
+        _text(obj, "text", here, limit=_MAX_TEXT)
+        _text(obj, "name", here, limit=_MAX_TEXT, optional=True)
+        linked: set[str] = set()
+        for m, link in enumerate(_list(obj.get("links", []), f"{here}.links")):
+            link_obj = _obj(link, f"{here}.links[{m}]")
+            code = _code(link_obj, "competency", f"{here}.links[{m}]")
+            if code not in codes or code in linked:
+                raise SchemaError(f"{here}.links[{m}] links {code} twice or to nothing")
+            linked.add(code)
+            _text(link_obj, "level", f"{here}.links[{m}]", limit=32, optional=True)
+            _text(link_obj, "text", f"{here}.links[{m}]", limit=_MAX_TEXT, optional=True)
+    if len(group_codes) != len(groups):
+        raise SchemaError(f"{where}.groups repeats a code")
+
+
+_MAX_TEXT = 10_000
+
+
+def _obj(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise SchemaError(f"{where} must be an object")
+    return value
+
+
+def _list(value: Any, where: str, limit: int = 10_000) -> list[Any]:
+    if not isinstance(value, list):
+        raise SchemaError(f"{where} must be a list")
+    if len(value) > limit:
+        raise SchemaError(f"{where} has more than {limit} entries")
+    return value
+
+
+def _text(
+    obj: dict[str, Any],
+    key: str,
+    where: str,
+    limit: int,
+    optional: bool = False,
+    *,
+    empty: bool = True,
+) -> str | None:
+    value = obj.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise SchemaError(f"{where}.{key} must be text")
+    if not empty and not value.strip():
+        raise SchemaError(f"{where}.{key} is empty")
+    if len(value) > limit:
+        raise SchemaError(f"{where}.{key} is longer than {limit} characters")
+    return value
+
+
+def _int(obj: dict[str, Any], key: str, where: str, *, low: int, high: int) -> int:
+    value = obj.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise SchemaError(f"{where}.{key} must be a whole number from {low} to {high}")
+    return value
+
+
+def _code(obj: dict[str, Any], key: str, where: str, says: str = "is not a code") -> str:
+    value = _text(obj, key, where, limit=32, empty=False)
+    if value is None or not re.fullmatch(CODE_PATTERN, value):
+        raise SchemaError(f"{where}.{key} {says}")
+    return value
 
 
 # --- IfATE standards --------------------------------------------------------------------------

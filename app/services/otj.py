@@ -34,37 +34,25 @@ from app.errors import InvalidInputError, NotFoundError
 from app.models.db import utc_now
 from app.models.orm import Competency, Framework, Item
 from app.models.progress_orm import OtjEntry, OtjEntryCompetency, OtjEntryItem, OtjPlan
+from app.schema.portfolio import (
+    ACTIVITIES,
+    MAX_DESCRIPTION,
+    MAX_ENTRY_MINUTES,
+    MAX_WEEK_MINUTES,
+    RULE_2022,
+    RULE_2025,
+    RULES,
+)
 from app.services import evidence, portfolio
 from app.services.competency_codes import display_code, resolve_codes
 
-RULE_2022 = "2022-weekly"
-RULE_2025 = "2025-fixed"
-RULES = (RULE_2022, RULE_2025)
 BASELINE_WEEKLY_MINUTES = 6 * 60  # 6 hours a week (2022/23 rules)
 FULL_TIME_MINUTES = 30 * 60  # 30 contracted hours a week or more: the full 6 hours
 STATUTORY_LEAVE_WEEKS_PER_YEAR = 5.6
 WEEKS_PER_YEAR = 52
 GAP_DAYS = 28
-MAX_ENTRY_MINUTES = 24 * 60
-MAX_WEEK_MINUTES = 7 * 24 * 60
-MAX_DESCRIPTION = 200_000
 RULE_2025_START = Date(2025, 8, 1)
 
-# Stored key → label. The keys are the CSV's values (labels are accepted too).
-ACTIVITIES: dict[str, str] = {
-    "taught-session": "Taught session",
-    "e-learning": "E-learning",
-    "shadowing": "Shadowing",
-    "mentoring": "Mentoring",
-    "self-study": "Self-study",
-    "industry-visit": "Industry visit",
-    "writing-assignments": "Writing assignments",
-    "practical-training": "Practical training",
-    "workshop": "Workshop or seminar",
-    "simulation": "Simulation exercise",
-    "competition": "Competition",
-    "other": "Other",
-}
 
 CSV_COLUMNS = ("date", "duration", "activity", "description", "ksbs", "items")
 

@@ -11,17 +11,9 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidInputError, NotFoundError
 from app.models.db import Database, open_portfolio, utc_now
 from app.models.orm import Item, PortfolioRecord
+from app.schema.portfolio import uln_check_digit_ok
 from app.services import frameworks, queries
 from app.services.views import PortfolioInfo
-
-
-def uln_check_digit_ok(uln: str) -> bool:
-    """The Learning Records Service's check on a 10-digit ULN: the first digit is not 0,
-    and the digits weighted 10, 9, … 1 sum to a remainder of 10 when divided by 11."""
-    if not re.fullmatch(r"\d{10}", uln):
-        return False
-    weighted = sum(int(digit) * (10 - n) for n, digit in enumerate(uln))
-    return uln[0] != "0" and weighted % 11 == 10
 
 
 def validate_uln(uln: str) -> str:

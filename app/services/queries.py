@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from app.errors import InvalidInputError, NotFoundError
+from app.schema.portfolio import MAX_TITLE, STATUSES
 from app.services.views import (
     AttachmentView,
     CellCoverage,
@@ -41,8 +42,6 @@ from app.services.views import (
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-STATUSES = ("draft", "ready")
-MAX_TITLE = 500
 BUNDLED_KEYS = ("ST0825", "DDAT-DEVOPS", "TECIT50761")
 MAX_TARGET = 1000
 SortKey = Literal["ref", "date", "title", "status", "ksbs", "attachments"]

@@ -18,12 +18,11 @@ from sqlalchemy.orm import Session, selectinload
 from app.errors import InvalidInputError, NotFoundError
 from app.models.db import utc_now
 from app.models.progress_orm import ProgressReview, ReviewAction, ReviewParticipant
+from app.schema.portfolio import MAX_NOTES, ROLES
 from app.services import otj, portfolio
 from app.services.skills_scan import check_name
 
 REVIEW_INTERVAL = timedelta(weeks=12)
-ROLES = ("apprentice", "employer", "provider", "other")
-MAX_NOTES = 1_000_000
 
 
 # --- plain values -------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from app.models.progress_orm import (
     SkillsRating,
     SkillsScan,
 )
+from app.schema.portfolio import MAX_NOTE
 from app.services import coverage, frameworks, portfolio
 from app.services.competency_codes import DDAT_KEY, display_code, resolve_codes
 from app.services.otj import to_date
@@ -45,7 +46,6 @@ SCALE: tuple[tuple[int, str], ...] = (
 )
 LEVEL_RATING = {name: value for value, name in SCALE if value > 0}
 DEFAULT_ROLE_LEVEL = "L3"  # DDaT "DevOps engineer", the occupation the standard leads to
-MAX_NOTE = 200_000
 CSV_COLUMNS = ("code", "name", "rating", "note", "agreed")
 
 

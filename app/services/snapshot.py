@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
 from dataclasses import asdict
-from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.schema.portfolio import ProgrammeRecord
 from app.services import coverage, evidence, frameworks, portfolio, portfolio_json, progress
 from app.services.views import ItemView, PortfolioSnapshot
 
@@ -17,7 +16,7 @@ from app.services.views import ItemView, PortfolioSnapshot
 def fingerprint(
     info_dict: dict[str, object],
     items: tuple[ItemView, ...],
-    programme: Mapping[str, Any] | None = None,
+    programme: ProgrammeRecord | None = None,
 ) -> str:
     """SHA-256 over the portfolio's content in canonical JSON: same content, same print.
 
@@ -43,7 +42,7 @@ def fingerprint(
         ],
     }
     if programme is not None:
-        payload["programme"] = portfolio_json.programme_content(programme)
+        payload["programme"] = programme.content()
     canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
