@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import BinaryIO, Literal, Protocol
 
 from app.errors import PortfolioError
 from app.export.package_reader import (
@@ -48,7 +48,7 @@ from app.export.package_reader import (
     verify_package,
 )
 from app.models.db import Database, open_portfolio
-from app.models.outputs import check_output, staged_output
+from app.models.outputs import check_output, create_part, staged_output
 from app.services import portfolio_json
 from app.services.blob_source import BlobSource, SqliteBlobSource
 from app.services.signing import SigningKey, load_or_create_key
@@ -328,6 +328,19 @@ def _hash_file(path: Path) -> tuple[int, str]:
             digest.update(chunk)
             size += len(chunk)
     return size, digest.hexdigest()
+
+
+def _check_destination(out: Path) -> None:
+    """The output rule (``app.models.outputs``) for writers that replace their file
+    themselves (the sign-off files): never a folder, a device, the portfolio or any
+    database; an ordinary file may be replaced."""
+    check_output(out, what="file", force=True)
+
+
+def _temp_beside(out: Path) -> tuple[Path, BinaryIO]:
+    """A new ``.NAME.<random>.part`` file beside ``out`` (so the final rename is atomic)."""
+    temp = create_part(out, "file")
+    return temp, temp.open("r+b")
 
 
 # --- importing ----------------------------------------------------------------------------------

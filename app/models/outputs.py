@@ -159,7 +159,7 @@ def staged_output(
     out = Path(out)
     guarded = tuple(protected)
     check_output(out, what=what, force=force, protected=guarded)
-    temp = _create_part(out, what)
+    temp = create_part(out, what)
     try:
         yield temp
         _sync(temp)
@@ -187,7 +187,8 @@ def write_output(
     return Path(out)
 
 
-def _create_part(out: Path, what: str) -> Path:
+def create_part(out: Path, what: str) -> Path:
+    """A new empty ``.NAME.<random>.part`` file beside ``out``."""
     for _attempt in range(100):
         temp = part_path(out)
         try:
