@@ -28,8 +28,14 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
+# The PDF tests run twice: with the fast paths of app/export/reportlab_private.py, and with
+# stock reportlab (what an untested reportlab version gets).
+PDF_TESTS := tests/test_pdf*.py tests/test_export_pdf_cli.py tests/test_progress_pdf.py \
+	tests/test_export_profiles.py
+
 pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+	QT_QPA_PLATFORM=offscreen PORTFOLIO_STOCK_REPORTLAB=1 $(PY) -m pytest -q $(PDF_TESTS)
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done

@@ -69,9 +69,12 @@ def test_cover_shows_the_signing_key_fingerprint_when_given(tmp_path: Path) -> N
 
 
 def test_every_page_has_the_header_and_page_x_of_y(exported) -> None:
-    texts = exported[2]
+    _, reader, texts = exported
     for number, text in enumerate(texts, start=1):
         assert f"Page {number} of {len(texts)}" in text
+        # one line as search and copy see it, not "Page 3 of" and "12" apart
+        raw = reader.pages[number - 1].extract_text()
+        assert f"Page {number} of {len(texts)}" in raw.splitlines()
         assert "Ada Lovelace" in text
         assert "DevOps engineer (ST0825 v1.0)" in text
 

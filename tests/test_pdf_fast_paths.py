@@ -14,13 +14,19 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph
 
 from app.config import resource_path
-from app.export import markdown_html, pdf
-from app.export.fonts import SANS, _SubsetFont, register_fonts
+from app.export import markdown_html
+from app.export import reportlab_private as fast
+from app.export.fonts import SANS, register_fonts
 from app.export.markdown_html import _defuse_brackets, _markdown, _markdown_to_html
-from app.export.paragraphs import Para, _plain_lines
+from app.export.paragraphs import Para
 from app.export.pdf import build_pdf
 from app.export.styles import BODY, CELL_MONO, ITEM_TITLE, JUSTIFICATION, MD_LIST
 from tests.snapshot_factory import default_portfolio
+
+# The reportlab tests compare each fast path with reportlab's own way: only where in use.
+reportlab_fast = pytest.mark.skipif(
+    not fast.fast_paths(), reason="the fast paths are off (stock reportlab is in use)"
+)
 
 WORDS = (  # noqa: SIM905 - a word list reads better as text
     "pipeline terraform kubernetes helm the a to of and we I our team service because "
@@ -32,9 +38,10 @@ class _Doc:
     """Stands for a document: fonts keep their subset codes per document object."""
 
 
+@reportlab_fast
 def test_subset_codes_match_reportlabs_for_any_text() -> None:
     path = str(resource_path("fonts", f"{SANS}.ttf"))
-    ours, theirs = _SubsetFont("ours", path), TTFont("theirs", path)
+    ours, theirs = fast.SubsetFont("ours", path), TTFont("theirs", path)
     rng = random.Random(7)
     alphabet = (
         [chr(c) for c in range(32, 127)]
@@ -61,22 +68,24 @@ def exported_bytes(tmp_path: Path, name: str) -> bytes:
     return out.read_bytes()
 
 
+@reportlab_fast
 def test_internal_links_are_written_byte_for_byte_as_reportlab_writes_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ours = exported_bytes(tmp_path, "ours.pdf")
-    monkeypatch.setattr(pdf, "is_plain_rect", lambda rect: False)  # every link via reportlab
+    monkeypatch.setattr(fast, "is_plain_rect", lambda rect: False)  # every link via reportlab
     theirs = exported_bytes(tmp_path, "theirs.pdf")
 
     assert ours.count(b"/Subtype /Link") > 20
     assert ours == theirs
 
 
+@reportlab_fast
 def test_the_frames_quick_copy_lays_out_as_a_deep_copy_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ours = exported_bytes(tmp_path, "ours.pdf")
-    monkeypatch.delattr(pdf._BodyFrame, "__deepcopy__")
+    monkeypatch.delattr(fast.QuickCopyFrame, "__deepcopy__")
     theirs = exported_bytes(tmp_path, "theirs.pdf")
 
     assert ours == theirs
@@ -90,6 +99,7 @@ def line_breaks(paragraph: Paragraph, widths: list[float], fast: bool) -> object
     return (lines.kind, lines.lines, lines.fontSize, lines.ascent, paragraph._width_max)
 
 
+@reportlab_fast
 @pytest.mark.parametrize("style", [BODY, JUSTIFICATION, MD_LIST, CELL_MONO, ITEM_TITLE])
 def test_plain_paragraphs_break_into_the_lines_reportlab_makes(style: ParagraphStyle) -> None:
     register_fonts()
@@ -104,10 +114,11 @@ def test_plain_paragraphs_break_into_the_lines_reportlab_makes(style: ParagraphS
         ours = Para(escape(text), style, bulletText=bullet)
         theirs = Para(escape(text), style, bulletText=bullet)
         assert line_breaks(ours, widths, True) == line_breaks(theirs, widths, False), text
-        taken += _plain_lines(Para(escape(text), style, bulletText=bullet), widths) is not None
+        taken += fast.plain_lines(Para(escape(text), style, bulletText=bullet), widths) is not None
     assert taken > 200  # most took the quick path
 
 
+@reportlab_fast
 def test_a_plain_paragraph_keeps_its_no_break_spaces() -> None:
     register_fonts()
     text = "keep\xa0together, then  spaces\tand\nbreaks"

@@ -13,6 +13,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Table
 
+from app.export import reportlab_private
 from app.export.fonts import register_fonts
 from app.export.paragraphs import linked_paragraph
 from app.export.runs import RunsParagraph
@@ -20,6 +21,11 @@ from app.export.styles import CELL, CLAIM, LINK
 from tests.conftest import HOSTILE_STRINGS
 from tests.pdf_reading import internal_links
 from tests.snapshot_factory import COMPETENCIES
+
+# Claims laid out by RunsParagraph (a fast path) against reportlab: only where it is in use.
+pytestmark = pytest.mark.skipif(
+    not reportlab_private.fast_paths(), reason="the fast paths are off (stock reportlab)"
+)
 
 TEXTS = [text for _, _, text in COMPETENCIES] + [s for s in HOSTILE_STRINGS if len(s) < 1000]
 TEXTS += [

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -231,28 +230,27 @@ def _competency_block(
 
 def _numbered_canvas(footer: str) -> type[Canvas]:
     class NumberedCanvas(Canvas):
-        """Draws "Page X of Y" once the page count is known."""
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
+        """Draws "Page X of Y": each page places a form that is filled in at save,
+        once the page count is known (public reportlab calls only)."""
 
         def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self.saveState()
+            self.setFont(SANS, 8)
+            self.setFillColor(_MUTED)
+            self.drawString(18 * mm, 10 * mm, footer)
+            self.translate(A4[0] - 18 * mm, 10 * mm)
+            self.doForm(f"page-of-{self.getPageNumber()}")
+            self.restoreState()
+            super().showPage()
 
         def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
+            total = self.getPageNumber() - 1
+            for number in range(1, total + 1):
+                self.beginForm(f"page-of-{number}", -160, -4, 0, 12)
                 self.setFont(SANS, 8)
                 self.setFillColor(_MUTED)
-                width = self._pagesize[0]
-                self.drawString(18 * mm, 10 * mm, footer)
-                self.drawRightString(
-                    width - 18 * mm, 10 * mm, f"Page {self._pageNumber} of {total}"
-                )
-                super().showPage()
+                self.drawRightString(0, 0, f"Page {number} of {total}")
+                self.endForm()
             super().save()
 
     return NumberedCanvas

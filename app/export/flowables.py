@@ -6,8 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, FrameBreak, KeepTogether
-from reportlab.platypus.flowables import _listWrapOn
+from reportlab.platypus import Flowable
 
 from app.export.fonts import MONO, SANS, SANS_BOLD
 from app.export.styles import CODE_BACK, CODE_FONT_SIZE, CODE_LEADING, INK, RULE
@@ -109,9 +108,6 @@ def page_begins(state: BuildState, page: int) -> None:
 def page_form_name(key: str) -> str:
     """The form XObject that will hold ``key``'s page number, drawn once it is known."""
     return f"pageno-{key}"
-
-
-TOTAL_PAGES_FORM = "pageno--total"
 
 
 class ContentsLine(Flowable):
@@ -238,32 +234,6 @@ def expand_deferred(flowables: list[Flowable]) -> None:
         if not flowable.getKeepWithNext():
             return
         index += 1
-
-
-class KeepWithStart(KeepTogether):
-    """How ``keepWithNext`` groups are kept: a heading moves to the next page only when
-    not even the start of what follows it fits below it (reportlab's own class moves
-    the heading and a long table after it to a new page, leaving a blank one)."""
-
-    def split(self, aW: float, aH: float) -> list[Flowable]:
-        content: list[Flowable] = list(self._content)
-        if getattr(self, "_wrapInfo", None) != (aW, aH):
-            self.wrap(aW, aH)
-        if aH >= self._H:  # all of it fits: the usual case, decided by wrap's measure
-            return content
-        if len(content) < 2:
-            return list(super().split(aW, aH))
-        *heads, last = content
-        _, head_height = _listWrapOn(heads, aW, self.canv)
-        room = aH - head_height
-        if room > 0:
-            _, height = last.wrapOn(self.canv, aW, room)
-            if height <= room or last.splitOn(self.canv, aW, room):
-                return content
-        frame = getattr(self, "_frame", None)
-        if frame is not None and getattr(frame, "_atTop", False):
-            return content
-        return [FrameBreak(), *content]
 
 
 class SignatureLine(Flowable):

@@ -7,13 +7,12 @@ Registered once per process with reportlab, from absolute paths given by
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from app.config import resource_path
 from app.errors import PortfolioError
+from app.export.reportlab_private import SubsetFont
 
 SANS = "DejaVuSans"
 SANS_BOLD = "DejaVuSans-Bold"
@@ -32,41 +31,6 @@ _lock = threading.Lock()
 _registered = False
 
 
-class _SubsetFont(TTFont):
-    """A TrueType font that maps already-seen text to its subset codes in one step.
-
-    reportlab maps every character of every string it draws through a Python loop,
-    a tenth of an export's time. Once a document has assigned codes to the characters
-    of a string (nearly always in the first subset), the mapping is ``str.translate``;
-    anything else (new characters, later subsets) takes reportlab's own path, so the
-    codes, and the file, are the same.
-    """
-
-    def splitString(self, text: str | bytes, doc: Any, encoding: str = "utf-8") -> list[Any]:
-        state = self.state.get(doc)
-        if state is None or not isinstance(text, str) or not text:
-            return list(super().splitString(text, doc, encoding))
-        assignments: dict[int, int] = state.assignments
-        known: _FirstSubset | None = getattr(state, "app_first_subset", None)
-        if known is None or known.size != len(assignments):
-            known = _FirstSubset(assignments)
-            state.app_first_subset = known
-        if not known.chars.issuperset(text):
-            return list(super().splitString(text, doc, encoding))
-        return [(0, text.translate(known.codes).encode("latin-1"))]
-
-
-class _FirstSubset:
-    """The characters a document has placed in a font's first subset, and their codes."""
-
-    def __init__(self, assignments: dict[int, int]) -> None:
-        self.size = len(assignments)  # assignments only grow: a new size means new ones
-        self.codes = {point: code for point, code in assignments.items() if code < 256}
-        if 32 in self.codes:
-            self.codes[0xA0] = self.codes[32]  # reportlab sets a no-break space as a space
-        self.chars = frozenset(map(chr, self.codes))
-
-
 def register_fonts() -> None:
     """Register both families (so <b>/<i> pick the right face), once per process."""
     global _registered
@@ -77,7 +41,7 @@ def register_fonts() -> None:
             for name in family:
                 path = resource_path("fonts", f"{name}.ttf")
                 try:
-                    pdfmetrics.registerFont(_SubsetFont(name, str(path)))
+                    pdfmetrics.registerFont(SubsetFont(name, str(path)))
                 except Exception as exc:  # a damaged or missing install
                     raise PortfolioError(
                         f"The font {path.name} is missing or damaged; reinstall the app."

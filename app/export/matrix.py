@@ -10,8 +10,7 @@ from app.export.context import ExportContext, clean, plural
 from app.export.coverage_section import kind_label
 from app.export.flowables import Anchor
 from app.export.grid import REF_WIDTH, ClaimGrid, GridRow
-from app.export.paragraphs import Para
-from app.export.runs import RunsParagraph
+from app.export.paragraphs import Para, listing_paragraph
 from app.export.styles import (
     CELL,
     CELL_BOLD,
@@ -71,7 +70,7 @@ def ref_links(ctx: ExportContext, items: list[ItemView]) -> Flowable:
     if not items:
         return Para("—", CELL)
     entries = [(clean(item.ref), ctx.item_keys[item.ref], item.status == "draft") for item in items]
-    return RunsParagraph.listing(entries, CELL, LINK)
+    return listing_paragraph(entries, CELL, LINK)
 
 
 def _competency_table(
@@ -120,7 +119,7 @@ def _groups_table(ctx: ExportContext) -> list[Flowable]:
                     CELL_BOLD,
                 ),
                 Para(escape(text), CELL),
-                RunsParagraph.listing(codes, CELL_SMALL, LINK) if codes else Para("—", CELL_SMALL),
+                listing_paragraph(codes, CELL_SMALL, LINK) if codes else Para("—", CELL_SMALL),
                 ref_links(ctx, by_group.get(group.code, [])),
             ]
         )

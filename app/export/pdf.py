@@ -10,7 +10,6 @@ portfolio's own last change.
 
 from __future__ import annotations
 
-import copy
 import logging
 import os
 from collections.abc import Callable, Iterable
@@ -24,7 +23,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, PageTemplate
 
 from app.errors import PortfolioError
 from app.export.context import (
@@ -40,9 +39,7 @@ from app.export.context import (
 )
 from app.export.coverage_section import coverage_section
 from app.export.flowables import (
-    TOTAL_PAGES_FORM,
     BuildState,
-    KeepWithStart,
     expand_deferred,
     fit_text,
     page_begins,
@@ -51,10 +48,10 @@ from app.export.flowables import (
 from app.export.fonts import SANS, SANS_BOLD, register_fonts
 from app.export.front import DOCUMENT_TITLE, contents, cover, declaration
 from app.export.item_section import evidence_section, item_outline, placed_images
-from app.export.links import InternalLink, is_plain_rect
 from app.export.matrix import matrix_section
 from app.export.pdf_progress import contents_entries as progress_contents_entries
 from app.export.pdf_progress import progress_sections
+from app.export.reportlab_private import QuickCopyFrame, add_internal_link, keep_with_start
 from app.export.styles import INK, MUTED, RULE
 from app.models.outputs import check_output, staged_output
 from app.services import signing
@@ -290,9 +287,9 @@ def _document(ctx: ExportContext, stream: BinaryIO) -> BaseDocTemplate:
         lang="en-GB",
         displayDocTitle=True,
         initialFontName=SANS,
-        keepTogetherClass=KeepWithStart,
+        keepTogetherClass=keep_with_start(ctx.frame_height),
     )
-    frame = _BodyFrame(
+    frame = QuickCopyFrame(
         SIDE_MARGIN,
         BOTTOM_MARGIN,
         page_size[0] - 2 * SIDE_MARGIN,
@@ -311,23 +308,6 @@ def _document(ctx: ExportContext, stream: BinaryIO) -> BaseDocTemplate:
         ]
     )
     return doc
-
-
-class _BodyFrame(Frame):
-    """reportlab deep-copies the frame for every trial layout of a group kept
-    together (thousands per export); its state is numbers and strings, which a
-    copy can share, so only its containers are copied deeply."""
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> _BodyFrame:
-        clone = copy.copy(self)
-        memo[id(self)] = clone
-        for name, value in vars(self).items():
-            if not isinstance(value, _SHARED):
-                setattr(clone, name, copy.deepcopy(value, memo))
-        return clone
-
-
-_SHARED = (int, float, str, bool, type(None))
 
 
 class _PortfolioDocument(BaseDocTemplate):
@@ -378,13 +358,15 @@ def _decorate(
     canvas.line(left, bottom + 10, right, bottom + 10)
     canvas.setFont(SANS, 7)
     canvas.drawRightString(right, bottom, furniture.footer)
-    label = f"Page {canvas.getPageNumber()} of "
-    canvas.setFont(SANS, 8)
-    canvas.setFillColor(INK)
-    canvas.drawString(left, bottom, label)
-    canvas.translate(left + canvas.stringWidth(label, SANS, 8), bottom)
-    canvas.doForm(TOTAL_PAGES_FORM)
+    # "Page X of Y" is one form, drawn once Y is known: one run of text, so search and
+    # copy read the line whole (not "Page 3 of" and "12" apart)
+    canvas.translate(left, bottom)
+    canvas.doForm(footer_form_name(canvas.getPageNumber()))
     canvas.restoreState()
+
+
+def footer_form_name(page: int) -> str:
+    return f"pageno--footer-{page}"
 
 
 DRAFT_MARK = "DRAFT"
@@ -433,22 +415,22 @@ class _PortfolioCanvas(Canvas):
         dashArray: Any = None,
         **kw: Any,
     ) -> None:
-        """Links to a bookmark: ``InternalLink`` writes the common kind quickly."""
-        rect = self._absRect(Rect, relative)
+        """Links to a bookmark: the common kind written quickly (``reportlab_private``)."""
         plain = not (contents or name or thickness or color or dashArray or kw) and addtopage
-        if not plain or not is_plain_rect(rect):
-            super().linkRect(
-                contents, destinationname, Rect, addtopage, name, relative, thickness, color,
-                dashArray, **kw,
-            )  # fmt: skip
+        if plain and add_internal_link(self, destinationname, Rect, relative, self._link_targets):
             return
-        link = InternalLink(rect, self._bookmarkReference(destinationname), self._link_targets)
-        self._addAnnotation(link)
+        super().linkRect(
+            contents, destinationname, Rect, addtopage, name, relative, thickness, color,
+            dashArray, **kw,
+        )  # fmt: skip
 
     def save(self) -> None:
         state = self._ctx.state
         state.total_pages = self.getPageNumber() - 1
-        self._page_number_form(TOTAL_PAGES_FORM, str(state.total_pages), align_right=False)
+        for number in range(1, state.total_pages + 1):
+            self._page_number_form(
+                footer_form_name(number), f"Page {number} of {state.total_pages}", align_right=False
+            )
         for key in sorted(state.page_refs):
             page = state.pages.get(key)
             self._page_number_form(page_form_name(key), str(page) if page else "–")
@@ -456,7 +438,10 @@ class _PortfolioCanvas(Canvas):
         super().save()
 
     def _page_number_form(self, name: str, text: str, align_right: bool = True) -> None:
-        self.beginForm(name, -60, -4, 60, 12)
+        if align_right:
+            self.beginForm(name, -60, -4, 60, 12)
+        else:
+            self.beginForm(name, 0, -4, 160, 12)
         size = 8 if not align_right else 8.5
         self.setFont(SANS, size)
         self.setFillColor(INK)
