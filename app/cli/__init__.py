@@ -20,6 +20,7 @@ log = logging.getLogger("app")
 COMMAND_MODULES = (
     "app.cli.core",
     "app.cli.bulk",
+    "app.cli.git_cmd",
     "app.cli.package",
     "app.cli.export",
     "app.cli.progress",

@@ -1,0 +1,309 @@
+"""Evidence from git, the write side: identities, importing candidates, provenance.
+
+- The apprentice's identities (email, and optionally the name) are stored once in
+  the portfolio; a scan looks for their commits.
+- ``import_candidates`` re-scans the repository, turns the chosen candidates into
+  draft items (title, date, a reflection skeleton with the facts) and records each
+  one's source: repository name, remote URL as text, commit ids, author identity,
+  and the KSB hints as suggestions the apprentice may tick later. Nothing is
+  tagged by the import itself.
+- A later scan leaves out what is already imported (by commit id).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date as Date
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app.errors import InvalidInputError, NotFoundError
+from app.models.db import utc_now
+from app.models.git_orm import GitIdentity, ItemSource
+from app.services import evidence, frameworks
+from app.services.git_scan import (
+    Candidate,
+    Hint,
+    Identity,
+    Imported,
+    Progress,
+    ScanResult,
+    file_kinds,
+    scan_repository,
+)
+from app.services.queries import MAX_TITLE
+
+_EMAIL = re.compile(r"^[^\s<>@]+@[^\s<>@]+$")
+MAX_IDENTITIES = 50
+
+
+@dataclass(frozen=True)
+class Source:
+    """An item's provenance, as shown in the editor and the PDF and carried in portfolio.json."""
+
+    kind: str  # merge, tag or day
+    repository: str
+    remote_url: str
+    branch: str
+    tag: str
+    author: str
+    commits: tuple[str, ...]
+    hints: tuple[Hint, ...]
+    imported: str
+
+
+# --- identities ----------------------------------------------------------------------------------
+
+
+def list_identities(session: Session) -> list[Identity]:
+    rows = session.scalars(select(GitIdentity).order_by(GitIdentity.id))
+    return [Identity(email=r.email, name=r.name) for r in rows]
+
+
+def add_identity(session: Session, email: str, name: str = "") -> Identity:
+    """Add (or rename) an identity; the email is kept in lower case."""
+    email = email.strip().lower()
+    name = name.strip()
+    if not _EMAIL.match(email) or len(email) > 320:
+        raise InvalidInputError(
+            f"'{email}' is not an email address (write it as name@example.org)."
+        )
+    if len(name) > 200 or any(ord(ch) < 32 for ch in name):
+        raise InvalidInputError("The name must be one line of at most 200 characters.")
+    row = session.scalar(select(GitIdentity).where(GitIdentity.email == email))
+    if row is None:
+        if len(list_identities(session)) >= MAX_IDENTITIES:
+            raise InvalidInputError(f"A portfolio keeps at most {MAX_IDENTITIES} git identities.")
+        session.add(GitIdentity(email=email, name=name, added=utc_now()))
+    elif name:
+        row.name = name
+    session.flush()
+    return Identity(email=email, name=name or (row.name if row else ""))
+
+
+def remove_identity(session: Session, email: str) -> None:
+    email = email.strip().lower()
+    gone = session.execute(delete(GitIdentity).where(GitIdentity.email == email))
+    if not getattr(gone, "rowcount", 0):
+        raise NotFoundError(f"{email} is not one of your git identities.")
+
+
+# --- what is already imported ---------------------------------------------------------------------
+
+
+def imported_work(session: Session) -> Imported:
+    commits: set[str] = set()
+    tags: set[str] = set()
+    for kind, ids in session.execute(select(ItemSource.kind, ItemSource.commits)).tuples():
+        shas = ids.split()
+        commits.update(shas)
+        if kind == "tag" and shas:
+            tags.add(shas[0])
+    return Imported(commits=frozenset(commits), tags=frozenset(tags))
+
+
+def scan(
+    session: Session,
+    path: Path,
+    *,
+    authors: Sequence[str] = (),
+    since: Date | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ScanResult:
+    """Scan ``path`` for the apprentice's work not yet imported (``authors`` instead of the
+    stored identities when given)."""
+    identities = [Identity(a) for a in authors] if authors else list_identities(session)
+    return scan_repository(
+        path,
+        identities,
+        framework_key=frameworks.portfolio_framework(session).key,
+        since=since,
+        imported=imported_work(session),
+        progress=progress,
+        cancelled=cancelled,
+    )
+
+
+# --- turning candidates into draft items --------------------------------------------------------
+
+
+def reflection_skeleton(candidate: Candidate, repository: str) -> str:
+    """Context / What I did / Result, pre-filled with the facts for the apprentice to finish."""
+    kinds = file_kinds()
+    span = (
+        candidate.first_date
+        if candidate.first_date == candidate.last_date
+        else f"{candidate.first_date} to {candidate.last_date}"
+    )
+    where = {
+        "merge": f"a branch merged into {candidate.branch or 'the main line'}",
+        "tag": f"the release {candidate.tag}",
+        "day": f"work on {candidate.branch or 'a branch'}",
+    }[candidate.kind]
+    lines = ["## Context", "", f"In {repository}: {where}, {span}."]
+    if candidate.body.strip():
+        lines += ["", candidate.body.strip()]
+    lines += ["", "## What I did", ""]
+    for commit in candidate.commits:
+        if commit.mine:
+            lines.append(f"- {commit.date} {commit.summary} ({commit.sha[:7]})")
+    grouped = candidate.files_by_kind()
+    if grouped:
+        lines += [
+            "",
+            f"Files changed ({candidate.added} lines added, {candidate.removed} removed):",
+        ]
+        for kind, changes in grouped.items():
+            names = ", ".join(c.path for c in changes[:5])
+            more = f" and {len(changes) - 5} more" if len(changes) > 5 else ""
+            lines.append(f"- {kinds.label(kind)} ({len(changes)}): {names}{more}")
+    lines += [
+        "",
+        "## Result",
+        "",
+        "_What changed for users or the team, and how do you know? What would you do differently?_",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _title(candidate: Candidate) -> str:
+    title = " ".join(candidate.title.split()) or "Work from git"
+    return title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1] + "…"
+
+
+def import_candidates(
+    session: Session,
+    path: Path,
+    ids: Sequence[str],
+    *,
+    authors: Sequence[str] = (),
+    since: Date | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[str]:
+    """Import the candidates ``ids`` of ``path`` as draft items in the caller's transaction;
+    return the new refs in the order asked. An id not proposed (unknown, or already
+    imported) is refused before anything is written."""
+    wanted = [i.strip() for i in ids if i.strip()]
+    if not wanted:
+        raise InvalidInputError("Name at least one candidate id from 'portfolio git scan'.")
+    result = scan(
+        session, path, authors=authors, since=since, progress=progress, cancelled=cancelled
+    )
+    by_id = {c.id.upper(): c for c in result.candidates}
+    missing = [i for i in wanted if i.upper() not in by_id]
+    if missing:
+        raise NotFoundError(
+            f"{result.repository} has no candidate {', '.join(missing)} to import (already "
+            "imported, or not found); run 'portfolio git scan' for the current list."
+        )
+    return write_candidates(
+        session,
+        [by_id[i] for i in dict.fromkeys(w.upper() for w in wanted)],
+        result.repository,
+        result.remote_url,
+    )
+
+
+def write_candidates(
+    session: Session, candidates: Sequence[Candidate], repository: str, remote_url: str
+) -> list[str]:
+    """Draft items for ``candidates`` (already scanned), each with its source."""
+    taken = imported_work(session)
+    refs: list[str] = []
+    now = utc_now()
+    for candidate in candidates:
+        if candidate.key in taken.commits and candidate.kind != "day":
+            raise InvalidInputError(f"{candidate.id} is already imported.")
+        item = evidence.add_item(
+            session,
+            title=_title(candidate),
+            date=candidate.last_date,
+            body=reflection_skeleton(candidate, repository),
+            status="draft",
+        )
+        session.add(
+            ItemSource(
+                item_id=int(item.ref[1:]),
+                kind=candidate.kind,
+                repository=repository,
+                remote_url=remote_url,
+                branch=candidate.branch,
+                tag=candidate.tag,
+                author=candidate.author,
+                commits=" ".join(candidate.commit_ids),
+                hints=hints_json(candidate.hints),
+                imported=now,
+            )
+        )
+        refs.append(item.ref)
+    session.flush()
+    return refs
+
+
+def hints_json(hints: Sequence[Hint]) -> str:
+    return json.dumps(
+        [{"code": h.code, "reasons": list(h.reasons)} for h in hints], ensure_ascii=False
+    )
+
+
+def _hints(text: str) -> tuple[Hint, ...]:
+    try:
+        data = json.loads(text or "[]")
+        return tuple(Hint(str(h["code"]), tuple(str(r) for r in h["reasons"])) for h in data)
+    except (ValueError, TypeError, KeyError):
+        return ()
+
+
+# --- reading provenance ------------------------------------------------------------------------
+
+
+def _source(row: ItemSource) -> Source:
+    return Source(
+        kind=row.kind,
+        repository=row.repository,
+        remote_url=row.remote_url,
+        branch=row.branch,
+        tag=row.tag,
+        author=row.author,
+        commits=tuple(row.commits.split()),
+        hints=_hints(row.hints),
+        imported=row.imported,
+    )
+
+
+def source_of(session: Session, ref: str) -> Source | None:
+    """The provenance of item ``ref``; None for an item typed by hand."""
+    item_id = int(ref.strip().upper().removeprefix("E") or 0)
+    row = session.get(ItemSource, item_id)
+    return None if row is None else _source(row)
+
+
+def sources_by_item(session: Session) -> dict[int, Source]:
+    """Every item's provenance by item id (for exports)."""
+    return {row.item_id: _source(row) for row in session.scalars(select(ItemSource))}
+
+
+def restore_source(session: Session, item_id: int, source: Source) -> None:
+    """Record ``source`` for an item being recreated (package import)."""
+    session.add(
+        ItemSource(
+            item_id=item_id,
+            kind=source.kind,
+            repository=source.repository,
+            remote_url=source.remote_url,
+            branch=source.branch,
+            tag=source.tag,
+            author=source.author,
+            commits=" ".join(source.commits),
+            hints=hints_json(source.hints),
+            imported=source.imported,
+        )
+    )
