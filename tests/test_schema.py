@@ -169,3 +169,40 @@ def test_the_schema_package_imports_neither_qt_nor_the_orm() -> None:
 
 
 _ = Meta  # re-exported constraint type, used by the docstring's examples
+
+
+def test_a_manifest_is_decoded_by_the_schema_it_was_written_with() -> None:
+    from app.schema.manifest import FileEntry, Manifest, decode_manifest, encode_manifest
+
+    manifest = Manifest(
+        format="f/1",
+        created="2026-01-01T00:00:00+00:00",
+        public_key="QUJD",
+        files=(
+            FileEntry(path="b", size=1, sha256="0" * 64),
+            FileEntry(path="a", size=2, sha256="1" * 64),
+        ),
+    )
+    data = encode_manifest(manifest)
+    assert [f.path for f in decode_manifest(data, "f/1").files] == ["a", "b"]
+    with pytest.raises(SchemaError, match=r"this version of the app reads 'g/1'"):
+        decode_manifest(data, "g/1")
+    huge = data.replace(b'"size": 1', b'"size": ' + b"7" * 5000)
+    with pytest.raises(SchemaError, match=r"^files\[1\]\.size must be a whole number from 0 to"):
+        decode_manifest(huge, "f/1")
+
+
+def test_each_setting_is_checked_by_its_own_declaration() -> None:
+    from app.schema.settings import WindowLayout, labels, remembered, setting_value
+
+    assert setting_value("backup_keep_recent", 0) is None  # at least one
+    assert setting_value("backup_keep_recent", True) is None
+    assert setting_value("export_page_size", "Letter") == "Letter"
+    assert setting_value("export_page_size", "A5") is None
+    assert setting_value("recent_files", ["a", "b"]) == ("a", "b")
+    assert setting_value("no_such_setting", 1) is None
+    assert labels()["heatmap_target"] == "Heatmap target (items per KSB)"
+    assert remembered() == {"window_layout"}
+    layout = WindowLayout(1, 2, 300, 200, True, (("main", (100, 200)),))
+    assert WindowLayout.from_json(layout.to_json()) == layout
+    assert WindowLayout.from_json({**layout.to_json(), "width": 0}) is None

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import shutil
 import sqlite3
@@ -49,6 +48,7 @@ from app.export.package_reader import (
 )
 from app.models.db import Database, open_portfolio
 from app.models.outputs import check_output, create_part, staged_output
+from app.schema.manifest import FileEntry, Manifest, encode_manifest
 from app.services import portfolio_json
 from app.services.blob_source import BlobSource, SqliteBlobSource
 from app.services.signing import SigningKey, load_or_create_key
@@ -245,7 +245,7 @@ def write_package(
             temp.open("r+b") as fh,
             zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf,
         ):
-            files: list[dict[str, object]] = []
+            files: list[FileEntry] = []
             for digest in digests:  # "attachments/…" sorts before the rest
                 data = blobs.read(digest)
                 if data is None or hashlib.sha256(data).hexdigest() != digest:
@@ -255,16 +255,16 @@ def write_package(
                         "portfolio; run 'portfolio check' before exporting."
                     )
                 zf.writestr(_member(ATTACHMENTS + digest, moment, len(data)), data)
-                files.append({"path": ATTACHMENTS + digest, "size": len(data), "sha256": digest})
+                files.append(FileEntry(path=ATTACHMENTS + digest, size=len(data), sha256=digest))
                 advance()
             files.append(
-                {
-                    "path": PORTFOLIO_JSON,
-                    "size": len(document),
-                    "sha256": hashlib.sha256(document).hexdigest(),
-                }
+                FileEntry(
+                    path=PORTFOLIO_JSON,
+                    size=len(document),
+                    sha256=hashlib.sha256(document).hexdigest(),
+                )
             )
-            files.append({"path": PORTFOLIO_PDF, "size": pdf_size, "sha256": pdf_sha})
+            files.append(FileEntry(path=PORTFOLIO_PDF, size=pdf_size, sha256=pdf_sha))
             manifest = manifest_bytes(snapshot.last_changed, key, files)
             zf.writestr(_member(MANIFEST, moment, len(manifest)), manifest)
             zf.writestr(_member(SIGNATURE, moment, 64), key.sign(manifest))
@@ -285,16 +285,12 @@ def write_package(
 
 
 def manifest_bytes(
-    created: str, key: SigningKey, files: list[dict[str, object]], *, format_: str = FORMAT
+    created: str, key: SigningKey, files: list[FileEntry], *, format_: str = FORMAT
 ) -> bytes:
     """A signed zip's manifest: the package's, or a sign-off file's (``format_``)."""
-    manifest = {
-        "format": format_,
-        "created": created,
-        "public_key": key.public_base64,
-        "files": sorted(files, key=lambda f: str(f["path"])),
-    }
-    return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return encode_manifest(
+        Manifest(format=format_, created=created, public_key=key.public_base64, files=tuple(files))
+    )
 
 
 def _member(name: str, moment: tuple[int, int, int, int, int, int], size: int) -> zipfile.ZipInfo:

@@ -20,7 +20,6 @@ import binascii
 import hashlib
 import io
 import itertools
-import json
 import re
 import stat
 import struct
@@ -30,9 +29,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, ClassVar, Self
+from typing import IO, ClassVar, Self
 
 from app.errors import InvalidInputError, PortfolioError
+from app.schema.base import SchemaError
+from app.schema.manifest import Manifest, decode_manifest
 from app.services import signing
 from app.services.portfolio_json import PortfolioDocument, parse_document
 from app.wording import counted
@@ -353,55 +354,40 @@ class SignedZipReader:
         )
         return self._contents
 
-    def _manifest_key(self, data: bytes) -> tuple[dict[str, Any], bytes]:
-        """Just enough of the manifest to check its signature."""
+    def _manifest_key(self, data: bytes) -> tuple[Manifest, bytes]:
+        """The decoded manifest and the public key to check its signature with."""
         try:
-            raw: Any = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-            raise self._refuse("manifest.json is not valid JSON") from exc
-        if not isinstance(raw, dict):
-            raise self._refuse("manifest.json is not a manifest")
-        if raw.get("format") != self.FORMAT:
-            raise self._refuse(
-                f"its format {_show(str(raw.get('format')))} is not {self.FORMAT}, which this "
-                "version of the app reads"
-            )
+            manifest = decode_manifest(data, self.FORMAT)
+        except SchemaError as exc:
+            raise self._refuse(_printable(str(exc))) from exc
         try:
-            public_key = base64.b64decode(str(raw.get("public_key")), validate=True)
+            public_key = base64.b64decode(manifest.public_key, validate=True)
         except (binascii.Error, ValueError) as exc:
             raise self._refuse("manifest.json has no valid public key") from exc
         if len(public_key) != signing.PUBLIC_KEY_BYTES:
             raise self._refuse("manifest.json has no valid public key")
-        return raw, public_key
+        return manifest, public_key
 
-    def _manifest_files(self, raw: dict[str, Any]) -> tuple[str, tuple[ManifestEntry, ...]]:
-        """The signed manifest's creation time and file list, checked."""
-        created = raw.get("created")
-        if not isinstance(created, str) or len(created) > 40:
-            raise self._refuse("manifest.json has no valid creation time")
-        entries = raw.get("files")
-        if not isinstance(entries, list) or len(entries) > self.limits.max_members:
-            raise self._refuse("manifest.json has no valid list of files")
+    def _manifest_files(self, manifest: Manifest) -> tuple[str, tuple[ManifestEntry, ...]]:
+        """The signed manifest's creation time and file list, checked against the limits."""
+        if len(manifest.files) > self.limits.max_members:
+            raise self._refuse(
+                f"manifest.json lists more than the {self.limits.max_members} files allowed"
+            )
         files: list[ManifestEntry] = []
-        for entry in entries:
-            if not isinstance(entry, dict):
-                raise self._refuse("manifest.json has an invalid file entry")
-            path, size, digest = entry.get("path"), entry.get("size"), entry.get("sha256")
-            if not isinstance(path, str) or member_name_problem(path) is not None:
-                raise self._refuse(f"manifest.json lists an unsafe path ({_show(str(path))})")
+        for entry in manifest.files:
+            path, size, digest = entry.path, entry.size, entry.sha256
+            if member_name_problem(path) is not None:
+                raise self._refuse(f"manifest.json lists an unsafe path ({_show(path)})")
             if not self.MEMBER_NAME.fullmatch(path):
                 raise self._refuse(
                     f"manifest.json lists {_show(path)}, which a {self.KIND} never has"
                 )
-            if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-                raise self._refuse(f"manifest.json gives no valid size for {path}")
             if size > self.limits.max_member_bytes:
                 raise self._refuse(
                     f"manifest.json declares {path} as {size >> 20} MB, over the "
                     f"{self.limits.max_member_bytes >> 20} MB limit for one file"
                 )
-            if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest):
-                raise self._refuse(f"manifest.json gives no valid SHA-256 for {path}")
             folder, _, base = path.rpartition("/")
             if folder + "/" in self.NAMED_BY_DIGEST and base != digest:
                 raise self._refuse(f"{path} is not named after its SHA-256")
@@ -413,7 +399,7 @@ class SignedZipReader:
                 f"manifest.json declares more than the {self.limits.max_total_bytes >> 20} MB "
                 "allowed in all"
             )
-        return created, tuple(files)
+        return manifest.created, tuple(files)
 
     # --- reading members ----------------------------------------------------------------------
 

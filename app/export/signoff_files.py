@@ -42,6 +42,7 @@ from app.export.package_reader import (
 )
 from app.models.db import Database, utc_now
 from app.schema import signoff as schema
+from app.schema.manifest import FileEntry
 from app.schema.portfolio import ItemRecord
 from app.services import frameworks, portfolio, portfolio_json, signoff
 from app.services.blob_source import SqliteBlobSource
@@ -84,8 +85,8 @@ def _write_signed(
     the caller moves it into place (``os.replace``) once everything else has succeeded."""
     _check_destination(out)
     moment = _zip_time(created)
-    files: list[dict[str, object]] = [
-        {"path": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    files = [
+        FileEntry(path=name, size=len(data), sha256=hashlib.sha256(data).hexdigest())
         for name, data in members
     ]
     manifest = manifest_bytes(created, key, files, format_=format_)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 from msgspec import Meta
@@ -69,6 +69,24 @@ def one_of(values: tuple[str, ...] | list[str]) -> Meta:
 def whole(low: int, high: int) -> Meta:
     """A whole number from ``low`` to ``high``."""
     return Meta(ge=low, le=high)
+
+
+Stamp = Annotated[str, text(40)]  # a UTC ISO 8601 time
+Sha256 = Annotated[str, pattern(r"^[0-9a-f]{64}$", "must be 64 lowercase hexadecimal digits")]
+
+
+class _Head(msgspec.Struct):
+    format: Any = None
+
+
+def check_format(data: bytes, expected: str, name: str) -> None:
+    """Refuse ``data`` unless its ``format`` is ``expected`` (before decoding the rest)."""
+    found = decode(data, _Head, name=name).format
+    if found != expected:
+        shown = "".join(c if c.isprintable() else "?" for c in str(found)[:60])
+        raise SchemaError(
+            f"{name} is in the format {shown!r}, and this version of the app reads {expected!r}"
+        )
 
 
 # --- decoding -----------------------------------------------------------------------------------

@@ -25,6 +25,9 @@ from app.schema.base import (
     MAX_WHOLE,
     Record,
     SchemaError,
+    Sha256,
+    Stamp,
+    check_format,
     decode,
     dotted,
     nonblank,
@@ -86,13 +89,10 @@ MAX_REVIEW_MINUTES = 100_000 * 60  # as reviews.add_review allows
 MAX_PLAN_DAYS = 10 * 366  # as otj.check_plan allows
 MAX_NAME = 10_000  # names are kept under 500 characters when typed; a margin for older files
 MAX_ACTION = 5_000
-MAX_STAMP = 40
 
 Code = Annotated[str, pattern(CODE_PATTERN, "is not a code", 32)]
 Version = Annotated[str, pattern(CODE_PATTERN, "is not a version number", 32)]
-Stamp = Annotated[str, text(MAX_STAMP)]
 IsoDate = Annotated[str, pattern(r"^\d{4}-\d{2}-\d{2}$", "is not a date (YYYY-MM-DD)", 10)]
-Sha256 = Annotated[str, pattern(r"^[0-9a-f]{64}$", "must be 64 lowercase hexadecimal digits")]
 Id = Annotated[int, whole(1, MAX_WHOLE)]
 Ref = Annotated[str, pattern(r"^E\d{3,9}$", "must be an evidence ref such as E001")]
 Kind = Annotated[str, one_of(("competency", "group"))]
@@ -366,10 +366,6 @@ class PortfolioDocument(Record):
         return next((f for f in self.frameworks if (f.key, f.version) == (key, version)), None)
 
 
-class _Head(msgspec.Struct):
-    format: Any = None
-
-
 class _RefOnly(msgspec.Struct):
     ref: Any = None
     number: Any = None
@@ -393,11 +389,7 @@ def decode_document(data: bytes) -> PortfolioDocument:
 
     Framework documents are left to the caller (``frameworks.check_document``).
     """
-    head = decode(data, _Head, name="portfolio.json")
-    if head.format != FORMAT:
-        raise SchemaError(
-            f"its format is {str(head.format)[:60]!r}, and this version of the app reads {FORMAT!r}"
-        )
+    check_format(data, FORMAT, "portfolio.json")
     document = decode(data, PortfolioDocument, name="portfolio.json", place=_placer(data))
     check(document)
     return document
