@@ -253,7 +253,9 @@ def test_cli_plan_for_a_2025_start_asks_which_rule(
         "278",
     )
     assert code == 0, err
-    assert "fixed minimum set for the standard: 278 h required" in out
+    assert "the minimum published for the standard, 278 h: 278 h required" in out
+    assert "to the gateway to completion on 2026-12-01" in out  # the 2025/26 rules' terms
+    assert "rule 92" in out
 
 
 def test_cli_add_summary_and_after_gateway(pf: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -166,6 +166,41 @@ def test_plan_dialog_explains_the_rules(empty_window) -> None:
     dialog.reject()
 
 
+def test_plan_dialog_applies_rpl_the_floor_and_an_agreed_review_frequency(
+    empty_window, qtbot
+) -> None:
+    pages = empty_window.progress_pages
+    dialog = pages.otj.edit_plan()
+    dialog.rule_2025.setChecked(True)
+    dialog.start.setDate(dialog.start.date().fromString("2025-09-01", "yyyy-MM-dd"))
+    dialog.gateway.setDate(dialog.gateway.date().fromString("2026-12-01", "yyyy-MM-dd"))
+    dialog.fixed_h.setValue(278)
+    dialog.rpl_h.setValue(40)
+    text = dialog.explanation.text()
+    assert "238 h of off-the-job training" in text and "40 h of recognised prior" in text
+    assert "Annex C" in text and "rule 92" in text
+    dialog.rpl_h.setValue(100)  # 178 h: below the floor
+    assert "so 187 hours apply" in dialog.explanation.text()
+    dialog.rpl_h.setValue(300)  # more than the minimum: said at once, nothing saved
+    assert "more than the standard's minimum" in dialog.explanation.text()
+    dialog.rpl_h.setValue(0)
+    assert not dialog.review_reason.isEnabled()
+    dialog.review_months.setValue(6)
+    assert dialog.review_reason.isEnabled()
+    assert "needs its reason" in dialog.explanation.text()
+    dialog.review_reason.setText("Block release each term")
+    assert "every 6 calendar months" in dialog.explanation.text()
+    dialog.minimum_source.setText("DfE funding rules 2025-26, Annex C v2")
+    with qtbot.waitSignal(pages.store.changed):
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+    plan = pages.store.plan()
+    assert plan is not None
+    assert (plan.review_months, plan.review_reason) == (6, "Block release each term")
+    assert plan.minimum_source == "DfE funding rules 2025-26, Annex C v2"
+    assert plan.minimum_date is not None
+    assert "every 6 calendar months" in pages.reviews.status.text()
+
+
 def test_logging_training_updates_the_dashboard(empty_window, qtbot, hostile) -> None:
     pages = empty_window.progress_pages
     otj_page = pages.otj

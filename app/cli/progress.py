@@ -19,7 +19,7 @@ from app.cli.common import (
     writing,
 )
 from app.errors import InvalidInputError
-from app.services import evidence, otj, reviews, skills_scan
+from app.services import evidence, funding_rules, otj, reviews, skills_scan
 from app.services.otj import format_minutes
 
 if TYPE_CHECKING:
@@ -231,7 +231,27 @@ def _register_otj(sub: SubParsers) -> None:
     p.add_argument("--gateway", metavar="D", help="planned end of training / gateway date")
     p.add_argument("--hours-per-week", metavar="H", help="contracted hours a week, e.g. 37.5")
     p.add_argument("--rule", choices=("2022", "2025"), help=RULE_HELP)
-    p.add_argument("--fixed-hours", metavar="H", help="the 2025 rule's minimum, e.g. 278 or 278:30")
+    p.add_argument(
+        "--fixed-hours", metavar="H", help="the standard's published minimum (2025 rules), e.g. 278"
+    )
+    p.add_argument(
+        "--minimum-source",
+        metavar="TEXT",
+        help="where that minimum was published, e.g. 'DfE funding rules 2025-26, Annex C v2'",
+    )
+    p.add_argument("--minimum-date", metavar="D", help="when the minimum was read, YYYY-MM-DD")
+    p.add_argument(
+        "--rpl-hours",
+        metavar="H",
+        help="recognised prior learning taken off the minimum (2025 rules; never below 187 h)",
+    )
+    p.add_argument(
+        "--review-months",
+        metavar="N",
+        help="an agreed review frequency other than 3 months (2025 rules, rule 92.1); "
+        "'standard' restores 3 months",
+    )
+    p.add_argument("--review-reason", metavar="TEXT", help="the agreed frequency's reason")
     p.add_argument(
         "--leave-weeks",
         metavar="W",
@@ -283,8 +303,9 @@ def _explain(plan: otj.Plan) -> list[str]:
     s = otj.summarise(plan, [], plan.start)
     required = format_minutes(s.required_minutes or 0)
     weeks = otj.plan_weeks(plan)
+    gateway = funding_rules.ruleset(plan.rule).terms.gateway
     lines = [
-        f"Plan: {plan.start} to the gateway on {plan.gateway} ({weeks:.1f} weeks), "
+        f"Plan: {plan.start} to the {gateway} on {plan.gateway} ({weeks:.1f} weeks), "
         f"contracted {format_minutes(plan.contracted_minutes)} a week."
     ]
     if plan.rule == otj.RULE_2022:
@@ -301,15 +322,35 @@ def _explain(plan: otj.Plan) -> list[str]:
                 "uses it."
             )
     else:
+        minimum = format_minutes(plan.fixed_minutes or 0)
+        rpl = f" less {format_minutes(plan.rpl_minutes)} recognised prior learning"
         lines.append(
-            f"Rule: starts from 1 August 2025 — the fixed minimum set for the standard: "
-            f"{required} required."
+            f"Rule: starts from 1 August 2025 — the minimum published for the standard, "
+            f"{minimum}{rpl if plan.rpl_minutes else ''}"
+            + (", raised to the 187-hour floor" if otj.floor_applies(plan) else "")
+            + f": {required} required."
         )
+        where = plan.minimum_source or "not recorded (give it with --minimum-source)"
+        when = f", read on {plan.minimum_date}" if plan.minimum_date else ""
+        lines.append(f"The minimum's source: {where}{when}.")
         if plan.start < otj.RULE_2025_START:
             lines.append(
                 "Note: this plan starts before 1 August 2025, when the 2022/23 rules "
                 "(6 hours a week, pro rata) applied; '--rule 2022' uses them."
             )
+    rules = funding_rules.ruleset(plan.rule)
+    lines.append(f"Source: {rules.otj_source}.")
+    if rules.gap_check:
+        lines.append(f"Gaps: {rules.gap_source}.")
+    lines.append(
+        "Reviews: "
+        + funding_rules.review_rule_text(plan.rule, plan.review_months, plan.review_reason)
+    )
+    terms = rules.terms
+    lines.append(
+        f"Terms: {terms.assessment}, {terms.organisation}, {terms.gateway}; "
+        f"under the {rules.label}."
+    )
     return lines
 
 
@@ -328,6 +369,11 @@ def cmd_otj_plan(args: argparse.Namespace) -> int:
             args.rule,
             args.fixed_hours,
             args.leave_weeks,
+            args.minimum_source,
+            args.minimum_date,
+            args.rpl_hours,
+            args.review_months,
+            args.review_reason,
         )
     )
     db = open_db(args)
@@ -392,7 +438,27 @@ def _merge_plan(old: otj.Plan | None, args: argparse.Namespace) -> otj.Plan:
         plan = replace(plan, rule=otj.RULE_2025)
     if args.leave_weeks is not None:
         plan = replace(plan, leave_weeks=_leave(args.leave_weeks))
+    if args.minimum_source is not None:
+        plan = replace(plan, minimum_source=args.minimum_source.strip())
+    if args.minimum_date is not None:
+        plan = replace(plan, minimum_date=otj.to_date(args.minimum_date))
+    if args.rpl_hours is not None:
+        plan = replace(plan, rpl_minutes=otj.parse_duration(_hours_text(args.rpl_hours)))
+    if args.review_months is not None:
+        plan = replace(plan, review_months=_months(args.review_months))
+    if args.review_reason is not None:
+        plan = replace(plan, review_reason=args.review_reason)
     return plan
+
+
+def _months(value: str) -> int | None:
+    if value.strip().lower() == "standard":
+        return None
+    if not value.strip().isdigit():
+        raise InvalidInputError(
+            f"The review frequency '{value}' is not a whole number of months or 'standard'."
+        )
+    return int(value)
 
 
 def _hours_text(value: str) -> str:
@@ -629,7 +695,10 @@ def cmd_review_list(args: argparse.Namespace) -> int:
 
 def _status_line(s: reviews.ReviewStatus) -> str:
     if s.due is None:
-        return "No reviews yet; the first is due 12 weeks after the start of the plan."
+        return (
+            "No reviews yet and no plan: set one with 'portfolio otj plan' to count the first "
+            "review from its start under its funding rules."
+        )
     days = s.days_left or 0
     if s.overdue:
         line = f"The next progress review is OVERDUE: it was due on {s.due} ({-days} days ago)."
@@ -637,7 +706,7 @@ def _status_line(s: reviews.ReviewStatus) -> str:
         line = f"The next progress review is due by {s.due} (in {days} days)."
     if s.late_actions:
         line += f" {s.late_actions} action(s) are past their due date."
-    return line
+    return line + "\n" + s.rule_text
 
 
 def cmd_review_done(args: argparse.Namespace) -> int:

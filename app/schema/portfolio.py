@@ -239,6 +239,12 @@ class PlanRecord(Record):
     fixed_minutes: Annotated[int, whole(1, 10**9)] | None
     leave_weeks: Annotated[float, Meta(ge=0, extra={"says": "must be a number of weeks"})] | None
     updated: Stamp
+    # 2025/26 funding rules (optional: older packages have none of these)
+    rpl_minutes: Annotated[int, whole(0, 10**9)] = 0
+    minimum_source: Annotated[str, text(500)] = ""
+    minimum_date: IsoDate | None = None
+    review_months: Annotated[int, whole(1, 12)] | None = None
+    review_reason: Annotated[str, text(2000)] = ""
 
 
 class EntryRecord(Record):

@@ -10,11 +10,14 @@ Funding rules implemented:
   below that (6 × contracted hours ÷ 30), over the planned duration
   excluding statutory leave (5.6 weeks a year unless the user enters
   another figure).
-- Starts on or after 1 August 2025 (``RULE_2025``): a fixed minimum number
-  of off-the-job hours set for each standard; the user enters it.
+- Starts on or after 1 August 2025 (``RULE_2025``): the minimum number of
+  off-the-job hours published for the standard (the user enters it with its
+  source and date), reduced for recognised prior learning (RPL), never below 187
+  hours.
 
 Hours logged after the gateway date (or before the start) do not count. A gap is
-any 28-day window inside the plan with nothing logged.
+any 28-day window inside the plan with nothing logged; only the 2022/23 rules have
+that check. ``app.services.funding_rules`` names the source of every rule.
 """
 
 from __future__ import annotations
@@ -45,13 +48,22 @@ from app.schema.portfolio import (
 )
 from app.services import evidence, portfolio
 from app.services.competency_codes import display_code, resolve_codes
+from app.services.funding_rules import (
+    CURRENT_RULES_START,
+    MAX_AGREED_MONTHS,
+    OTJ_FLOOR_MINUTES,
+    otj_required_2025,
+    ruleset,
+)
 
+MAX_SOURCE = 500
+MAX_REASON = 2000
 BASELINE_WEEKLY_MINUTES = 6 * 60  # 6 hours a week (2022/23 rules)
 FULL_TIME_MINUTES = 30 * 60  # 30 contracted hours a week or more: the full 6 hours
 STATUTORY_LEAVE_WEEKS_PER_YEAR = 5.6
 WEEKS_PER_YEAR = 52
 GAP_DAYS = 28
-RULE_2025_START = Date(2025, 8, 1)
+RULE_2025_START = CURRENT_RULES_START
 
 
 CSV_COLUMNS = ("date", "duration", "activity", "description", "ksbs", "items")
@@ -68,8 +80,13 @@ class Plan:
     gateway: Date  # planned end of training, the gateway date
     contracted_minutes: int  # per week
     rule: str = RULE_2022
-    fixed_minutes: int | None = None  # the 2025 rule's total for the standard
+    fixed_minutes: int | None = None  # the 2025 rule's published minimum for the standard
     leave_weeks: float | None = None  # None: statutory 5.6 weeks a year, pro rata
+    rpl_minutes: int = 0  # 2025 rules: recognised prior learning, off the minimum
+    minimum_source: str = ""  # where the published minimum was read (document, annex)
+    minimum_date: Date | None = None  # when it was read
+    review_months: int | None = None  # 2025 rules: an agreed other review frequency…
+    review_reason: str = ""  # …and its reason (rule 92.1)
 
 
 @dataclass(frozen=True)
@@ -174,7 +191,7 @@ def _round(value: float) -> int:
 def required_minutes(plan: Plan) -> int:
     """The minimum off-the-job training, in minutes, for the whole plan."""
     if plan.rule == RULE_2025:
-        return plan.fixed_minutes or 0
+        return otj_required_2025(plan.fixed_minutes or 0, plan.rpl_minutes)
     return _round(weekly_minimum_minutes(plan.contracted_minutes) * training_weeks(plan))
 
 
@@ -234,7 +251,8 @@ def summarise(plan: Plan | None, entries: Sequence[Entry], as_of: Date) -> OtjSu
         days_left = (plan.gateway - as_of).days
         if days_left > 0:
             needed = max(0, required - logged) / (days_left / 7)
-        gaps = find_gaps(plan, (e.date for e in entries), as_of)
+        if ruleset(plan.rule).gap_check:
+            gaps = find_gaps(plan, (e.date for e in entries), as_of)
 
     return OtjSummary(
         as_of=as_of,
@@ -386,14 +404,55 @@ def check_plan(plan: Plan) -> Plan:
             raise InvalidInputError(
                 "For starts from 1 August 2025 enter the standard's minimum off-the-job hours."
             )
-    elif plan.fixed_minutes is not None:
-        plan = replace(plan, fixed_minutes=None)
+        plan = _check_2025_terms(plan)
+    else:
+        if plan.rpl_minutes or plan.review_months is not None:
+            raise InvalidInputError(
+                "Recognised prior learning and an agreed review frequency belong to the "
+                "2025/26 rules; under the 2022/23 rules shorten the plan instead."
+            )
+        plan = replace(plan, fixed_minutes=None, minimum_source="", minimum_date=None)
     if plan.leave_weeks is not None and not 0 <= plan.leave_weeks < plan_weeks(plan):
         raise InvalidInputError(
             f"{plan.leave_weeks:g} weeks of leave does not fit in a plan of "
             f"{plan_weeks(plan):.1f} weeks."
         )
     return plan
+
+
+def _check_2025_terms(plan: Plan) -> Plan:
+    minimum = plan.fixed_minutes or 0
+    if plan.rpl_minutes < 0:
+        raise InvalidInputError("Recognised prior learning cannot be negative hours.")
+    if plan.rpl_minutes > minimum:
+        raise InvalidInputError(
+            f"The recognised prior learning ({format_minutes(plan.rpl_minutes)}) is more than "
+            f"the standard's minimum ({format_minutes(minimum)}); check both figures."
+        )
+    if len(plan.minimum_source) > MAX_SOURCE:
+        raise InvalidInputError(f"The minimum's source is too long; keep it under {MAX_SOURCE}.")
+    if plan.review_months is not None:
+        if not 1 <= plan.review_months <= MAX_AGREED_MONTHS:
+            raise InvalidInputError(
+                f"An agreed review frequency is 1 to {MAX_AGREED_MONTHS} months, not "
+                f"{plan.review_months}."
+            )
+        if not plan.review_reason.strip():
+            raise InvalidInputError(
+                "An agreed review frequency needs its reason (rule 92.1: an evidenced "
+                "delivery reason agreed with the employer)."
+            )
+        if len(plan.review_reason) > MAX_REASON:
+            raise InvalidInputError(f"The reason is too long; keep it under {MAX_REASON}.")
+        return replace(plan, review_reason=plan.review_reason.strip())
+    return replace(plan, review_reason="")
+
+
+def floor_applies(plan: Plan) -> bool:
+    """2025 rules: the minimum less RPL fell below 187 hours, so 187 hours are required."""
+    return (
+        plan.rule == RULE_2025 and (plan.fixed_minutes or 0) - plan.rpl_minutes < OTJ_FLOOR_MINUTES
+    )
 
 
 # --- storage ------------------------------------------------------------------------------------
@@ -410,6 +469,11 @@ def get_plan(session: Session) -> Plan | None:
         rule=row.rule,
         fixed_minutes=row.fixed_minutes,
         leave_weeks=row.leave_weeks,
+        rpl_minutes=row.rpl_minutes or 0,
+        minimum_source=row.minimum_source or "",
+        minimum_date=Date.fromisoformat(row.minimum_date) if row.minimum_date else None,
+        review_months=row.review_months,
+        review_reason=row.review_reason or "",
     )
 
 
@@ -425,6 +489,11 @@ def save_plan(session: Session, plan: Plan) -> Plan:
     row.rule = plan.rule
     row.fixed_minutes = plan.fixed_minutes
     row.leave_weeks = plan.leave_weeks
+    row.rpl_minutes = plan.rpl_minutes
+    row.minimum_source = plan.minimum_source
+    row.minimum_date = plan.minimum_date.isoformat() if plan.minimum_date else None
+    row.review_months = plan.review_months
+    row.review_reason = plan.review_reason
     row.updated = utc_now()
     portfolio.touch(session)
     session.flush()
@@ -726,6 +795,14 @@ def summary_json(s: OtjSummary) -> dict[str, object]:
             "leave_weeks": round(s.leave_weeks, 2) if s.leave_weeks is not None else None,
             "training_weeks": round(s.training_weeks, 2) if s.training_weeks is not None else None,
             "weekly_minimum_minutes": s.weekly_minutes,
+            "rpl_minutes": plan.rpl_minutes,
+            "minimum_source": plan.minimum_source,
+            "minimum_date": plan.minimum_date.isoformat() if plan.minimum_date else None,
+            "floor_applies": floor_applies(plan),
+            "review_months": plan.review_months,
+            "review_reason": plan.review_reason,
+            "source": ruleset(plan.rule).otj_source,
+            "gap_check": ruleset(plan.rule).gap_check,
         },
         "required_minutes": s.required_minutes,
         "logged_minutes": s.logged_minutes,

@@ -294,6 +294,11 @@ def build_programme(session: Session) -> ProgrammeRecord | None:
                 fixed_minutes=plan.fixed_minutes,
                 leave_weeks=plan.leave_weeks,
                 updated=plan.updated,
+                rpl_minutes=plan.rpl_minutes or 0,
+                minimum_source=plan.minimum_source or "",
+                minimum_date=plan.minimum_date,
+                review_months=plan.review_months,
+                review_reason=plan.review_reason or "",
             ),
             entries=tuple(
                 EntryRecord(
@@ -628,6 +633,11 @@ def _restore_programme(
                 fixed_minutes=plan.fixed_minutes,
                 leave_weeks=plan.leave_weeks,
                 updated=plan.updated,
+                rpl_minutes=plan.rpl_minutes,
+                minimum_source=plan.minimum_source,
+                minimum_date=plan.minimum_date,
+                review_months=plan.review_months,
+                review_reason=plan.review_reason,
             )
         )
     for entry in programme.entries:

@@ -55,5 +55,5 @@ def take_progress_snapshot(
         otj=otj.summarise(plan, entries, day),
         entries=entries,
         reviews=held,
-        review_status=reviews.review_status(held, plan.start if plan else None, day),
+        review_status=reviews.plan_review_status(plan, held, day),
     )

@@ -1,8 +1,11 @@
 """Progress reviews: who met, what was said, the OTJ hours reviewed, actions, what is due.
 
-A review is due 12 weeks after the last one (the first, 12 weeks after the
-plan's start); a review not held by then is overdue. The schedule rules are
-pure functions; storage follows them.
+When the next review is due follows the funding rules the plan records
+(``app.services.funding_rules``): 12 weeks after the last one for starts before
+1 August 2025; by the end of the third calendar month after the last review's
+month for later starts, or an agreed other frequency. The first is counted from
+the plan's start; a review not held by then is overdue. Without a plan the
+12-week schedule applies. The schedule rules are pure functions; storage follows.
 """
 
 from __future__ import annotations
@@ -19,10 +22,10 @@ from app.errors import InvalidInputError, NotFoundError
 from app.models.db import utc_now
 from app.models.progress_orm import ProgressReview, ReviewAction, ReviewParticipant
 from app.schema.portfolio import MAX_NOTES, ROLES
-from app.services import otj, portfolio
+from app.services import funding_rules, otj, portfolio
 from app.services.skills_scan import check_name
 
-REVIEW_INTERVAL = timedelta(weeks=12)
+REVIEW_INTERVAL = timedelta(weeks=funding_rules.REVIEW_WEEKS_2022)
 
 
 # --- plain values -------------------------------------------------------------------------------
@@ -51,10 +54,12 @@ class Review:
     notes: str
     otj_minutes: int | None  # the OTJ hours reviewed, in minutes
     actions: tuple[Action, ...]
+    rule: str | None = None  # the plan's funding rules (None: no plan, 12 weeks)
+    agreed_months: int | None = None  # an agreed other frequency (2025/26 rule 92.1)
 
     @property
     def next_due(self) -> Date:
-        return next_due(self.date)
+        return next_due(self.date, self.rule, self.agreed_months)
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class ReviewStatus:
     due: Date | None  # None: no review yet and no plan start to count from
     open_actions: int
     late_actions: int  # open actions past their due date
+    rule_text: str = ""  # how often reviews are due, and the rule's source
 
     @property
     def overdue(self) -> bool:
@@ -78,17 +84,25 @@ class ReviewStatus:
 # --- the schedule (pure) ------------------------------------------------------------------------
 
 
-def next_due(last_review: Date) -> Date:
-    return last_review + REVIEW_INTERVAL
+def next_due(last_review: Date, rule: str | None = None, agreed_months: int | None = None) -> Date:
+    """The date the review after ``last_review`` is due by, under ``rule``."""
+    return funding_rules.next_review_due(last_review, rule, agreed_months)
 
 
-def review_status(reviews: Sequence[Review], plan_start: Date | None, as_of: Date) -> ReviewStatus:
+def review_status(
+    reviews: Sequence[Review],
+    plan_start: Date | None,
+    as_of: Date,
+    rule: str | None = None,
+    agreed_months: int | None = None,
+    reason: str = "",
+) -> ReviewStatus:
     """When the next review is due and whether it is overdue, as on ``as_of``."""
     last = max((r.date for r in reviews), default=None)
     if last is not None:
-        due: Date | None = next_due(last)
+        due: Date | None = next_due(last, rule, agreed_months)
     elif plan_start is not None:
-        due = next_due(plan_start)
+        due = next_due(plan_start, rule, agreed_months)
     else:
         due = None
     actions = [a for r in reviews for a in r.actions if not a.done]
@@ -98,6 +112,7 @@ def review_status(reviews: Sequence[Review], plan_start: Date | None, as_of: Dat
         due=due,
         open_actions=len(actions),
         late_actions=sum(1 for a in actions if a.due is not None and a.due < as_of),
+        rule_text=funding_rules.review_rule_text(rule, agreed_months, reason),
     )
 
 
@@ -248,6 +263,7 @@ def list_reviews(session: Session) -> list[Review]:
         .order_by(ProgressReview.date, ProgressReview.id)
         .options(selectinload(ProgressReview.participants), selectinload(ProgressReview.actions))
     ).all()
+    plan = otj.get_plan(session)
     return [
         Review(
             id=r.id,
@@ -256,14 +272,22 @@ def list_reviews(session: Session) -> list[Review]:
             notes=r.notes,
             otj_minutes=r.otj_minutes_reviewed,
             actions=tuple(_action(a) for a in r.actions),
+            rule=plan.rule if plan else None,
+            agreed_months=plan.review_months if plan else None,
         )
         for r in rows
     ]
 
 
 def status(session: Session, as_of: Date | None = None) -> ReviewStatus:
-    plan = otj.get_plan(session)
-    return review_status(list_reviews(session), plan.start if plan else None, as_of or Date.today())
+    return plan_review_status(otj.get_plan(session), list_reviews(session), as_of or Date.today())
+
+
+def plan_review_status(plan: otj.Plan | None, held: Sequence[Review], as_of: Date) -> ReviewStatus:
+    """``review_status`` under the rules ``plan`` records."""
+    if plan is None:
+        return review_status(held, None, as_of)
+    return review_status(held, plan.start, as_of, plan.rule, plan.review_months, plan.review_reason)
 
 
 def review_json(r: Review) -> dict[str, object]:
@@ -295,4 +319,5 @@ def status_json(s: ReviewStatus) -> dict[str, object]:
         "days_left": s.days_left,
         "open_actions": s.open_actions,
         "late_actions": s.late_actions,
+        "rule": s.rule_text,
     }

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QRadioButton,
     QSpinBox,
     QVBoxLayout,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import PortfolioError
-from app.services import otj
+from app.services import funding_rules, otj
 from app.services.otj import format_minutes
 from app.ui.errors import show_error
 from app.ui.progress.scan_dialog import date_edit, to_date
@@ -56,7 +57,7 @@ class PlanDialog(QDialog):
         self.store = store
         self.setWindowTitle(self.tr("Off-the-job training plan"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.resize(640, 560)
+        self.resize(680, 640)
         today = store.today()
         plan = store.plan() or otj.Plan(
             today,
@@ -87,6 +88,25 @@ class PlanDialog(QDialog):
         self.leave.setSingleStep(0.2)
         self.leave.setSuffix(self.tr(" weeks"))
         self.leave.setValue(plan.leave_weeks if plan.leave_weeks is not None else 5.6)
+        self.rpl_h, self.rpl_m = hours_minutes(self, plan.rpl_minutes, 5000)
+        self.rpl_h.setAccessibleName(self.tr("Recognised prior learning, hours"))
+        self.minimum_source = QLineEdit(plan.minimum_source, self)
+        self.minimum_source.setObjectName("minimumSource")
+        self.minimum_source.setPlaceholderText(
+            self.tr("Where the minimum is published, e.g. DfE funding rules 2025-26, Annex C")
+        )
+        self.minimum_date = date_edit(self, plan.minimum_date or today)
+        self.review_months = QSpinBox(self)
+        self.review_months.setObjectName("reviewMonths")
+        self.review_months.setRange(0, funding_rules.MAX_AGREED_MONTHS)
+        self.review_months.setSpecialValueText(self.tr("every 3 calendar months (rule 92)"))
+        self.review_months.setSuffix(self.tr(" months, agreed"))
+        self.review_months.setValue(plan.review_months or 0)
+        self.review_reason = QLineEdit(plan.review_reason, self)
+        self.review_reason.setObjectName("reviewReason")
+        self.review_reason.setPlaceholderText(
+            self.tr("The delivery reason agreed with the employer (rule 92.1)")
+        )
 
         form = QFormLayout()
         form.addRow(self.tr("Start date"), self.start)
@@ -97,6 +117,11 @@ class PlanDialog(QDialog):
         form.addRow(self.tr("Rule"), self.rule_2022)
         form.addRow("", self.rule_2025)
         form.addRow(self.tr("Minimum for the standard"), pair(self, self.fixed_h, self.fixed_m))
+        form.addRow(self.tr("Minimum published in"), self.minimum_source)
+        form.addRow(self.tr("Minimum read on"), self.minimum_date)
+        form.addRow(self.tr("Recognised prior learning"), pair(self, self.rpl_h, self.rpl_m))
+        form.addRow(self.tr("Progress reviews"), self.review_months)
+        form.addRow(self.tr("Reason for that frequency"), self.review_reason)
         form.addRow(self.tr("Leave in the plan"), pair(self, self.statutory, self.leave))
 
         rules = QLabel(
@@ -106,8 +131,10 @@ class PlanDialog(QDialog):
                 "below that (6 × contracted hours ÷ 30), over the planned duration excluding "
                 "statutory leave. For apprenticeships starting on or after 1 August 2025 the "
                 "rules changed to a fixed minimum number of off-the-job hours set for each "
-                "standard: enter that number (your training provider can tell you it). Hours "
-                "logged after the gateway date do not count."
+                "standard, reduced for recognised prior learning and never below 187 hours: "
+                "enter that number and where it is published (your training provider can tell "
+                "you). Hours logged after the gateway date do not count. The Department for "
+                "Education's own documents prevail over this summary."
             ),
             self,
         )
@@ -136,8 +163,17 @@ class PlanDialog(QDialog):
 
         for signal in (self.start.dateChanged, self.gateway.dateChanged):
             signal.connect(self.explain)
-        for spin in (self.contract_h, self.contract_m, self.fixed_h, self.fixed_m):
+        for spin in (
+            self.contract_h,
+            self.contract_m,
+            self.fixed_h,
+            self.fixed_m,
+            self.rpl_h,
+            self.rpl_m,
+            self.review_months,
+        ):
             spin.valueChanged.connect(self.explain)
+        self.review_reason.textChanged.connect(self.explain)
         self.leave.valueChanged.connect(self.explain)
         self.statutory.toggled.connect(self.explain)
         self.rule_2022.toggled.connect(self.explain)
@@ -146,19 +182,35 @@ class PlanDialog(QDialog):
     def plan(self) -> otj.Plan:
         rule = otj.RULE_2025 if self.rule_2025.isChecked() else otj.RULE_2022
         fixed = self.fixed_h.value() * 60 + self.fixed_m.value()
+        current = rule == otj.RULE_2025
+        source = self.minimum_source.text().strip()
         return otj.Plan(
             start=to_date(self.start),
             gateway=to_date(self.gateway),
             contracted_minutes=self.contract_h.value() * 60 + self.contract_m.value(),
             rule=rule,
-            fixed_minutes=fixed if rule == otj.RULE_2025 else None,
+            fixed_minutes=fixed if current else None,
             leave_weeks=None if self.statutory.isChecked() else self.leave.value(),
+            rpl_minutes=self.rpl_h.value() * 60 + self.rpl_m.value() if current else 0,
+            minimum_source=source if current else "",
+            minimum_date=to_date(self.minimum_date) if current and source else None,
+            review_months=(self.review_months.value() or None) if current else None,
+            review_reason=self.review_reason.text() if current else "",
         )
 
     def explain(self) -> None:
         fixed_rule = self.rule_2025.isChecked()
-        self.fixed_h.setEnabled(fixed_rule)
-        self.fixed_m.setEnabled(fixed_rule)
+        for widget in (
+            self.fixed_h,
+            self.fixed_m,
+            self.rpl_h,
+            self.rpl_m,
+            self.minimum_source,
+            self.minimum_date,
+            self.review_months,
+        ):
+            widget.setEnabled(fixed_rule)
+        self.review_reason.setEnabled(fixed_rule and self.review_months.value() > 0)
         self.statutory.setEnabled(not fixed_rule)
         self.leave.setEnabled(not fixed_rule and not self.statutory.isChecked())
         plan = self.plan()
@@ -192,11 +244,22 @@ class PlanDialog(QDialog):
                     )
                 )
         else:
-            lines.append(
-                self.tr(
+            total = format_minutes(otj.required_minutes(plan))
+            if otj.floor_applies(plan):
+                line = self.tr(
+                    "Your plan: {total} of off-the-job training: the minimum less prior "
+                    "learning falls below 187 hours, so 187 hours apply."
+                )
+            elif plan.rpl_minutes:
+                line = self.tr(
+                    "Your plan: {total} of off-the-job training, the minimum for the standard "
+                    "less {rpl} of recognised prior learning."
+                )
+            else:
+                line = self.tr(
                     "Your plan: {total} of off-the-job training, the minimum for the standard."
-                ).format(total=format_minutes(otj.required_minutes(plan)))
-            )
+                )
+            lines.append(line.format(total=total, rpl=format_minutes(plan.rpl_minutes)))
             if plan.start < otj.RULE_2025_START:
                 lines.append(
                     self.tr(
@@ -204,6 +267,11 @@ class PlanDialog(QDialog):
                         "(6 hours a week, pro rata) applied."
                     )
                 )
+        rules = funding_rules.ruleset(plan.rule)
+        lines.append(self.tr("Source: {source}.").format(source=rules.otj_source))
+        lines.append(
+            funding_rules.review_rule_text(plan.rule, plan.review_months, plan.review_reason)
+        )
         self.explanation.setText("\n".join(lines))
 
     def save(self) -> None:

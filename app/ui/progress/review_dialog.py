@@ -86,7 +86,9 @@ class ReviewDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
 
-        next_due = QLabel(self.tr("The next review will be due 12 weeks after this one."), self)
+        next_due = QLabel(self.store.review_rule(), self)
+        next_due.setObjectName("reviewRule")
+        next_due.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(QLabel(self.tr("Notes"), self))

@@ -38,18 +38,18 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Reviews", text)
 
 
-def status_text(status: ReviewStatus) -> str:
-    """One plain sentence on when the next review is due."""
+def status_text(status: ReviewStatus, with_rule: bool = False) -> str:
+    """One plain sentence on when the next review is due (and the rule, with its source)."""
     if status.due is None:
         return _tr(
             "No progress review yet. Set your off-the-job plan to see when the first is due "
-            "(12 weeks after the start)."
+            "under the funding rules for your start date."
         )
     days = status.days_left or 0
     if status.overdue:
         text = _tr(
-            "Your progress review is overdue: it was due on {due} ({days} days ago), 12 weeks "
-            "after {what}."
+            "Your progress review is overdue: it was due on {due} ({days} days ago), counting "
+            "from {what}."
         ).format(
             due=short_date(status.due),
             days=-days,
@@ -65,6 +65,8 @@ def status_text(status: ReviewStatus) -> str:
         text += " " + _tr("{n} review action(s) are past their due date.").format(
             n=status.late_actions
         )
+    if with_rule and status.rule_text:
+        text += "\n" + status.rule_text
     return text
 
 
@@ -132,7 +134,7 @@ class ReviewsPage(QWidget):
     def refresh(self) -> None:
         snap = self.store.snapshot()
         status = snap.review_status
-        self.status.setText(status_text(status))
+        self.status.setText(status_text(status, with_rule=True))
         self.status.setStyleSheet(OVERDUE_STYLE if status.overdue else "")
         selected = self._selected_id()
         self.reviews = list(reversed(snap.reviews))  # newest first

@@ -92,6 +92,10 @@ class ProgressStore(QObject):
         with self.document.db.reader() as session:
             return reviews.status(session, self.today())
 
+    def review_rule(self) -> str:
+        """How often reviews are due under the plan's funding rules, with the source."""
+        return self.review_status().rule_text
+
     # --- changing -------------------------------------------------------------------------------
 
     def add_scan(
