@@ -152,3 +152,29 @@ def test_review_list_json_next_due_follows_the_plans_rules(
     plan = json.loads(out)
     assert (plan["rpl_minutes"], plan["review_months"]) == (40 * 60, 1)
     assert "Annex C" in plan["source"]
+
+
+def test_the_plans_2025_terms_travel_in_the_package(db: Database, tmp_path: Path) -> None:
+    from app.export.package import export_package, import_package
+    from app.models.db import open_portfolio
+    from tests.package_helpers import fake_pdf
+
+    terms = plan_2025(
+        rpl_minutes=40 * 60,
+        minimum_source="DfE funding rules 2025-26, Annex C v2",
+        minimum_date=date(2025, 8, 20),
+        review_months=2,
+        review_reason="Block release",
+    )
+    with db.transaction() as session:
+        otj.save_plan(session, terms)
+    package = tmp_path / "p.portfolio"
+    export_package(db, package, build_pdf=fake_pdf)
+    restored = tmp_path / "restored.sqlite3"
+    import_package(package, restored)
+    again = open_portfolio(restored)
+    try:
+        with again.reader() as session:
+            assert otj.get_plan(session) == terms
+    finally:
+        again.close()
