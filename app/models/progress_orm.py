@@ -106,7 +106,7 @@ class OtjPlan(Base):
     fixed_minutes: Mapped[int | None] = mapped_column(Integer)  # the 2025 rule's total
     leave_weeks: Mapped[float | None] = mapped_column(Float)  # None: statutory 5.6 a year
     updated: Mapped[str] = mapped_column(String(32))
-    # 2025/26 rules (migration 0004): RPL off the minimum, the minimum's source and date,
+    # 2025/26 rules (migration 0005): RPL off the minimum, the minimum's source and date,
     # an agreed review frequency with its reason
     rpl_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     minimum_source: Mapped[str] = mapped_column(Text, default="", server_default="")
