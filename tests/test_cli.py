@@ -162,6 +162,7 @@ def test_frameworks_list_and_show(pf: str, capsys: pytest.CaptureFixture[str]) -
         "competencies": 51,
         "groups": 13,
         "bundled": True,
+        "options": [],
     }
     assert set(listed) == {"ST0825", "DDAT-DEVOPS", "TECIT50761"}
     _, out, _ = run(capsys, "--file", pf, "frameworks", "show", "ST0825", "--json")

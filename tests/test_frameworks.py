@@ -60,10 +60,10 @@ def _broken(**changes: Any) -> str:
     ("text", "message"),
     [
         ("{not json", "not valid JSON"),
-        ("[]", "one JSON object"),
+        ("[]", "no standard to import"),
         (_broken(referenceNumber=None), "referenceNumber"),
         (_broken(title=""), "title"),
-        (_broken(knowledges=[{"knowledgeId": "k"}]), "no detail"),
+        (_broken(knowledges=[{"knowledgeId": "k"}]), "K1 has no text"),
         (
             _broken(duties=[{"dutyID": "d", "dutyDetail": "x", "mappedKnowledge": ["zzz"]}]),
             "maps to zzz",
@@ -82,11 +82,24 @@ def test_malformed_standards_import_nothing(db: Database, text: str, message: st
         }
 
 
-def test_importing_twice_is_refused(db: Database) -> None:
+def test_importing_the_same_version_twice_changes_nothing(db: Database) -> None:
+    with db.transaction() as s:
+        first = frameworks.import_standards(s, json.dumps(ST0999))
+    with db.transaction() as s:
+        again = frameworks.import_standards(s, json.dumps(ST0999))
+    assert [r.added for r in first] == [True] and [r.added for r in again] == [False]
+
+
+def test_other_text_under_an_installed_version_is_refused(db: Database) -> None:
     with db.transaction() as s:
         frameworks.import_standard(s, json.dumps(ST0999))
-    with pytest.raises(InvalidInputError, match="already installed"), db.transaction() as s:
-        frameworks.import_standard(s, json.dumps(ST0999))
+    changed = copy.deepcopy(ST0999)
+    changed["skills"][0]["detail"] = "Assemble gadgets"
+    with (
+        pytest.raises(InvalidInputError, match="S1 reads 'Assemble widgets' there and"),
+        db.transaction() as s,
+    ):
+        frameworks.import_standard(s, json.dumps(changed))
 
 
 def test_items_can_be_tagged_against_an_imported_standard(db: Database) -> None:

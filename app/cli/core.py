@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.common import (
-    open_db,
     portfolio_path,
     positive_int,
     print_json,
@@ -25,7 +24,13 @@ from app.services.views import FrameworkView, ItemSummary, ItemView
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("init", help="create a new portfolio file")
     p.add_argument("--framework", default="ST0825", help="framework key (default ST0825)")
-    p.add_argument("--framework-version", help="a particular installed version")
+    p.add_argument(
+        "--version",
+        "--framework-version",
+        dest="framework_version",
+        help="a particular installed version (default the newest)",
+    )
+    p.add_argument("--option", help="the standard's option: its number or title")
     p.add_argument("--name", required=True, help="the apprentice's full name")
     p.add_argument("--uln", default="", help="Unique Learner Number (10 digits)")
     p.add_argument("--employer", default="")
@@ -42,7 +47,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--version", dest="framework_version", help="a particular version")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_frameworks_show)
-    p = fw_sub.add_parser("import", help="import a standard from IfATE JSON")
+    p = fw_sub.add_parser(
+        "import", help="import standards from Skills England (IfATE) JSON into your library"
+    )
     p.add_argument("path", metavar="FILE.json")
     p.set_defaults(handler=cmd_frameworks_import)
 
@@ -110,6 +117,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         name=args.name,
         framework_key=args.framework,
         framework_version=args.framework_version,
+        option=args.option,
         uln=args.uln,
         employer=args.employer,
         provider=args.provider,
@@ -117,9 +125,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     with db.reader() as session:
         info = portfolio.get_info(session)
     db.close()
+    option = f", option {info.option.n}: {info.option.title}" if info.option else ""
     print(
         f"Created {path} for {info.apprentice_name} "
-        f"({info.framework_key} v{info.framework_version})."
+        f"({info.framework_key} v{info.framework_version}{option})."
     )
     return 0
 
@@ -128,17 +137,31 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def _framework_session(args: argparse.Namespace) -> Any:
-    """Frameworks can be listed before any portfolio exists: fall back to the bundled ones."""
-    path = portfolio_path(args)
-    if path.exists():
-        return open_db(args)
+    """Every framework there is to see: the portfolio's own copies (when the file exists)
+    and the user's standards library (bundled and imported), in a database in memory."""
     from app.models.db import Database, make_engine, upgrade
+    from app.services import library
 
+    path = portfolio_path(args)
+    own: list[tuple[dict[str, Any], bool]] = []
+    if path.exists():
+        with reading(args) as session:
+            own = frameworks.stored_documents(session)
     engine = make_engine(Path(":memory:"))
     upgrade(engine)
     db = Database(path=Path(":memory:"), engine=engine)
+    bundled = {(d.key, d.version) for d in library.bundled()}
     with db.transaction() as session:
-        frameworks.ensure_bundled(session)
+        for document, is_bundled in own:
+            frameworks.install_document(session, document, bundled=is_bundled)
+        present = {(d["key"], d["version"]) for d, _ in own}
+        for doc in library.documents():
+            if (doc.key, doc.version) not in present:
+                frameworks.install_document(
+                    session,
+                    library.document_dict(doc),
+                    bundled=(doc.key, doc.version) in bundled,
+                )
     return db
 
 
@@ -152,7 +175,15 @@ def framework_summary_json(f: frameworks.FrameworkSummary) -> dict[str, Any]:
         "competencies": f.competencies,
         "groups": f.groups,
         "bundled": f.bundled,
+        "options": [{"n": n, "title": title} for n, title in enumerate(f.options, start=1)],
     }
+
+
+def _count(n: int, noun: str) -> str:
+    """ "1 duty", "2 duties", "0 groups"."""
+    if n == 1:
+        return f"1 {noun}"
+    return f"{n} {noun[:-1]}ies" if noun.endswith("y") else f"{n} {noun}s"
 
 
 def cmd_frameworks_list(args: argparse.Namespace) -> int:
@@ -165,9 +196,14 @@ def cmd_frameworks_list(args: argparse.Namespace) -> int:
         return 0
     for f in found:
         level = f" level {f.level}" if f.level else ""
+        options = (
+            "; options: " + ", ".join(f"{n} {t}" for n, t in enumerate(f.options, start=1))
+            if f.options
+            else ""
+        )
         print(
             f"{f.key:<12} v{f.version:<10} {f.title}{level} — "
-            f"{f.competencies} competencies, {f.groups} groups"
+            f"{_count(f.competencies, 'competency')}, {_count(f.groups, 'group')}{options}"
         )
     return 0
 
@@ -191,6 +227,8 @@ def framework_json(view: FrameworkView) -> dict[str, Any]:
                 "text": g.text,
                 **({"name": g.name} if g.name else {}),
                 "competencies": list(g.competency_codes),
+                "core": g.core,
+                "options": list(g.options),
                 **(
                     {"levels": {link.competency: link.level for link in g.links}}
                     if any(link.level for link in g.links)
@@ -199,6 +237,7 @@ def framework_json(view: FrameworkView) -> dict[str, Any]:
             }
             for g in view.groups
         ],
+        "options": [{"n": o.n, "title": o.title} for o in view.options],
     }
 
 
@@ -215,21 +254,45 @@ def cmd_frameworks_show(args: argparse.Namespace) -> int:
     for c in view.competencies:
         name = f"{c.name}. " if c.name else ""
         print(f"  {c.code:<5} {name}{c.text}")
+    for o in view.options:
+        print(f"  Option {o.n}: {o.title}")
     for g in view.groups:
-        print(f"  {g.code:<5} {g.name or g.text}")
+        belongs = "" if g.core else " [option " + ", ".join(str(n) for n in g.options) + "]"
+        print(f"  {g.code:<5} {g.name or g.text}{belongs}")
         print(f"        → {', '.join(g.competency_codes)}")
     print(view.attribution)
     return 0
 
 
 def cmd_frameworks_import(args: argparse.Namespace) -> int:
+    from app.services import ifate
+
+    if args.path != "-":
+        try:
+            size = Path(args.path).stat().st_size
+        except OSError:
+            size = 0  # read_text_file says why it cannot be read
+        if size > ifate.MAX_FILE_BYTES:
+            raise InvalidInputError(
+                f"The standard file {args.path} is {size:,} bytes; a standards file is at "
+                f"most {ifate.MAX_FILE_BYTES:,}."
+            )
     text = read_text_file(args.path, "standard file")
-    with writing(args) as session:
-        summary = frameworks.import_standard(session, text)
-    print(
-        f"Imported {summary.key} v{summary.version}: {summary.title} "
-        f"({summary.competencies} competencies, {summary.groups} duties)."
-    )
+    if portfolio_path(args).exists():
+        with writing(args) as session:
+            results = frameworks.import_standards(session, text)
+    else:
+        results = frameworks.import_standards(None, text)
+    for result in results:
+        s = result.summary
+        if not result.added:
+            print(f"{s.key} v{s.version} is already installed; nothing changed.")
+            continue
+        options = f", {_count(len(s.options), 'option')}" if s.options else ""
+        print(
+            f"Imported {s.key} v{s.version}: {s.title} ({_count(s.competencies, 'competency')}, "
+            f"{_count(s.groups, 'duty')}{options})."
+        )
     return 0
 
 

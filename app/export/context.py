@@ -80,7 +80,8 @@ class ExportContext:
     @property
     def standard_label(self) -> str:
         f = self.snapshot.framework
-        return clean(f"{f.title} ({f.key} v{f.version})")
+        option = f", option {f.option.n}: {f.option.title}" if f.option is not None else ""
+        return clean(f"{f.title} ({f.key} v{f.version}{option})")
 
     @property
     def export_date(self) -> str:

@@ -58,6 +58,16 @@ def coverage_section(ctx: ExportContext) -> list[Flowable]:
             BODY,
         ),
     ]
+    if report.option is not None:
+        out.append(
+            Para(
+                f"This portfolio follows option {report.option.n}, "
+                f"<b>{escape(clean(report.option.title))}</b>: the core "
+                f"{escape(plural(group_label).lower())} and that option's are counted, with "
+                "the competencies they link.",
+                BODY,
+            )
+        )
     out += _heatmap(ctx, group_label)
     out.append(Para("Totals by kind", SUBSECTION))
     out.append(_totals_table(report.competencies, report.target))

@@ -48,6 +48,11 @@ def cover(ctx: ExportContext) -> list[Flowable]:
         ("Apprenticeship standard", framework.title, False),
         ("Reference", framework.key, False),
         ("Version", framework.version, False),
+        *(
+            [("Option", f"{framework.option.n}: {framework.option.title}", False)]
+            if framework.option is not None
+            else []
+        ),
         ("Level", str(framework.level) if framework.level is not None else "not stated", False),
         ("Evidence items", evidence, False),
         ("This copy", COPY_LABELS[ctx.options.audience], False),

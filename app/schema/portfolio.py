@@ -154,6 +154,9 @@ class ItemRecord(Record):
 class FrameworkRef(Record):
     key: Code
     version: Version
+    # the option of the standard the portfolio follows (a number in its document's
+    # "options"); left out for a standard without options
+    option: Annotated[int, whole(1, 50)] | None = None
 
 
 class DetailsRecord(Record):

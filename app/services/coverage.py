@@ -32,6 +32,10 @@ def coverage_json(report: CoverageReport) -> dict[str, object]:
         "framework": report.framework,
         "version": report.version,
         "target": report.target,
+        # the option followed: only the core duties and its own are counted
+        "option": None
+        if report.option is None
+        else {"n": report.option.n, "title": report.option.title},
         "competencies": [
             {
                 "code": c.code,

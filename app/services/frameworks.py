@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from app.config import resource_path
 from app.errors import InvalidInputError, NotFoundError
 from app.models.orm import Competency, Framework, Group, GroupLink, PortfolioRecord
-from app.schema.base import CODE_PATTERN, SchemaError
+from app.schema import framework as schema
+from app.schema.framework import FrameworkDocument, SchemaError
 from app.services import queries
 from app.services.queries import BUNDLED_KEYS, code_noun, raw_connection, unknown_codes
 from app.services.views import (
@@ -22,7 +23,7 @@ from app.services.views import (
     FrameworkView,
 )
 
-SCHEMA = "apprentice-portfolio-framework/1"
+SCHEMA = schema.SCHEMA
 
 
 @cache
@@ -33,7 +34,12 @@ def bundled_documents() -> tuple[str, ...]:
 
 
 def install_document(session: Session, document: dict[str, Any], *, bundled: bool) -> Framework:
-    """Store a framework given in our JSON schema (already validated)."""
+    """Store a framework given in our JSON schema; refused unless it passes the schema's
+    checks (``app.schema.framework``), which every reader of a framework applies."""
+    try:
+        schema.from_builtins(document, f"{document.get('key', 'the framework')}")
+    except SchemaError as exc:
+        raise InvalidInputError(f"Not a valid framework: {exc}.") from None
     framework = Framework(
         key=document["key"],
         version=str(document["version"]),
@@ -73,7 +79,23 @@ def install_document(session: Session, document: dict[str, Any], *, bundled: boo
         framework.groups.append(group)
     session.add(framework)
     session.flush()
+    option_groups = [
+        (",".join(str(n) for n in item.get("options") or []), group.id)
+        for item, group in zip(document.get("groups", []), framework.groups, strict=True)
+        if not item.get("core", True)
+    ]
+    if option_groups:  # core groups keep NULL; the column is SQL-only (see app.models.orm)
+        raw_connection(session).executemany(
+            "UPDATE groups SET options = ? WHERE id = ?", option_groups
+        )
     return framework
+
+
+def set_portfolio_option(session: Session, option: int | None) -> None:
+    """Record the option of its standard that the portfolio follows (None: none)."""
+    raw_connection(session).execute(
+        "UPDATE portfolio SET framework_option = ? WHERE id = 1", (option,)
+    )
 
 
 def ensure_bundled(session: Session) -> None:
@@ -83,6 +105,16 @@ def ensure_bundled(session: Session) -> None:
         document = json.loads(text)
         if (document["key"], str(document["version"])) not in present:
             install_document(session, document, bundled=True)
+
+
+def stored_documents(session: Session) -> list[tuple[dict[str, Any], bool]]:
+    """The documents of every framework in the open file, with their bundled flag."""
+    return [
+        (json.loads(document), bundled)
+        for document, bundled in session.execute(
+            select(Framework.document, Framework.bundled).order_by(Framework.id)
+        ).tuples()
+    ]
 
 
 def list_frameworks(session: Session) -> list[FrameworkSummary]:
@@ -118,267 +150,110 @@ def get_framework(
 
 
 def check_document(doc: Any, where: str = "the framework") -> None:
-    """Everything ``install_document`` relies on, checked up front (a carried or imported
-    framework document); raises ``SchemaError`` naming the place, such as
-    ``frameworks[0].document.competencies[3].code is not a code``."""
-    doc = _obj(doc, where)
-    _code(doc, "key", where)
-    _code(doc, "version", where, "is not a version number")
-    _text(doc, "title", where, limit=_MAX_TEXT, empty=False)
-    _text(doc, "kind", where, limit=64, empty=False)
-    if doc.get("level") is not None:
-        _int(doc, "level", where, low=0, high=99)
-    _text(doc, "group_label", where, limit=64, optional=True)
-    _text(doc, "attribution", where, limit=_MAX_TEXT, optional=True)
-    if doc.get("source") is not None:
-        _text(_obj(doc["source"], f"{where}.source"), "url", f"{where}.source", 2_000, True)
-    codes: set[str] = set()
-    competencies = _list(doc.get("competencies"), f"{where}.competencies")
-    if not competencies:
-        raise SchemaError(f"{where}.competencies is empty")
-    for n, entry in enumerate(competencies):
-        here = f"{where}.competencies[{n}]"
-        obj = _obj(entry, here)
-        codes.add(_code(obj, "code", here))
-        _text(obj, "kind", here, limit=32, empty=False)
-        _text(obj, "text", here, limit=_MAX_TEXT)
-        _text(obj, "name", here, limit=_MAX_TEXT, optional=True)
-    if len(codes) != len(competencies):
-        raise SchemaError(f"{where}.competencies repeats a code")
-    group_codes: set[str] = set()
-    groups = _list(doc.get("groups", []), f"{where}.groups")
-    for n, entry in enumerate(groups):
-        here = f"{where}.groups[{n}]"
-        obj = _obj(entry, here)
-        group_codes.add(_code(obj, "code", here))
-        _text(obj, "text", here, limit=_MAX_TEXT)
-        _text(obj, "name", here, limit=_MAX_TEXT, optional=True)
-        linked: set[str] = set()
-        for m, link in enumerate(_list(obj.get("links", []), f"{here}.links")):
-            link_obj = _obj(link, f"{here}.links[{m}]")
-            code = _code(link_obj, "competency", f"{here}.links[{m}]")
-            if code not in codes or code in linked:
-                raise SchemaError(f"{here}.links[{m}] links {code} twice or to nothing")
-            linked.add(code)
-            _text(link_obj, "level", f"{here}.links[{m}]", limit=32, optional=True)
-            _text(link_obj, "text", f"{here}.links[{m}]", limit=_MAX_TEXT, optional=True)
-    if len(group_codes) != len(groups):
-        raise SchemaError(f"{where}.groups repeats a code")
+    """The framework schema's checks (``app.schema.framework``) on a decoded document, as
+    ``frameworks import`` and the library apply them; raises ``SchemaError`` naming the
+    place, such as ``frameworks[0].document.competencies[3].code is not a code``."""
+    schema.from_builtins(doc, where)
 
 
-_MAX_TEXT = 10_000
+# --- importing standards -----------------------------------------------------------------------
 
 
-def _obj(value: Any, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise SchemaError(f"{where} must be an object")
-    return value
+@dataclass(frozen=True)
+class ImportedStandard:
+    summary: FrameworkSummary
+    added: bool  # False: that exact version was installed already (nothing changed)
 
 
-def _list(value: Any, where: str, limit: int = 10_000) -> list[Any]:
-    if not isinstance(value, list):
-        raise SchemaError(f"{where} must be a list")
-    if len(value) > limit:
-        raise SchemaError(f"{where} has more than {limit} entries")
-    return value
-
-
-def _text(
-    obj: dict[str, Any],
-    key: str,
-    where: str,
-    limit: int,
-    optional: bool = False,
-    *,
-    empty: bool = True,
-) -> str | None:
-    value = obj.get(key)
-    if value is None and optional:
-        return None
-    if not isinstance(value, str):
-        raise SchemaError(f"{where}.{key} must be text")
-    if not empty and not value.strip():
-        raise SchemaError(f"{where}.{key} is empty")
-    if len(value) > limit:
-        raise SchemaError(f"{where}.{key} is longer than {limit} characters")
-    return value
-
-
-def _int(obj: dict[str, Any], key: str, where: str, *, low: int, high: int) -> int:
-    value = obj.get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise SchemaError(f"{where}.{key} must be a whole number from {low} to {high}")
-    return value
-
-
-def _code(obj: dict[str, Any], key: str, where: str, says: str = "is not a code") -> str:
-    value = _text(obj, key, where, limit=32, empty=False)
-    if value is None or not re.fullmatch(CODE_PATTERN, value):
-        raise SchemaError(f"{where}.{key} {says}")
-    return value
-
-
-# --- IfATE standards --------------------------------------------------------------------------
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise InvalidInputError(f"Not a valid IfATE standard: {message}.")
-
-
-def _text_list(
-    data: dict[str, Any], field: str, id_field: str, text_field: str
-) -> list[tuple[str, str]]:
-    entries = data.get(field, [])
-    _require(isinstance(entries, list), f"'{field}' must be a list")
-    result: list[tuple[str, str]] = []
-    for index, entry in enumerate(entries, start=1):
-        _require(isinstance(entry, dict), f"{field} entry {index} is not an object")
-        ident = entry.get(id_field)
-        text = entry.get(text_field)
-        _require(
-            ident is not None and str(ident).strip() != "",
-            f"{field} entry {index} has no {id_field}",
-        )
-        _require(
-            isinstance(text, str) and text.strip() != "",
-            f"{field} entry {index} has no {text_field}",
-        )
-        result.append((str(ident), text.strip()))
-    return result
-
-
-def ifate_to_document(data: Any) -> dict[str, Any]:
-    """Convert one IfATE standard-version object into our framework schema."""
-    _require(isinstance(data, dict), "the file must hold one JSON object")
-    reference = data.get("referenceNumber")
-    _require(
-        isinstance(reference, str)
-        and re.fullmatch(r"ST\d{4}", reference.strip() or "") is not None,
-        "'referenceNumber' must look like ST0825",
-    )
-    title = data.get("title")
-    _require(isinstance(title, str) and title.strip() != "", "'title' is missing")
-    version = data.get("version")
-    _require(
-        isinstance(version, str | int | float) and str(version).strip() != "",
-        "'version' is missing",
-    )
-    level = data.get("level")
-    _require(
-        level is None
-        or (isinstance(level, int) and not isinstance(level, bool))
-        or (isinstance(level, str) and level.isdigit()),
-        "'level' must be a number",
+def summary_of(doc: FrameworkDocument, *, bundled: bool = False) -> FrameworkSummary:
+    return FrameworkSummary(
+        key=doc.key,
+        version=doc.version,
+        title=doc.title,
+        kind=doc.kind,
+        level=doc.level,
+        competencies=len(doc.competencies),
+        groups=len(doc.groups),
+        bundled=bundled,
+        options=tuple(o.title for o in doc.options),
     )
 
-    competencies: list[dict[str, Any]] = []
-    code_for_id: dict[str, str] = {}
-    for field, id_field, prefix, kind in (
-        ("knowledges", "knowledgeId", "K", "knowledge"),
-        ("skills", "skillId", "S", "skill"),
-        ("behaviours", "behaviourId", "B", "behaviour"),
-    ):
-        for position, (ident, text) in enumerate(
-            _text_list(data, field, id_field, "detail"), start=1
-        ):
-            _require(ident not in code_for_id, f"the id {ident} is used twice")
-            code = f"{prefix}{position}"
-            code_for_id[ident] = code
-            competencies.append({"code": code, "kind": kind, "name": None, "text": text})
-    _require(competencies != [], "it lists no knowledge, skills or behaviours")
 
-    duties = data.get("duties", [])
-    _require(isinstance(duties, list), "'duties' must be a list")
-    groups: list[dict[str, Any]] = []
-    order = {c["code"]: i for i, c in enumerate(competencies)}
-    for position, duty in enumerate(duties, start=1):
-        _require(isinstance(duty, dict), f"duty {position} is not an object")
-        text = duty.get("dutyDetail")
-        _require(isinstance(text, str) and text.strip() != "", f"duty {position} has no dutyDetail")
-        linked: set[str] = set()
-        for field in ("mappedKnowledge", "mappedSkills", "mappedBehaviour"):
-            ids = duty.get(field) or []
-            _require(isinstance(ids, list), f"duty {position} '{field}' must be a list")
-            for ident in ids:
-                _require(
-                    str(ident) in code_for_id,
-                    f"duty {position} maps to {ident}, which is not one of its KSBs",
-                )
-                linked.add(code_for_id[str(ident)])
-        groups.append(
-            {
-                "code": f"D{position}",
-                "name": None,
-                "text": text.strip(),
-                "links": [
-                    {"competency": code, "level": None, "text": None}
-                    for code in sorted(linked, key=order.__getitem__)
-                ],
-            }
-        )
-    version_text = str(version).strip()
-    if re.fullmatch(r"\d+", version_text):
-        version_text += ".0"
-    return {
-        "schema": SCHEMA,
-        "key": reference.strip(),
-        "version": version_text,
-        "title": title.strip(),
-        "kind": "apprenticeship-standard",
-        "level": int(level) if level is not None else None,
-        "group_label": "Duty",
-        "source": {
-            "publisher": "Institute for Apprenticeships and Technical Education",
-            "title": title.strip(),
-            "url": str(data.get("url") or ""),
-        },
-        "licence": "Open Government Licence v3.0",
-        "attribution": "Contains public sector information licensed under the Open Government "
-        "Licence v3.0. © Crown copyright, Institute for Apprenticeships and Technical Education.",
-        "competency_kinds": [
-            {"kind": "knowledge", "prefix": "K", "label": "Knowledge"},
-            {"kind": "skill", "prefix": "S", "label": "Skills"},
-            {"kind": "behaviour", "prefix": "B", "label": "Behaviours"},
-        ],
-        "competencies": competencies,
-        "groups": groups,
-    }
+def _check_portfolio_copy(session: Session, doc: FrameworkDocument) -> bool:
+    """True if the open portfolio has ``doc`` already; a different document under the
+    same key and version is refused, naming the first difference, as the library does."""
+    from app.services import library
 
-
-def parse_ifate_json(text: str) -> dict[str, Any]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    existing = session.scalar(
+        select(Framework.document).where(Framework.key == doc.key, Framework.version == doc.version)
+    )
+    if existing is None:
+        return False
+    old = schema.decode(existing, f"{doc.key} v{doc.version} in this portfolio")
+    difference = library.first_difference(old, doc)
+    if difference is not None:
         raise InvalidInputError(
-            f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
-        ) from exc
-    return ifate_to_document(data)
+            f"{doc.key} v{doc.version} is already in this portfolio with different text: "
+            f"{difference}. Nothing was imported."
+        )
+    return True
+
+
+def install_into_portfolio(session: Session, doc: FrameworkDocument) -> bool:
+    """Give the open portfolio its own copy of ``doc``; True if it was not there yet."""
+    from app.services import library
+
+    if _check_portfolio_copy(session, doc):
+        return False
+    install_document(session, library.document_dict(doc), bundled=False)
+    return True
+
+
+def import_standards(session: Session | None, data: bytes | str) -> list[ImportedStandard]:
+    """``frameworks import``: every version in an IfATE / Skills England file goes into
+    the user's standards library, and into the open portfolio when there is one.
+    All or nothing: a bad version, or a conflict with an installed one, imports none."""
+    from app.services import ifate, library
+
+    docs = ifate.parse(data)
+    if session is not None:  # refuse conflicts with the portfolio before the library changes
+        for doc in docs:
+            _check_portfolio_copy(session, doc)
+    imported = []
+    for result in library.add(docs):
+        added = result.added
+        if session is not None:
+            added = install_into_portfolio(session, result.document) or added
+        imported.append(ImportedStandard(summary_of(result.document), added))
+    return imported
 
 
 def import_standard(session: Session, text: str) -> FrameworkSummary:
-    """Import an IfATE standard given as JSON text; refuse duplicates and bad data."""
-    document = parse_ifate_json(text)
-    exists = session.scalar(
-        select(Framework.id).where(
-            Framework.key == document["key"], Framework.version == document["version"]
-        )
-    )
-    if exists is not None:
-        raise InvalidInputError(
-            f"{document['key']} version {document['version']} is already installed."
-        )
-    framework = install_document(session, document, bundled=False)
-    return FrameworkSummary(
-        key=framework.key,
-        version=framework.version,
-        title=framework.title,
-        kind=framework.kind,
-        level=framework.level,
-        competencies=len(document["competencies"]),
-        groups=len(document["groups"]),
-        bundled=False,
-    )
+    """Import a file holding one standard version (see ``import_standards``)."""
+    return import_standards(session, text)[0].summary
+
+
+def choose_option(doc: FrameworkDocument, option: str | None) -> int | None:
+    """The number of the option ``option`` names (its number or title), for ``doc``.
+
+    A standard with options needs one; one without takes none."""
+    what = f"{doc.key} v{doc.version}"
+    listed = "; ".join(f"{o.n} {o.title}" for o in doc.options)
+    if not doc.options:
+        if option is not None and option.strip():
+            raise InvalidInputError(f"{what} has no options; leave out --option.")
+        return None
+    if option is None or not option.strip():
+        raise InvalidInputError(f"{what} has options; choose one with --option: {listed}.")
+    wanted = option.strip()
+    if wanted.isdigit() and doc.option(int(wanted)) is not None:
+        return int(wanted)
+    exact = [o for o in doc.options if o.title.casefold() == wanted.casefold()]
+    partial = [o for o in doc.options if wanted.casefold() in o.title.casefold()]
+    found = exact or partial
+    if len(found) != 1:
+        raise InvalidInputError(f"{what} has no option {wanted!r}; its options are: {listed}.")
+    return found[0].n
 
 
 def competency_ids(session: Session, framework: Framework, codes: Iterable[str]) -> dict[str, int]:

@@ -12,7 +12,7 @@ from app.errors import InvalidInputError, NotFoundError
 from app.models.db import Database, open_portfolio, utc_now
 from app.models.orm import Item, PortfolioRecord
 from app.schema.portfolio import uln_check_digit_ok
-from app.services import frameworks, queries
+from app.services import frameworks, library, queries
 from app.services.views import PortfolioInfo
 
 
@@ -37,34 +37,41 @@ def create_portfolio(
     name: str,
     framework_key: str = "ST0825",
     framework_version: str | None = None,
+    option: str | None = None,
     uln: str = "",
     employer: str = "",
     provider: str = "",
 ) -> Database:
-    """Create the file at ``path`` with the bundled frameworks and the apprentice's details."""
+    """Create the file at ``path`` with the bundled frameworks and the apprentice's details,
+    following ``framework_key`` (any standard in the user's library; the newest version
+    unless one is given) and, for a standard with options, ``option`` (its number or title).
+    The portfolio keeps its own copy of the standard."""
     name = name.strip()
     if not name:
         raise InvalidInputError("The apprentice's name is empty; give it with --name.")
     uln = validate_uln(uln)
+    standard = library.find(framework_key, framework_version)
+    chosen = frameworks.choose_option(standard, option)
     db = open_portfolio(path, create=True)
     try:
         with db.transaction() as session:
             frameworks.ensure_bundled(session)
-            framework = frameworks.find_framework(session, framework_key, framework_version)
+            frameworks.install_into_portfolio(session, standard)
+            framework = frameworks.find_framework(session, standard.key, standard.version)
             now = utc_now()
-            session.add(
-                PortfolioRecord(
-                    id=1,
-                    apprentice_name=name,
-                    uln=uln,
-                    employer=employer.strip(),
-                    provider=provider.strip(),
-                    framework_id=framework.id,
-                    next_item_number=1,
-                    created=now,
-                    updated=now,
-                )
+            record = PortfolioRecord(
+                id=1,
+                apprentice_name=name,
+                uln=uln,
+                employer=employer.strip(),
+                provider=provider.strip(),
+                framework_id=framework.id,
+                next_item_number=1,
+                created=now,
+                updated=now,
             )
+            session.add(record)
+            frameworks.set_portfolio_option(session, chosen)
     except BaseException:
         db.close()
         for suffix in ("", "-wal", "-shm"):

@@ -128,7 +128,11 @@ def build_document(
             uln=info.uln,
             employer=info.employer,
             provider=info.provider,
-            framework=FrameworkRef(key=info.framework_key, version=info.framework_version),
+            framework=FrameworkRef(
+                key=info.framework_key,
+                version=info.framework_version,
+                option=None if info.option is None else info.option.n,
+            ),
             next_item_number=record.next_item_number,
             created=info.created,
             updated=info.updated,
@@ -414,12 +418,26 @@ def parse_document(data: bytes) -> PortfolioDocument:
                     f"{where} names {record.key} v{record.version} but its document is "
                     "another framework"
                 )
+        _check_option(document)
     except SchemaError as exc:
         problem = str(exc)  # a problem of the file as a whole names the file already
         if not problem.startswith("portfolio.json"):
             problem = f"portfolio.json is not valid: {problem}"
         raise InvalidInputError(f"{problem}.") from exc
     return document
+
+
+def _check_option(document: PortfolioDocument) -> None:
+    """The option the portfolio follows is one its standard lists."""
+    ref = document.details.framework
+    own = document.framework(ref.key, ref.version)
+    if ref.option is None or own is None:
+        return
+    if not any(o.get("n") == ref.option for o in own.document.get("options") or []):
+        raise SchemaError(
+            f"the portfolio follows option {ref.option} of {ref.key} v{ref.version}, "
+            "which has no such option"
+        )
 
 
 # --- recreating a working portfolio -------------------------------------------------------------
@@ -458,6 +476,7 @@ def restore_document(
             updated=details.updated,
         )
     )
+    frameworks.set_portfolio_option(session, details.framework.option)
     lookup = _CodeLookup(session)
     # Print renditions of the photos are made on worker threads while items are written.
     from app.services.renditions import RenditionQueue

@@ -35,6 +35,7 @@ from app.services.views import (
     GroupView,
     ItemSummary,
     ItemView,
+    OptionView,
     PortfolioInfo,
     TagView,
 )
@@ -189,15 +190,75 @@ def framework_for(
     return portfolio_framework(conn) if key is None else find_framework(conn, key, version)
 
 
+def framework_options(conn: sqlite3.Connection, framework_id: int) -> tuple[OptionView, ...]:
+    """A standard's options, from its stored document (most frameworks have none)."""
+    row = conn.execute(
+        "SELECT json_extract(document, '$.options') FROM frameworks WHERE id = ?",
+        (framework_id,),
+    ).fetchone()
+    if row is None or row[0] is None:
+        return ()
+    return tuple(OptionView(n=int(o["n"]), title=str(o["title"])) for o in json.loads(row[0]))
+
+
+def portfolio_option(conn: sqlite3.Connection, framework_id: int) -> OptionView | None:
+    """The option the portfolio follows, when ``framework_id`` is the standard it follows."""
+    row = conn.execute(
+        "SELECT framework_id, framework_option FROM portfolio WHERE id = 1"
+    ).fetchone()
+    if row is None or row[0] != framework_id or row[1] is None:
+        return None
+    n = int(row[1])
+    found = next((o for o in framework_options(conn, framework_id) if o.n == n), None)
+    return found or OptionView(n=n, title=f"Option {n}")
+
+
+def _counted_groups(
+    conn: sqlite3.Connection, framework_id: int, option: OptionView | None
+) -> set[int] | None:
+    """Ids of the groups that count under ``option`` (core and the option's); None: all."""
+    if option is None:
+        return None
+    return {
+        ident
+        for ident, options in conn.execute(
+            "SELECT id, options FROM groups WHERE framework_id = ?", (framework_id,)
+        )
+        if options is None or str(option.n) in str(options).split(",")
+    }
+
+
+def _counted_competencies(
+    conn: sqlite3.Connection, framework_id: int, groups: set[int] | None
+) -> set[int] | None:
+    """Ids of the competencies that count: linked to a counted group, or to no group."""
+    if groups is None:
+        return None
+    linked: dict[int, set[int]] = defaultdict(set)
+    for group_id, competency_id in conn.execute(
+        "SELECT l.group_id, l.competency_id FROM group_links l "
+        "JOIN groups g ON g.id = l.group_id WHERE g.framework_id = ?",
+        (framework_id,),
+    ):
+        linked[competency_id].add(group_id)
+    return {
+        ident
+        for (ident,) in conn.execute(
+            "SELECT id FROM competencies WHERE framework_id = ?", (framework_id,)
+        )
+        if not linked[ident] or linked[ident] & groups
+    }
+
+
 def portfolio_info(conn: sqlite3.Connection) -> PortfolioInfo:
     row = conn.execute(
         "SELECT p.apprentice_name, p.uln, p.employer, p.provider, f.key, f.version, "
-        "p.created, p.updated FROM portfolio p JOIN frameworks f ON f.id = p.framework_id "
-        "WHERE p.id = 1"
+        "p.created, p.updated, p.framework_id FROM portfolio p "
+        "JOIN frameworks f ON f.id = p.framework_id WHERE p.id = 1"
     ).fetchone()
     if row is None:
         raise NotFoundError(NO_PORTFOLIO)
-    name, uln, employer, provider, key, version, created, updated = row
+    name, uln, employer, provider, key, version, created, updated, framework_id = row
     return PortfolioInfo(
         apprentice_name=name,
         uln=uln,
@@ -207,15 +268,27 @@ def portfolio_info(conn: sqlite3.Connection) -> PortfolioInfo:
         framework_version=version,
         created=created,
         updated=updated,
+        option=portfolio_option(conn, framework_id),
     )
 
 
-def framework_view(conn: sqlite3.Connection, framework: FrameworkRow) -> FrameworkView:
-    """The framework with its competencies, groups and their links, in their order."""
-    competencies = conn.execute(
-        "SELECT code, kind, text, name FROM competencies WHERE framework_id = ? ORDER BY position",
-        (framework.id,),
-    ).fetchall()
+def framework_view(
+    conn: sqlite3.Connection, framework: FrameworkRow, option: OptionView | None = None
+) -> FrameworkView:
+    """The framework with its competencies, groups and their links, in their order;
+    with ``option``, only the core groups and the option's, and the competencies they
+    link (or that no group links)."""
+    groups_counted = _counted_groups(conn, framework.id, option)
+    competencies_counted = _counted_competencies(conn, framework.id, groups_counted)
+    competencies = [
+        (code, kind, text, name)
+        for ident, code, kind, text, name in conn.execute(
+            "SELECT id, code, kind, text, name FROM competencies WHERE framework_id = ? "
+            "ORDER BY position",
+            (framework.id,),
+        )
+        if competencies_counted is None or ident in competencies_counted
+    ]
     links: dict[int, list[GroupLinkView]] = defaultdict(list)
     for group_id, code, level, text in conn.execute(
         "SELECT l.group_id, c.code, l.level, l.text FROM group_links l "
@@ -224,10 +297,15 @@ def framework_view(conn: sqlite3.Connection, framework: FrameworkRow) -> Framewo
         (framework.id,),
     ):
         links[group_id].append(GroupLinkView(competency=code, level=level, text=text))
-    groups = conn.execute(
-        "SELECT id, code, text, name FROM groups WHERE framework_id = ? ORDER BY position",
-        (framework.id,),
-    ).fetchall()
+    groups = [
+        row
+        for row in conn.execute(
+            "SELECT id, code, text, name, options FROM groups WHERE framework_id = ? "
+            "ORDER BY position",
+            (framework.id,),
+        )
+        if groups_counted is None or row[0] in groups_counted
+    ]
     return FrameworkView(
         key=framework.key,
         version=framework.version,
@@ -242,16 +320,29 @@ def framework_view(conn: sqlite3.Connection, framework: FrameworkRow) -> Framewo
             for code, kind, text, name in competencies
         ),
         groups=tuple(
-            GroupView(code=code, text=text, name=name, links=tuple(links[ident]))
-            for ident, code, text, name in groups
+            GroupView(
+                code=code,
+                text=text,
+                name=name,
+                links=tuple(links[ident]),
+                core=options is None,
+                options=() if options is None else tuple(int(n) for n in options.split(",")),
+            )
+            for ident, code, text, name, options in groups
         ),
+        options=framework_options(conn, framework.id),
+        option=option,
     )
 
 
 def get_framework(
     conn: sqlite3.Connection, key: str | None = None, version: str | None = None
 ) -> FrameworkView:
-    return framework_view(conn, framework_for(conn, key, version))
+    """A framework; the portfolio's own (``key`` None) as its chosen option counts it."""
+    if key is None:
+        framework = portfolio_framework(conn)
+        return framework_view(conn, framework, portfolio_option(conn, framework.id))
+    return framework_view(conn, find_framework(conn, key, version))
 
 
 def list_frameworks(conn: sqlite3.Connection) -> list[FrameworkSummary]:
@@ -280,6 +371,7 @@ def list_frameworks(conn: sqlite3.Connection) -> list[FrameworkSummary]:
             competencies=competencies.get(f.id, 0),
             groups=groups.get(f.id, 0),
             bundled=f.bundled,
+            options=tuple(o.title for o in framework_options(conn, f.id)),
         )
         for f in installed
     ]
@@ -543,13 +635,25 @@ def compute_coverage(
     if not 1 <= target <= MAX_TARGET:
         raise InvalidInputError(f"The target must be between 1 and {MAX_TARGET}, not {target}.")
     framework = framework_for(conn, framework_key, version)
-    competencies = conn.execute(
-        "SELECT id, code, kind FROM competencies WHERE framework_id = ? ORDER BY position",
-        (framework.id,),
-    ).fetchall()
-    groups = conn.execute(
-        "SELECT id, code FROM groups WHERE framework_id = ? ORDER BY position", (framework.id,)
-    ).fetchall()
+    option = portfolio_option(conn, framework.id)
+    groups_counted = _counted_groups(conn, framework.id, option)
+    competencies_counted = _counted_competencies(conn, framework.id, groups_counted)
+    competencies = [
+        row
+        for row in conn.execute(
+            "SELECT id, code, kind FROM competencies WHERE framework_id = ? ORDER BY position",
+            (framework.id,),
+        )
+        if competencies_counted is None or row[0] in competencies_counted
+    ]
+    groups = [
+        row
+        for row in conn.execute(
+            "SELECT id, code FROM groups WHERE framework_id = ? ORDER BY position",
+            (framework.id,),
+        )
+        if groups_counted is None or row[0] in groups_counted
+    ]
 
     # The one query that touches every tag row, on the covering index (competency_id,
     # ready, item_id); an item's id is its number, so refs come from the index in order.
@@ -572,12 +676,16 @@ def compute_coverage(
 
     group_code = {gid: code for gid, code in groups}
     competency_code = {cid: code for cid, code, _ in competencies}
-    linked = conn.execute(
-        "SELECT l.group_id, l.competency_id, l.ready_count FROM group_links l "
-        "JOIN groups g ON g.id = l.group_id WHERE g.framework_id = ? "
-        "ORDER BY g.position, l.position",
-        (framework.id,),
-    ).fetchall()
+    linked = [
+        row
+        for row in conn.execute(
+            "SELECT l.group_id, l.competency_id, l.ready_count FROM group_links l "
+            "JOIN groups g ON g.id = l.group_id WHERE g.framework_id = ? "
+            "ORDER BY g.position, l.position",
+            (framework.id,),
+        )
+        if row[0] in group_code and row[1] in competency_code
+    ]
     rows = [
         CompetencyCoverage(
             code=code,
@@ -606,6 +714,7 @@ def compute_coverage(
             covered_cells=sum(1 for c in cells if c.count > 0),
         ),
         groups=tuple(code for _, code in groups),
+        option=option,
     )
 
 

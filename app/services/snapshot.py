@@ -55,6 +55,8 @@ def take_snapshot(session: Session, *, target: int = 1) -> PortfolioSnapshot:
     info_dict = asdict(info)
     info_dict.pop("created")
     info_dict.pop("updated")
+    if info_dict.get("option") is None:  # a portfolio without an option keeps its print
+        info_dict.pop("option", None)
     return PortfolioSnapshot(
         info=info,
         framework=framework,

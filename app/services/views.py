@@ -34,10 +34,20 @@ class GroupView:
     text: str
     name: str | None = None
     links: tuple[GroupLinkView, ...] = ()
+    core: bool = True  # False: it belongs to the standard's ``options`` only
+    options: tuple[int, ...] = ()
 
     @property
     def competency_codes(self) -> tuple[str, ...]:
         return tuple(link.competency for link in self.links)
+
+
+@dataclass(frozen=True)
+class OptionView:
+    """One of a standard's options (its pathways), numbered from 1 in the standard's order."""
+
+    n: int
+    title: str
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,7 @@ class FrameworkSummary:
     competencies: int
     groups: int
     bundled: bool
+    options: tuple[str, ...] = ()  # the standard's options' titles, numbered from 1
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,10 @@ class FrameworkView:
     source_url: str
     competencies: tuple[CompetencyView, ...]
     groups: tuple[GroupView, ...]
+    options: tuple[OptionView, ...] = ()
+    # the portfolio's chosen option: then groups and competencies are only the core
+    # ones and that option's (what coverage counts)
+    option: OptionView | None = None
 
     def competency(self, code: str) -> CompetencyView | None:
         return next((c for c in self.competencies if c.code == code), None)
@@ -123,6 +138,7 @@ class PortfolioInfo:
     framework_version: str
     created: str
     updated: str
+    option: OptionView | None = None  # the option of the standard the portfolio follows
 
 
 @dataclass(frozen=True)
@@ -159,6 +175,7 @@ class CoverageReport:
     cells: tuple[CellCoverage, ...]  # linked cells only
     summary: CoverageSummary
     groups: tuple[str, ...] = field(default=())  # group codes in framework order
+    option: OptionView | None = None  # counted: the core duties and this option's
 
     def gaps(self) -> tuple[CompetencyCoverage, ...]:
         return tuple(c for c in self.competencies if not c.met)

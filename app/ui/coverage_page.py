@@ -164,11 +164,14 @@ class CoveragePage(QWidget):
         needed = self.grid.sizeHint().height() + extra
         self.scroll_area.setMinimumHeight(min(needed, 560))
         self.scroll_area.setMaximumHeight(needed)  # any spare height goes to the panels below
-        self.heading.setText(
-            self.tr("Coverage of {key} {title} v{version}").format(
-                key=framework.key, title=framework.title, version=framework.version
-            )
+        heading = self.tr("Coverage of {key} {title} v{version}").format(
+            key=framework.key, title=framework.title, version=framework.version
         )
+        if framework.option is not None:
+            heading += self.tr(", option {n}: {title}").format(
+                n=framework.option.n, title=framework.option.title
+            )
+        self.heading.setText(heading)
         linked = report.summary.linked_cells
         text = self.tr("{met} of {n} competencies meet the target").format(
             met=report.summary.met, n=report.summary.competencies

@@ -1,0 +1,30 @@
+"""Standards with options: which options each duty belongs to, and the portfolio's choice.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-06
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # NULL: a core group (every group before this revision); else "1,3": its option numbers
+    op.add_column("groups", sa.Column("options", sa.Text, nullable=True))
+    # the option of its standard the portfolio follows (a number in the document's options)
+    op.add_column("portfolio", sa.Column("framework_option", sa.Integer, nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("portfolio") as batch:
+        batch.drop_column("framework_option")
+    with op.batch_alter_table("groups") as batch:
+        batch.drop_column("options")
