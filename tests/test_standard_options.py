@@ -140,7 +140,7 @@ def test_package_round_trip_on_a_fresh_profile_keeps_coverage(
     monkeypatch.setenv("PORTFOLIO_DATA_DIR", str(fresh / "data"))
     monkeypatch.setenv("PORTFOLIO_CONFIG_DIR", str(fresh / "config"))
     code, out, err = run(capsys, "verify", package)
-    assert (code, err) == (0, ""), err
+    assert (code, err) == (0, "") and out, err
     restored = str(tmp_path / "restored.sqlite3")
     code, _, err = run(capsys, "--file", restored, "import", "package", package)
     assert (code, err) == (0, ""), err
