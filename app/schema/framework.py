@@ -99,8 +99,8 @@ class Option(Struct):
     title: Title
 
 
-class FrameworkDocument(Struct, omit_defaults=True):
-    schema: str
+class FrameworkDocument(Struct, kw_only=True):
+    schema: Annotated[str, Meta(max_length=100)] = SCHEMA  # older carried copies may lack it
     key: Code
     version: Version
     title: Title
@@ -132,7 +132,16 @@ class FrameworkDocument(Struct, omit_defaults=True):
 def translate(exc: msgspec.ValidationError, where: str, kind: type[Any]) -> str:
     """msgspec's error in the schema's own words (``app.schema.base.explain``), the place
     prefixed with ``where``: ``frameworks[0].document.title is longer than 300 characters``."""
-    return explain(str(exc), kind, lambda steps: f"{where}.{dotted(steps)}" if steps else where)
+
+    def place(steps: list[str | int]) -> str:
+        if not steps:
+            return where
+        path = dotted(steps)
+        if not where or path.startswith("["):
+            return f"{where}{path}"
+        return f"{where}.{path}"
+
+    return explain(str(exc), kind, place)
 
 
 def check_document(doc: FrameworkDocument, where: str = "the framework") -> FrameworkDocument:

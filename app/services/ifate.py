@@ -323,7 +323,7 @@ def parse(data: bytes | str) -> list[FrameworkDocument]:
         decoded = msgspec.json.decode(data, type=StandardFile)
     except msgspec.ValidationError as exc:
         raise InvalidInputError(
-            f"Not a valid standard: {schema.translate(exc, 'the file', _shape(data))}."
+            f"Not a valid standard: {schema.translate(exc, '', _shape(data))}."
         ) from None
     except msgspec.DecodeError as exc:
         raise InvalidInputError(f"The file is not valid JSON ({exc}).") from None
