@@ -1,7 +1,7 @@
 """The portfolio schema as SQLAlchemy 2.x typed ORM classes.
 
 Schema changes go through Alembic migrations in ``app/models/migrations``;
-these classes describe the head revision, except two columns of 0004 that only
+these classes describe the head revision, except two columns of 0006 that only
 SQL reads and writes (``groups.options``, ``portfolio.framework_option``: see
 ``app.services.frameworks``), so that these classes still write older files. The
 programme records' tables (``app.models.progress_orm``) share ``Base`` but are
