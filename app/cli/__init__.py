@@ -71,6 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.ui.main import run_gui
 
         return run_gui(file_arg)
+    from app.crashlog import route_logging
+
+    route_logging()
     parser = build_parser()
     args = parser.parse_args(words)
     if args.command is None:

@@ -35,6 +35,15 @@ _VOID = frozenset({"br", "hr"})
 _DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "svg", "math"})
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _MAX_INPUT = 2_000_000  # characters: beyond this the rest is cut for display
+# Lists and quotes nested deeper than this (on one line, e.g. "- - - x" or ">>>x") are
+# shown flat past this depth; any element deeper than MAX_ELEMENT_DEPTH in the result
+# (nested emphasis, links, lists in quotes) keeps only its text. Real reflections nest
+# a few levels; the bounds keep every recursive step (the serialiser, the PDF
+# renderer) far from Python's recursion limit.
+MAX_NESTING = 12
+MAX_ELEMENT_DEPTH = 40
+FLATTENED_NOTE = "Nesting deeper than {depth} levels is shown flat."
+TOO_DEEP_NOTE = "This reflection is nested too deeply to format, so it is shown as typed."
 
 
 def strip_controls(text: str) -> str:
@@ -56,11 +65,22 @@ class Node:
 
 def markdown_tree(text: str) -> Node:
     """Parse a reflection into a sanitised element tree (root tag ``div``)."""
-    html = _markdown_to_html(strip_controls(text[:_MAX_INPUT]))
+    source, flattened = _bound_nesting(strip_controls(text[:_MAX_INPUT]))
+    html, formatted = _markdown_to_html(source)
     builder = _TreeBuilder()
     builder.feed(html)
     builder.close()
-    return builder.root
+    root = builder.root
+    if not formatted:
+        root.children.insert(0, _note(TOO_DEEP_NOTE))
+    elif flattened or builder.flattened:
+        root.children.append(_note(FLATTENED_NOTE.format(depth=MAX_NESTING)))
+    return root
+
+
+def _note(text: str) -> Node:
+    """A paragraph in italics saying how the reflection is shown."""
+    return Node("p", children=[Node("em", children=[text])])
 
 
 def render_markdown_html(text: str) -> str:
@@ -90,7 +110,8 @@ _INLINE_TRIGGERS = {
 }
 
 
-def _markdown_to_html(text: str) -> str:
+def _markdown_to_html(text: str) -> tuple[str, bool]:
+    """The HTML for ``text``, and False when it was too deeply nested to format."""
     source = _defuse_brackets(text)
     unused = frozenset(
         name
@@ -98,10 +119,11 @@ def _markdown_to_html(text: str) -> str:
         if not any(char in source for char in starts)
     )
     try:
-        return _markdown(unused).reset().convert(source)
+        return _markdown(unused).reset().convert(source), True
     except RecursionError:
-        # absurdly deep nesting: show the text as it was typed
-        return f"<pre><code>{escape(text, quote=False)}</code></pre>"
+        # nesting that _bound_nesting cannot see (e.g. thousands of nested emphasis
+        # markers): show the text as it was typed
+        return f"<pre><code>{escape(text, quote=False)}</code></pre>", False
 
 
 def _markdown(unused: frozenset[str]) -> Markdown:
@@ -121,6 +143,44 @@ def _markdown(unused: frozenset[str]) -> Markdown:
             md.inlinePatterns.deregister(name, strict=False)
         converters[unused] = md
     return md
+
+
+# one container marker at the start of a line: a quote, a bullet or a number
+_CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]?")
+_ESCAPE_MARKER = re.compile(r"([>*+.)-])")
+
+
+def _bound_nesting(text: str) -> tuple[str, bool]:
+    """``text`` with lines nesting more than MAX_NESTING lists or quotes cut back.
+
+    The first marker past the limit is escaped, so the rest of the line shows as
+    typed at the deepest level instead of nesting further. Returns the text and
+    whether any line was cut.
+    """
+    if not any(text.count(marker) > MAX_NESTING for marker in "->*+.)"):
+        return text, False
+    lines = text.split("\n")
+    fenced = False
+    flattened = False
+    for index, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
+        position = 0
+        for _ in range(MAX_NESTING):
+            match = _CONTAINER.match(line, position)
+            if match is None:
+                break
+            position = match.end()
+        else:
+            if _CONTAINER.match(line, position):
+                # escaping the first marker makes the rest of the line plain text
+                rest = line[position:].lstrip()
+                lines[index] = line[:position] + _ESCAPE_MARKER.sub(r"\\\1", rest, count=1)
+                flattened = True
+    return "\n".join(lines), flattened
 
 
 BRACKETS_PER_PARAGRAPH = 100
@@ -168,6 +228,8 @@ class _TreeBuilder(HTMLParser):
         self.root = Node("div")
         self._stack: list[Node] = [self.root]
         self._dropping = 0
+        self._skipped: list[str] = []  # elements past MAX_ELEMENT_DEPTH, still open
+        self.flattened = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _DROP_WITH_CONTENT:
@@ -183,6 +245,14 @@ class _TreeBuilder(HTMLParser):
             return
         if tag not in BLOCK_TAGS and tag not in INLINE_TAGS:
             return  # unknown element: keep its text, drop the element
+        if len(self._stack) > MAX_ELEMENT_DEPTH:
+            # too deep: keep the text, drop the element (a block still breaks the words)
+            self.flattened = True
+            if tag in BLOCK_TAGS:
+                parent.children.append(" ")
+            if tag not in _VOID:
+                self._skipped.append(tag)
+            return
         node = Node(tag, _safe_attrs(tag, values))
         parent.children.append(node)
         if tag not in _VOID:
@@ -198,6 +268,10 @@ class _TreeBuilder(HTMLParser):
             self._dropping = max(0, self._dropping - 1)
             return
         if self._dropping:
+            return
+        if tag in self._skipped:  # closing an element dropped for depth
+            while self._skipped.pop() != tag:
+                pass
             return
         for depth in range(len(self._stack) - 1, 0, -1):
             if self._stack[depth].tag == tag:

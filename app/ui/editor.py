@@ -13,8 +13,10 @@ HTML as text and never fetches anything.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
+from html import escape
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QUndoStack
@@ -43,6 +45,8 @@ from app.ui.drafts import Draft, DraftStore
 from app.ui.tag_picker import TagPicker
 from app.ui.undo import SetFieldCommand, UndoKeyFilter, execute
 from app.ui.worker import Task, TaskContext, run_task
+
+log = logging.getLogger(__name__)
 
 AUTOSAVE_DELAY_MS = 800
 AUTOSAVE_MAX_WAIT_MS = 5000
@@ -207,11 +211,16 @@ class EvidenceEditor(QWidget):
         if self._item is not None and item_id == self._item.id:
             return
         self.flush()
-        item = self._document.item(item_id) if item_id is not None else None
-        self._item = item
-        self._load(item)
+        try:
+            self._load(self._document.item(item_id) if item_id is not None else None)
+        except Exception as exc:
+            # all or nothing: no panel may stay bound to the previous item, or the next
+            # tick would tag the wrong one
+            self._load(None)
+            self._on_error(exc)
 
     def _load(self, item: ItemView | None) -> None:
+        self._item = item
         self._loading = True
         try:
             self.title_error.hide()
@@ -418,13 +427,22 @@ class EvidenceEditor(QWidget):
 
         self._preview_generation += 1
         text = self.body.toPlainText()
+
+        def safe_render() -> str:
+            try:
+                return render_markdown_html(text)
+            except Exception:  # the preview is never worth losing the item over
+                log.exception("could not render the preview")
+                note = self.tr("This reflection could not be formatted, so it is shown as typed.")
+                return f"<p><em>{escape(note)}</em></p><pre>{escape(text)}</pre>"
+
         if len(text) < PREVIEW_IN_BACKGROUND_CHARS:
-            self._show_preview(render_markdown_html(text))
+            self._show_preview(safe_render())
             return
         generation = self._preview_generation
 
         def render(_context: TaskContext) -> str:
-            return render_markdown_html(text)
+            return safe_render()
 
         def rendered(html: object) -> None:
             if generation == self._preview_generation and isinstance(html, str):

@@ -94,6 +94,9 @@ def run_gui(file_arg: str | None, *, read_only: bool = False, banner: str | None
     ``read_only`` and ``banner`` are for review mode: a portfolio (e.g. imported from
     a package into a temporary file) shown with every change disabled.
     """
+    from app.crashlog import route_logging
+
+    route_logging()
     app = create_application()
     from app.ui.errors import install_excepthook
     from app.ui.windows import WindowManager
