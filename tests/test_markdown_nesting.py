@@ -114,7 +114,7 @@ def test_export_of_a_portfolio_with_nesting_bombs_prints_no_traceback(
     db = open_portfolio(path)
     with db.transaction() as s:
         for name, body in NESTING_BOMBS.items():
-            evidence.add_item(s, title=f"Bomb {name}", date="2026-01-12", body=body)
+            evidence.add_item(s, title=f"Bomb {name}", date="2026-01-12", body=body, status="ready")
     db.close()
     out = tmp_path / "epa.pdf"
     code = main(["--file", str(path), "export", "pdf", str(out)])
