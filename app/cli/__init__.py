@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "app.cli.settings_cmd",
     "app.cli.open_cmd",
     "app.cli.signoff",
+    "app.cli.plan",
 )
 
 

@@ -104,6 +104,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--target", type=positive_int, default=1, help="items needed per competency")
     p.add_argument("--framework", help="another framework the items are tagged against")
+    p.add_argument(
+        "--by",
+        choices=("ksb", "theme"),
+        default="ksb",
+        help="ksb (the default), or theme: the assessment plan's methods and themes",
+    )
     p.set_defaults(handler=cmd_coverage)
 
 
@@ -422,6 +428,10 @@ def cmd_item_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
+    if args.by == "theme":
+        from app.cli.plan import print_theme_coverage
+
+        return print_theme_coverage(args)
     with reading(args) as session:
         report = coverage.compute_coverage(session, args.framework, target=args.target)
     if args.json:

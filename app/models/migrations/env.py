@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from alembic import context
 
-from app.models import git_orm, progress_orm, signoff_orm  # noqa: F401  (tables of this metadata)
+from app.models import (  # noqa: F401  (tables of this metadata)
+    assessment_orm,
+    git_orm,
+    progress_orm,
+    signoff_orm,
+)
 from app.models.orm import Base
 
 connection = context.config.attributes["connection"]
