@@ -1,4 +1,4 @@
-"""Assessment plans imported into a portfolio (migration 0006).
+"""Assessment plans imported into a portfolio (migration 0007).
 
 Bundled plans are read from ``resources/assessment_plans/``; a plan imported with
 ``portfolio plan import`` is kept here, as the exact JSON text it was imported from,
