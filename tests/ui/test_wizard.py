@@ -21,16 +21,23 @@ def fill(qtbot, dialog: NewPortfolioDialog, name: str, uln: str = "") -> None:
     qtbot.keyClicks(dialog.provider, "Northern Tech College")
 
 
+def listed(dialog: NewPortfolioDialog) -> list[str]:
+    """The standards the list shows (the search hides the others)."""
+    items = [dialog.framework.item(row) for row in range(dialog.framework.count())]
+    return [item.text() for item in items if not item.isHidden()]
+
+
 def test_the_wizard_preselects_st0825_and_needs_a_name(qtbot, tmp_path: Path) -> None:
     dialog = NewPortfolioDialog(tmp_path / "p.sqlite3", first_run=True)
     qtbot.addWidget(dialog)
     dialog.open()
-    assert dialog.framework.currentData() == "ST0825"
-    assert [dialog.framework.itemData(i) for i in range(dialog.framework.count())] == [
-        "ST0825",
-        "DDAT-DEVOPS",
-        "TECIT50761",
+    assert dialog.standards.current_key() == ("ST0825", "1.0")
+    assert listed(dialog) == [
+        "ST0825 v1.0 — DevOps engineer (level 4)",
+        "DDAT-DEVOPS v2020-01-07 — Development operations (DevOps) engineer",
+        "TECIT50761 v1 — Lead DevOps activities",
     ]
+    assert not dialog.option.isVisibleTo(dialog)
     assert not dialog.create_button.isEnabled()
     qtbot.keyClicks(dialog.name, "Sam Taylor")
     assert dialog.create_button.isEnabled()
@@ -177,3 +184,82 @@ def test_opening_something_else_says_so(
     assert len(shown) == 1 and "not an Apprentice Portfolio" in shown[0]
     assert manager.windows == [window] and window.isVisible()
     assert bogus.read_bytes() == content
+
+
+OPTIONS = Path(__file__).parent.parent / "data" / "ST0901-options.json"
+VERSIONS = Path(__file__).parent.parent / "data" / "ST0990-versions.json"
+
+
+def test_every_installed_standard_and_version_is_offered_and_searchable(
+    qtbot, tmp_path: Path
+) -> None:
+    from app.services import library
+
+    library.import_text(VERSIONS.read_bytes())
+    dialog = NewPortfolioDialog(tmp_path / "p.sqlite3")
+    qtbot.addWidget(dialog)
+    dialog.open()
+    assert listed(dialog)[3:] == [
+        "ST0990 v1.0 — Software support technician (level 3)",
+        "ST0990 v1.1 — Software support technician (level 3)",
+    ]
+    qtbot.keyClicks(dialog.standards.search, "support 1.1")  # words anywhere: no match
+    assert listed(dialog) == [] and dialog.standards.empty.isVisibleTo(dialog)
+    dialog.standards.search.clear()
+    qtbot.keyClicks(dialog.standards.search, "st0990")
+    assert len(listed(dialog)) == 2
+    dialog.framework.setCurrentRow(3)  # v1.0
+    fill(qtbot, dialog, "Sam Taylor")
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted, dialog.error.text()
+    assert dialog.database is not None
+    with dialog.database.reader() as session:
+        from app.services import portfolio
+
+        info = portfolio.get_info(session)
+    dialog.database.close()
+    assert (info.framework_key, info.framework_version) == ("ST0990", "1.0")
+
+
+def test_import_standard_then_choose_its_option(qtbot, monkeypatch, tmp_path: Path) -> None:
+    def pick_file(*args: object, **kwargs: object) -> tuple[str, str]:
+        return str(OPTIONS), ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", pick_file)
+    dialog = NewPortfolioDialog(tmp_path / "p.sqlite3")
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.mouseClick(dialog.standards.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.standards.current_key() == ("ST0901", "1.0")
+    assert dialog.option.isVisibleTo(dialog)
+    assert [dialog.option.itemText(i) for i in range(dialog.option.count())] == [
+        "Choose the option you follow…",
+        "1: Network infrastructure",
+        "2: Cloud infrastructure",
+    ]
+    fill(qtbot, dialog, "Sam Taylor")
+    assert not dialog.create_button.isEnabled()  # no option chosen yet
+    dialog.option.setCurrentIndex(2)
+    assert dialog.create_button.isEnabled()
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted, dialog.error.text()
+    assert dialog.database is not None
+    with dialog.database.reader() as session:
+        from app.services import portfolio
+
+        info = portfolio.get_info(session)
+    dialog.database.close()
+    assert info.option is not None and info.option.title == "Cloud infrastructure"
+
+
+def test_a_bad_standard_file_is_explained_in_the_wizard(qtbot, monkeypatch, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"referenceNumber": "ST0901", "title": "x", "version": "1.1 (draft)"}')
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    dialog = NewPortfolioDialog(tmp_path / "p.sqlite3")
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.mouseClick(dialog.standards.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.error.isVisibleTo(dialog)
+    assert "'1.1 (draft)' is not a version number" in dialog.error.text()
+    assert len(listed(dialog)) == 3
