@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QMainWindow,
     QMenu,
     QTableWidget,
@@ -76,11 +77,18 @@ def shortcuts_dialog(window: QMainWindow) -> QDialog:
         table.setItem(row, 0, QTableWidgetItem(name))
         keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         table.setItem(row, 1, QTableWidgetItem(keys))
-    table.resizeColumnsToContents()
+    # the command column takes what is left; the shortcut column is always fully shown
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.setWordWrap(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)
     layout.addWidget(table)
     layout.addWidget(buttons)
-    dialog.resize(560, 520)
+    dialog.resize(640, 520)
     return dialog

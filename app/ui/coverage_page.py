@@ -43,6 +43,8 @@ class CoveragePage(QWidget):
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.summary = QLabel(self)
         self.summary.setAccessibleName(self.tr("Coverage summary"))
+        self.summary.setWordWrap(True)  # a narrow window wraps it rather than growing
+        self.heading.setWordWrap(True)
 
         self.target = QSpinBox(self)
         self.target.setRange(1, MAX_TARGET)
@@ -112,8 +114,7 @@ class CoveragePage(QWidget):
         top.addWidget(target_label)
         top.addWidget(self.target)
         second = QHBoxLayout()
-        second.addWidget(self.summary)
-        second.addStretch(1)
+        second.addWidget(self.summary, 1)
         second.addWidget(self.legend)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -162,7 +163,8 @@ class CoveragePage(QWidget):
             + self.scroll_area.horizontalScrollBar().sizeHint().height()
         )
         needed = self.grid.sizeHint().height() + extra
-        self.scroll_area.setMinimumHeight(min(needed, 560))
+        # on a short screen the grid scrolls rather than push the window off it
+        self.scroll_area.setMinimumHeight(min(needed, 150))
         self.scroll_area.setMaximumHeight(needed)  # any spare height goes to the panels below
         heading = self.tr("Coverage of {key} {title} v{version}").format(
             key=framework.key, title=framework.title, version=framework.version

@@ -145,6 +145,9 @@ class MainWindow(QMainWindow):
         self.evidence_page.table.selectionModel().currentRowChanged.connect(
             self._update_item_actions
         )
+        # a filter or a delete can leave nothing selected without a current-row change
+        self.evidence_page.model.modelReset.connect(self._update_item_actions)
+        self.evidence_page.model.rowsRemoved.connect(self._update_item_actions)
         self.coverage_page.filterRequested.connect(self.show_items)
         self.coverage_page.summaryChanged.connect(self.coverage_state.setText)
         self.coverage_page.targetChanged.connect(self.targetChanged)
@@ -212,6 +215,10 @@ class MainWindow(QMainWindow):
 
         self.undo_action = self._action(self.tr("&Undo"), self.undo, key.Undo, sp.SP_ArrowBack)
         self.redo_action = self._action(self.tr("&Redo"), self.redo, key.Redo, sp.SP_ArrowForward)
+        # the toolbar keeps one short word (it would reflow on every edit); the menu and the
+        # tooltip say what the step is
+        self.undo_action.setIconText(self.tr("Undo"))
+        self.redo_action.setIconText(self.tr("Redo"))
         self.new_item_action = self._action(
             self.tr("&New Evidence Item"), self.new_item, key.New, sp.SP_FileIcon,
             tip=self.tr("Add an evidence item"),
@@ -231,7 +238,7 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.tags_action = self._action(self.tr("Edit &Tags"), self._show_tags, "Ctrl+T")
         self.preferences_action = self._action(
-            self.tr("&Preferences…"), self.preferencesRequested.emit, key.Preferences,
+            self.tr("&Preferences…"), self.preferencesRequested.emit, "Ctrl+,",
             tip=self.tr("Folders, backups, the coverage target and the PDF page size"),
         )  # fmt: skip
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
@@ -404,7 +411,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
 
     def _update_item_actions(self) -> None:
-        has_item = self.evidence_page.current_item_id() is not None
+        table = self.evidence_page.table
+        has_item = (
+            self.evidence_page.current_item_id() is not None
+            and table.selectionModel().hasSelection()
+        )
         writable = not self.document.read_only
         self.new_item_action.setEnabled(writable)
         self.delete_item_action.setEnabled(writable and has_item)
@@ -424,6 +435,14 @@ class MainWindow(QMainWindow):
         self.redo_action.setText(
             self.tr("&Redo {what}").format(what=redo_text) if redo_text else self.tr("&Redo")
         )
+        for action, what, plain in (
+            (self.undo_action, undo_text, self.tr("Undo")),
+            (self.redo_action, redo_text, self.tr("Redo")),
+        ):
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            tip = f"{plain} {what}" if what else plain
+            action.setToolTip(f"{tip} ({keys})" if keys else tip)
+            action.setStatusTip(tip)
 
     def _on_save_state(self, text: str) -> None:
         self.save_state.setText(text)
@@ -528,8 +547,9 @@ class MainWindow(QMainWindow):
             return
         self.drafts.discard(item.ref)
         self._show_changed_item(None, row)
+        keys = self.undo_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         self.statusBar().showMessage(
-            self.tr("Deleted {ref}. Edit ▸ Undo brings it back.").format(ref=item.ref), 8000
+            self.tr("{ref} deleted — Undo ({keys})").format(ref=item.ref, keys=keys), 10000
         )
 
     def show_items(self, flt: object) -> None:

@@ -19,6 +19,9 @@ from PySide6.QtWidgets import QMainWindow, QSplitter
 from app.settings import WindowLayout
 
 DEFAULT_SIZE = QSize(1280, 820)
+# room left on the screen for the window manager's frame and title bar: a window sized to
+# the whole available area would otherwise reach past its bottom edge
+FRAME = QSize(16, 40)
 GRIP = QSize(120, 24)  # this much of the title bar on a screen, and the user can drag it back
 CASCADE = 28  # px a second window is set below and right of the one it opens beside
 
@@ -47,16 +50,22 @@ def placement(
     if saved is not None:
         for screen in screens:
             if _grip_visible(saved, screen):
-                rect = QRect(saved.topLeft(), saved.size().boundedTo(screen.size()))
+                rect = QRect(saved.topLeft(), _fit(saved.size(), screen))
                 # pull back inside whatever now hangs off the right or the bottom
                 rect.moveLeft(max(screen.left(), min(rect.left(), screen.right() - rect.width())))
                 rect.moveTop(max(screen.top(), min(rect.top(), screen.bottom() - rect.height())))
                 return rect
     primary = screens[0]
-    size = (saved.size() if saved is not None else default).boundedTo(primary.size())
+    size = _fit(saved.size() if saved is not None else default, primary)
     rect = QRect(QPoint(0, 0), size)
     rect.moveCenter(primary.center())
     return rect
+
+
+def _fit(size: QSize, screen: QRect) -> QSize:
+    """``size`` no larger than ``screen`` leaves room for, frame and title bar included."""
+    room = QSize(max(1, screen.width() - FRAME.width()), max(1, screen.height() - FRAME.height()))
+    return size.boundedTo(room)
 
 
 def capture_layout(

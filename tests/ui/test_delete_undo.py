@@ -46,7 +46,7 @@ def test_delete_then_undo_brings_the_item_back_with_its_tags_and_attachment(
     assert window.evidence_page.filter_bar.count.text() == "2 items"
     qtbot.waitUntil(lambda: cell_count(window, "D5", "K1") == 1, timeout=LONG_WAIT)
     assert window.evidence_page.editor.current_item().ref == "E002"  # the next one is shown
-    assert "Deleted E001" in window.statusBar().currentMessage()
+    assert window.statusBar().currentMessage() == "E001 deleted — Undo (Ctrl+Z)"
     assert window.undo_action.isEnabled()
     assert window.undo_action.text() == "&Undo delete E001"
 

@@ -18,7 +18,7 @@ from app.settings import (
 )
 from app.ui import window_layout
 from app.ui.main_window import MainWindow
-from app.ui.window_layout import CASCADE, DEFAULT_SIZE, placement
+from app.ui.window_layout import CASCADE, DEFAULT_SIZE, FRAME, placement
 from app.ui.windows import WindowManager
 
 LAPTOP = QRect(0, 0, 1366, 768)
@@ -111,7 +111,7 @@ def test_a_position_on_a_screen_no_longer_there_opens_centred(
 
     screens[:] = [LAPTOP]  # the monitor unplugged
     window = next_run(filled_path)
-    assert window.size() == QSize(1000, 740)
+    assert window.size() == QSize(1000, LAPTOP.height() - FRAME.height())  # frame on screen too
     centre = window.frameGeometry().center()
     assert abs(centre.x() - LAPTOP.center().x()) <= 4
     assert abs(centre.y() - LAPTOP.center().y()) <= 4
@@ -123,7 +123,7 @@ def test_a_window_larger_than_the_screen_is_made_to_fit(
     screens[:] = [LAPTOP]
     save_settings(Settings(window_layout=WindowLayout(x=0, y=0, width=2500, height=1400)))
     window = next_run(filled_path)
-    assert window.size() == LAPTOP.size()
+    assert window.size() == LAPTOP.size() - FRAME  # its frame and title bar fit as well
 
 
 def test_a_second_window_opens_beside_the_first(
@@ -179,7 +179,7 @@ def test_centred_on_the_primary_screen_once_its_monitor_is_unplugged() -> None:
 
 def test_shrunk_to_fit_a_smaller_screen() -> None:
     rect = placement(QRect(1400, 0, 2500, 1400), [LAPTOP])
-    assert rect.size() == LAPTOP.size()
+    assert rect.size() == LAPTOP.size() - FRAME  # its frame and title bar fit too
     assert LAPTOP.contains(rect)
 
 
@@ -202,4 +202,16 @@ def test_screens_left_of_or_above_the_primary_are_screens_too(left: QRect) -> No
 def test_the_first_window_is_centred_at_the_default_size() -> None:
     rect = placement(None, [MONITOR])
     assert rect.size() == DEFAULT_SIZE and rect.center() == MONITOR.center()
-    assert placement(None, [LAPTOP]).size() == QSize(1280, 768)
+    # a 1366 x 768 laptop (a task bar takes 40 px): the whole window, frame included, fits
+    laptop = QRect(0, 0, 1366, 728)
+    rect = placement(None, [laptop])
+    assert rect.size() == QSize(1280, 728 - FRAME.height()) and laptop.contains(rect)
+
+
+@pytest.mark.parametrize("screen", [QRect(0, 0, 910, 512), QRect(0, 0, 1024, 700)])
+def test_at_150_percent_or_on_a_small_screen_the_window_stays_on_it(screen: QRect) -> None:
+    # 1366 x 768 at 1.5x scale is a 910 x 512 screen to the app
+    for saved in (None, QRect(0, 0, 1280, 820), QRect(300, 200, 1600, 1000)):
+        rect = placement(saved, [screen])
+        assert screen.contains(rect)
+        assert rect.height() + FRAME.height() <= screen.height()

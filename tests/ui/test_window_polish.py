@@ -1,0 +1,95 @@
+"""The main window's everyday details: a toolbar that keeps its shape, delete feedback,
+shortcuts shown in full, and a window that fits its screen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QTableWidget, QToolButton
+
+from app.ui.main_window import MainWindow
+from tests.ui.test_window import select
+
+
+def _button(window: MainWindow, action: object) -> QToolButton:
+    widget = window.toolbar.widgetForAction(action)  # type: ignore[arg-type]
+    assert isinstance(widget, QToolButton)
+    return widget
+
+
+def test_undo_and_redo_keep_their_width_and_say_the_step_in_the_tooltip(
+    qtbot, window: MainWindow
+) -> None:
+    select(window, "E001")
+    undo = _button(window, window.undo_action)
+    redo = _button(window, window.redo_action)
+    widths = (undo.sizeHint().width(), redo.sizeHint().width())
+    combo_x = window.framework_combo.mapTo(window, window.framework_combo.rect().topLeft()).x()
+    editor = window.evidence_page.editor
+    editor.title.setText("A much longer title that would have pushed the toolbar to overflow")
+    editor.title.textEdited.emit(editor.title.text())
+    editor.flush()
+    window.undo_action.trigger()  # now there is a redo too
+    assert window.undo_action.isEnabled() or window.redo_action.isEnabled()
+    assert (undo.sizeHint().width(), redo.sizeHint().width()) == widths
+    assert undo.text() == "Undo" and redo.text() == "Redo"
+    assert window.redo_action.toolTip().startswith("Redo edit")
+    assert window.redo_action.toolTip().endswith(
+        "(" + window.redo_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText) + ")"
+    )
+    assert window.undo_action.text().startswith("&Undo")  # the menu still names the step
+    now_x = window.framework_combo.mapTo(window, window.framework_combo.rect().topLeft()).x()
+    assert now_x == combo_x
+
+
+def test_delete_says_what_was_deleted_and_is_off_with_nothing_selected(
+    qtbot, window: MainWindow
+) -> None:
+    select(window, "E002")
+    window.delete_item_action.trigger()
+    assert window.statusBar().currentMessage() == "E002 deleted — Undo (Ctrl+Z)"
+    table = window.evidence_page.table
+    table.selectionModel().clearSelection()
+    table.selectionModel().setCurrentIndex(
+        table.model().index(-1, -1), QItemSelectionModel.SelectionFlag.Clear
+    )
+    assert not window.delete_item_action.isEnabled()
+    # a search matching nothing leaves nothing to delete
+    select(window, "E001")
+    assert window.delete_item_action.isEnabled()
+    window.evidence_page.filter_bar.search.setText("no item has this text")
+    qtbot.waitUntil(lambda: window.evidence_page.model.rowCount() == 0)
+    assert not window.delete_item_action.isEnabled()
+
+
+def test_preferences_shows_a_real_shortcut_in_the_edit_menu(window: MainWindow) -> None:
+    keys = window.preferences_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    assert keys == "Ctrl+,"
+
+
+def test_the_shortcuts_dialog_shows_every_shortcut_without_scrolling(
+    qtbot, window: MainWindow
+) -> None:
+    window.shortcuts_action.trigger()
+    dialog = next(
+        w for w in window.findChildren(QTableWidget) if w.accessibleName() == "Keyboard shortcuts"
+    )
+    qtbot.waitExposed(dialog)
+    assert not dialog.horizontalScrollBar().isVisible()
+    header = dialog.horizontalHeader()
+    right = header.sectionViewportPosition(1) + header.sectionSize(1)
+    assert right <= dialog.viewport().width()
+    shortcuts = {dialog.item(r, 1).text() for r in range(dialog.rowCount())}
+    assert {"Ctrl+,", "F1", "Ctrl+Z"} <= shortcuts
+    widest = max(
+        dialog.fontMetrics().horizontalAdvance(dialog.item(r, 1).text())
+        for r in range(dialog.rowCount())
+    )
+    assert header.sectionSize(1) >= widest
+
+
+def test_the_window_fits_a_small_screen(window: MainWindow) -> None:
+    screen = window.screen().availableGeometry()
+    assert window.minimumSizeHint().width() <= 910  # 1366 px at 150 %
+    assert window.minimumSizeHint().height() <= 512
+    assert window.width() <= screen.width() and window.height() <= screen.height()
