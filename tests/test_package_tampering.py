@@ -236,8 +236,19 @@ def test_a_package_re_signed_by_someone_else_fails_the_signer_check(
         document = json.loads(content["portfolio.json"])
         document["signer"] = other.fingerprint
         document["portfolio"]["apprentice_name"] = "Mallory"
+        # The PDF's certificate names the apprentice's key, so a forger must drop it too.
+        content = {k: v for k, v in content.items() if k != "certificate.der"}
         return {**content, "portfolio.json": json.dumps(document).encode()}
 
+    kept = rewrite(
+        good,
+        tmp_path / "kept-certificate.portfolio",
+        lambda c: {**forge(c), "certificate.der": c["certificate.der"]},
+        sign_with=other,
+    )
+    assert "certificate.der is not the PDF certificate of the key that signed it" in refused(
+        capsys, kept
+    )
     bad = rewrite(good, tmp_path / "forged.portfolio", forge, sign_with=other)
     # intact as far as it goes, so verify shows whose key it is …
     code, out, _ = run(capsys, "verify", str(bad))
@@ -383,7 +394,8 @@ def test_too_many_members_are_refused(
     entries: list[tuple[str | zipfile.ZipInfo, bytes]] = [*sorted(members(good).items())]
     entries += [(f"attachments/{n:064x}", b"") for n in range(20_001)]
     bad = write_zip(tmp_path / "many.portfolio", entries)
-    assert "holds 20009 members, more than the 20000 allowed" in refused(capsys, bad)
+    expected = len(members(good)) + 20_001  # the good package's members and the extra ones
+    assert f"holds {expected} members, more than the 20000 allowed" in refused(capsys, bad)
 
 
 def test_overlapping_members_are_refused(

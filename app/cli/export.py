@@ -36,6 +36,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--order", choices=("date", "ksb"), default="date", help="evidence order")
     p.add_argument("--page-size", choices=("A4", "Letter"), default="A4")
+    p.add_argument(
+        "--unsigned",
+        action="store_true",
+        help="do not sign the PDF (by default it is signed with your key, as PAdES)",
+    )
     p.set_defaults(handler=cmd_export_pdf)
 
 
@@ -51,8 +56,10 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
     )
     db = open_db(args)
     try:
-        result = export_portfolio_pdf(db, out, options, force=args.force)
+        result = export_portfolio_pdf(db, out, options, force=args.force, sign=not args.unsigned)
     finally:
         db.close()
     print(f"Wrote {out} ({result.pages} pages).")
+    if not args.unsigned:
+        print("Signed (PAdES) with the certificate of your key; --unsigned leaves it unsigned.")
     return 0

@@ -83,6 +83,10 @@ def _report(package: VerifiedPackage) -> None:
         f"({_megabytes(package.total_bytes)})."
     )
     print(package.summary())
+    if package.pdf_certificate:
+        print("The PDF is signed (PAdES) with the certificate this key vouches for.")
+    if package.signoff is not None:
+        print(package.signoff.summary())
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

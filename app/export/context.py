@@ -39,6 +39,7 @@ class PdfOptions:
     order: Literal["date", "ksb"] = "date"
     page_size: Literal["A4", "Letter"] = "A4"
     signer_fingerprint: str | None = None
+    signed: bool = False  # the PDF is signed: the declaration carries the apprentice's signature
 
 
 @dataclass(frozen=True)

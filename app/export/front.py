@@ -10,6 +10,7 @@ from app.export.context import ExportContext, clean
 from app.export.flowables import Anchor, ContentsLine, SignatureLine
 from app.export.fonts import MONO
 from app.export.paragraphs import Para
+from app.export.signoff_pdf import employer_lines, signed_lines
 from app.export.styles import (
     BODY,
     CELL,
@@ -138,12 +139,19 @@ def declaration(ctx: ExportContext) -> list[Flowable]:
         Para("Declaration of authenticity", SECTION),
         Para("Apprentice", SUBSECTION),
         Para(APPRENTICE_STATEMENT, BODY),
-        SignatureLine("Name", clean(info.apprentice_name)),
-        SignatureLine("Signature"),
-        SignatureLine("Date", width_share=0.5),
+        *(
+            signed_lines(ctx)
+            if ctx.options.signed
+            else [
+                SignatureLine("Name", clean(info.apprentice_name)),
+                SignatureLine("Signature"),
+                SignatureLine("Date", width_share=0.5),
+            ]
+        ),
         Spacer(1, 24),
         Para("Employer", SUBSECTION),
         Para(EMPLOYER_STATEMENT, BODY),
+        *employer_lines(ctx),
         SignatureLine("Name"),
         SignatureLine("Job title"),
         SignatureLine("Organisation", clean(info.employer)),

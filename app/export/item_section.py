@@ -24,6 +24,7 @@ from app.export.images import image_flowables
 from app.export.markdown_flow import markdown_flowables, plain_text_flowables
 from app.export.paragraphs import Para, linked_paragraph
 from app.export.paragraphs import paragraphs as chunked
+from app.export.signoff_pdf import confirmations_part
 from app.export.styles import (
     BODY,
     CELL,
@@ -89,6 +90,7 @@ def item_flowables(ctx: ExportContext, item: ItemView, index: int) -> list[Flowa
     for part in (_claims_part, _reflection_part, _images_part):
         body += _safe(partial(part, ctx, item, level), item)
     body += _safe(partial(_attachments, item), item)
+    body += _safe(partial(confirmations_part, ctx, item), item)
     return head + body + tail
 
 

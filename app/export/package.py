@@ -24,21 +24,26 @@ import sqlite3
 import stat
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Literal, Protocol
 
+from sqlalchemy.orm import Session
+
 from app.errors import PortfolioError
 from app.export.package_reader import (
     ATTACHMENTS,
+    CERTIFICATE,
     DEFAULT_LIMITS,
     FORMAT,
     MANIFEST,
     PORTFOLIO_JSON,
     PORTFOLIO_PDF,
     SIGNATURE,
+    SIGNOFF,
+    SIGNOFF_JSON,
     Limits,
     PackageError,
     PackageReader,
@@ -48,8 +53,9 @@ from app.export.package_reader import (
 )
 from app.models.db import Database, open_portfolio
 from app.models.outputs import check_output, create_part, staged_output
+from app.schema import signoff as signoff_schema
 from app.schema.manifest import FileEntry, Manifest, encode_manifest
-from app.services import portfolio_json
+from app.services import portfolio_json, signoff
 from app.services.blob_source import BlobSource, SqliteBlobSource
 from app.services.signing import SigningKey, load_or_create_key
 from app.services.snapshot import take_snapshot
@@ -126,7 +132,8 @@ def _epa_pdf(
         snapshot,
         blobs,
         out,
-        options=PdfOptions(signer_fingerprint=signer, audience=audience),
+        # export_package signs this PDF, so the declaration carries the signature
+        options=PdfOptions(signer_fingerprint=signer, audience=audience, signed=True),
         progress=progress,
         cancelled=cancelled,
     )
@@ -170,15 +177,21 @@ def export_package(
     progress: ProgressFn | None = None,
     cancelled: Callable[[], bool] | None = None,
     force: bool = False,
+    sign_pdf: bool = True,
 ) -> PackageResult:
     """Snapshot the portfolio in ``db`` and write its signed package to ``out``
-    (never over the portfolio or a database; an existing file only with ``force``)."""
+    (never over the portfolio or a database; an existing file only with ``force``).
+
+    The package carries every sign-off request and signed response the portfolio holds,
+    and (with the app's own PDF builders) the PDF signed with the apprentice's
+    certificate, which the manifest lists as ``certificate.der``."""
     out = Path(out)
     check_output(out, what="package", force=force, protected=[db.path])
     key = load_or_create_key() if key is None else key
     with db.reader() as session:
         snapshot = take_snapshot(session)
         document = portfolio_json.build_document(session, snapshot, signer=key.fingerprint)
+        extra = signoff_members(session)
     blobs = SqliteBlobSource(db.path)
     try:
         return write_package(
@@ -192,9 +205,29 @@ def export_package(
             cancelled=cancelled,
             force=force,
             protected=[db.path],
+            extra=extra,
+            sign_pdf=sign_pdf and build_pdf in PDF_BUILDERS.values(),  # not a test stand-in
         )
     finally:
         blobs.close()
+
+
+def signoff_members(session: Session) -> list[tuple[str, bytes]]:
+    """``signoff.json`` (the requests made) and ``signoff/<sha256>`` (each signed response),
+    or nothing when the portfolio has never asked for sign-off."""
+    requests = signoff.request_records(session)
+    if not requests:
+        return []
+    responses = signoff.response_files(session)
+    records = signoff_schema.SignoffRecords(
+        format=signoff_schema.RECORD_FORMAT,
+        requests=requests,
+        responses=[sha for sha, _ in responses],
+    )
+    return [
+        (SIGNOFF_JSON, signoff_schema.encode(records)),
+        *((SIGNOFF + sha, data) for sha, data in responses),
+    ]
 
 
 def write_package(
@@ -209,8 +242,13 @@ def write_package(
     cancelled: Callable[[], bool] | None = None,
     force: bool = False,
     protected: Iterable[Path] = (),
+    extra: Sequence[tuple[str, bytes]] = (),
+    sign_pdf: bool = False,
 ) -> PackageResult:
     """Write the package atomically: ``out`` is either the whole package or untouched.
+
+    ``extra`` are further members (the sign-off records); ``sign_pdf`` signs the PDF
+    with the certificate derived from ``key`` and adds that certificate.
 
     ``out`` is never a database or a portfolio's companion; an existing file is
     replaced only with ``force`` (``app.models.outputs``)."""
@@ -239,6 +277,14 @@ def write_package(
     with tempfile.TemporaryDirectory(prefix="portfolio-package-") as private:
         pdf_path = Path(private) / PORTFOLIO_PDF
         build_pdf(snapshot, blobs, pdf_path, key.fingerprint, pdf_progress, cancelled)
+        members = list(extra)
+        if sign_pdf:
+            from app.export.pdf_signing import pdf_identity, sign_pdf_file, signing_time
+
+            name = snapshot.info.apprentice_name
+            identity = pdf_identity(key, name)
+            sign_pdf_file(pdf_path, identity, name, signing_time(snapshot.last_changed))
+            members.append((CERTIFICATE, identity.certificate))
         pdf_size, pdf_sha = _hash_file(pdf_path)
         with (
             staged_output(out, what="package", force=force, protected=guarded) as temp,
@@ -257,6 +303,11 @@ def write_package(
                 zf.writestr(_member(ATTACHMENTS + digest, moment, len(data)), data)
                 files.append(FileEntry(path=ATTACHMENTS + digest, size=len(data), sha256=digest))
                 advance()
+            for name, data in members:
+                zf.writestr(_member(name, moment, len(data)), data)
+                files.append(
+                    FileEntry(path=name, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+                )
             files.append(
                 FileEntry(
                     path=PORTFOLIO_JSON,
@@ -398,9 +449,26 @@ def restore_into(path: Path, reader: PackageReader) -> None:
                     "The portfolio rebuilt from the package does not match its fingerprint; "
                     "nothing was imported."
                 )
+            restore_signoff(session, reader)
     finally:
         db.close()
     _fold_journal(path)
+
+
+def restore_signoff(session: Session, reader: PackageReader) -> None:
+    """Put back the sign-off requests and signed responses a verified package carries."""
+    if reader.verified.signoff is None:
+        return
+    from app.export.signoff_files import read_response
+
+    records = signoff_schema.decode(
+        reader.read(SIGNOFF_JSON), signoff_schema.SignoffRecords, SIGNOFF_JSON
+    )
+    for request in records.requests:
+        signoff.record_request(session, request)
+    for sha in records.responses:
+        data = reader.read(SIGNOFF + sha)
+        signoff.store_response(session, read_response(Path(SIGNOFF + sha), data))
 
 
 def _fold_journal(path: Path) -> None:

@@ -46,8 +46,10 @@ PORTFOLIO_PDF = "portfolio.pdf"
 ATTACHMENTS = "attachments/"
 SIGNOFF = "signoff/"  # the sign-off responses a portfolio holds, each as its signed file
 SIGNOFF_JSON = "signoff.json"  # the sign-off requests the portfolio made
+CERTIFICATE = "certificate.der"  # the certificate that signed portfolio.pdf
 _MEMBER_NAME = re.compile(
-    r"(portfolio\.json|portfolio\.pdf|signoff\.json|(attachments|signoff)/[0-9a-f]{64})"
+    r"(portfolio\.json|portfolio\.pdf|signoff\.json|certificate\.der"
+    r"|(attachments|signoff)/[0-9a-f]{64})"
 )
 _CHUNK = 1 << 16
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
@@ -85,6 +87,24 @@ class ManifestEntry:
 
 
 @dataclass(frozen=True)
+class PackageSignoff:
+    """The signed statements a package carries, each signature checked."""
+
+    responses: int
+    confirmations: int  # confirmed claims, over all items and signers
+    signers: int  # distinct keys
+    earlier: int  # confirmations given for an earlier version of their item
+    statements: int  # responses with a witness statement
+
+    def summary(self) -> str:
+        return (
+            f"Sign-off: {counted(self.confirmations, 'confirmation')} by "
+            f"{counted(self.signers, 'signer')}, {self.earlier} for earlier versions "
+            f"({counted(self.responses, 'signed response')}, every signature valid)."
+        )
+
+
+@dataclass(frozen=True)
 class VerifiedPackage:
     """A package whose every byte matched its signed manifest."""
 
@@ -94,6 +114,8 @@ class VerifiedPackage:
     created: str
     files: tuple[ManifestEntry, ...]
     document: PortfolioDocument
+    signoff: PackageSignoff | None = None  # None: the package carries no sign-off
+    pdf_certificate: bool = False  # portfolio.pdf is signed with certificate.der
 
     @property
     def total_bytes(self) -> int:
@@ -511,7 +533,10 @@ class PackageReader(SignedZipReader):
         """Check everything; return what was verified or raise naming the first problem."""
         contents = self.verify_signed(
             signer=signer,
-            keep=lambda entry: entry.path == PORTFOLIO_JSON,
+            keep=lambda entry: (
+                entry.path in (PORTFOLIO_JSON, SIGNOFF_JSON, CERTIFICATE)
+                or entry.path.startswith(SIGNOFF)
+            ),
             progress=progress,
             cancelled=cancelled,
         )
@@ -521,6 +546,13 @@ class PackageReader(SignedZipReader):
             raise self._refuse(str(exc).rstrip(".")) from exc
         listed = {f.path: f for f in contents.files}
         self._check_document(document, listed, contents.fingerprint)
+        if CERTIFICATE in contents.kept:
+            from app.export.pdf_signing import ed25519_fingerprint_of
+
+            if ed25519_fingerprint_of(contents.kept[CERTIFICATE]) != contents.fingerprint:
+                raise self._refuse(
+                    f"{CERTIFICATE} is not the PDF certificate of the key that signed it"
+                )
         self._verified = VerifiedPackage(
             path=self.path,
             fingerprint=contents.fingerprint,
@@ -528,8 +560,69 @@ class PackageReader(SignedZipReader):
             created=contents.created,
             files=contents.files,
             document=document,
+            signoff=self._check_signoff(contents, document),
+            pdf_certificate=CERTIFICATE in contents.kept,
         )
         return self._verified
+
+    def _check_signoff(
+        self, contents: SignedContents, document: PortfolioDocument
+    ) -> PackageSignoff | None:
+        """Check every carried response's own signature and that it answers a request the
+        package records, about the content that was sent."""
+        from app.export.signoff_files import read_response
+        from app.schema import signoff as schema
+
+        kept = contents.kept
+        responses = {p[len(SIGNOFF) :]: d for p, d in kept.items() if p.startswith(SIGNOFF)}
+        if SIGNOFF_JSON not in kept:
+            if responses:
+                raise self._refuse(f"it carries sign-off responses but no {SIGNOFF_JSON}")
+            return None
+        try:
+            records = schema.decode(kept[SIGNOFF_JSON], schema.SignoffRecords, SIGNOFF_JSON)
+        except ValueError as exc:
+            raise self._refuse(str(exc)) from exc
+        if sorted(records.responses) != sorted(responses):
+            raise self._refuse(f"{SIGNOFF_JSON} does not list exactly the responses it carries")
+        requests = {r.request_id: r for r in records.requests}
+        current = _content_hashes(document)
+        confirmations = earlier = statements = 0
+        signers: set[str] = set()
+        for sha in records.responses:
+            try:
+                verified = read_response(Path(f"{SIGNOFF}{sha}"), responses[sha])
+            except PackageError as exc:
+                reason = str(exc).split("was refused: ", 1)[-1].rstrip(".")
+                raise self._refuse(
+                    f"the sign-off response {SIGNOFF}{sha[:12]}… is not intact: {reason}"
+                ) from exc
+            response = verified.response
+            request = requests.get(response.request_id)
+            if request is None or request.request_sha256 != response.request_sha256:
+                raise self._refuse(
+                    f"the sign-off response of {_printable(response.signer.name)} answers a "
+                    "request this package does not record"
+                )
+            sent = {i.ref: i.content_sha256 for i in request.items}
+            for item in response.items:
+                if sent.get(item.ref) != item.content_sha256:
+                    raise self._refuse(
+                        f"the sign-off response of {_printable(response.signer.name)} confirms "
+                        f"a version of {item.ref} other than the one sent"
+                    )
+                confirmations += len(item.confirmed)
+                if current.get(item.ref) != item.content_sha256:
+                    earlier += len(item.confirmed)
+            signers.add(verified.fingerprint)
+            statements += bool(response.statement.strip())
+        return PackageSignoff(
+            responses=len(records.responses),
+            confirmations=confirmations,
+            signers=len(signers),
+            earlier=earlier,
+            statements=statements,
+        )
 
     def _check_document(
         self, document: PortfolioDocument, listed: dict[str, ManifestEntry], fingerprint: str
@@ -575,6 +668,13 @@ def verify_package(
     """Verify the package at ``path``; raise ``PackageError`` naming the first problem."""
     with PackageReader(path, limits=limits) as reader:
         return reader.verify(signer=signer, progress=progress, cancelled=cancelled)
+
+
+def _content_hashes(document: PortfolioDocument) -> dict[str, str]:
+    """Each item's content hash, from ``portfolio.json``'s own item records."""
+    from app.services.portfolio_json import content_hash
+
+    return {item.ref: content_hash(item) for item in document.items}
 
 
 def _printable(text: str) -> str:

@@ -52,6 +52,8 @@ from app.export.matrix import matrix_section
 from app.export.pdf_progress import contents_entries as progress_contents_entries
 from app.export.pdf_progress import progress_sections
 from app.export.reportlab_private import QuickCopyFrame, add_internal_link, keep_with_start
+from app.export.signoff_pdf import contents_entries as witness_contents_entries
+from app.export.signoff_pdf import witness_section
 from app.export.styles import INK, MUTED, RULE
 from app.models.outputs import check_output, staged_output
 from app.services import signing
@@ -93,10 +95,13 @@ def export_portfolio_pdf(
     cancelled: Callable[[], bool] | None = None,
     *,
     force: bool = False,
+    sign: bool = True,
 ) -> PdfResult:
     """The EPA portfolio PDF of the open portfolio ``db`` (``portfolio export pdf`` and
     File ▸ Export EPA Portfolio PDF): a snapshot, its attachments read from the file, and
     the signing key's fingerprint on the cover, so the assessor can match PDF and package.
+    Unless ``sign`` is False the PDF is signed (PAdES) with the key derived from the
+    apprentice's (``app.export.pdf_signing``), dated the portfolio's last change.
 
     ``out`` is never the portfolio, one of its companions or any SQLite file; an
     existing file is replaced only with ``force`` (``app.models.outputs``)."""
@@ -110,11 +115,12 @@ def export_portfolio_pdf(
             snapshot,
             blobs,
             out,
-            options=replace(options, signer_fingerprint=key.fingerprint),
+            options=replace(options, signer_fingerprint=key.fingerprint, signed=sign),
             progress=progress,
             cancelled=cancelled,
             force=force,
             protected=[db.path],
+            sign=pdf_signer(key, snapshot) if sign else None,
         )
     finally:
         blobs.close()
@@ -130,14 +136,28 @@ def build_pdf(
     *,
     force: bool = False,
     protected: Iterable[Path] = (),
+    sign: Callable[[Path], None] | None = None,
 ) -> PdfResult:
     """Write the EPA portfolio PDF of ``snapshot`` to ``out``, atomically (see
     ``app.models.outputs.staged_output``: never over a database, an existing file only
-    with ``force``)."""
+    with ``force``). ``sign`` signs the finished file before it is moved into place."""
     register_fonts()
     out = Path(out)
     with staged_output(out, what="PDF", force=force, protected=protected) as temp:
-        return _build_into(temp, out, snapshot, blobs, options, progress, cancelled)
+        return _build_into(temp, out, snapshot, blobs, options, progress, cancelled, sign)
+
+
+def pdf_signer(key: signing.SigningKey, snapshot: PortfolioSnapshot) -> Callable[[Path], None]:
+    """Signs a PDF of ``snapshot`` in place as its apprentice, at its last change."""
+    from app.export.pdf_signing import pdf_identity, sign_pdf_file, signing_time
+
+    name = snapshot.info.apprentice_name
+    return partial(
+        sign_pdf_file,
+        identity=pdf_identity(key, name),
+        name=name,
+        when=signing_time(snapshot.last_changed),
+    )
 
 
 def _build_into(
@@ -148,6 +168,7 @@ def _build_into(
     options: PdfOptions,
     progress: Callable[[int, int], None] | None,
     cancelled: Callable[[], bool] | None,
+    sign: Callable[[Path], None] | None = None,
 ) -> PdfResult:
     total_steps = len(snapshot.items) + 1
     degraded: dict[str, int] = {}
@@ -173,6 +194,8 @@ def _build_into(
     else:
         raise PortfolioError("The PDF could not be laid out; too many items failed.")
     report(total_steps - 1)
+    if sign is not None:
+        sign(temp)
     size = temp.stat().st_size
     _match_permissions(temp, out)
     if progress is not None:
@@ -229,6 +252,7 @@ def _build_once(ctx: ExportContext, stream: BinaryIO) -> None:
     story += coverage_section(ctx)
     story += matrix_section(ctx)
     story += evidence_section(ctx)
+    story += witness_section(ctx)
     if (programme := _programme_records(ctx)) is not None:
         story += progress_sections(programme, ctx.state)
     story += declaration(ctx)
@@ -250,6 +274,7 @@ def _contents_entries(ctx: ExportContext) -> list[tuple[str, str, int]]:
     entries.append(("Evidence × KSB grid", "grid", 1))
     entries.append(("Evidence", "evidence", 0))
     entries += [(item_outline(item), ctx.item_keys[item.ref], 1) for item in ctx.items]
+    entries += witness_contents_entries(ctx)
     if (programme := _programme_records(ctx)) is not None:
         entries += progress_contents_entries(programme)
     entries.append(("Declaration", "declaration", 0))

@@ -20,7 +20,6 @@ so what the signer reads is exactly what they confirm.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import secrets
 import zipfile
@@ -32,7 +31,7 @@ from typing import ClassVar, TypeVar
 import msgspec
 
 from app.errors import InvalidInputError, NotFoundError
-from app.export.package import _check_destination, _member, _temp_beside, _zip_time, manifest_bytes
+from app.export.package import _member, _zip_time, manifest_bytes
 from app.export.package_reader import (
     MANIFEST,
     SIGNATURE,
@@ -41,6 +40,7 @@ from app.export.package_reader import (
     SignedZipReader,
 )
 from app.models.db import Database, utc_now
+from app.models.outputs import check_output, staged_output
 from app.schema import signoff as schema
 from app.schema.manifest import FileEntry
 from app.schema.portfolio import ItemRecord
@@ -79,31 +79,20 @@ class ResponseReader(SignedZipReader):
 
 
 def _write_signed(
-    out: Path, format_: str, key: SigningKey, created: str, members: Sequence[tuple[str, bytes]]
-) -> Path:
-    """Write the members, a manifest and its signature to a temporary file beside ``out``;
-    the caller moves it into place (``os.replace``) once everything else has succeeded."""
-    _check_destination(out)
+    temp: Path, format_: str, key: SigningKey, created: str, members: Sequence[tuple[str, bytes]]
+) -> None:
+    """Write the members, a manifest and its signature into ``temp`` (a staged output)."""
     moment = _zip_time(created)
     files = [
         FileEntry(path=name, size=len(data), sha256=hashlib.sha256(data).hexdigest())
         for name, data in members
     ]
     manifest = manifest_bytes(created, key, files, format_=format_)
-    temp, fh = _temp_beside(out)
-    try:
-        with fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr(_member(MANIFEST, moment, len(manifest)), manifest)
-            zf.writestr(_member(SIGNATURE, moment, 64), key.sign(manifest))
-            for name, data in sorted(members):
-                zf.writestr(_member(name, moment, len(data)), data)
-            zf.close()
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return temp
+    with temp.open("r+b") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(_member(MANIFEST, moment, len(manifest)), manifest)
+        zf.writestr(_member(SIGNATURE, moment, 64), key.sign(manifest))
+        for name, data in sorted(members):
+            zf.writestr(_member(name, moment, len(data)), data)
 
 
 # --- requests -------------------------------------------------------------------------------
@@ -199,7 +188,7 @@ def make_request(
     request recorded, and only then the file moved into place.
     """
     out = Path(out)
-    _check_destination(out)
+    check_output(out, what="sign-off request", protected=[db.path])
     if not refs:
         raise InvalidInputError("Name at least one evidence item to ask about (such as E003).")
     if len(refs) > signoff.MAX_REQUEST_ITEMS:
@@ -245,15 +234,12 @@ def make_request(
         ),
     )
     members.append((REQUEST_JSON, schema.encode(request)))
-    temp = _write_signed(out, schema.REQUEST_FORMAT, key, request.created, members)
-    try:
+    with staged_output(out, what="sign-off request", protected=[db.path]) as temp:
+        _write_signed(temp, schema.REQUEST_FORMAT, key, request.created, members)
         with RequestReader(temp) as reader:
             manifest_sha256 = reader.verify_signed().manifest_sha256
         with db.transaction() as session:
-            signoff.record_request(session, request, manifest_sha256)
-        os.replace(temp, out)
-    finally:
-        temp.unlink(missing_ok=True)
+            signoff.record_request(session, signoff.request_record(request, manifest_sha256))
     return RequestResult(
         path=out,
         request_id=request.request_id,
@@ -403,7 +389,7 @@ def write_response(
 ) -> ResponseResult:
     """Sign the signer's answer to ``opened`` with their own key and write it to ``out``."""
     out = Path(out)
-    _check_destination(out)
+    check_output(out, what="sign-off response")
     _check_person(signer)
     if len(statement) > schema.MAX_TEXT:
         raise InvalidInputError("The witness statement is too long (a million characters at most).")
@@ -434,17 +420,14 @@ def write_response(
         ],
         statement=statement,
     )
-    temp = _write_signed(
-        out,
-        schema.RESPONSE_FORMAT,
-        key,
-        response.signed,
-        [(RESPONSE_JSON, schema.encode(response))],
-    )
-    try:
-        os.replace(temp, out)
-    finally:
-        temp.unlink(missing_ok=True)
+    with staged_output(out, what="sign-off response") as temp:
+        _write_signed(
+            temp,
+            schema.RESPONSE_FORMAT,
+            key,
+            response.signed,
+            [(RESPONSE_JSON, schema.encode(response))],
+        )
     return ResponseResult(
         path=out,
         fingerprint=key.fingerprint,

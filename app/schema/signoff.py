@@ -12,14 +12,14 @@ Limits are constraints here, so a hostile file is refused while it is decoded.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Final, Literal, TypeVar
 
 import msgspec
 
 REQUEST_FORMAT = "apprentice-portfolio-signoff-request/1"
 RESPONSE_FORMAT = "apprentice-portfolio-signoff-response/1"
 T = TypeVar("T")
-RECORD_FORMAT = "apprentice-portfolio-signoff-records/1"
+RECORD_FORMAT: Final = "apprentice-portfolio-signoff-records/1"
 
 MAX_ITEMS = 500
 MAX_CLAIMS = 1_000

@@ -148,11 +148,32 @@ def _codes(text: str) -> tuple[str, ...]:
 # --- requests -------------------------------------------------------------------------------
 
 
-def record_request(session: Session, request: schema.SignoffRequest, request_sha256: str) -> None:
-    """Remember a request this portfolio wrote (in the caller's transaction)."""
-    row = SignoffRequest(
+def request_record(request: schema.SignoffRequest, request_sha256: str) -> schema.RequestRecord:
+    """What the portfolio keeps of a request it wrote."""
+    return schema.RequestRecord(
         request_id=request.request_id,
         request_sha256=request_sha256,
+        created=request.created,
+        signer=request.signer,
+        items=[
+            schema.RequestItemRecord(
+                ref=i.ref, content_sha256=i.content_sha256, requested=list(i.requested)
+            )
+            for i in request.items
+        ],
+    )
+
+
+def record_request(session: Session, request: schema.RequestRecord) -> None:
+    """Remember a request this portfolio wrote, or one a package carried (in the caller's
+    transaction)."""
+    if session.scalar(
+        select(SignoffRequest.id).where(SignoffRequest.request_id == request.request_id)
+    ):
+        raise SignoffError(f"The request {request.request_id} is recorded already.")
+    row = SignoffRequest(
+        request_id=request.request_id,
+        request_sha256=request.request_sha256,
         created=request.created,
         name=request.signer.name,
         role=request.signer.role,
@@ -424,32 +445,6 @@ def request_records(session: Session) -> list[schema.RequestRecord]:
         )
         for r in rows
     ]
-
-
-def restore_request(session: Session, record: schema.RequestRecord) -> None:
-    """Put back a request a package carried (on import into a new portfolio)."""
-    request = schema.SignoffRequest(
-        request_id=record.request_id,
-        created=record.created,
-        apprentice=schema.Apprentice(name="-"),
-        apprentice_key="0" * 64,
-        signer=record.signer,
-        items=[
-            schema.RequestItem(
-                ref=i.ref,
-                content=_EMPTY_CONTENT,
-                content_sha256=i.content_sha256,
-                requested=i.requested,
-            )
-            for i in record.items
-        ],
-    )
-    record_request(session, request, record.request_sha256)
-
-
-_EMPTY_CONTENT = schema.ItemContent(
-    title="", date="1970-01-01", body="", ksbs=[], duties=[], other_tags=[], attachments=[]
-)
 
 
 def as_json(view: SignoffOverview) -> dict[str, Any]:

@@ -9,7 +9,15 @@ from dataclasses import asdict
 from sqlalchemy.orm import Session
 
 from app.schema.portfolio import ProgrammeRecord
-from app.services import coverage, evidence, frameworks, portfolio, portfolio_json, progress
+from app.services import (
+    coverage,
+    evidence,
+    frameworks,
+    portfolio,
+    portfolio_json,
+    progress,
+    signoff,
+)
 from app.services.views import ItemView, PortfolioSnapshot
 
 
@@ -65,4 +73,5 @@ def take_snapshot(session: Session, *, target: int = 1) -> PortfolioSnapshot:
         last_changed=portfolio.last_changed(session),
         fingerprint=fingerprint(info_dict, items, portfolio_json.build_programme(session)),
         progress=progress.take_progress_snapshot(session, progress.export_date(session)),
+        signoff=signoff.overview(session),
     )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.services.progress import ProgressSnapshot
+    from app.services.signoff import SignoffOverview
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,7 @@ class PortfolioSnapshot:
     last_changed: str  # ISO timestamp of the newest change: the export's date
     fingerprint: str  # SHA-256 over the portfolio's content
     progress: ProgressSnapshot | None = None  # skills scans, off-the-job log, reviews
+    signoff: SignoffOverview | None = None  # requests sent, statements imported
 
 
 @dataclass(frozen=True)
