@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-VIEWS = ("plan", "export", "reviews")
+VIEWS = ("plan", "export", "reviews", "themes")
 
 
 def main() -> int:
@@ -51,6 +51,8 @@ def main() -> int:
             from app.ui.export import show_export_dialog
 
             show_export_dialog(window)
+        elif args.view == "themes":
+            window.pages.setCurrentWidget(window.assessment_page)
         elif args.view == "reviews":
             window.pages.setCurrentWidget(window.progress_pages.reviews)
 

@@ -39,6 +39,7 @@ EXTENSION_MODULES: tuple[str, ...] = (
     "app.ui.review",
     "app.ui.backup",
     "app.ui.export",
+    "app.ui.assessment",
 )
 
 
