@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QRegularExpression, Qt
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -35,6 +34,7 @@ from app.services.portfolio import create_portfolio, validate_uln
 from app.ui.document import PortfolioDocument
 from app.ui.errors import show_error
 from app.ui.file_dialogs import choose_new_portfolio_path
+from app.ui.uln_field import UlnCheck, error_label
 
 DEFAULT_FRAMEWORK = "ST0825"
 
@@ -167,7 +167,8 @@ class NewPortfolioDialog(QDialog):
         self.uln = QLineEdit(self)
         self.uln.setAccessibleName(self.tr("Unique Learner Number"))
         self.uln.setPlaceholderText(self.tr("10 digits, if you know it"))
-        self.uln.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,10}"), self))
+        self.uln_error = error_label(self)
+        self.uln_check = UlnCheck(self.uln, self.uln_error)
         self.employer = QLineEdit(self)
         self.employer.setAccessibleName(self.tr("Employer"))
         self.provider = QLineEdit(self)
@@ -179,14 +180,11 @@ class NewPortfolioDialog(QDialog):
         self.option_label = QLabel(self.tr("&Option *"), self)
         self.option_label.setBuddy(self.option)
 
-        self.location = QLabel(str(path), self)
-        self.location.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.location = QLabel(self)
         self.location.setWordWrap(True)
+        self._show_location()
         self.change_location = QPushButton(self.tr("Change…"), self)
         self.change_location.setAccessibleName(self.tr("Choose where to save the portfolio"))
-        location_row = QHBoxLayout()
-        location_row.addWidget(self.location, 1)
-        location_row.addWidget(self.change_location)
 
         self.error = QLabel(self)
         self.error.setWordWrap(True)
@@ -198,13 +196,17 @@ class NewPortfolioDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Your &name *"), self.name)
         form.addRow(self.tr("&ULN"), self.uln)
+        form.addRow("", self.uln_error)
         form.addRow(self.tr("&Employer"), self.employer)
         form.addRow(self.tr("Training &provider"), self.provider)
         standard_label = QLabel(self.tr("&Standard"), self)
         standard_label.setBuddy(self.standards.search)
         form.addRow(standard_label, self.standards)
         form.addRow(self.option_label, self.option)
-        form.addRow(self.tr("Saved in"), location_row)
+        # the path on a row of its own (a wrapped label keeps its height there), the
+        # button under it
+        form.addRow(self.tr("Saved in"), self.location)
+        form.addRow("", self.change_location)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -220,6 +222,7 @@ class NewPortfolioDialog(QDialog):
         self.setMinimumWidth(640)
 
         self.name.textChanged.connect(self._update_create)
+        self.uln_check.validityChanged.connect(self._update_create)
         self.option.currentIndexChanged.connect(self._update_create)
         self.standards.list.currentItemChanged.connect(self._standard_changed)
         self.standards.import_button.clicked.connect(self.import_standard)
@@ -246,6 +249,7 @@ class NewPortfolioDialog(QDialog):
         needs_option = doc is not None and bool(doc.options)
         self.create_button.setEnabled(
             bool(self.name.text().strip())
+            and self.uln_check.is_valid()
             and doc is not None
             and (not needs_option or self.option.currentData() is not None)
         )
@@ -276,7 +280,16 @@ class NewPortfolioDialog(QDialog):
         path = choose_new_portfolio_path(self, self.path.parent)
         if path is not None:
             self.path = path
-            self.location.setText(str(path))
+            self._show_location()
+
+    def _show_location(self) -> None:
+        """The whole path, wrapped after its separators rather than clipped."""
+        text = str(self.path)
+        for separator in ("/", "\\"):
+            text = text.replace(separator, separator + "\u200b")
+        self.location.setText(text)
+        self.location.setToolTip(str(self.path))
+        self.location.setAccessibleName(self.tr("Saved in {path}").format(path=self.path))
 
     def create_file(self) -> None:
         """Create the portfolio file; on bad input say why and stay open."""
@@ -335,7 +348,8 @@ class DetailsDialog(QDialog):
         self.uln = QLineEdit(info.uln, self)
         self.uln.setAccessibleName(self.tr("Unique Learner Number"))
         self.uln.setPlaceholderText(self.tr("10 digits"))
-        self.uln.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,10}"), self))
+        self.uln_error = error_label(self)
+        self.uln_check = UlnCheck(self.uln, self.uln_error)
         self.employer = QLineEdit(info.employer, self)
         self.employer.setAccessibleName(self.tr("Employer"))
         self.provider = QLineEdit(info.provider, self)
@@ -349,6 +363,7 @@ class DetailsDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Your &name"), self.name)
         form.addRow(self.tr("&ULN"), self.uln)
+        form.addRow("", self.uln_error)
         form.addRow(self.tr("&Employer"), self.employer)
         form.addRow(self.tr("Training &provider"), self.provider)
         form.addRow(self.tr("Standard"), standard)
@@ -363,7 +378,9 @@ class DetailsDialog(QDialog):
         read_only = document.read_only
         for field in (self.name, self.uln, self.employer, self.provider):
             field.setReadOnly(read_only)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not read_only)
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setEnabled(not read_only)
+        self.uln_check.validityChanged.connect(lambda ok: save.setEnabled(ok and not read_only))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 

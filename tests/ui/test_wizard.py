@@ -44,29 +44,59 @@ def test_the_wizard_preselects_st0825_and_needs_a_name(qtbot, tmp_path: Path) ->
     assert dialog.windowTitle() == "Welcome to Apprentice Portfolio"
 
 
-def test_a_short_uln_is_explained_and_nothing_is_created(qtbot, tmp_path: Path) -> None:
+def test_a_short_uln_is_explained_once_the_field_is_left(qtbot, tmp_path: Path) -> None:
     path = tmp_path / "p.sqlite3"
     dialog = NewPortfolioDialog(path)
     qtbot.addWidget(dialog)
     dialog.open()
-    fill(qtbot, dialog, "Sam Taylor", uln="12345")
-    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
-    assert dialog.isVisible() and dialog.error.isVisible()
-    assert "must be 10 digits" in dialog.error.text()
+    qtbot.keyClicks(dialog.name, "Sam Taylor")
+    dialog.uln.setFocus()
+    qtbot.keyClicks(dialog.uln, "12345")
+    assert not dialog.uln_error.isVisible()  # still typing: not told off yet
+    assert not dialog.create_button.isEnabled()  # but five digits cannot be created
+    dialog.uln.editingFinished.emit()  # the field is left
+    assert dialog.uln_error.isVisible() and "must be 10 digits" in dialog.uln_error.text()
+    assert dialog.uln.property("invalid") is True
     assert not path.exists()
     assert dialog.uln.validator() is not None  # letters cannot even be typed
 
 
-def test_a_mistyped_uln_is_caught_by_its_check_digit(qtbot, tmp_path: Path) -> None:
+def test_a_mistyped_uln_is_marked_as_typed_and_cleared_when_fixed(qtbot, tmp_path: Path) -> None:
     path = tmp_path / "p.sqlite3"
     dialog = NewPortfolioDialog(path)
     qtbot.addWidget(dialog)
     dialog.open()
     fill(qtbot, dialog, "Sam Taylor", uln="9876543210")  # two digits swapped
-    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
-    assert dialog.isVisible() and dialog.error.isVisible()
-    assert "check digit" in dialog.error.text()
+    assert dialog.uln_error.isVisible() and "check digit" in dialog.uln_error.text()
+    assert dialog.uln.property("invalid") is True
+    assert "check digit" in dialog.uln.accessibleDescription()
+    assert not dialog.create_button.isEnabled()
+    # fixed: the last two digits the right way round
+    dialog.uln.setFocus()
+    qtbot.keyClick(dialog.uln, Qt.Key.Key_Backspace)
+    qtbot.keyClick(dialog.uln, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(dialog.uln, "01")
+    assert not dialog.uln_error.isVisible() and dialog.uln_error.text() == ""
+    assert dialog.uln.property("invalid") is False
+    assert dialog.create_button.isEnabled()
     assert not path.exists()
+
+
+def test_the_saved_in_path_is_shown_whole(qtbot, tmp_path: Path) -> None:
+    deep = tmp_path.joinpath(*[f"a-rather-long-folder-name-{n}" for n in range(8)])
+    dialog = NewPortfolioDialog(deep / "portfolio.sqlite3")
+    qtbot.addWidget(dialog)
+    dialog.resize(640, 600)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    label = dialog.location
+    assert label.text().replace("\u200b", "") == str(deep / "portfolio.sqlite3")
+    assert label.toolTip() == str(deep / "portfolio.sqlite3")
+    # wrapped onto several lines inside the dialog, none of it past the right edge
+    assert label.height() > label.fontMetrics().height() * 2
+    right = label.mapTo(dialog, label.rect().topRight()).x()
+    assert right <= dialog.width()
+    assert label.height() >= label.heightForWidth(label.width())  # every line has room
 
 
 def test_first_run_creates_the_portfolio_and_opens_it(qtbot, monkeypatch, tmp_path: Path) -> None:
