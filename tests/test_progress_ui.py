@@ -342,3 +342,41 @@ def test_read_only_portfolio_shows_records_but_changes_nothing(
         assert not button.isEnabled()
     db = open_portfolio(path)
     db.close()
+
+
+def test_the_review_form_is_prefilled_with_real_values(tmp_path: Path, open_window, qtbot) -> None:
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QDateEdit, QStyleOptionViewItem
+
+    from app.ui.progress.review_dialog import ReviewDialog
+
+    window = open_window(make_portfolio(tmp_path, filled=True))
+    store = window.progress_pages.store
+    dialog = ReviewDialog(store, window)
+    qtbot.addWidget(dialog)
+    # who came to the last review, as text that is saved (not a placeholder)
+    assert dialog.employer.text() == "Grace Hopper"
+    assert dialog.provider.text() == "Babbage College"
+    roles = {p.role: p.name for p in dialog.participants()}
+    assert roles["provider"] == "Babbage College"
+    # the due date is picked from a calendar
+    row = dialog.add_action_row("Book the EPA gateway meeting", "Ada")
+    index = dialog.action_table.model().index(row, dialog.DUE)
+    editor = dialog.due_delegate.createEditor(
+        dialog.action_table.viewport(), QStyleOptionViewItem(), index
+    )
+    assert isinstance(editor, QDateEdit) and editor.calendarPopup()
+    editor.setDate(QDate(2027, 3, 1))
+    dialog.due_delegate.setModelData(editor, dialog.action_table.model(), index)
+    assert dialog.action_table.item(row, dialog.DUE).text() == "2027-03-01"
+
+
+def test_the_first_review_takes_the_provider_from_the_portfolio_details(
+    tmp_path: Path, open_window, qtbot
+) -> None:
+    from app.ui.progress.review_dialog import ReviewDialog
+
+    window = open_window(make_portfolio(tmp_path, filled=False))
+    dialog = ReviewDialog(window.progress_pages.store, window)
+    qtbot.addWidget(dialog)
+    assert dialog.provider.text() == "Babbage College"

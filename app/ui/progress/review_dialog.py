@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -13,6 +14,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -25,6 +28,46 @@ from app.ui.errors import show_error
 from app.ui.progress.plan_dialog import hours_minutes, pair
 from app.ui.progress.scan_dialog import date_edit, to_date
 from app.ui.progress.store import ProgressStore
+
+
+class DueDateDelegate(QStyledItemDelegate):
+    """A due date is picked from a calendar (typed as YYYY-MM-DD, or left empty)."""
+
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
+        editor = QDateEdit(parent)
+        editor.setCalendarPopup(True)
+        editor.setDisplayFormat("yyyy-MM-dd")
+        editor.setAccessibleName(self.tr("Due date"))
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
+        assert isinstance(editor, QDateEdit)
+        text = str(index.data() or "")
+        date = QDate.fromString(text, "yyyy-MM-dd")
+        editor.setDate(date if date.isValid() else QDate.currentDate().addDays(14))
+
+    def setModelData(
+        self,
+        editor: QWidget,
+        model: QAbstractItemModel,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        assert isinstance(editor, QDateEdit)
+        model.setData(index, editor.date().toString("yyyy-MM-dd"))
+
+
+def previous_participants(store: ProgressStore) -> dict[str, str]:
+    """Role -> name of who took part in the latest review (empty before the first)."""
+    recorded = store.snapshot().reviews
+    if not recorded:
+        return {}
+    latest = max(recorded, key=lambda r: (r.date, r.id))
+    return {p.role: p.name for p in latest.participants}
 
 
 class ReviewDialog(QDialog):
@@ -42,10 +85,13 @@ class ReviewDialog(QDialog):
 
         self.date = date_edit(self, today)
         self.apprentice = QLineEdit(info.apprentice_name, self)
-        self.employer = QLineEdit(self)
+        # real values, not placeholders that only look filled in: who came to the last
+        # review, else the employer and provider in Portfolio Details
+        last = previous_participants(store)
+        self.employer = QLineEdit(last.get("employer", info.employer), self)
         self.employer.setPlaceholderText(self.tr("Employer or line manager"))
-        self.provider = QLineEdit(self)
-        self.provider.setPlaceholderText(info.provider or self.tr("Training provider's tutor"))
+        self.provider = QLineEdit(last.get("provider", info.provider), self)
+        self.provider.setPlaceholderText(self.tr("Training provider's tutor"))
         self.other = QLineEdit(self)
         self.other.setPlaceholderText(self.tr("Anyone else (optional)"))
         minutes = store.otj_minutes_to(today)
@@ -69,8 +115,10 @@ class ReviewDialog(QDialog):
         self.action_table = QTableWidget(0, 3, self)
         self.action_table.setAccessibleName(self.tr("Actions"))
         self.action_table.setHorizontalHeaderLabels(
-            [self.tr("Action"), self.tr("Owner"), self.tr("Due (YYYY-MM-DD)")]
+            [self.tr("Action"), self.tr("Owner"), self.tr("Due")]
         )
+        self.due_delegate = DueDateDelegate(self.action_table)
+        self.action_table.setItemDelegateForColumn(self.DUE, self.due_delegate)
         self.action_table.verticalHeader().hide()
         self.action_table.horizontalHeader().setSectionResizeMode(
             self.TEXT, QHeaderView.ResizeMode.Stretch
