@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "app.cli.open_cmd",
     "app.cli.signoff",
     "app.cli.plan",
+    "app.cli.standard",
 )
 
 
