@@ -397,3 +397,80 @@ def test_a_name_identity_also_counts(
     run(capsys, "--file", str(path), "git", "identity", "add", "old@laptop.local", "--name",
         ME.split(" <")[0])  # fmt: skip
     assert scan(capsys, str(path), team.path)["mine"] == 7
+
+
+# --- provenance travels -------------------------------------------------------------------------
+
+
+def test_provenance_is_in_the_pdf_and_survives_a_package_round_trip(
+    team: Team, pf: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import zipfile
+
+    from tests.pdf_reading import all_text
+
+    ci = f"M-{team.ci_merge[:12]}"
+    code, out, err = run(capsys, "--file", pf, "git", "import", str(team.path), ci)
+    assert (code, out.strip()) == (0, "E001"), err
+    assert run(capsys, "--file", pf, "item", "edit", "E001", "--status", "ready")[0] == 0
+
+    pdf = tmp_path / "out.pdf"
+    code, _, err = run(capsys, "--file", pf, "export", "pdf", str(pdf))
+    assert code == 0, err
+    text = " ".join(all_text(pdf).split())
+    assert "Source Repository: team-app Imported from a merged branch, branch master" in text
+    assert "Author: Ada Lovelace <ada@example.org>" in text
+    assert f"3 commits: {team.ci_merge[:12]}" in text
+
+    package = tmp_path / "out.portfolio"
+    code, _, err = run(capsys, "--file", pf, "export", "package", str(package))
+    assert code == 0, err
+    with zipfile.ZipFile(package) as z:
+        (item,) = json.loads(z.read("portfolio.json"))["items"]
+    assert item["source"]["kind"] == "merge"
+    assert item["source"]["repository"] == "team-app"
+    assert item["source"]["commits"][0] == team.ci_merge
+    assert {h["code"] for h in item["source"]["hints"]} >= {"K1", "K2"}
+
+    copy = tmp_path / "copy.sqlite3"
+    code, _, err = run(capsys, "--file", str(copy), "import", "package", str(package))
+    assert code == 0, err
+    again = scan(capsys, str(copy), team.path, "--author", "ada@example.org")
+    assert ci not in by_id(again)  # the copy knows it is imported
+    code, out, err = run(
+        capsys, "--file", str(copy), "export", "package", str(tmp_path / "2.portfolio")
+    )
+    assert code == 0, err
+    with zipfile.ZipFile(tmp_path / "2.portfolio") as z:
+        (item_again,) = json.loads(z.read("portfolio.json"))["items"]
+    assert item_again["source"] == item["source"]
+
+
+def test_a_hand_typed_item_has_no_source_in_portfolio_json(
+    pf: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import zipfile
+
+    assert run(capsys, "--file", pf, "item", "add", "--title", "Typed")[0] == 0
+    package = tmp_path / "out.portfolio"
+    assert run(capsys, "--file", pf, "export", "package", str(package))[0] == 0
+    with zipfile.ZipFile(package) as z:
+        (item,) = json.loads(z.read("portfolio.json"))["items"]
+    assert "source" not in item
+
+
+def test_importing_a_release_leaves_its_days_and_merges_proposed(
+    team: Team, pf: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    release = f"T-{team.release[:12]}"
+    assert run(capsys, "--file", pf, "git", "import", str(team.path), release)[0] == 0
+    left = list(by_id(scan(capsys, pf, team.path)))
+    assert release not in left
+    assert len(left) == 5
+
+
+def test_a_cancelled_scan_stops_with_one_sentence(team: Team) -> None:
+    from app.services.git_scan import Identity, ScanCancelled, scan_repository
+
+    with pytest.raises(ScanCancelled, match="cancelled"):
+        scan_repository(team.path, [Identity("ada@example.org")], cancelled=lambda: True)

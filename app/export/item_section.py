@@ -87,7 +87,7 @@ def item_flowables(ctx: ExportContext, item: ItemView, index: int) -> list[Flowa
     if level >= NOTICE_ONLY:
         return [*head, _notice(_NOT_LAID_OUT), *_safe(partial(_attachments, item), item), *tail]
     body: list[Flowable] = []
-    for part in (_claims_part, _reflection_part, _images_part):
+    for part in (_claims_part, _reflection_part, _source_part, _images_part):
         body += _safe(partial(part, ctx, item, level), item)
     body += _safe(partial(_attachments, item), item)
     body += _safe(partial(confirmations_part, ctx, item), item)
@@ -179,6 +179,37 @@ def _claim(tag: TagView, text: str, key: str | None, prefix: str = "") -> list[F
     else:
         body = [Para("No justification given.", NO_JUSTIFICATION)]
     return [line, *body]
+
+
+SOURCE_KINDS = {"merge": "a merged branch", "tag": "a tagged release", "day": "a day's commits"}
+SOURCE_COMMITS_SHOWN = 30
+
+
+def _source_part(ctx: ExportContext, item: ItemView, level: int) -> list[Flowable]:
+    """Where an item imported from git came from: repository, branch or tag, author, commits."""
+    source = ctx.snapshot.sources.get(item.ref)
+    if source is None:
+        return []
+    repository = escape(clean(source.repository, 200))
+    if source.remote_url:
+        repository += f" ({escape(clean(source.remote_url, 300))})"
+    lines = [f"Repository: {repository}"]
+    what = SOURCE_KINDS.get(source.kind, escape(clean(source.kind)))
+    if source.tag:
+        what += f", tag {escape(clean(source.tag, 200))}"
+    if source.branch:
+        what += f", branch {escape(clean(source.branch, 200))}"
+    lines.append(f"Imported from {what}")
+    if source.author:
+        lines.append(f"Author: {escape(clean(source.author, 300))}")
+    shown = ", ".join(sha[:12] for sha in source.commits[:SOURCE_COMMITS_SHOWN])
+    more = len(source.commits) - SOURCE_COMMITS_SHOWN
+    count = "commit" if len(source.commits) == 1 else "commits"
+    lines.append(
+        f"{len(source.commits)} {count}: <font name='{CELL_MONO.fontName}'>{shown}</font>"
+        + (f" and {more} more" if more > 0 else "")
+    )
+    return [Para("Source", LABEL), *(Para(line, ITEM_META) for line in lines)]
 
 
 def _reflection_part(ctx: ExportContext, item: ItemView, level: int) -> list[Flowable]:

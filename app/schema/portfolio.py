@@ -133,6 +133,32 @@ class AttachmentRecord(Record):
     added: Stamp
 
 
+MAX_SOURCE_COMMITS = 10_000
+MAX_HINTS = 200
+CommitId = Annotated[str, pattern(r"^[0-9a-f]{40}$", "must be a commit id (40 hex digits)")]
+
+
+class HintRecord(Record):
+    """A KSB a git source suggests, with its reasons: never a claim until it is ticked."""
+
+    code: Code
+    reasons: Annotated[tuple[Annotated[str, text(1_000)], ...], Meta(max_length=20)] = ()
+
+
+class SourceRecord(Record):
+    """Where an item imported from a git repository came from (its provenance)."""
+
+    kind: Annotated[str, one_of(("merge", "tag", "day"))]
+    repository: Annotated[str, nonblank(1_000)]
+    commits: Annotated[tuple[CommitId, ...], Meta(min_length=1, max_length=MAX_SOURCE_COMMITS)]
+    remote_url: Annotated[str, text(4_000)] = ""
+    branch: Annotated[str, text(1_000)] = ""
+    tag: Annotated[str, text(1_000)] = ""
+    author: Annotated[str, text(1_000)] = ""
+    hints: Annotated[tuple[HintRecord, ...], Meta(max_length=MAX_HINTS)] = ()
+    imported: Stamp = ""
+
+
 class ItemRecord(Record):
     ref: Annotated[str, text(16)]
     number: Annotated[int, whole(1, 10**9 - 1)]
@@ -146,6 +172,8 @@ class ItemRecord(Record):
     duties: Annotated[tuple[Tag, ...], Meta(max_length=MAX_TAGS_PER_ITEM)]
     other_tags: Annotated[tuple[OtherTag, ...], Meta(max_length=MAX_TAGS_PER_ITEM)]
     attachments: Annotated[tuple[AttachmentRecord, ...], Meta(max_length=MAX_ATTACHMENTS_PER_ITEM)]
+    # items imported from git: written only for them, so other documents keep their bytes
+    source: SourceRecord | None = None
 
 
 # --- the portfolio's details and frameworks -----------------------------------------------------

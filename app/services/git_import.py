@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidInputError, NotFoundError
 from app.models.db import utc_now
 from app.models.git_orm import GitIdentity, ItemSource
-from app.services import evidence, frameworks
+from app.services import evidence, frameworks, git_sources
 from app.services.git_scan import (
     Candidate,
     Hint,
@@ -36,33 +35,18 @@ from app.services.git_scan import (
     file_kinds,
     scan_repository,
 )
-from app.services.queries import MAX_TITLE
+from app.services.queries import MAX_TITLE, raw_connection
+from app.services.views import SourceView as Source
 
 _EMAIL = re.compile(r"^[^\s<>@]+@[^\s<>@]+$")
 MAX_IDENTITIES = 50
-
-
-@dataclass(frozen=True)
-class Source:
-    """An item's provenance, as shown in the editor and the PDF and carried in portfolio.json."""
-
-    kind: str  # merge, tag or day
-    repository: str
-    remote_url: str
-    branch: str
-    tag: str
-    author: str
-    commits: tuple[str, ...]
-    hints: tuple[Hint, ...]
-    imported: str
 
 
 # --- identities ----------------------------------------------------------------------------------
 
 
 def list_identities(session: Session) -> list[Identity]:
-    rows = session.scalars(select(GitIdentity).order_by(GitIdentity.id))
-    return [Identity(email=r.email, name=r.name) for r in rows]
+    return git_sources.identities(raw_connection(session))
 
 
 def add_identity(session: Session, email: str, name: str = "") -> Identity:
@@ -97,14 +81,7 @@ def remove_identity(session: Session, email: str) -> None:
 
 
 def imported_work(session: Session) -> Imported:
-    commits: set[str] = set()
-    tags: set[str] = set()
-    for kind, ids in session.execute(select(ItemSource.kind, ItemSource.commits)).tuples():
-        shas = ids.split()
-        commits.update(shas)
-        if kind == "tag" and shas:
-            tags.add(shas[0])
-    return Imported(commits=frozenset(commits), tags=frozenset(tags))
+    return git_sources.imported(raw_connection(session))
 
 
 def scan(
@@ -220,8 +197,15 @@ def write_candidates(
     refs: list[str] = []
     now = utc_now()
     for candidate in candidates:
-        if candidate.key in taken.commits and candidate.kind != "day":
-            raise InvalidInputError(f"{candidate.id} is already imported.")
+        again = (
+            candidate.key in taken.tags
+            if candidate.kind == "tag"
+            else bool(taken.commits.intersection(candidate.commit_ids))
+        )
+        if again:
+            raise InvalidInputError(
+                f"{candidate.id} is already imported; scan the repository again for what is left."
+            )
         item = evidence.add_item(
             session,
             title=_title(candidate),
@@ -254,41 +238,17 @@ def hints_json(hints: Sequence[Hint]) -> str:
     )
 
 
-def _hints(text: str) -> tuple[Hint, ...]:
-    try:
-        data = json.loads(text or "[]")
-        return tuple(Hint(str(h["code"]), tuple(str(r) for r in h["reasons"])) for h in data)
-    except (ValueError, TypeError, KeyError):
-        return ()
-
-
 # --- reading provenance ------------------------------------------------------------------------
-
-
-def _source(row: ItemSource) -> Source:
-    return Source(
-        kind=row.kind,
-        repository=row.repository,
-        remote_url=row.remote_url,
-        branch=row.branch,
-        tag=row.tag,
-        author=row.author,
-        commits=tuple(row.commits.split()),
-        hints=_hints(row.hints),
-        imported=row.imported,
-    )
-
-
-def source_of(session: Session, ref: str) -> Source | None:
-    """The provenance of item ``ref``; None for an item typed by hand."""
-    item_id = int(ref.strip().upper().removeprefix("E") or 0)
-    row = session.get(ItemSource, item_id)
-    return None if row is None else _source(row)
 
 
 def sources_by_item(session: Session) -> dict[int, Source]:
     """Every item's provenance by item id (for exports)."""
-    return {row.item_id: _source(row) for row in session.scalars(select(ItemSource))}
+    return git_sources.sources(raw_connection(session))
+
+
+def sources_by_ref(session: Session) -> dict[str, Source]:
+    """Every item's provenance by ref (E001), for the PDF."""
+    return {f"E{item_id:03d}": source for item_id, source in sources_by_item(session).items()}
 
 
 def restore_source(session: Session, item_id: int, source: Source) -> None:

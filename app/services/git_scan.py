@@ -43,6 +43,7 @@ from app.services.git_read import (
     TagInfo,
     open_repository,
 )
+from app.services.views import SourceHint as Hint  # code, reasons ("changed ci.yml → K1")
 
 CandidateKind = Literal["merge", "tag", "day"]
 MAX_TEXT_BYTES = 1024 * 1024  # larger files are not read for line counts
@@ -83,12 +84,6 @@ class FileChange:
 
 
 @dataclass(frozen=True)
-class Hint:
-    code: str
-    reasons: tuple[str, ...]  # "changed .github/workflows/ci.yml → K1"
-
-
-@dataclass(frozen=True)
 class Candidate:
     id: str
     kind: CandidateKind
@@ -109,12 +104,9 @@ class Candidate:
 
     @property
     def commit_ids(self) -> tuple[str, ...]:
-        """The commits this candidate records as its provenance (the apprentice's, plus the
-        merge or tagged commit itself)."""
-        ids = [c.sha for c in self.commits if c.mine]
-        if self.key not in ids:
-            ids.insert(0, self.key)
-        return tuple(ids)
+        """The commits this candidate records as its provenance: its key (the merge, the
+        tagged commit or the day's first commit) first, then the apprentice's others."""
+        return (self.key, *(c.sha for c in self.commits if c.mine and c.sha != self.key))
 
     def files_by_kind(self) -> dict[str, list[FileChange]]:
         grouped: dict[str, list[FileChange]] = {}

@@ -57,6 +57,7 @@ from app.schema.portfolio import (
     EntryRecord,
     FrameworkRecord,
     FrameworkRef,
+    HintRecord,
     ItemRecord,
     OtherTag,
     OtjRecord,
@@ -68,12 +69,13 @@ from app.schema.portfolio import (
     ReviewRecord,
     RoleLevelRecord,
     ScanRecord,
+    SourceRecord,
     Tag,
     encode,
 )
-from app.services import frameworks, skills_scan
+from app.services import frameworks, git_import, skills_scan
 from app.services.attachments import needs_rendition, store_blob, store_rendition
-from app.services.views import ItemView, PortfolioSnapshot
+from app.services.views import ItemView, PortfolioSnapshot, SourceHint, SourceView
 
 if TYPE_CHECKING:
     from app.services.renditions import RenditionQueue
@@ -109,6 +111,7 @@ def build_document(
     own = record.framework
     other = _other_tags(session, own.id)
     added = dict(session.execute(select(Attachment.id, Attachment.added)).tuples().all())
+    sources = git_import.sources_by_item(session)
     programme = build_programme(session)
     used: set[tuple[str, str]] = {(own.key, own.version)}
     used |= {(t.framework, t.version) for tags in other.values() for t in tags}
@@ -147,13 +150,36 @@ def build_document(
             for f in documents
             if f is not None
         ),
-        items=tuple(item_record(i, other.get(i.id, []), added) for i in snapshot.items),
+        items=tuple(
+            item_record(i, other.get(i.id, []), added, source_record(sources.get(i.id)))
+            for i in snapshot.items
+        ),
         programme=programme,  # None (not written): the portfolio has no programme records
     )
 
 
+def source_record(source: SourceView | None) -> SourceRecord | None:
+    """An item's git provenance as ``portfolio.json`` writes it (None: typed by hand)."""
+    if source is None:
+        return None
+    return SourceRecord(
+        kind=source.kind,
+        repository=source.repository,
+        remote_url=source.remote_url,
+        branch=source.branch,
+        tag=source.tag,
+        author=source.author,
+        commits=source.commits,
+        hints=tuple(HintRecord(code=h.code, reasons=h.reasons) for h in source.hints),
+        imported=source.imported,
+    )
+
+
 def item_record(
-    item: ItemView, other_tags: Sequence[OtherTag], added: Mapping[int, str]
+    item: ItemView,
+    other_tags: Sequence[OtherTag],
+    added: Mapping[int, str],
+    source: SourceRecord | None = None,
 ) -> ItemRecord:
     """One evidence item exactly as ``portfolio.json`` writes it (the only place that does)."""
     return ItemRecord(
@@ -178,6 +204,7 @@ def item_record(
             )
             for a in item.attachments
         ),
+        source=source,
     )
 
 
@@ -212,7 +239,11 @@ def item_records(session: Session, items: Sequence[ItemView]) -> list[ItemRecord
         return []
     other = _other_tags(session, record.framework.id)
     added = dict(session.execute(select(Attachment.id, Attachment.added)).tuples().all())
-    return [item_record(item, other.get(item.id, []), added) for item in items]
+    sources = git_import.sources_by_item(session)
+    return [
+        item_record(item, other.get(item.id, []), added, source_record(sources.get(item.id)))
+        for item in items
+    ]
 
 
 def build_programme(session: Session) -> ProgrammeRecord | None:
@@ -589,6 +620,23 @@ def _restore_item(
                 position=position,
                 added=attachment.added,
             )
+        )
+    if record.source is not None:
+        source = record.source
+        git_import.restore_source(
+            session,
+            item.id,
+            SourceView(
+                kind=source.kind,
+                repository=source.repository,
+                remote_url=source.remote_url,
+                branch=source.branch,
+                tag=source.tag,
+                author=source.author,
+                commits=source.commits,
+                hints=tuple(SourceHint(h.code, h.reasons) for h in source.hints),
+                imported=source.imported,
+            ),
         )
     session.flush()
 

@@ -13,6 +13,7 @@ from app.services import (
     coverage,
     evidence,
     frameworks,
+    git_import,
     portfolio,
     portfolio_json,
     progress,
@@ -74,4 +75,5 @@ def take_snapshot(session: Session, *, target: int = 1) -> PortfolioSnapshot:
         fingerprint=fingerprint(info_dict, items, portfolio_json.build_programme(session)),
         progress=progress.take_progress_snapshot(session, progress.export_date(session)),
         signoff=signoff.overview(session),
+        sources=git_import.sources_by_ref(session),
     )

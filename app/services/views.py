@@ -6,6 +6,7 @@ writer, the CLI and the UI can all consume the same values, in any thread.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -188,6 +189,29 @@ class CoverageReport:
 
 
 @dataclass(frozen=True)
+class SourceHint:
+    """A KSB the source suggests, with why (``changed ci.yml → K1``); applied only when ticked."""
+
+    code: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """Where an item imported from a git repository came from (its provenance)."""
+
+    kind: str  # merge, tag or day
+    repository: str  # the repository's folder name
+    remote_url: str  # as text, never contacted
+    branch: str
+    tag: str
+    author: str  # "Name <email>"
+    commits: tuple[str, ...]  # full commit ids
+    hints: tuple[SourceHint, ...]
+    imported: str  # when it was imported (UTC ISO 8601)
+
+
+@dataclass(frozen=True)
 class PortfolioSnapshot:
     """Everything an export needs, read in one transaction."""
 
@@ -199,6 +223,7 @@ class PortfolioSnapshot:
     fingerprint: str  # SHA-256 over the portfolio's content
     progress: ProgressSnapshot | None = None  # skills scans, off-the-job log, reviews
     signoff: SignoffOverview | None = None  # requests sent, statements imported
+    sources: Mapping[str, SourceView] = field(default_factory=dict)  # by ref: git provenance
 
 
 @dataclass(frozen=True)

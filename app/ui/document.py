@@ -29,6 +29,7 @@ from app.services.views import (
     ItemSummary,
     ItemView,
     PortfolioInfo,
+    SourceView,
 )
 from app.settings import Settings, load_settings
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
     from app.models.db import Database
     from app.services.files_in import FileData
+    from app.services.git_scan import Candidate, Identity, Imported
 
 T = TypeVar("T")
 
@@ -302,3 +304,45 @@ class PortfolioDocument(QObject):
             attachments.remove(session, attachment_id)
             item_id = queries.item_id(queries.raw_connection(session), ref)
         self.itemChanged.emit(item_id)
+
+    # --- evidence from git (app.ui.git_import) ---------------------------------------------------
+
+    def git_identities(self) -> list[Identity]:
+        from app.services import git_sources
+
+        return self._read(git_sources.identities)
+
+    def add_git_identity(self, email: str, name: str = "") -> Identity:
+        from app.services import git_import
+
+        with self._changing() as session:
+            return git_import.add_identity(session, email, name)
+
+    def remove_git_identity(self, email: str) -> None:
+        from app.services import git_import
+
+        with self._changing() as session:
+            git_import.remove_identity(session, email)
+
+    def git_imported(self) -> Imported:
+        """What earlier imports took, for a scan to leave out."""
+        from app.services import git_sources
+
+        return self._read(git_sources.imported)
+
+    def item_source(self, item_id: int) -> SourceView | None:
+        """Where an item imported from git came from; None for one typed by hand."""
+        from app.services import git_sources
+
+        return self._read(lambda conn: git_sources.source(conn, item_id))
+
+    def import_git_candidates(
+        self, candidates: Sequence[Candidate], repository: str, remote_url: str
+    ) -> list[str]:
+        """Scanned candidates become draft items with their source, in one transaction."""
+        from app.services import git_import
+
+        with self._changing() as session:
+            refs = git_import.write_candidates(session, candidates, repository, remote_url)
+        self.itemsChanged.emit()
+        return refs

@@ -61,6 +61,7 @@ TEXT_FIELDS = ("title", "date", "body")
 
 class EvidenceEditor(QWidget):
     saveStateChanged = Signal(str)  # a short message for the status bar
+    itemShown = Signal(object)  # the ItemView now shown, or None (extensions follow it)
 
     def __init__(
         self,
@@ -250,6 +251,7 @@ class EvidenceEditor(QWidget):
         self.tags.show_item(item)
         self.attachments.show_item(item)
         self._set_enabled(item is not None)
+        self.itemShown.emit(item)
 
     def _update_heading(self, item: ItemView) -> None:
         self.heading.setText(
@@ -296,6 +298,7 @@ class EvidenceEditor(QWidget):
             self._loading = False
         self.tags.show_item(item)
         self.attachments.show_item(item)
+        self.itemShown.emit(item)
 
     def _set_widget(self, field: str, value: str) -> None:
         if field == "title":

@@ -40,6 +40,7 @@ EXTENSION_MODULES: tuple[str, ...] = (
     "app.ui.backup",
     "app.ui.export",
     "app.ui.assessment",
+    "app.ui.git_import",
 )
 
 
