@@ -138,6 +138,9 @@ class AttachmentsPanel(QWidget):
         self.list.itemActivated.connect(lambda _item: self.open_selected())
         self.list.itemSelectionChanged.connect(self._update_buttons)
         self.setAcceptDrops(not document.read_only)
+        # read-only (an assessor's review): no buttons that could never be used
+        self.add_button.setVisible(not document.read_only)
+        self.remove_button.setVisible(not document.read_only)
         self._update_buttons()
 
     # --- showing --------------------------------------------------------------------------------

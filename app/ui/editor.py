@@ -110,6 +110,8 @@ class EvidenceEditor(QWidget):
         self.status.setToolTip(
             self.tr("Only items marked Ready count towards coverage and the heatmap.")
         )
+        self.status_text = QLabel(self)  # read-only: the status as text, not a greyed box
+        self.status_text.setAccessibleName(self.tr("Status"))
 
         self.body = QPlainTextEdit(self)
         self.body.setAccessibleName(self.tr("Reflection (Markdown)"))
@@ -166,6 +168,7 @@ class EvidenceEditor(QWidget):
         row.addSpacing(16)
         row.addWidget(status_label)
         row.addWidget(self.status)
+        row.addWidget(self.status_text)
         row.addStretch(1)
         form.addRow(date_label, row)
 
@@ -243,6 +246,7 @@ class EvidenceEditor(QWidget):
                 self.title.setCursorPosition(0)
                 self.date.setDate(QDate.fromString(item.date, "yyyy-MM-dd"))
                 self.status.setCurrentIndex(max(0, self.status.findData(item.status)))
+                self.status_text.setText(self.status.currentText())
                 self.body.setPlainText(item.body)
                 self._update_heading(item)
                 self.render_preview()
@@ -270,6 +274,10 @@ class EvidenceEditor(QWidget):
         self.body.setReadOnly(read_only)
         self.date.setReadOnly(read_only)
         self.status.setEnabled(has_item and not read_only)
+        # read-only (an assessor's review): the rendered reflection alone, no editing controls
+        self.status.setVisible(not read_only)
+        self.status_text.setVisible(read_only)
+        self.body.setVisible(not read_only)
 
     def _on_item_changed(self, item_id: int) -> None:
         """The portfolio changed this item (undo/redo, a tag, a file): show it as it is now."""

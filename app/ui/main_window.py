@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self.recovered_refs: list[str] = []
         self._closed = False
         self._painted = False
+        self._title_subject: str | None = None
         self._tasks: list[Task] = []
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setAccessibleName(self.tr("Apprentice Portfolio"))
@@ -160,6 +161,9 @@ class MainWindow(QMainWindow):
         self._update_item_actions()
         self._update_undo_actions()
         if document.read_only:
+            # hidden rather than greyed: nothing here can be changed
+            for action in (*self._writable_actions, self.undo_action, self.redo_action):
+                action.setVisible(False)
             self.save_state.setText(self.tr("Read-only"))
             self.set_banner(
                 banner or self.tr("Read-only: nothing in this portfolio can be changed.")
@@ -379,6 +383,12 @@ class MainWindow(QMainWindow):
         self.tools_menu.addAction(action)
         self.tools_menu.menuAction().setVisible(True)
 
+    def set_title_subject(self, subject: str | None) -> None:
+        """Name the window after ``subject`` (review mode: the package and the apprentice)
+        instead of the apprentice and the file."""
+        self._title_subject = subject
+        self._update_title()
+
     def set_banner(self, text: str | None) -> None:
         """Show ``text`` in a line above the pages (None hides it)."""
         self.banner.setText(text or "")
@@ -403,12 +413,13 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         info = self.document.info()
-        title = self.tr("{name} — {file} — Apprentice Portfolio").format(
+        subject = self._title_subject or self.tr("{name} — {file}").format(
             name=info.apprentice_name, file=self.document.path.name
         )
         if self.document.read_only:
-            title += self.tr(" (read-only)")
-        self.setWindowTitle(title)
+            subject += self.tr(" (read-only)")
+        # ends with the application's name, so the platform does not add it a second time
+        self.setWindowTitle(self.tr("{subject} — Apprentice Portfolio").format(subject=subject))
 
     def _update_item_actions(self) -> None:
         table = self.evidence_page.table

@@ -26,7 +26,7 @@ def open_read_only(qtbot, manager, path: Path) -> MainWindow:
 def test_the_banner_and_title_say_read_only(qtbot, manager, filled_path: Path) -> None:
     window = open_read_only(qtbot, manager, filled_path)
     assert window.banner.isVisible() and window.banner.text() == BANNER
-    assert window.windowTitle().endswith("(read-only)")
+    assert window.windowTitle().endswith("(read-only) — Apprentice Portfolio")
     assert window.save_state.text() == "Read-only"
 
 

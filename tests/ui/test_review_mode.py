@@ -82,7 +82,19 @@ def test_open_a_package_read_only_and_record_a_judgement(
     )
     assert review.evidence_page.model.rowCount() == 3
     assert not review.new_item_action.isEnabled()
-    assert review.windowTitle().startswith("Ada Lovelace")
+    # named after the package and the apprentice, not the private temporary copy
+    assert review.windowTitle() == (
+        f"Review of {package.name} — Ada Lovelace (read-only) — Apprentice Portfolio"
+    )
+    assert review.windowTitle().count("Apprentice Portfolio") == 1
+    # an assessor sees the rendered reflection only, and no editing controls at all
+    editor = review.evidence_page.editor
+    assert review.evidence_page.select_item(review.document.item_by_ref("E001").id)
+    assert editor.preview.isVisible() and not editor.body.isVisible()
+    assert not editor.status.isVisible() and editor.status_text.text() == "Ready"
+    assert not editor.attachments.add_button.isVisibleTo(editor.attachments)
+    for action in (review.new_item_action, review.delete_item_action, review.undo_action):
+        assert not action.isVisible()
     assert window.isVisible()  # the assessor's own window stays open beside it
 
     page = _assessment_page(qtbot, review)

@@ -180,6 +180,12 @@ def _show(manager: WindowManager, session: ReviewSession, parent: QWidget | None
         document.close()
         end(session)
         raise
+    # named after the package and the apprentice, not the private temporary copy
+    window.set_title_subject(
+        _tr("Review of {package} — {name}").format(
+            package=session.source.name, name=session.package.document.details.apprentice_name
+        )
+    )
     # the private copy goes with the window, whether or not its pages were ever added
     window.closed.connect(lambda: end(session))
     return window
