@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-VIEWS = ("plan", "export", "reviews", "themes")
+VIEWS = ("plan", "export", "reviews", "themes", "gateway", "item")
 
 
 def main() -> int:
@@ -42,7 +42,7 @@ def main() -> int:
         return 1
 
     def arrange() -> None:
-        if not hasattr(window, "progress_pages"):  # extensions install after the first paint
+        if not hasattr(window, "readiness_page"):  # extensions install after the first paint
             QTimer.singleShot(100, arrange)
             return
         if args.view == "plan":
@@ -53,6 +53,10 @@ def main() -> int:
             show_export_dialog(window)
         elif args.view == "themes":
             window.pages.setCurrentWidget(window.assessment_page)
+        elif args.view == "gateway":
+            window.pages.setCurrentWidget(window.readiness_page)
+        elif args.view == "item":
+            window.evidence_page.select_item(window.document.item_by_ref("E001").id)
         elif args.view == "reviews":
             window.pages.setCurrentWidget(window.progress_pages.reviews)
 

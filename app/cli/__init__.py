@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "app.cli.signoff",
     "app.cli.plan",
     "app.cli.standard",
+    "app.cli.readiness_cmd",
 )
 
 

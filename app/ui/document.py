@@ -186,6 +186,12 @@ class PortfolioDocument(QObject):
     def summaries(self, ids: Sequence[int]) -> list[ItemSummary]:
         return self._read(lambda conn: queries.summaries(conn, ids))
 
+    def ready_warnings(self, ids: Sequence[int]) -> dict[int, str]:
+        """What each of ``ids`` that is marked ready still lacks (app.services.readiness)."""
+        from app.services import readiness
+
+        return self._read(lambda conn: readiness.ready_warnings(conn, ids))
+
     def item(self, item_id: int) -> ItemView | None:
         found = self._read(lambda conn: queries.items_by_id(conn, [item_id]))
         return found[0] if found else None

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import InvalidInputError
+from app.services import readiness
 from app.services.queries import check_title
 from app.services.views import FrameworkView, ItemView
 from app.ui.attachments_panel import AttachmentsPanel
@@ -88,6 +89,13 @@ class EvidenceEditor(QWidget):
         self.heading.setFont(heading_font)
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setAccessibleName(self.tr("Evidence item"))
+        # what an item marked ready still lacks (app.services.readiness)
+        self.readiness_warning = QLabel(self)
+        self.readiness_warning.setObjectName("readinessWarning")
+        self.readiness_warning.setWordWrap(True)
+        self.readiness_warning.setTextFormat(Qt.TextFormat.PlainText)
+        self.readiness_warning.setStyleSheet("color: #8A4B00;")
+        self.readiness_warning.hide()
 
         self.title = QLineEdit(self)
         self.title.setAccessibleName(self.tr("Title"))
@@ -181,6 +189,7 @@ class EvidenceEditor(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.readiness_warning)
         layout.addWidget(self.fields)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.placeholder, 1)
@@ -235,6 +244,7 @@ class EvidenceEditor(QWidget):
                 self._preview_generation += 1  # a render still running is for another item
                 self.preview.clear()
                 self.heading.clear()
+                self.readiness_warning.hide()
             else:
                 self._saved = {
                     "title": item.title,
@@ -261,6 +271,9 @@ class EvidenceEditor(QWidget):
         self.heading.setText(
             self.tr("{ref} · last changed {when}").format(ref=item.ref, when=_local(item.updated))
         )
+        warning = readiness.warning_text(readiness.item_problems(item))
+        self.readiness_warning.setText("⚠ " + warning if warning else "")
+        self.readiness_warning.setVisible(bool(warning))
 
     def _set_enabled(self, has_item: bool) -> None:
         read_only = self._document.read_only

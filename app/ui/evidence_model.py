@@ -38,6 +38,7 @@ COLUMN_COUNT = 6
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the value a column sorts by
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the item's database id
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 3  # the whole ItemSummary
+WARNING_ROLE = Qt.ItemDataRole.UserRole + 4  # what a ready item still lacks ("" if nothing)
 
 BLOCK_SIZE = 100  # rows fetched together when the view scrolls to an unfetched one
 
@@ -63,6 +64,7 @@ class EvidenceModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._row_of: dict[int, int] = {}
         self._rows: dict[int, ItemSummary] = {}  # item id -> fetched row
+        self._warnings: dict[int, str] = {}  # item id -> readiness warning, for fetched rows
         self._headers = (
             self.tr("Ref"),
             self.tr("Date"),
@@ -99,6 +101,7 @@ class EvidenceModel(QAbstractTableModel):
         self._ids = ids
         self._row_of = {ident: row for row, ident in enumerate(ids)}
         self._rows.clear()
+        self._warnings.clear()
         self.endResetModel()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -160,17 +163,20 @@ class EvidenceModel(QAbstractTableModel):
         wanted = [i for i in self._ids[start : start + BLOCK_SIZE] if i not in self._rows]
         try:
             fetched = self._document.summaries(wanted)
+            warnings = self._document.ready_warnings(wanted)
         except Exception:  # the file went away under us: show blanks, log why
             log.exception("Could not read evidence rows")
             return
         for summary in fetched:
             self._rows[summary.id] = summary
+            self._warnings[summary.id] = warnings.get(summary.id, "")
 
     def _on_item_changed(self, item_id: int) -> None:
         row = self._row_of.get(item_id)
         if row is None:
             return
         self._rows.pop(item_id, None)
+        self._warnings.pop(item_id, None)
         self.dataChanged.emit(self.index(row, 0), self.index(row, COLUMN_COUNT - 1))
 
     # --- QAbstractTableModel --------------------------------------------------------------------
@@ -216,12 +222,20 @@ class EvidenceModel(QAbstractTableModel):
         if summary is None:
             return None
         column = index.column()
+        warning = self._warnings.get(summary.id, "")
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(summary, column)
+            shown = self._display(summary, column)
+            if warning and column == COL_STATUS:
+                return self.tr("{status} ⚠").format(status=shown)
+            return shown
         if role == SORT_ROLE:
             return _sort_value(summary, column)
         if role == SUMMARY_ROLE:
             return summary
+        if role == WARNING_ROLE:
+            return warning
+        if warning and column == COL_STATUS and role == Qt.ItemDataRole.ToolTipRole:
+            return warning
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == COL_TITLE:
                 return summary.title
@@ -263,6 +277,7 @@ _ROLES_NEEDING_ROW = frozenset(
         Qt.ItemDataRole.FontRole,
         SORT_ROLE,
         SUMMARY_ROLE,
+        WARNING_ROLE,
     }
 )
 

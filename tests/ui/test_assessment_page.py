@@ -10,6 +10,7 @@ from app.ui.main_window import MainWindow
 
 def page_of(qtbot, window: MainWindow):
     qtbot.waitUntil(lambda: hasattr(window, "assessment_page"))
+    window.show_page(window.assessment_page)  # a page reads when it comes into sight
     return window.assessment_page
 
 
@@ -49,3 +50,36 @@ def test_tagging_an_item_updates_the_theme_heatmap(qtbot, window: MainWindow) ->
         window.document.tag("E001", "K15", "Explained the pipeline's stages")
     qtbot.waitUntil(lambda: page.model.index(row, FIRST_KSB + 1).data() == "K15: 1")
     assert "PR3 The CI-CD Pipeline: S15" in page.gaps.toPlainText()
+
+
+def test_the_gateway_page_lists_what_is_missing_and_follows_changes(
+    qtbot, window: MainWindow
+) -> None:
+    qtbot.waitUntil(lambda: hasattr(window, "readiness_page"))
+    page = window.readiness_page
+    window.show_page(page)
+    checks = {
+        page.checks.topLevelItem(n).data(0, Qt.ItemDataRole.UserRole): page.checks.topLevelItem(n)
+        for n in range(page.checks.topLevelItemCount())
+    }
+    assert list(checks) == ["items", "ksbs", "themes", "otj", "reviews", "signoffs"]
+    items = checks["items"]
+    assert items.text(0).startswith("✗ 2 ready items still lack something.")
+    assert items.child(0).text(0) == "E001: Marked ready, but no justification for S14."
+    assert "No off-the-job plan yet" in checks["otj"].text(0)
+    assert page.headline.text() == "5 checks are not met yet."
+
+    with qtbot.waitSignal(page.store.changed):
+        window.document.tag("E001", "S14", "Wrote the tests first")
+    qtbot.waitUntil(lambda: "1 ready item still lacks" in page.checks.topLevelItem(0).text(0))
+
+
+def test_the_editor_warns_about_a_ready_item_that_lacks_something(
+    qtbot, window: MainWindow
+) -> None:
+    editor = window.evidence_page.editor
+    window.evidence_page.select_item(window.document.item_by_ref("E002").id)
+    qtbot.waitUntil(lambda: editor.readiness_warning.isVisible())
+    assert editor.readiness_warning.text() == "⚠ Marked ready, but no justification for K1, K7."
+    window.evidence_page.select_item(window.document.item_by_ref("E003").id)  # a draft
+    qtbot.waitUntil(lambda: not editor.readiness_warning.isVisible())

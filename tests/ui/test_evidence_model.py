@@ -18,6 +18,7 @@ from app.ui.evidence_model import (
     COL_TITLE,
     ID_ROLE,
     SORT_ROLE,
+    WARNING_ROLE,
     EvidenceModel,
 )
 from tests.ui.conftest import add_items
@@ -53,7 +54,11 @@ def test_rows_show_what_the_user_needs(db: Database) -> None:
     model = EvidenceModel(PortfolioDocument(db))
     assert model.rowCount() == 3 and model.columnCount() == 6
     first = [model.data(model.index(0, c)) for c in range(6)]
-    assert first == ["E001", "2026-01-12", "CI pipeline for the payments API", "Ready", 2, 0]
+    # ready, but S14 is claimed without a justification: the status says so
+    assert first == ["E001", "2026-01-12", "CI pipeline for the payments API", "Ready ⚠", 2, 0]
+    tip = model.data(model.index(0, COL_STATUS), Qt.ItemDataRole.ToolTipRole)
+    assert tip == "Marked ready, but no justification for S14."
+    assert model.data(model.index(1, COL_STATUS), WARNING_ROLE) != ""
     assert model.data(model.index(2, COL_STATUS)) == "Draft"
     assert model.data(model.index(2, COL_TITLE), Qt.ItemDataRole.FontRole).italic()
     assert model.headerData(COL_KSBS, Qt.Orientation.Horizontal) == "KSBs"

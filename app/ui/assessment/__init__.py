@@ -1,8 +1,9 @@
-"""The apprenticeship assessment in the app: coverage by the assessment plan's themes.
+"""The apprenticeship assessment in the app: coverage by the assessment plan's themes and
+the gateway readiness checks.
 
 ``install(window)`` (listed in ``app.ui.windows.EXTENSION_MODULES``) adds the
-**Assessment** page when the portfolio's standard has an assessment plan; a standard
-without one gets no page and works as before.
+**Gateway** readiness page, and the **Assessment** page when the portfolio's standard
+has an assessment plan (a standard without one gets no such page and works as before).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
+from app.ui.assessment.readiness_page import ReadinessPage
 from app.ui.assessment.store import AssessmentStore
 from app.ui.assessment.themes_page import ThemesPage
 
@@ -22,11 +24,15 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Assessment", text)
 
 
-def install(window: MainWindow) -> ThemesPage | None:
+def install(window: MainWindow) -> None:
     store = AssessmentStore(window.document, parent=window)
-    if store.plan() is None:
-        return None
-    page = ThemesPage(store, window)
-    window.add_page(_tr("Assessment"), page)
-    window.assessment_page = page  # type: ignore[attr-defined]
-    return page
+    progress = getattr(window, "progress_pages", None)  # installed before us
+    if progress is not None:
+        store.follow(progress.store.changed)
+    if store.plan() is not None:
+        page = ThemesPage(store, window)
+        window.add_page(_tr("Assessment"), page)
+        window.assessment_page = page  # type: ignore[attr-defined]
+    readiness = ReadinessPage(store, window)
+    window.add_page(_tr("Gateway"), readiness)
+    window.readiness_page = readiness  # type: ignore[attr-defined]

@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from app.schema.assessment_plan import AssessmentPlan
-from app.services import assessment_plans
+from app.services import assessment_plans, readiness
 from app.services.assessment_plans import ThemeReport
+from app.services.readiness import Readiness
 from app.ui.document import PortfolioDocument
 
 
 class AssessmentStore(QObject):
-    changed = Signal()  # tags or statuses changed: coverage by theme must be read again
+    changed = Signal()  # evidence or programme records changed: read again
 
     def __init__(self, document: PortfolioDocument, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.document = document
         document.coverageChanged.connect(self.changed)
         document.itemsChanged.connect(self.changed)
+        document.itemChanged.connect(lambda _id: self.changed.emit())
+
+    def follow(self, other: SignalInstance) -> None:
+        """Read again when ``other`` fires too (the programme records' store)."""
+        other.connect(self.changed)
+
+    def readiness(self) -> Readiness:
+        with self.document.db.reader() as session:
+            return readiness.readiness(session)
 
     def plan(self) -> AssessmentPlan | None:
         with self.document.db.reader() as session:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -179,10 +179,21 @@ class ThemesPage(QWidget):
         layout.addWidget(self.prevail)
         layout.addWidget(self.summary)
         layout.addWidget(split, 1)
+        self._stale = True
         store.changed.connect(self.refresh)
         self.refresh()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
     def refresh(self) -> None:
+        """Read again now if the page is in sight, else when it next comes into sight."""
+        self._stale = True
+        if not self.isVisible():
+            return
+        self._stale = False
         row = self.table.currentIndex().row()
         report = self.store.theme_report()
         self.model.set_report(report)

@@ -1,0 +1,80 @@
+"""The Gateway readiness page: every gateway check, met or not, and what is missing.
+
+It reads ``app.services.readiness.readiness`` (the same list as ``portfolio
+readiness --json``) through the assessment store, and reads again whenever the
+evidence, tags or programme records change.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from app.services.readiness import Readiness
+from app.ui.assessment.store import AssessmentStore
+
+
+class ReadinessPage(QWidget):
+    def __init__(self, store: AssessmentStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("gatewayReadinessPage")
+        self.store = store
+        self.headline = QLabel(self)
+        self.headline.setObjectName("readinessHeadline")
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.headline.font()
+        font.setBold(True)
+        self.headline.setFont(font)
+        intro = QLabel(
+            self.tr(
+                "What is still missing before the gateway: ready items that lack a reflection, "
+                "a tag or a justification, KSBs and themes without evidence, off-the-job hours "
+                "against the plan, progress reviews, and sign-off requests still unanswered."
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        self.checks = QTreeWidget(self)
+        self.checks.setObjectName("readinessChecks")
+        self.checks.setAccessibleName(self.tr("Gateway checks"))
+        self.checks.setHeaderHidden(True)
+        self.checks.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.headline)
+        layout.addWidget(intro)
+        layout.addWidget(self.checks, 1)
+        self._stale = True
+        store.changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read again now if the page is in sight, else when it next comes into sight (a
+        save in the editor must not wait for every check of a large portfolio)."""
+        self._stale = True
+        if self.isVisible():
+            self._stale = False
+            self.show_report(self.store.readiness())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def show_report(self, report: Readiness) -> None:
+        missing = report.missing
+        if missing == 0:
+            self.headline.setText(self.tr("Nothing is missing for the gateway."))
+        elif missing == 1:
+            self.headline.setText(self.tr("1 check is not met yet."))
+        else:
+            self.headline.setText(self.tr("{n} checks are not met yet.").format(n=missing))
+        self.checks.clear()
+        for check in report.checks:
+            mark = "✓" if check.ok else "✗"
+            row = QTreeWidgetItem([f"{mark} {check.message}"])
+            row.setData(0, Qt.ItemDataRole.UserRole, check.key)
+            for line in check.details:
+                row.addChild(QTreeWidgetItem([line]))
+            self.checks.addTopLevelItem(row)
+            row.setExpanded(not check.ok)
