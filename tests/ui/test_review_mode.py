@@ -42,6 +42,15 @@ def _action(qtbot, window: MainWindow, name: str) -> QAction:
     return action
 
 
+@pytest.fixture(autouse=True)
+def private_temp_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review copies go to a temp folder of this test's own: other test runs on the machine
+    make and remove their own review folders in the shared one while this test counts."""
+    folder = tmp_path / "temp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+
+
 def _review_folders() -> set[str]:
     return {p.name for p in Path(tempfile.gettempdir()).glob("portfolio-review-*")}
 
