@@ -340,3 +340,14 @@ def plan_json(plan: UpgradePlan, *, applied: bool) -> dict[str, object]:
         "applied": applied,
         "backup": None if plan.backup is None else str(plan.backup),
     }
+
+
+def newer_versions(session: Session) -> list[str]:
+    """The versions of the portfolio's standard newer than the one it follows, oldest
+    first: in the user's library or already stored in the portfolio."""
+    current = queries.portfolio_framework(raw_connection(session))
+    versions = {d.version for d in library.documents() if d.key == current.key}
+    versions |= set(session.scalars(select(Framework.version).where(Framework.key == current.key)))
+    return sorted(
+        (v for v in versions if version_key(v) > version_key(current.version)), key=version_key
+    )

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from app.models.db import Database
     from app.services.files_in import FileData
     from app.services.git_scan import Candidate, Identity, Imported
+    from app.services.standard_upgrade import UpgradePlan
 
 T = TypeVar("T")
 
@@ -352,3 +353,33 @@ class PortfolioDocument(QObject):
             refs = git_import.write_candidates(session, candidates, repository, remote_url)
         self.itemsChanged.emit()
         return refs
+
+    # --- the standard's version -------------------------------------------------------------------
+
+    def standard_versions_newer(self) -> list[str]:
+        """Versions of the portfolio's standard it could move to (library or stored)."""
+        from app.services import standard_upgrade
+
+        with self.db.reader() as session:
+            return standard_upgrade.newer_versions(session)
+
+    def plan_standard_upgrade(self, version: str, option: str | None = None) -> UpgradePlan:
+        """How moving to ``version`` of the standard would map KSBs and duties (no change)."""
+        from app.services import standard_upgrade
+
+        with self.db.reader() as session:
+            return standard_upgrade.plan_upgrade(session, version, option)
+
+    def upgrade_standard(self, version: str, option: str | None = None) -> UpgradePlan:
+        """Move to ``version`` in one transaction (take the backup first: a long file task)."""
+        from app.services import standard_upgrade
+
+        with self._changing() as session:
+            plan = standard_upgrade.plan_upgrade(session, version, option)
+            standard_upgrade.apply_upgrade(session, plan)
+        self._frameworks.clear()
+        self._info = None
+        self.infoChanged.emit()
+        self.itemsChanged.emit()
+        self.coverageChanged.emit()
+        return plan

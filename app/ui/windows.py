@@ -41,6 +41,7 @@ EXTENSION_MODULES: tuple[str, ...] = (
     "app.ui.export",
     "app.ui.assessment",
     "app.ui.git_import",
+    "app.ui.standard_upgrade",
 )
 
 
