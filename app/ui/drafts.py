@@ -10,16 +10,14 @@ no Qt, so it is tested without widgets.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+
+from app.schema.drafts import DRAFT_FORMAT, DraftFile, SchemaError, decode_draft, encode_draft
 
 log = logging.getLogger(__name__)
-
-DRAFT_FORMAT = "apprentice-portfolio-draft/1"
 
 
 @dataclass(frozen=True)
@@ -51,19 +49,21 @@ class DraftStore:
         if draft.is_empty():
             self.discard(draft.ref)
             return
-        data = {
-            "format": DRAFT_FORMAT,
-            "portfolio": self.portfolio,
-            "ref": draft.ref,
-            "fields": draft.fields,
-            "justifications": draft.justifications,
-        }
+        data = encode_draft(
+            DraftFile(
+                format=DRAFT_FORMAT,
+                portfolio=self.portfolio,
+                ref=draft.ref,
+                fields=draft.fields,
+                justifications=draft.justifications,
+            )
+        )
         path = self._path(draft.ref)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             partial = path.with_suffix(".partial")
-            with partial.open("w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False)
+            with partial.open("wb") as fh:
+                fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
             partial.replace(path)
@@ -90,20 +90,10 @@ class DraftStore:
 
 def _read(path: Path, portfolio: str) -> Draft | None:
     try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        data = decode_draft(path.read_bytes())
+    except (OSError, SchemaError) as exc:
         log.warning("Ignoring the unreadable draft %s: %s", path, exc)
         return None
-    if not isinstance(data, dict) or data.get("format") != DRAFT_FORMAT:
+    if data.portfolio != portfolio:
         return None
-    if data.get("portfolio") != portfolio or not isinstance(data.get("ref"), str):
-        return None
-    fields = _str_dict(data.get("fields"))
-    justifications = _str_dict(data.get("justifications"))
-    return Draft(ref=data["ref"], fields=fields, justifications=justifications)
-
-
-def _str_dict(value: Any) -> dict[str, str]:
-    if not isinstance(value, dict):
-        return {}
-    return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+    return Draft(ref=data.ref, fields=data.fields, justifications=data.justifications)
