@@ -283,3 +283,20 @@ def test_a_package_signed_by_another_key_than_before_is_flagged(
     assert f"signed by key {other_key.fingerprint}. Warning:" in text
     assert f"({signing.existing_key().fingerprint[:16]}…)" in text
     assert "check with them that this package is theirs" in text
+
+    # the warning stays, every time, until the assessor accepts the key explicitly
+    again_flagged = _open_for_review(qtbot, manager, window, forged, monkeypatch)
+    assert "Warning:" in again_flagged.banner.text()
+    asked: list[str] = []
+
+    def confirm(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", confirm)
+    _action(qtbot, again_flagged, "acceptSignerAction").trigger()
+    assert other_key.fingerprint in asked[0]
+    assert "the key this apprentice has used before" in again_flagged.banner.text()
+    accepted = _open_for_review(qtbot, manager, window, forged, monkeypatch)
+    assert "Warning:" not in accepted.banner.text()
+    assert accepted.findChild(QAction, "acceptSignerAction") is None

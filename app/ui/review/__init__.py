@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.ui.errors import show_error
 from app.ui.file_dialogs import choose_save_path
 from app.ui.review.session import (
     PACKAGE_SUFFIX,
     ReviewSession,
+    accept_signer,
     end,
     is_package,
     prepare,
@@ -82,6 +83,41 @@ def _install_review(window: MainWindow, session: ReviewSession) -> None:
     window.add_page(_tr("Assessment"), page)
 
     window.closed.connect(page.flush)
+    if session.signer.kind == "new-key":
+        accept = QAction(_tr("&Accept This Signing Key…"), window)
+        accept.setObjectName("acceptSignerAction")
+        accept.setStatusTip(
+            _tr("Trust this package's key for this apprentice, once checked with them")
+        )
+        accept.triggered.connect(lambda _checked=False: accept_signing_key(window, accept))
+        window.add_file_action(accept)
+
+
+def accept_signing_key(window: MainWindow, action: QAction) -> None:
+    """File > Accept This Signing Key…: after the assessor confirms they checked the
+    fingerprint with the apprentice, trust it for their ULN and name from now on."""
+    session = session_for(window.document.path)
+    if session is None:
+        return
+    details = session.package.document.details
+    answer = QMessageBox.question(
+        window,
+        _tr("Accept This Signing Key"),
+        _tr(
+            "Accept key {fingerprint} as {name}'s? Do this only after checking the "
+            "fingerprint with them (in person or by phone): their earlier packages were "
+            "signed by another key."
+        ).format(fingerprint=session.package.fingerprint, name=details.apprentice_name),
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return
+    try:
+        accepted = accept_signer(session)
+    except Exception as exc:
+        show_error(window, exc)
+        return
+    window.set_banner(banner_for(accepted))
+    action.setEnabled(False)
 
 
 # --- opening a package --------------------------------------------------------------------------
@@ -114,7 +150,8 @@ def banner_for(session: ReviewSession) -> str:
         return _tr(
             "Read-only — signed by key {fingerprint}. Warning: this apprentice's earlier "
             "packages were signed by another key ({earlier}); check with them that this "
-            "package is theirs before relying on it."
+            "package is theirs before relying on it. This warning stays until you accept "
+            "the key (File > Accept This Signing Key…)."
         ).format(fingerprint=fingerprint, earlier=earlier)
     if signer.kind == "known":
         return _tr(

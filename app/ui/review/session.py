@@ -10,14 +10,14 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from app.export.package import open_for_review
 from app.export.package_reader import VerifiedPackage
 from app.services.assessment import PackageIdentity
-from app.services.signer_history import SignerCheck, check_and_record
+from app.services.signer_history import SignerCheck, accept_key, check_and_record
 
 PACKAGE_SUFFIX = ".portfolio"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -85,6 +85,17 @@ def prepare(
     return ReviewSession(
         package=verified, source=Path(path), folder=folder, database=database, signer=signer
     )
+
+
+def accept_signer(session: ReviewSession) -> ReviewSession:
+    """Trust the package's key for its apprentice (ULN and name) from now on; the session
+    as it stands after that."""
+    details = session.package.document.details
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    accept_key(details.uln, details.apprentice_name, session.package.fingerprint, now)
+    accepted = replace(session, signer=SignerCheck(kind="known", first_seen=now))
+    register(accepted)
+    return accepted
 
 
 def register(session: ReviewSession) -> None:
