@@ -293,6 +293,19 @@ def test_export_into_a_missing_folder_is_refused(
     assert err.count("\n") == 1 and "does not exist" in err
 
 
+def test_a_portfolio_holding_a_mistyped_uln_is_not_exported_as_a_package_that_cannot_verify(
+    source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with sqlite3.connect(source) as conn:  # written before ULNs were checked when typed
+        conn.execute("UPDATE portfolio SET uln = '1234567890'")
+    conn.close()
+    out = tmp_path / "o.portfolio"
+    code, _, err = run(capsys, "--file", str(source), "export", "package", str(out))
+    assert code == 1 and err.count("\n") == 1
+    assert "ULN 1234567890 fails the Unique Learner Number check digit" in err
+    assert not out.exists()
+
+
 def test_import_refuses_an_existing_file_and_changes_nothing(
     source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -383,7 +383,7 @@ def _workshop(d: dict[str, Any]) -> dict[str, Any]:
 
 Edit = Callable[[dict[str, Any]], None]
 
-# (edit, what the one line says, whether verify already refuses it)
+# (edit, what the one line says, whether verify refuses it: always, as import does)
 MALFORMED: dict[str, tuple[Edit, str, bool]] = {
     "minutes negative": (
         lambda d: _entry(d).update(minutes=-30),
@@ -398,12 +398,12 @@ MALFORMED: dict[str, tuple[Edit, str, bool]] = {
     "unknown competency": (
         lambda d: _workshop(d)["competencies"][0].update(code="K99"),
         "is linked to K99, which",
-        False,
+        True,
     ),
     "unknown scan competency": (
         lambda d: d["programme"]["scans"][0]["ratings"][0].update(code="DS99"),
         "Skills scan 1 rates DS99, which DDAT-DEVOPS",
-        False,
+        True,
     ),
     "framework not carried": (
         lambda d: _workshop(d)["competencies"][0].update(version="9.9"),
@@ -468,7 +468,7 @@ MALFORMED: dict[str, tuple[Edit, str, bool]] = {
     "unknown role level": (
         lambda d: d["programme"]["role_level"].update(level="L9"),
         "DDaT role level L9",
-        False,
+        True,
     ),
     "not an object": (
         lambda d: d.update(programme=[]),

@@ -234,8 +234,7 @@ def test_a_package_re_signed_by_someone_else_fails_the_signer_check(
 
     def forge(content: dict[str, bytes]) -> dict[str, bytes]:
         document = json.loads(content["portfolio.json"])
-        document["signer"] = other.fingerprint
-        document["portfolio"]["apprentice_name"] = "Mallory"
+        document["signer"] = other.fingerprint  # the same content, re-signed
         # The PDF's certificate names the apprentice's key, so a forger must drop it too.
         content = {k: v for k, v in content.items() if k != "certificate.der"}
         return {**content, "portfolio.json": json.dumps(document).encode()}
@@ -250,12 +249,54 @@ def test_a_package_re_signed_by_someone_else_fails_the_signer_check(
         capsys, kept
     )
     bad = rewrite(good, tmp_path / "forged.portfolio", forge, sign_with=other)
-    # intact as far as it goes, so verify shows whose key it is …
+    # intact as far as it goes, so verify shows whose key it is, and says that this
+    # proves integrity, not identity …
     code, out, _ = run(capsys, "verify", str(bad))
     assert code == 0 and other.fingerprint in out
+    assert "not whose key that is" in out and "--signer FINGERPRINT" in out
     # … and the assessor who insists on the apprentice's key refuses it
     err = refused(capsys, bad, "--signer", apprentice.fingerprint)
     assert f"signed by key {other.fingerprint}, not by {apprentice.fingerprint}" in err
+
+
+def test_a_re_signed_package_with_changed_content_fails_verify_as_import_fails(
+    good: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    keys: tuple[SigningKey, SigningKey],
+) -> None:
+    _apprentice, other = keys
+
+    def forge(content: dict[str, bytes]) -> dict[str, bytes]:
+        document = json.loads(content["portfolio.json"])
+        document["signer"] = other.fingerprint
+        document["portfolio"]["apprentice_name"] = "Mallory"  # the content fingerprint stays
+        content = {k: v for k, v in content.items() if k != "certificate.der"}
+        return {**content, "portfolio.json": json.dumps(document).encode()}
+
+    bad = rewrite(good, tmp_path / "forged.portfolio", forge, sign_with=other)
+    for command in (["verify"], ["--file", str(tmp_path / "new.sqlite3"), "import", "package"]):
+        code, _, err = run(capsys, *command, str(bad))
+        assert code == 1 and err.count("\n") == 1
+        assert "the portfolio rebuilt from it does not match its fingerprint" in err
+    assert tree(tmp_path) == {"forged.portfolio"}
+
+
+def test_a_uln_failing_its_check_digit_is_refused_by_verify(
+    good: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    keys: tuple[SigningKey, SigningKey],
+) -> None:
+    def forge(content: dict[str, bytes]) -> dict[str, bytes]:
+        document = json.loads(content["portfolio.json"])
+        document["portfolio"]["uln"] = "1234567890"  # the last digit should be 9
+        return {**content, "portfolio.json": json.dumps(document).encode()}
+
+    bad = rewrite(good, tmp_path / "bad-uln.portfolio", forge, sign_with=keys[0])
+    assert "portfolio.uln 1234567890 fails the Unique Learner Number check digit" in refused(
+        capsys, bad
+    )
 
 
 def test_a_malformed_signer_is_refused(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -507,9 +548,9 @@ def test_a_signed_but_invalid_portfolio_json_is_refused(
 
     bad = rewrite(good, tmp_path / "bad.portfolio", change, sign_with=keys[0])
     if expected == "K99":
-        # well-formed, so verify accepts it; importing it names the unknown code
-        code, _, _ = run(capsys, "verify", str(bad))
-        assert code == 0
+        # well-formed, but the framework has no K99: verify and import refuse it alike
+        code, _, err = run(capsys, "verify", str(bad))
+        assert code == 1 and "E001 is tagged with K99" in err and err.count("\n") == 1
         target = tmp_path / "imported.sqlite3"
         code, _, err = run(capsys, "--file", str(target), "import", "package", str(bad))
         assert code == 1 and "E001 is tagged with K99" in err and err.count("\n") == 1
@@ -550,9 +591,10 @@ def test_text_from_a_package_never_reaches_the_terminal_as_control_codes(
     keys: tuple[SigningKey, SigningKey],
 ) -> None:
     def change(content: dict[str, bytes]) -> dict[str, bytes]:
-        document = json.loads(content["portfolio.json"])
-        document["portfolio"]["apprentice_name"] = "Eve \x1b[2J\x1b]0;pwned\x07"
-        return {**content, "portfolio.json": json.dumps(document).encode()}
+        # the manifest's time is printed and is not part of the content fingerprint
+        manifest = json.loads(content["manifest.json"])
+        manifest["created"] = "Eve \x1b[2J\x1b]0;pwned\x07"
+        return {**content, "manifest.json": json.dumps(manifest).encode()}
 
     bad = rewrite(good, tmp_path / "odd.portfolio", change, sign_with=keys[0])
     code, out, _ = run(capsys, "verify", str(bad))

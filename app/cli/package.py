@@ -90,7 +90,16 @@ def _report(package: VerifiedPackage) -> None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    _report(verify_package(Path(args.package).expanduser(), signer=args.signer))
+    package = verify_package(Path(args.package).expanduser(), signer=args.signer)
+    _report(package)
+    if args.signer is None:
+        print(
+            "This proves the package is intact as its key signed it, not whose key that is: "
+            "check the fingerprint above with the apprentice (in person or by phone, not in "
+            "the package's own email), then verify with --signer FINGERPRINT."
+        )
+    else:
+        print("The key is the one given with --signer.")
     return 0
 
 

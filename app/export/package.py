@@ -32,7 +32,7 @@ from typing import BinaryIO, Literal, Protocol
 
 from sqlalchemy.orm import Session
 
-from app.errors import PortfolioError
+from app.errors import InvalidInputError, PortfolioError
 from app.export.package_reader import (
     ATTACHMENTS,
     CERTIFICATE,
@@ -49,12 +49,12 @@ from app.export.package_reader import (
     PackageReader,
     ProgressFn,
     VerifiedPackage,
-    verify_package,
 )
 from app.models.db import Database, open_portfolio
 from app.models.outputs import check_output, create_part, staged_output
 from app.schema import signoff as signoff_schema
 from app.schema.manifest import FileEntry, Manifest, encode_manifest
+from app.schema.portfolio import uln_check_digit_ok
 from app.services import portfolio_json, signoff
 from app.services.blob_source import BlobSource, SqliteBlobSource
 from app.services.signing import SigningKey, load_or_create_key
@@ -192,6 +192,13 @@ def export_package(
         snapshot = take_snapshot(session)
         document = portfolio_json.build_document(session, snapshot, signer=key.fingerprint)
         extra = signoff_members(session)
+    uln = document.details.uln
+    if uln and not uln_check_digit_ok(uln):  # no assessor could verify the package
+        raise PortfolioError(
+            f"The apprentice's ULN {uln} fails the Unique Learner Number check digit, so the "
+            "package would not verify; correct it (Edit > Portfolio Details…) or clear it, "
+            "then export again."
+        )
     blobs = SqliteBlobSource(db.path)
     try:
         return write_package(
@@ -432,27 +439,62 @@ def import_package(
     return ImportResult(path=target, package=verified)
 
 
-def restore_into(path: Path, reader: PackageReader) -> None:
+def verify_package(
+    path: Path,
+    *,
+    signer: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: ProgressFn | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> VerifiedPackage:
+    """Verify the package at ``path``; raise ``PackageError`` naming the first problem.
+
+    Past the signature and every member's hash, its portfolio is rebuilt exactly as
+    ``import package`` rebuilds it (codes known to its frameworks, the content
+    fingerprint matching), in a private temporary folder removed at once: a package
+    verifies if and only if it imports.
+    """
+    with PackageReader(path, limits=limits) as reader:
+        verified = reader.verify(signer=signer, progress=progress, cancelled=cancelled)
+        try:
+            private = tempfile.TemporaryDirectory(prefix="portfolio-verify-")
+        except OSError as exc:
+            raise PackageError(
+                f"Cannot check the package: the temporary folder is not writable "
+                f"({exc.strerror or exc})."
+            ) from exc
+        with private as folder:
+            restore_into(Path(folder) / "check.sqlite3", reader, renditions=False)
+    return verified
+
+
+def restore_into(path: Path, reader: PackageReader, *, renditions: bool = True) -> None:
     """Create the portfolio file ``path`` from a verified package (``path`` must be new).
 
-    The rebuilt portfolio's fingerprint, programme records included, must equal the
-    package's: a reader that dropped any record would refuse rather than lose it.
+    The one decision on whether a package's portfolio can be rebuilt (``verify``,
+    ``import package`` and review mode all make it here): every code must be known to
+    its frameworks, and the rebuilt portfolio's fingerprint, programme records included,
+    must equal the package's, so a reader that dropped any record would refuse rather
+    than lose it.
     """
     document = reader.verified.document
     db = open_portfolio(path, create=True)
     try:
         with db.transaction() as session:
-            portfolio_json.restore_document(session, document, reader.read_attachment)
+            try:
+                portfolio_json.restore_document(
+                    session, document, reader.read_attachment, renditions=renditions
+                )
+            except InvalidInputError as exc:
+                raise reader._refuse(str(exc).rstrip(".")) from exc
             rebuilt = take_snapshot(session).fingerprint
             if rebuilt != document.fingerprint:
-                raise PackageError(
-                    "The portfolio rebuilt from the package does not match its fingerprint; "
-                    "nothing was imported."
-                )
+                raise reader._refuse("the portfolio rebuilt from it does not match its fingerprint")
             restore_signoff(session, reader)
     finally:
         db.close()
-    _fold_journal(path)
+    if renditions:
+        _fold_journal(path)
 
 
 def restore_signoff(session: Session, reader: PackageReader) -> None:

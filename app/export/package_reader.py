@@ -657,19 +657,6 @@ class PackageReader(SignedZipReader):
         return self.read(ATTACHMENTS + sha256)
 
 
-def verify_package(
-    path: Path,
-    *,
-    signer: str | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-    progress: ProgressFn | None = None,
-    cancelled: Callable[[], bool] | None = None,
-) -> VerifiedPackage:
-    """Verify the package at ``path``; raise ``PackageError`` naming the first problem."""
-    with PackageReader(path, limits=limits) as reader:
-        return reader.verify(signer=signer, progress=progress, cancelled=cancelled)
-
-
 def _content_hashes(document: PortfolioDocument) -> dict[str, str]:
     """Each item's content hash, from ``portfolio.json``'s own item records."""
     from app.services.portfolio_json import content_hash

@@ -473,6 +473,11 @@ def _ref(number: int) -> str:
 def check(document: PortfolioDocument) -> None:
     """Everything a constraint cannot say: raise ``SchemaError`` naming the first problem."""
     details = document.details
+    if details.uln and not uln_check_digit_ok(details.uln):
+        raise SchemaError(
+            f"portfolio.uln {details.uln} fails the Unique Learner Number check digit "
+            "(mistyped, or made up)"
+        )
     carried = {(f.key, f.version) for f in document.frameworks}
     if len(carried) != len(document.frameworks):
         raise SchemaError("frameworks lists one framework version twice")

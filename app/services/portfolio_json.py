@@ -475,11 +475,16 @@ def _check_option(document: PortfolioDocument) -> None:
 
 
 def restore_document(
-    session: Session, document: PortfolioDocument, read_blob: Callable[[str], bytes]
+    session: Session,
+    document: PortfolioDocument,
+    read_blob: Callable[[str], bytes],
+    *,
+    renditions: bool = True,
 ) -> None:
     """Write ``document`` into an empty, migrated portfolio file.
 
-    ``read_blob(sha256)`` returns the (already verified) bytes of an attachment.
+    ``read_blob(sha256)`` returns the (already verified) bytes of an attachment;
+    ``renditions=False`` skips the photos' print renditions (a check, not a portfolio).
     Frameworks this app bundles are used as installed; any other comes from the
     document. Unknown codes are refused before the caller commits.
     """
@@ -512,13 +517,15 @@ def restore_document(
     # Print renditions of the photos are made on worker threads while items are written.
     from app.services.renditions import RenditionQueue
 
-    renditions = RenditionQueue(partial(store_rendition, session))
+    queue = RenditionQueue(partial(store_rendition, session)) if renditions else None
     try:
         for record_item in document.items:
-            _restore_item(session, record_item, own, lookup, read_blob, renditions)
-        renditions.finish()
+            _restore_item(session, record_item, own, lookup, read_blob, queue)
+        if queue is not None:
+            queue.finish()
     except BaseException:
-        renditions.cancel()
+        if queue is not None:
+            queue.cancel()
         raise
     session.flush()
     _restore_programme(session, document.programme, lookup)
@@ -570,7 +577,7 @@ def _restore_item(
     own: Framework,
     lookup: _CodeLookup,
     read_blob: Callable[[str], bytes],
-    renditions: RenditionQueue,
+    renditions: RenditionQueue | None,
 ) -> None:
     item = Item(
         id=record.number,  # an item's id is its number (E007 is id 7)
@@ -608,7 +615,9 @@ def _restore_item(
         if session.get(Blob, attachment.sha256) is None:
             data = read_blob(attachment.sha256)
             store_blob(session, data)
-            if needs_rendition(session, attachment.sha256, attachment.media_type):
+            if renditions is not None and needs_rendition(
+                session, attachment.sha256, attachment.media_type
+            ):
                 renditions.add(attachment.sha256, data)
         session.add(
             Attachment(
