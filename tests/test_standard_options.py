@@ -149,3 +149,19 @@ def test_package_round_trip_on_a_fresh_profile_keeps_coverage(
     assert json.loads(after)["option"] == {"n": 2, "title": "Cloud infrastructure"}
     # the portfolio carried its standard: not in this profile's library
     assert not (fresh / "data" / "standards").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--duty", "3"], "D3 is not part of ST0901 option 2 (Cloud infrastructure)"),
+        (["--ksb", "K2,K5,S4"], "K5 is not part of ST0901 option 2 (Cloud infrastructure)"),
+    ],
+)
+def test_what_the_option_does_not_count_cannot_be_tagged(
+    optioned: str, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    before = Path(optioned).read_bytes()
+    code, out, err = run(capsys, "--file", optioned, "item", "add", "--title", "x", *args)
+    assert (code, out) == (1, "") and message in err and err.count("\n") == 1
+    assert Path(optioned).read_bytes() == before

@@ -122,6 +122,13 @@ def test_two_versions_side_by_side_from_one_array(
     assert older["competencies"][2]["text"] == "Legacy mainframe terminal emulation."
 
 
+def test_control_characters_never_reach_the_library() -> None:
+    data = json.loads(OPTIONS.read_text(encoding="utf-8"))
+    data["knowledges"][0]["detail"] = "\x1b[2JNetwork\x07 protocols\x00"
+    (doc,) = ifate.parse(json.dumps(data))
+    assert doc.competencies[0].text == "[2JNetwork protocols"
+
+
 def test_null_lists_and_loose_values_import(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -285,4 +285,35 @@ def _ids(
     missing = [c for c in wanted if c not in found]
     if missing:
         raise unknown_codes(framework.key, what, missing)
+    _refuse_other_options(session, table, framework, {code: found[code] for code in wanted})
     return {code: found[code] for code in wanted}
+
+
+def _refuse_other_options(
+    session: Session,
+    table: type[Competency] | type[Group],
+    framework: Framework,
+    ids: dict[str, int],
+) -> None:
+    """On a standard with options, the portfolio tags only what its option counts: the
+    core duties, its option's, and the KSBs they map to."""
+    conn = raw_connection(session)
+    option = queries.portfolio_option(conn, framework.id)
+    if option is None:
+        return
+    cache_key = ("option-ids", table.__tablename__, framework.id, option.n)
+    allowed = session.info.get(cache_key)
+    if allowed is None:
+        groups = queries.counted_groups(conn, framework.id, option) or set()
+        if table is Group:
+            allowed = groups
+        else:
+            allowed = queries.counted_competencies(conn, framework.id, groups) or set()
+        session.info[cache_key] = allowed
+    outside = [code for code, ident in ids.items() if ident not in allowed]
+    if outside:
+        raise InvalidInputError(
+            f"{', '.join(outside)} {'is' if len(outside) == 1 else 'are'} not part of "
+            f"{framework.key} option {option.n} ({option.title}), the option this portfolio "
+            "follows."
+        )

@@ -99,6 +99,9 @@ _BLOCK_TAG = re.compile(rf"</?(?:{_BLOCK})(?:\s[^<>]*)?/?>", re.IGNORECASE)
 _INLINE_TAG = re.compile(rf"</?(?:{_INLINE})(?:\s[^<>]*)?/?>|</li\s*>", re.IGNORECASE)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
 def clean_text(text: str) -> str:
     """Plain text from what the API serves: HTML tags removed (entities decoded; list
     items as "- " lines), ``\\r\\n`` and no-break spaces normalised, runs of spaces
@@ -109,6 +112,7 @@ def clean_text(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)  # ESC sequences and the like: never part of a text
     text = re.sub(r"[\u00a0\u2007\u202f\t\f\v ]+", " ", text)
     lines = [line.strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

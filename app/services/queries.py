@@ -213,7 +213,7 @@ def portfolio_option(conn: sqlite3.Connection, framework_id: int) -> OptionView 
     return found or OptionView(n=n, title=f"Option {n}")
 
 
-def _counted_groups(
+def counted_groups(
     conn: sqlite3.Connection, framework_id: int, option: OptionView | None
 ) -> set[int] | None:
     """Ids of the groups that count under ``option`` (core and the option's); None: all."""
@@ -228,7 +228,7 @@ def _counted_groups(
     }
 
 
-def _counted_competencies(
+def counted_competencies(
     conn: sqlite3.Connection, framework_id: int, groups: set[int] | None
 ) -> set[int] | None:
     """Ids of the competencies that count: linked to a counted group, or to no group."""
@@ -278,8 +278,8 @@ def framework_view(
     """The framework with its competencies, groups and their links, in their order;
     with ``option``, only the core groups and the option's, and the competencies they
     link (or that no group links)."""
-    groups_counted = _counted_groups(conn, framework.id, option)
-    competencies_counted = _counted_competencies(conn, framework.id, groups_counted)
+    groups_counted = counted_groups(conn, framework.id, option)
+    competencies_counted = counted_competencies(conn, framework.id, groups_counted)
     competencies = [
         (code, kind, text, name)
         for ident, code, kind, text, name in conn.execute(
@@ -636,8 +636,8 @@ def compute_coverage(
         raise InvalidInputError(f"The target must be between 1 and {MAX_TARGET}, not {target}.")
     framework = framework_for(conn, framework_key, version)
     option = portfolio_option(conn, framework.id)
-    groups_counted = _counted_groups(conn, framework.id, option)
-    competencies_counted = _counted_competencies(conn, framework.id, groups_counted)
+    groups_counted = counted_groups(conn, framework.id, option)
+    competencies_counted = counted_competencies(conn, framework.id, groups_counted)
     competencies = [
         row
         for row in conn.execute(
