@@ -104,6 +104,11 @@ def run_gui(file_arg: str | None, *, read_only: bool = False, banner: str | None
     install_excepthook()
     keep_alive = _quit_on_signals(app)
     path = Path(file_arg).expanduser() if file_arg else default_portfolio_path()
+    if not read_only and path.exists():
+        from app.ui.single_instance import hand_over
+
+        if hand_over(path):  # already open: its window has come to the front
+            return 0
     manager = WindowManager()
     install_file_open_handler(app, manager)
     if not manager.start(path, read_only=read_only, banner=banner):

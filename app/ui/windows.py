@@ -30,6 +30,7 @@ from app.ui.window_layout import cascaded
 
 if TYPE_CHECKING:
     from app.models.db import Database
+    from app.ui.single_instance import InstanceServer
 
 log = logging.getLogger(__name__)
 
@@ -122,11 +123,20 @@ def install_extensions(window: MainWindow) -> None:
                 log.exception("Extension %s failed to install", name)
 
 
+def bring_to_front(window: QWidget) -> None:
+    """Show ``window`` above the others (restored if it was minimised)."""
+    if window.isMinimized():
+        window.showNormal()
+    window.raise_()
+    window.activateWindow()
+
+
 class WindowManager(QObject):
     def __init__(self, settings: Settings | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.settings = settings if settings is not None else load_settings()
         self.windows: list[MainWindow] = []
+        self.instance_servers: dict[MainWindow, InstanceServer] = {}
         self._warm_up = WarmUp(self)
         self._waiting: list[MainWindow] = []  # windows whose extensions follow the warm-up
         self._warm_up.finished.connect(self._warmed_up)
@@ -208,6 +218,14 @@ class WindowManager(QObject):
         window.closed.connect(lambda: self._remember_layout(window))
         window.closed.connect(lambda: self._forget(window))
         self.windows.append(window)
+        if not document.read_only:
+            # a second launch on this portfolio raises this window instead
+            from app.ui.single_instance import InstanceServer
+
+            server = InstanceServer(document.path, window)
+            server.raiseRequested.connect(lambda: bring_to_front(window))
+            window.closed.connect(server.close)
+            self.instance_servers[window] = server
         # other features' pages and menus follow once the window is on screen
         window.firstPainted.connect(lambda: self._after_first_paint(window))
         window.show()
@@ -218,6 +236,7 @@ class WindowManager(QObject):
         return window
 
     def _forget(self, window: MainWindow) -> None:
+        self.instance_servers.pop(window, None)
         if window in self.windows:
             self.windows.remove(window)
         if window in self._waiting:
@@ -252,8 +271,7 @@ class WindowManager(QObject):
                 return open_package(self, path, parent=replace_window)
         for window in self.windows:
             if window.document.path.resolve() == path.resolve() and not read_only:
-                window.raise_()
-                window.activateWindow()
+                bring_to_front(window)
                 return window
         if not read_only and check_on_open(replace_window, path, self.settings) is None:
             return None  # damaged, and not restored: app.ui.backup has said why
