@@ -40,6 +40,9 @@ def private_user_folders(
     monkeypatch.setenv("PORTFOLIO_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("PORTFOLIO_CONFIG_DIR", str(home / "config"))
     monkeypatch.delenv("PORTFOLIO_FILE", raising=False)
+    # An extension of the main window that fails to import or install fails the test
+    # (app/ui/windows.py EXTENSION_MODULES); users get a log entry and the window.
+    monkeypatch.setenv("PORTFOLIO_STRICT_EXTENSIONS", "1")
 
 
 @pytest.fixture(params=HOSTILE_STRINGS, ids=lambda s: repr(s[:20]))

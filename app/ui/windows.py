@@ -2,20 +2,21 @@
 
 One ``WindowManager`` per app keeps the open windows alive, remembers recent
 files and the heatmap target in the settings, and gives extensions their turn
-on every new window: each module in ``EXTENSION_MODULES`` that exists and has
-an ``install(window)`` function is called with the window (modules not written
-yet are skipped).
+on every new window: each module in ``EXTENSION_MODULES`` has its
+``install(window)`` function called with the window.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+import os
 import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -34,7 +35,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Features from other parts of the app add their pages and menu entries here.
+# Features from other parts of the app add their pages and menu entries here: one module
+# a line, each with an ``install(window)`` function; append yours. A module that fails to
+# import or install is logged and the window opens without it (a user keeps working), but
+# in the tests (PORTFOLIO_STRICT_EXTENSIONS=1, set by tests/conftest.py) it is an error,
+# and tests/ui/test_extensions.py installs every one.
 EXTENSION_MODULES: tuple[str, ...] = (
     "app.ui.progress",
     "app.ui.review",
@@ -103,24 +108,23 @@ class WarmUp(QObject):
         self.finished.emit()
 
 
-def install_extensions(window: MainWindow) -> None:
+STRICT_EXTENSIONS_ENV = "PORTFOLIO_STRICT_EXTENSIONS"
+
+
+def install_extensions(window: MainWindow) -> list[str]:
+    """Install every extension on ``window``; the names of those installed."""
+    strict = os.environ.get(STRICT_EXTENSIONS_ENV, "") not in ("", "0")
+    installed: list[str] = []
     for name in EXTENSION_MODULES:
         try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is not None and name.startswith(exc.name):
-                continue  # not there (yet)
-            log.exception("Extension %s failed to import", name)
-            continue
-        except Exception:
-            log.exception("Extension %s failed to import", name)
-            continue
-        install = getattr(module, "install", None)
-        if callable(install):
-            try:
-                install(window)
-            except Exception:  # one broken extension must not stop the app
-                log.exception("Extension %s failed to install", name)
+            importlib.import_module(name).install(window)
+        except Exception:  # one broken extension must not stop the app
+            if strict:
+                raise
+            log.exception("Extension %s failed; the window opens without it", name)
+        else:
+            installed.append(name)
+    return installed
 
 
 def bring_to_front(window: QWidget) -> None:
@@ -132,6 +136,8 @@ def bring_to_front(window: QWidget) -> None:
 
 
 class WindowManager(QObject):
+    extensions_installed = Signal(object)  # a window, once its extensions are in
+
     def __init__(self, settings: Settings | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.settings = settings if settings is not None else load_settings()
@@ -245,6 +251,7 @@ class WindowManager(QObject):
     def _after_first_paint(self, window: MainWindow) -> None:
         if self._warm_up.done:
             install_extensions(window)
+            self.extensions_installed.emit(window)
         else:
             self._waiting.append(window)
             self._warm_up.start()
@@ -252,7 +259,10 @@ class WindowManager(QObject):
     def _warmed_up(self) -> None:
         waiting, self._waiting = self._waiting, []
         for window in waiting:
+            if not shiboken6.isValid(window):
+                continue  # closed and deleted while the modules were loading
             install_extensions(window)
+            self.extensions_installed.emit(window)
 
     def open_path(
         self,
