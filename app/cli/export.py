@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from app.cli.common import add_output_argument, command_group, open_db, output_path
 
@@ -62,4 +63,6 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
     print(f"Wrote {out} ({result.pages} pages).")
     if not args.unsigned:
         print("Signed (PAdES) with the certificate of your key; --unsigned leaves it unsigned.")
+    for warning in result.warnings:  # the PDF is written; say what it could not show
+        print(f"Warning: {warning}", file=sys.stderr)
     return 0

@@ -46,6 +46,7 @@ class PdfOptions:
 class PdfResult:
     pages: int
     size: int  # bytes
+    warnings: tuple[str, ...] = ()  # what the PDF could not show (cut text, missing glyphs)
 
 
 # How far an item's rendering has been simplified after it failed to lay out.
@@ -66,6 +67,8 @@ class ExportContext:
     item_keys: dict[str, str] = field(default_factory=dict)  # ref -> bookmark
     ksb_keys: dict[str, str] = field(default_factory=dict)  # competency code -> bookmark
     group_keys: dict[str, str] = field(default_factory=dict)  # group code -> bookmark
+    warnings: list[str] = field(default_factory=list)  # for PdfResult.warnings
+    missing_glyphs: list[str] = field(default_factory=list)  # characters no font could show
 
     def __post_init__(self) -> None:
         framework = self.snapshot.framework

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
-from app.export.fonts import MONO, SANS, SANS_BOLD
+from app.export.fonts import MONO, SANS, SANS_BOLD, draw_string, split_by_font, text_width
 from app.export.styles import CODE_BACK, CODE_FONT_SIZE, CODE_LEADING, INK, RULE
 
 
@@ -133,7 +133,7 @@ class ContentsLine(Flowable):
         canvas.setFillColor(INK)
         canvas.setFont(font, size)
         room = self.width - indent - 40
-        canvas.drawString(indent, 3, fit_text(self.title, font, size, room))
+        draw_string(canvas, indent, 3, fit_text(self.title, font, size, room), font, size)
         canvas.saveState()
         canvas.translate(self.width, 3)
         canvas.doForm(page_form_name(self.key))
@@ -200,7 +200,14 @@ class CodeBlock(Flowable):
         text = canvas.beginText(self.padding, self.height - self.padding - self.font_size)
         text.setFont(MONO, self.font_size, self.leading)
         for line in self.lines:
-            text.textLine(line)
+            if line.isascii():
+                text.textLine(line)
+                continue
+            for piece, font in split_by_font(line, MONO):  # characters Mono lacks
+                text.setFont(font, self.font_size, self.leading)
+                text.textOut(piece)
+            text.setFont(MONO, self.font_size, self.leading)
+            text.textLine("")
         canvas.drawText(text)
         canvas.restoreState()
 
@@ -260,19 +267,18 @@ class SignatureLine(Flowable):
         canvas.setLineWidth(0.6)
         canvas.line(label_width, 4, self.width, 4)
         if self.value:
-            canvas.drawString(
-                label_width + 4, 8, fit_text(self.value, SANS, 9.5, self.width - label_width - 8)
-            )
+            value = fit_text(self.value, SANS, 9.5, self.width - label_width - 8)
+            draw_string(canvas, label_width + 4, 8, value, SANS, 9.5)
 
 
 def fit_text(text: str, font: str, size: float, width: float) -> str:
     """``text`` cut with an ellipsis so that it fits ``width`` points on one line."""
-    if stringWidth(text, font, size) <= width:
+    if text_width(text, font, size) <= width:
         return text
     low, high = 0, len(text)
     while low < high:  # longest prefix that fits with the ellipsis
         middle = (low + high + 1) // 2
-        if stringWidth(text[:middle] + "…", font, size) <= width:
+        if text_width(text[:middle] + "…", font, size) <= width:
             low = middle
         else:
             high = middle - 1

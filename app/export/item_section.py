@@ -22,6 +22,7 @@ from app.export.context import (
 from app.export.flowables import Anchor, Deferred, DraftEnd, ItemMarker
 from app.export.images import image_flowables
 from app.export.markdown_flow import markdown_flowables, plain_text_flowables
+from app.export.markdown_html import MAX_REFLECTION_CHARS
 from app.export.paragraphs import Para, linked_paragraph
 from app.export.paragraphs import paragraphs as chunked
 from app.export.signoff_pdf import confirmations_part
@@ -230,6 +231,19 @@ def _reflection_part(ctx: ExportContext, item: ItemView, level: int) -> list[Flo
         log.exception("could not format the reflection of %s", item.ref)
         out.append(_notice("This reflection could not be formatted, so it is shown as typed."))
         out += plain_text_flowables(item.body)
+        return out
+    if len(item.body) > MAX_REFLECTION_CHARS:
+        rest = len(item.body) - MAX_REFLECTION_CHARS
+        out.append(
+            _notice(
+                f"The reflection is cut here: the PDF shows its first "
+                f"{MAX_REFLECTION_CHARS:,} characters; the other {rest:,} are in the portfolio."
+            )
+        )
+        ctx.warnings.append(
+            f"{clean(item.ref)}'s reflection is cut at {MAX_REFLECTION_CHARS:,} characters in "
+            f"the PDF ({rest:,} more are in the portfolio)."
+        )
     return out
 
 

@@ -35,6 +35,7 @@ _VOID = frozenset({"br", "hr"})
 _DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "svg", "math"})
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _MAX_INPUT = 2_000_000  # characters: beyond this the rest is cut for display
+MAX_REFLECTION_CHARS = _MAX_INPUT  # (the PDF notes the cut where it happens)
 # Lists and quotes nested deeper than this (on one line, e.g. "- - - x" or ">>>x") are
 # shown flat past this depth; any element deeper than MAX_ELEMENT_DEPTH in the result
 # (nested emphasis, links, lists in quotes) keeps only its text. Real reflections nest

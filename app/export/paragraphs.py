@@ -17,6 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
 from app.export import reportlab_private as fast
+from app.export.fonts import split_by_font
 from app.export.runs import RunsParagraph
 
 CHUNK_CHARS = 1500
@@ -32,6 +33,7 @@ class Para(Paragraph):
     """
 
     _wrapped: tuple[float, tuple[float, float]] | None = None
+    frags: list[Any]
 
     def __init__(
         self,
@@ -46,6 +48,8 @@ class Para(Paragraph):
             if plain is not None:
                 frags, text = [plain], ""  # no tags: skip the parser
         super().__init__(text, style, bulletText=bulletText, frags=frags, **kwargs)
+        if not all(getattr(frag, "text", "").isascii() for frag in self.frags):
+            self.frags = _with_fallback_fonts(self.frags)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         cached = self._wrapped
@@ -62,6 +66,22 @@ class Para(Paragraph):
         ``reportlab_private.plain_lines``); anything else goes to reportlab."""
         lines = fast.plain_lines(self, width)
         return lines if lines is not None else super().breakLines(width)
+
+
+def _with_fallback_fonts(frags: list[Any]) -> list[Any]:
+    """Fragments whose characters their font lacks cut into runs, those characters in a
+    fallback font that has them (``fonts.split_by_font``)."""
+    out: list[Any] = []
+    for frag in frags:
+        text = getattr(frag, "text", "")
+        runs = split_by_font(text, frag.fontName) if text and not text.isascii() else []
+        if not runs or (len(runs) == 1 and runs[0][1] == frag.fontName):
+            out.append(frag)
+            continue
+        for piece, font in runs:
+            fresh = {k: list(v) for k, v in vars(frag).items() if isinstance(v, list)}
+            out.append(frag.clone(text=piece, fontName=font, **fresh))
+    return out
 
 
 def paragraphs(

@@ -45,13 +45,25 @@ from app.export.flowables import (
     page_begins,
     page_form_name,
 )
-from app.export.fonts import SANS, SANS_BOLD, register_fonts
+from app.export.fonts import (
+    SANS,
+    SANS_BOLD,
+    describe_missing,
+    draw_string,
+    missing_glyphs,
+    register_fonts,
+)
 from app.export.front import DOCUMENT_TITLE, contents, cover, declaration
 from app.export.item_section import evidence_section, item_outline, placed_images
 from app.export.matrix import matrix_section
 from app.export.pdf_progress import contents_entries as progress_contents_entries
 from app.export.pdf_progress import progress_sections
-from app.export.reportlab_private import QuickCopyFrame, add_internal_link, keep_with_start
+from app.export.reportlab_private import (
+    QuickCopyFrame,
+    add_internal_link,
+    document_of,
+    keep_with_start,
+)
 from app.export.signoff_pdf import contents_entries as witness_contents_entries
 from app.export.signoff_pdf import witness_section
 from app.export.styles import INK, MUTED, RULE
@@ -200,7 +212,20 @@ def _build_into(
     _match_permissions(temp, out)
     if progress is not None:
         progress(total_steps, total_steps)
-    return PdfResult(pages=state.total_pages, size=size)
+    return PdfResult(pages=state.total_pages, size=size, warnings=tuple(_warnings(ctx)))
+
+
+def _warnings(ctx: ExportContext) -> list[str]:
+    """What the finished PDF could not show, one sentence each."""
+    found = list(dict.fromkeys(ctx.warnings))
+    missing = ctx.missing_glyphs
+    if missing:
+        count = f"{len(missing)} character" + ("s" if len(missing) != 1 else "")
+        found.append(
+            f"{count} could not be shown (no font on this computer has them; they print as "
+            f"empty boxes): {describe_missing(missing)}."
+        )
+    return found
 
 
 def _degrade_failed_item(state: BuildState, degraded: dict[str, int], exc: Exception) -> None:
@@ -370,12 +395,11 @@ def _decorate(
     left, right = SIDE_MARGIN, width - SIDE_MARGIN
     canvas.saveState()
     top = height - 12 * mm
-    canvas.setFont(SANS_BOLD, 8)
     canvas.setFillColor(INK)
-    canvas.drawString(left, top, furniture.name)
-    canvas.setFont(SANS, 8)
+    draw_string(canvas, left, top, furniture.name, SANS_BOLD, 8)
     canvas.setFillColor(MUTED)
-    canvas.drawRightString(right, top, furniture.standard)
+    draw_string(canvas, right, top, furniture.standard, SANS, 8, right=True)
+    canvas.setFont(SANS, 8)
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
     canvas.line(left, top - 4, right, top - 4)
@@ -450,6 +474,7 @@ class _PortfolioCanvas(Canvas):
         )  # fmt: skip
 
     def save(self) -> None:
+        self._ctx.missing_glyphs = missing_glyphs(document_of(self))
         state = self._ctx.state
         state.total_pages = self.getPageNumber() - 1
         for number in range(1, state.total_pages + 1):

@@ -125,6 +125,11 @@ class _FirstSubset:
         self.chars = frozenset(map(chr, self.codes))
 
 
+def document_of(canvas: Any) -> Any:
+    """The PDF document a canvas writes (what fonts are handed in ``splitString``)."""
+    return canvas._doc
+
+
 # ---- paragraphs: line breaking and tagless text without the parser -------------------------
 
 _SOFT_HYPHEN = "\xad"

@@ -12,7 +12,7 @@ claimed by many items, so a short text's layout is made once per width.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import NamedTuple
@@ -22,6 +22,8 @@ from reportlab.lib.fonts import tt2ps
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus import Flowable
+
+from app.export.fonts import split_by_font
 
 _GAPS = re.compile(r"[^\S\xa0]+")  # where a line may break: white space but no-break space
 _LINK_BELOW = 0.2  # link areas reach this many font sizes below the baseline (as reportlab)
@@ -57,7 +59,7 @@ class RunsParagraph(Flowable):
 
     def __init__(self, runs: Sequence[Run], style: ParagraphStyle) -> None:
         super().__init__()
-        self.runs = tuple(runs)
+        self.runs = tuple(_with_fallback_fonts(runs))
         self.style = style
         self.lines: tuple[_Line, ...] = ()
         self._wrapped_for: float | None = None
@@ -170,6 +172,16 @@ class RunsParagraph(Flowable):
         for target, start, end, baseline in links:
             rect = (start, baseline - _LINK_BELOW * size, end, baseline + size)
             canvas.linkRect("", target, rect, relative=1)
+
+
+def _with_fallback_fonts(runs: Sequence[Run]) -> Iterator[Run]:
+    """Runs whose characters their font lacks cut, those characters in a fallback font."""
+    for run in runs:
+        if run.text.isascii():
+            yield run
+            continue
+        for piece, font in split_by_font(run.text, run.font):
+            yield replace(run, text=piece, font=font)
 
 
 @lru_cache(maxsize=4096)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -217,8 +218,26 @@ def export_pdf(window: MainWindow, out: Path, options: PdfOptions) -> None:
         window.statusBar().showMessage(
             _tr("Exported {path} ({pages} pages).").format(path=out, pages=result.pages), 15000
         )
+        if result.warnings:
+            show_export_warnings(window, out, result.warnings)
 
     window.run_task(_tr("Exporting the EPA portfolio PDF…"), work, done)
+
+
+def show_export_warnings(window: QWidget, out: Path, warnings: tuple[str, ...]) -> QMessageBox:
+    """The PDF is written, but some text could not be shown in it: say what, and where."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        _tr("PDF exported with warnings"),
+        _tr("{name} was written, but it does not show everything:").format(name=out.name),
+        QMessageBox.StandardButton.Ok,
+        window,
+    )
+    box.setObjectName("exportWarnings")
+    box.setInformativeText("\n\n".join(warnings))
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
 
 
 def show_export_dialog(window: MainWindow) -> ExportPdfDialog:
