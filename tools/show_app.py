@@ -21,7 +21,8 @@ def main() -> int:
     parser.add_argument("file", type=Path)
     parser.add_argument("--page", choices=("evidence", "coverage"), default="evidence")
     parser.add_argument("--item", help="the evidence item to select, e.g. E002")
-    parser.add_argument("--tab", choices=("reflection", "tags", "attachments"))
+    parser.add_argument("--tab", choices=("reflection", "tags", "attachments", "signoff"))
+    parser.add_argument("--signer-view", type=Path, help="open this .request in the signer's view")
     parser.add_argument("--cell", help="the heatmap cell to select, e.g. D5,K7")
     parser.add_argument("--target", type=int, help="the heatmap target")
     parser.add_argument("--search", help="text typed into the search box")
@@ -40,6 +41,10 @@ def main() -> int:
     from app.ui.windows import WindowManager
 
     app = create_application()
+    if args.signer_view:
+        from app.ui.signoff.signer import run_signer
+
+        return run_signer(app, args.signer_view)
     manager = WindowManager(Settings())
     window = manager.open_path(
         args.file, read_only=args.read_only is not None, banner=args.read_only
@@ -53,7 +58,13 @@ def main() -> int:
             window.set_framework(args.framework)
         if args.item:
             page.select_item(window.document.item_by_ref(args.item).id)
-        if args.tab:
+        if args.tab == "signoff":  # an extension's tab: there once the window is on screen
+            panel = getattr(window, "signoff_panel", None)
+            if panel is None:
+                QTimer.singleShot(100, arrange)
+                return
+            page.editor.tabs.setCurrentWidget(panel)
+        elif args.tab:
             editor = page.editor
             editor.tabs.setCurrentIndex(("reflection", "tags", "attachments").index(args.tab))
         if args.only_tagged:

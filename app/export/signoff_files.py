@@ -181,6 +181,7 @@ def make_request(
     *,
     claims: Mapping[str, Sequence[str]] | None = None,
     key: SigningKey | None = None,
+    force: bool = False,
 ) -> RequestResult:
     """Write a signed request for ``refs`` to ``out`` and record it in the portfolio.
 
@@ -188,7 +189,7 @@ def make_request(
     request recorded, and only then the file moved into place.
     """
     out = Path(out)
-    check_output(out, what="sign-off request", protected=[db.path])
+    check_output(out, what="sign-off request", force=force, protected=[db.path])
     if not refs:
         raise InvalidInputError("Name at least one evidence item to ask about (such as E003).")
     if len(refs) > signoff.MAX_REQUEST_ITEMS:
@@ -234,7 +235,7 @@ def make_request(
         ),
     )
     members.append((REQUEST_JSON, schema.encode(request)))
-    with staged_output(out, what="sign-off request", protected=[db.path]) as temp:
+    with staged_output(out, what="sign-off request", force=force, protected=[db.path]) as temp:
         _write_signed(temp, schema.REQUEST_FORMAT, key, request.created, members)
         with RequestReader(temp) as reader:
             manifest_sha256 = reader.verify_signed().manifest_sha256
@@ -386,10 +387,11 @@ def write_response(
     *,
     statement: str = "",
     key: SigningKey | None = None,
+    force: bool = False,
 ) -> ResponseResult:
     """Sign the signer's answer to ``opened`` with their own key and write it to ``out``."""
     out = Path(out)
-    check_output(out, what="sign-off response")
+    check_output(out, what="sign-off response", force=force)
     _check_person(signer)
     if len(statement) > schema.MAX_TEXT:
         raise InvalidInputError("The witness statement is too long (a million characters at most).")
@@ -420,7 +422,7 @@ def write_response(
         ],
         statement=statement,
     )
-    with staged_output(out, what="sign-off response") as temp:
+    with staged_output(out, what="sign-off response", force=force) as temp:
         _write_signed(
             temp,
             schema.RESPONSE_FORMAT,

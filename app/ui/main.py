@@ -104,6 +104,10 @@ def run_gui(file_arg: str | None, *, read_only: bool = False, banner: str | None
     install_excepthook()
     keep_alive = _quit_on_signals(app)
     path = Path(file_arg).expanduser() if file_arg else default_portfolio_path()
+    if path.suffix.lower() == ".request":  # a signer answers a request: no portfolio needed
+        from app.ui.signoff.signer import run_signer
+
+        return run_signer(app, path)
     if not read_only and path.exists():
         from app.ui.single_instance import hand_over
 

@@ -48,6 +48,7 @@ EXTENSION_MODULES: tuple[str, ...] = (
     "app.ui.assessment",
     "app.ui.git_import",
     "app.ui.standard_upgrade",
+    "app.ui.signoff",
 )
 
 
