@@ -89,10 +89,8 @@ def test_entering_scans_moves_the_tracker(empty_window, qtbot) -> None:
     assert pages.skills.summary.text().startswith("No skills scan yet")
     dialog = pages.skills.new_scan()
     dialog.date.setDate(dialog.date.date().addDays(-90))
-    k1 = dialog.rating_combo_for("K1")
-    k1.setCurrentIndex(k1.findData(0))
-    ds2 = dialog.rating_combo_for("DDAT-DEVOPS:DS2")
-    ds2.setCurrentIndex(ds2.findData(1))
+    dialog.set_rating("K1", 0)
+    dialog.set_rating("DDAT-DEVOPS:DS2", 1)
     dialog.table.item(0, dialog.NOTE).setText("never used CI <b>yet</b>")
     with qtbot.waitSignal(pages.store.changed):
         dialog.save_button.click()
@@ -102,13 +100,11 @@ def test_entering_scans_moves_the_tracker(empty_window, qtbot) -> None:
     assert pages.skills.scans.item(0, 0).text().endswith("(initial assessment)")
 
     again = pages.skills.new_scan()
-    k1 = again.rating_combo_for("K1")
-    assert k1.currentData() == 0  # the form starts from the latest ratings
-    k1.setCurrentIndex(k1.findData(3))
+    assert again.rating("K1") == 0  # the form starts from the latest ratings
+    again.set_rating("K1", 3)
     again.confirmation.setChecked(True)
     again.confirmer.setText("Grace Hopper")
-    agreed = again.agreed_combo_for("K1")
-    agreed.setCurrentIndex(agreed.findData(2))
+    again.set_agreed("K1", 2)
     with qtbot.waitSignal(pages.store.changed):
         again.save_button.click()
     assert tracker_row(pages, "K1") == (0, 2)  # the agreed rating counts
@@ -380,3 +376,50 @@ def test_the_first_review_takes_the_provider_from_the_portfolio_details(
     dialog = ReviewDialog(window.progress_pages.store, window)
     qtbot.addWidget(dialog)
     assert dialog.provider.text() == "Babbage College"
+
+
+def test_the_scan_grid_is_rated_from_the_keyboard_one_line_per_competency(
+    empty_window, qtbot
+) -> None:
+    from PySide6.QtCore import Qt
+
+    pages = empty_window.progress_pages
+    dialog = pages.skills.new_scan()
+    qtbot.waitExposed(dialog)
+    table = dialog.table
+    codes = [c.code for c in dialog.competencies]
+    table.setFocus()
+    table.setCurrentCell(0, dialog.RATING)
+    for key in (Qt.Key.Key_3, Qt.Key.Key_1, Qt.Key.Key_4):
+        qtbot.keyClick(table, key)
+    # each digit rates the current row and moves down
+    assert [dialog.rating(code) for code in codes[:3]] == [3, 1, 4]
+    assert table.currentRow() == 3
+    assert table.item(0, dialog.RATING).text() == "3 practitioner"
+    table.setCurrentCell(1, dialog.COMPETENCY)
+    qtbot.keyClick(table, Qt.Key.Key_Minus)  # skipped this time
+    assert dialog.rating(codes[1]) is None and table.currentRow() == 1
+    # what was agreed: only once the employer's confirmation is on
+    assert table.isColumnHidden(dialog.AGREED)
+    dialog.confirmation.setChecked(True)
+    assert not table.isColumnHidden(dialog.AGREED)
+    table.setCurrentCell(0, dialog.AGREED)
+    qtbot.keyClick(table, Qt.Key.Key_2)
+    assert dialog.agreed(codes[0]) == 2 and dialog.rating(codes[0]) == 3
+    # the keys are stated on the form
+    assert "type its digit" in dialog.intro.text() and "4 expert" in dialog.intro.text()
+    # one line each: the full text is on hover
+    assert table.rowHeight(0) <= table.fontMetrics().height() + 8
+    assert table.item(0, dialog.COMPETENCY).toolTip() == dialog.competencies[0].label
+    dialog.reject()
+
+
+def test_twenty_competencies_and_more_are_visible_on_a_laptop_screen(empty_window, qtbot) -> None:
+    dialog = empty_window.progress_pages.skills.new_scan()
+    dialog.resize(960, 768 - 40 - 48)  # a 1366 x 768 screen less its task bar and title bar
+    qtbot.waitExposed(dialog)
+    table = dialog.table
+    qtbot.waitUntil(lambda: table.viewport().height() > 0)
+    visible = table.viewport().height() // table.rowHeight(0)
+    assert visible >= 20
+    dialog.reject()

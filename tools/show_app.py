@@ -19,7 +19,14 @@ from pathlib import Path
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("file", type=Path)
-    parser.add_argument("--page", choices=("evidence", "coverage"), default="evidence")
+    parser.add_argument(
+        "--page", default="evidence", help="evidence, coverage or any tab's title, e.g. progress"
+    )
+    parser.add_argument(
+        "--dialog",
+        choices=("scan", "review", "shortcuts", "details", "new"),
+        help="open a dialog over the window",
+    )
     parser.add_argument("--item", help="the evidence item to select, e.g. E002")
     parser.add_argument("--tab", choices=("reflection", "tags", "attachments", "signoff"))
     parser.add_argument("--signer-view", type=Path, help="open this .request in the signer's view")
@@ -85,7 +92,44 @@ def main() -> int:
                 )
             grid.setFocus()
 
+    def page_by_title(title: str) -> object | None:
+        for index in range(window.pages.count()):
+            if window.pages.tabText(index).replace("&", "").casefold() == title.casefold():
+                return window.pages.widget(index)
+        return None
+
+    def extras(attempt: int = 0) -> None:
+        # other features' pages arrive once the window is painted: wait for them
+        if args.page not in ("evidence", "coverage"):
+            page = page_by_title(args.page)
+            if page is None and attempt < 100:
+                QTimer.singleShot(50, lambda: extras(attempt + 1))
+                return
+            if page is not None:
+                window.pages.setCurrentWidget(page)  # type: ignore[arg-type]
+        if args.dialog in ("scan", "review"):
+            pages = getattr(window, "progress_pages", None)
+            if pages is None and attempt < 100:
+                QTimer.singleShot(50, lambda: extras(attempt + 1))
+                return
+            if args.dialog == "scan":
+                pages.skills.new_scan()
+            else:
+                from app.ui.progress.review_dialog import ReviewDialog
+
+                ReviewDialog(pages.store, window).open()
+        elif args.dialog == "shortcuts":
+            window.show_shortcuts()
+        elif args.dialog == "details":
+            window.show_details()
+        elif args.dialog == "new":
+            from app.ui.wizard import NewPortfolioDialog
+
+            target = Path.home() / "Documents" / "Apprentice Portfolio" / "portfolio.sqlite3"
+            NewPortfolioDialog(target, first_run=True, parent=window).open()
+
     QTimer.singleShot(50, arrange)
+    QTimer.singleShot(100, extras)
     return int(app.exec())
 
 
