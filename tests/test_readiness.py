@@ -81,7 +81,7 @@ def test_the_checks_follow_hours_reviews_and_evidence(filled: Database) -> None:
     assert "PD2 Data Ethics: K3" in checks["themes"].details
     assert checks["signoffs"].ok
     assert [w.ref for w in before.items] == ["E002", "E003", "E004"]
-    assert not before.ready and before.missing == 4
+    assert not before.ready and before.missing == 5
 
 
 def test_readiness_json(filled: Database, capsys: pytest.CaptureFixture[str]) -> None:
@@ -94,7 +94,7 @@ def test_readiness_json(filled: Database, capsys: pytest.CaptureFixture[str]) ->
     data = json.loads(out)
     assert data["ready"] is False and data["as_of"] == "2026-01-10"
     assert [c["key"] for c in data["checks"]] == [
-        "items", "ksbs", "themes", "otj", "reviews", "signoffs",
+        "items", "ksbs", "themes", "project", "otj", "reviews", "signoffs",
     ]  # fmt: skip
     e004 = next(i for i in data["items"] if i["ref"] == "E004")
     assert e004["problems"] == [

@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "app.cli.plan",
     "app.cli.standard",
     "app.cli.readiness_cmd",
+    "app.cli.project_cmd",
 )
 
 

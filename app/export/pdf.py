@@ -92,6 +92,7 @@ log = logging.getLogger(__name__)
 # optional C accelerator, costs more time than all the layout put together.
 rl_config.useA85 = 0
 
+StoryFn = Callable[[ExportContext], list[Flowable]]
 PAGE_SIZES = {"A4": A4, "Letter": LETTER}
 SIDE_MARGIN = 18 * mm
 TOP_MARGIN = 20 * mm
@@ -149,14 +150,19 @@ def build_pdf(
     force: bool = False,
     protected: Iterable[Path] = (),
     sign: Callable[[Path], None] | None = None,
+    story: StoryFn | None = None,
 ) -> PdfResult:
     """Write the EPA portfolio PDF of ``snapshot`` to ``out``, atomically (see
     ``app.models.outputs.staged_output``: never over a database, an existing file only
-    with ``force``). ``sign`` signs the finished file before it is moved into place."""
+    with ``force``). ``sign`` signs the finished file before it is moved into place.
+    ``story`` lays out another document on the same pages (the project's submission
+    pack); by default, the portfolio."""
     register_fonts()
     out = Path(out)
     with staged_output(out, what="PDF", force=force, protected=protected) as temp:
-        return _build_into(temp, out, snapshot, blobs, options, progress, cancelled, sign)
+        return _build_into(
+            temp, out, snapshot, blobs, options, progress, cancelled, sign, story or portfolio_story
+        )
 
 
 def pdf_signer(key: signing.SigningKey, snapshot: PortfolioSnapshot) -> Callable[[Path], None]:
@@ -181,6 +187,7 @@ def _build_into(
     progress: Callable[[int, int], None] | None,
     cancelled: Callable[[], bool] | None,
     sign: Callable[[Path], None] | None = None,
+    story: StoryFn | None = None,
 ) -> PdfResult:
     total_steps = len(snapshot.items) + 1
     degraded: dict[str, int] = {}
@@ -197,7 +204,7 @@ def _build_into(
         ctx = _context(snapshot, blobs, options, state, degraded, cancelled)
         try:
             with open(temp, "wb") as stream:
-                _build_once(ctx, stream)
+                _build_once(ctx, stream, story or portfolio_story)
             break
         except (PortfolioError, OSError):
             raise  # cancelled, or the disk refused: not something a retry mends
@@ -269,8 +276,15 @@ def _context(
     )
 
 
-def _build_once(ctx: ExportContext, stream: BinaryIO) -> None:
+def _build_once(ctx: ExportContext, stream: BinaryIO, make_story: StoryFn) -> None:
     doc = _document(ctx, stream)
+    story = make_story(ctx)
+    ctx.check_cancelled()
+    doc.build(story, canvasmaker=partial(_PortfolioCanvas, ctx=ctx))
+
+
+def portfolio_story(ctx: ExportContext) -> list[Flowable]:
+    """The EPA portfolio's flowables, cover to declaration."""
     story: list[Flowable] = []
     story += cover(ctx)
     story += contents(ctx, _contents_entries(ctx))
@@ -281,8 +295,7 @@ def _build_once(ctx: ExportContext, stream: BinaryIO) -> None:
     if (programme := _programme_records(ctx)) is not None:
         story += progress_sections(programme, ctx.state)
     story += declaration(ctx)
-    ctx.check_cancelled()
-    doc.build(story, canvasmaker=partial(_PortfolioCanvas, ctx=ctx))
+    return story
 
 
 def _programme_records(ctx: ExportContext) -> ProgressSnapshot | None:

@@ -138,6 +138,7 @@ def readiness(session: Session, as_of: Date | None = None) -> Readiness:
     themes = _theme_check(session)
     if themes is not None:
         checks.append(themes)
+        checks.append(_project_check(session))
     checks.append(_otj_check(session, day))
     checks.append(_review_check(session, day))
     checks.append(_signoff_check(session))
@@ -179,6 +180,24 @@ def _theme_check(session: Session) -> Check | None:
         f"{counted(len(open_themes), 'theme')} of the assessment plan "
         f"{'has' if len(open_themes) == 1 else 'have'} KSBs without evidence.",
         tuple(f"{t.code} {t.name}: {' '.join(t.gaps)}" for t in open_themes),
+    )
+
+
+def _project_check(session: Session) -> Check:
+    from app.services import project
+
+    current = project.get_project(session)
+    limit = project.SCOPE_WORD_LIMIT
+    if not current.scope.strip():
+        return Check("project", False, "The project scope (summary) is not written yet.")
+    if current.over_limit:
+        return Check(
+            "project",
+            False,
+            f"The project scope is {current.words} words, over the {limit}-word limit.",
+        )
+    return Check(
+        "project", True, f"The project scope is written: {current.words} of {limit} words."
     )
 
 

@@ -62,12 +62,12 @@ def test_the_gateway_page_lists_what_is_missing_and_follows_changes(
         page.checks.topLevelItem(n).data(0, Qt.ItemDataRole.UserRole): page.checks.topLevelItem(n)
         for n in range(page.checks.topLevelItemCount())
     }
-    assert list(checks) == ["items", "ksbs", "themes", "otj", "reviews", "signoffs"]
+    assert list(checks) == ["items", "ksbs", "themes", "project", "otj", "reviews", "signoffs"]
     items = checks["items"]
     assert items.text(0).startswith("✗ 2 ready items still lack something.")
     assert items.child(0).text(0) == "E001: Marked ready, but no justification for S14."
     assert "No off-the-job plan yet" in checks["otj"].text(0)
-    assert page.headline.text() == "5 checks are not met yet."
+    assert page.headline.text() == "6 checks are not met yet."
 
     with qtbot.waitSignal(page.store.changed):
         window.document.tag("E001", "S14", "Wrote the tests first")

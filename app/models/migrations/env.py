@@ -8,6 +8,7 @@ from app.models import (  # noqa: F401  (tables of this metadata)
     assessment_orm,
     git_orm,
     progress_orm,
+    project_orm,
     signoff_orm,
 )
 from app.models.orm import Base
