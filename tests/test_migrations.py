@@ -2,8 +2,9 @@
 
 Whatever the head revision is, a portfolio made at the first revision (0001)
 and upgraded must hold the same rows in every column it had. The portfolio is
-filled at 0001 through the services; should a later migration change one of
-the 0001 tables, fill that table here with SQL instead.
+filled through today's services (which expect today's columns) and then taken
+down to 0001 by the migrations' own downgrades, so it holds exactly the tables
+and columns 0001 had.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 
 import app.models.db as db_module
 import app.models.opening as opening_module
@@ -45,8 +47,7 @@ def make_first_revision(path: Path) -> None:
     engine = make_engine(path)
     with engine.begin() as conn:
         conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-    upgrade(engine, "0001")
-    assert current_revision(engine) == "0001"
+    upgrade(engine)
     db = Database(path=path, engine=engine)
     with db.transaction() as session:
         frameworks.ensure_bundled(session)
@@ -73,6 +74,11 @@ def make_first_revision(path: Path) -> None:
         evidence.tag(session, "E002", "DDAT-DEVOPS:DS1", "Other framework")
         evidence.delete_item(session, "E004")  # refs are never reused
     db.close()
+    engine = make_engine(path)
+    with engine.begin() as conn:
+        command.downgrade(db_module._alembic_config(conn), "0001")
+    assert current_revision(engine) == "0001"
+    engine.dispose()
 
 
 def snapshot(path: Path, tables: dict[str, list[str]]) -> dict[str, list[tuple[Any, ...]]]:

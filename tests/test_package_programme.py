@@ -303,6 +303,7 @@ def test_the_fingerprint_covers_the_programme_records_only_when_there_are_any(
             info = asdict(get_info(s))
             info.pop("created")
             info.pop("updated")
+            assert info.pop("option") is None  # no option: the print every earlier file carries
             # no programme records: the fingerprint every earlier package and PDF carries
             assert snapshot.fingerprint == fingerprint(info, snapshot.items)
             assert portfolio_json.build_programme(s) is None

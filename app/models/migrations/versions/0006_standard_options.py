@@ -24,7 +24,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("portfolio") as batch:
-        batch.drop_column("framework_option")
-    with op.batch_alter_table("groups") as batch:
-        batch.drop_column("options")
+    # SQLite's own DROP COLUMN (3.35+), not a batch copy: renaming a copied "groups" into
+    # place fails while the search-index triggers name it.
+    op.execute("ALTER TABLE portfolio DROP COLUMN framework_option")
+    op.execute("ALTER TABLE groups DROP COLUMN options")
