@@ -245,6 +245,7 @@ def test_a_bad_entry_is_refused_and_what_was_typed_stays(
 
 
 def test_csv_import_and_export_through_the_file_dialogs(
+    qtbot,
     empty_window,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -258,8 +259,9 @@ def test_csv_import_and_export_through_the_file_dialogs(
         encoding="utf-8",
     )
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_args, **_kw: (str(timesheet), ""))
-    otj_page.import_csv()
-    assert messages[-1] == "Imported 2 entries."
+    task = otj_page.import_csv()  # off the GUI thread, with progress
+    assert task is not None
+    qtbot.waitUntil(lambda: "Imported 2 entries." in messages, timeout=30_000)
     assert otj_page.model.rowCount() == 2
     out = tmp_path / "out.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args, **_kw: (str(out), ""))

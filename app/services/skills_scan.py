@@ -13,8 +13,6 @@ follows them.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
@@ -34,6 +32,7 @@ from app.models.progress_orm import (
 from app.schema.portfolio import MAX_NOTE
 from app.services import coverage, frameworks, portfolio
 from app.services.competency_codes import DDAT_KEY, display_code, resolve_codes
+from app.services.csv_cells import read_csv, restore, write_csv
 from app.services.otj import to_date
 from app.services.views import FrameworkView
 
@@ -277,45 +276,38 @@ def parse_rating(value: str | int, what: str = "rating") -> int:
 
 def parse_ratings_csv(text: str) -> list[RatingInput]:
     """Columns ``code,rating[,note][,agreed]`` (others ignored); blank ratings are skipped."""
-    text = text.removeprefix("\ufeff")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    header, rows = read_csv(text, "The ratings file")
     if "code" not in header or "rating" not in header:
         raise InvalidInputError(
             "The ratings file needs a first line naming its columns, with at least code and "
             "rating; 'portfolio scan template FILE.csv' writes one to fill in."
         )
-    reader.fieldnames = header
     ratings: list[RatingInput] = []
     seen: set[str] = set()
-    try:
-        for row in reader:
-            line = reader.line_num
-            values = {k: (v or "").strip() for k, v in row.items() if k is not None}
-            if not values.get("code") and not values.get("rating"):
-                continue
-            try:
-                if not values.get("code"):
-                    raise InvalidInputError("the code is empty.")
-                if not values.get("rating"):
-                    continue  # not rated this time
-                code = values["code"].upper()
-                if code in seen:
-                    raise InvalidInputError(f"{values['code']} is rated twice.")
-                seen.add(code)
-                agreed = values.get("agreed", "")
-                ratings.append(
-                    RatingInput(
-                        code=values["code"],
-                        rating=parse_rating(values["rating"]),
-                        note=check_note(values.get("note", "")),
-                        agreed=parse_rating(agreed, "agreed rating") if agreed else None,
-                    )
+    for line, cells in rows:
+        values = {name: cell.strip() for name, cell in zip(header, cells, strict=False)}
+        if not values.get("code") and not values.get("rating"):
+            continue
+        try:
+            if not values.get("code"):
+                raise InvalidInputError("the code is empty.")
+            if not values.get("rating"):
+                continue  # not rated this time
+            code = values["code"].upper()
+            if code in seen:
+                raise InvalidInputError(f"{values['code']} is rated twice.")
+            seen.add(code)
+            agreed = values.get("agreed", "")
+            ratings.append(
+                RatingInput(
+                    code=values["code"],
+                    rating=parse_rating(values["rating"]),
+                    note=check_note(restore(values.get("note", ""))),
+                    agreed=parse_rating(agreed, "agreed rating") if agreed else None,
                 )
-            except InvalidInputError as exc:
-                raise InvalidInputError(f"Row {line} of the ratings file: {exc}") from exc
-    except csv.Error as exc:
-        raise InvalidInputError(f"The ratings file cannot be read: {exc}.") from exc
+            )
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"Row {line} of the ratings file: {exc}") from exc
     if not ratings:
         raise InvalidInputError("The ratings file rates nothing; give a rating from 0 to 4.")
     return ratings
@@ -578,12 +570,10 @@ def role_comparison(
 
 def template_csv(session: Session) -> str:
     """A ratings file to fill in: every competency a scan rates, ratings blank."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for c in scan_competencies(session):
-        writer.writerow([c.code, c.label, "", "", ""])
-    return out.getvalue()
+    # labels come from the standard, which anyone can write: cells are neutralised
+    return write_csv(
+        CSV_COLUMNS, ([c.code, c.label, "", "", ""] for c in scan_competencies(session))
+    )
 
 
 def scan_json(scan: Scan) -> dict[str, object]:

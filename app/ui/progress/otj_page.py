@@ -40,6 +40,7 @@ from app.ui.progress.plan_dialog import PlanDialog, hours_minutes, pair
 from app.ui.progress.scan_dialog import date_edit, to_date
 from app.ui.progress.store import ProgressStore
 from app.ui.progress.table_model import RowsTableModel, sortable_table
+from app.ui.worker import Task, TaskContext, run_with_progress
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -408,7 +409,9 @@ class OtjPage(QWidget):
         except PortfolioError as exc:
             show_error(self, exc)
 
-    def import_csv(self) -> None:
+    def import_csv(self) -> Task | None:
+        """Read a timesheet and add its entries off the GUI thread, with progress and Cancel
+        (100,000 rows take seconds); all or nothing."""
         name, _ = QFileDialog.getOpenFileName(
             self,
             self.tr("Import off-the-job CSV"),
@@ -416,28 +419,47 @@ class OtjPage(QWidget):
             self.tr("CSV files (*.csv);;All files (*)"),
         )
         if not name:
-            return
-        try:
+            return None
+        store = self.store
+        reading = self.tr("Reading {name}…").format(name=Path(name).name)
+        adding = self.tr("Adding entries…")
+        not_utf8 = self.tr("{name} is not UTF-8 text; save it as CSV UTF-8.").format(name=name)
+
+        def work(context: TaskContext) -> otj.ImportResult:
+            context.report(0, 0, reading)
             try:
                 text = Path(name).read_bytes().decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise InvalidInputError(
-                    self.tr("{name} is not UTF-8 text; save it as CSV UTF-8.").format(name=name)
-                ) from exc
+                raise InvalidInputError(not_utf8) from exc
             except OSError as exc:
-                raise InvalidInputError(
-                    self.tr("Cannot read {name}: {why}.").format(name=name, why=exc.strerror)
-                ) from exc
-            result = self.store.import_entries(otj.parse_csv(text))
+                raise InvalidInputError(f"Cannot read {name}: {exc.strerror}.") from exc
+            rows = otj.parse_csv(text)
+            context.check_cancelled()
+
+            def progress(done: int, total: int) -> None:
+                context.report(done, total, adding)
+                context.check_cancelled()  # rolls the whole import back
+
+            return store.import_entries(rows, progress=progress)
+
+        def done(result: object) -> None:
+            assert isinstance(result, otj.ImportResult)
+            message = self.tr("Imported {added} entries.").format(added=result.added)
+            if result.skipped:
+                message += " " + self.tr("{skipped} already in the log were skipped.").format(
+                    skipped=result.skipped
+                )
+            QMessageBox.information(self, self.tr("Import off-the-job CSV"), message)
+
+        try:
+            store.check_writable()
         except PortfolioError as exc:
             show_error(self, exc)
-            return
-        message = self.tr("Imported {added} entries.").format(added=result.added)
-        if result.skipped:
-            message += " " + self.tr("{skipped} already in the log were skipped.").format(
-                skipped=result.skipped
-            )
-        QMessageBox.information(self, self.tr("Import off-the-job CSV"), message)
+            return None
+        self.import_task = run_with_progress(
+            self, self.tr("Importing off-the-job CSV…"), work, on_success=done
+        )
+        return self.import_task
 
     def export_csv(self) -> None:
         path = choose_save_path(

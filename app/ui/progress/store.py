@@ -160,12 +160,21 @@ class ProgressStore(QObject):
             otj.delete_entry(session, entry_id)
         self.changed.emit()
 
-    def import_entries(self, rows: Sequence[otj.EntryInput]) -> otj.ImportResult:
+    def import_entries(
+        self,
+        rows: Sequence[otj.EntryInput],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> otj.ImportResult:
+        """All or nothing; may run on a worker thread (``changed`` then reaches the GUI
+        thread queued)."""
         self._check_writable()
         with self.document.db.transaction() as session:
-            result = otj.import_entries(session, rows)
+            result = otj.import_entries(session, rows, progress)
         self.changed.emit()
         return result
+
+    def check_writable(self) -> None:
+        self._check_writable()
 
     def add_review(
         self,
