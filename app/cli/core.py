@@ -158,9 +158,13 @@ def _framework_session(args: argparse.Namespace) -> Any:
     db = Database(path=Path(":memory:"), engine=engine)
     bundled = {(d.key, d.version) for d in library.bundled()}
     with db.transaction() as session:
+        present: set[tuple[str, str]] = set()
         for document, is_bundled in own:
-            frameworks.install_document(session, document, bundled=is_bundled)
-        present = {(d["key"], d["version"]) for d, _ in own}
+            try:
+                frameworks.install_document(session, document, bundled=is_bundled)
+            except InvalidInputError:
+                continue  # a stored copy the framework schema refuses: list what it can
+            present.add((document["key"], document["version"]))
         for doc in library.documents():
             if (doc.key, doc.version) not in present:
                 frameworks.install_document(
