@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -334,3 +336,28 @@ def test_import_standards_service_refuses_a_conflict_before_changing_anything() 
     data["title"] = "Another title"
     with pytest.raises(InvalidInputError, match="its title is"):
         library.import_text(json.dumps(data))
+
+
+def test_a_portfolio_open_elsewhere_still_lets_the_library_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.models.db import open_portfolio
+
+    pf = tmp_path / "p.sqlite3"
+    assert run(capsys, "--file", pf, "init", "--name", "Ada")[0] == 0
+    held = open_portfolio(pf, exclusive=True)  # as the app holds the file it shows
+    held.hold_exclusive()
+    try:  # another process, as a command run while the app is open
+        done = subprocess.run(
+            [sys.executable, "-m", "app", "--file", str(pf), "frameworks", "import", VERSIONS],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        held.close()
+    code, out, err = done.returncode, done.stdout, done.stderr
+    assert code == 0 and out.count("Imported ST0990") == 2, err
+    assert "went into your standards library only" in err
+    assert "ST0990-1.1.json" in library_files()

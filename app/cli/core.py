@@ -17,6 +17,7 @@ from app.cli.common import (
     writing,
 )
 from app.errors import InvalidInputError
+from app.models.lock import WriterBusyError
 from app.services import attachments, coverage, evidence, frameworks, portfolio
 from app.services.views import FrameworkView, ItemSummary, ItemView
 
@@ -288,11 +289,22 @@ def cmd_frameworks_import(args: argparse.Namespace) -> int:
                 f"most {ifate.MAX_FILE_BYTES:,}."
             )
     text = read_text_file(args.path, "standard file")
+    busy: WriterBusyError | None = None
+    results = None
     if portfolio_path(args).exists():
-        with writing(args) as session:
-            results = frameworks.import_standards(session, text)
-    else:
+        try:
+            with writing(args) as session:
+                results = frameworks.import_standards(session, text)
+        except WriterBusyError as exc:  # open in the app: the library still takes it
+            busy = exc
+    if results is None:
         results = frameworks.import_standards(None, text)
+    if busy is not None:
+        print(
+            f"{busy} The standard went into your standards library only; import it again "
+            "when the portfolio is closed to tag against it there.",
+            file=sys.stderr,
+        )
     for result in results:
         s = result.summary
         if not result.added:

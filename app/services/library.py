@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,10 +56,11 @@ def imported() -> list[FrameworkDocument]:
 
 def documents() -> list[FrameworkDocument]:
     """Every framework version in the library: bundled first, then by key and version."""
+    shipped = bundled()
     docs: dict[tuple[str, str], FrameworkDocument] = {}
-    for doc in [*bundled(), *imported()]:
+    for doc in [*shipped, *imported()]:
         docs.setdefault((doc.key, doc.version), doc)
-    bundled_keys = [d.key for d in bundled()]
+    bundled_keys = [d.key for d in shipped]
     return sorted(
         docs.values(),
         key=lambda d: (
@@ -174,9 +174,3 @@ def import_text(data: bytes | str) -> list[ImportResult]:
 def document_dict(doc: FrameworkDocument) -> dict[str, object]:
     """The document as stored in a portfolio (the frameworks table's ``document``)."""
     return json.loads(schema.encode(doc))
-
-
-def search(text: str) -> list[FrameworkDocument]:
-    """Library documents whose title or reference contains every word of ``text``."""
-    words = [w.lower() for w in re.findall(r"\w+", text)]
-    return [d for d in documents() if all(w in f"{d.key} {d.title}".lower() for w in words)]
