@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -298,7 +299,10 @@ def _refuse_other_options(
     """On a standard with options, the portfolio tags only what its option counts: the
     core duties, its option's, and the KSBs they map to."""
     conn = raw_connection(session)
-    option = queries.portfolio_option(conn, framework.id)
+    try:
+        option = queries.portfolio_option(conn, framework.id)
+    except sqlite3.OperationalError:  # a file before revision 0006 (written by older code)
+        return
     if option is None:
         return
     cache_key = ("option-ids", table.__tablename__, framework.id, option.n)
