@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-VIEWS = ("plan", "export", "reviews", "themes", "gateway", "item")
+VIEWS = ("plan", "export", "reviews", "themes", "gateway", "item", "project")
 
 
 def main() -> int:
@@ -53,6 +53,8 @@ def main() -> int:
             show_export_dialog(window)
         elif args.view == "themes":
             window.pages.setCurrentWidget(window.assessment_page)
+        elif args.view == "project":
+            window.pages.setCurrentWidget(window.project_page)
         elif args.view == "gateway":
             window.pages.setCurrentWidget(window.readiness_page)
         elif args.view == "item":

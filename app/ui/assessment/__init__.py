@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
+from app.ui.assessment.project_page import ProjectPage
 from app.ui.assessment.readiness_page import ReadinessPage
 from app.ui.assessment.store import AssessmentStore
 from app.ui.assessment.themes_page import ThemesPage
@@ -33,6 +34,9 @@ def install(window: MainWindow) -> None:
         page = ThemesPage(store, window)
         window.add_page(_tr("Assessment"), page)
         window.assessment_page = page  # type: ignore[attr-defined]
+        project = ProjectPage(store, window, window)
+        window.add_page(_tr("Project"), project)
+        window.project_page = project  # type: ignore[attr-defined]
     readiness = ReadinessPage(store, window)
     window.add_page(_tr("Gateway"), readiness)
     window.readiness_page = readiness  # type: ignore[attr-defined]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from app.schema.assessment_plan import AssessmentPlan
-from app.services import assessment_plans, readiness
+from app.services import assessment_plans, project, readiness
 from app.services.assessment_plans import ThemeReport
+from app.services.project import MappingRow, Project, Week
 from app.services.readiness import Readiness
-from app.ui.document import PortfolioDocument
+from app.ui.document import PortfolioDocument, ReadOnlyError
 
 
 class AssessmentStore(QObject):
@@ -36,3 +37,43 @@ class AssessmentStore(QObject):
     def theme_report(self, target: int = 1) -> ThemeReport | None:
         with self.document.db.reader() as session:
             return assessment_plans.portfolio_theme_report(session, target)
+
+    # --- the work-based project -----------------------------------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        return self.document.read_only
+
+    def _check_writable(self) -> None:
+        if self.document.read_only:
+            raise ReadOnlyError(
+                self.tr("This portfolio is open read-only; nothing can be changed.")
+            )
+
+    def current_project(self) -> Project:
+        with self.document.db.reader() as session:
+            return project.get_project(session)
+
+    def mapping(self) -> list[MappingRow]:
+        with self.document.db.reader() as session:
+            return project.mapping(session)
+
+    def save_scope(self, title: str, scope: str) -> Project:
+        self._check_writable()
+        with self.document.db.transaction() as session:
+            saved = project.save_scope(session, title=title, scope=scope)
+        self.changed.emit()
+        return saved
+
+    def save_week(self, week: int, plan: str, log: str, minutes: int) -> Week:
+        self._check_writable()
+        with self.document.db.transaction() as session:
+            saved = project.save_week(session, week, plan=plan, log=log, minutes=minutes)
+        self.changed.emit()
+        return saved
+
+    def set_note(self, code: str, note: str) -> None:
+        self._check_writable()
+        with self.document.db.transaction() as session:
+            project.set_note(session, code, note)
+        self.changed.emit()
