@@ -33,7 +33,8 @@ COL_TITLE = 2
 COL_STATUS = 3
 COL_KSBS = 4
 COL_FILES = 5
-COLUMN_COUNT = 6
+COL_SIGNOFF = 6  # filled by the sign-off extension (set_signoff); empty without it
+COLUMN_COUNT = 7
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the value a column sorts by
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the item's database id
@@ -65,6 +66,7 @@ class EvidenceModel(QAbstractTableModel):
         self._row_of: dict[int, int] = {}
         self._rows: dict[int, ItemSummary] = {}  # item id -> fetched row
         self._warnings: dict[int, str] = {}  # item id -> readiness warning, for fetched rows
+        self._signoff: dict[int, tuple[str, str]] = {}  # item id -> (mark, tooltip)
         self._headers = (
             self.tr("Ref"),
             self.tr("Date"),
@@ -72,6 +74,7 @@ class EvidenceModel(QAbstractTableModel):
             self.tr("Status"),
             self.tr("KSBs"),
             self.tr("Files"),
+            self.tr("Signed off"),
         )
         self._status_labels = {"draft": self.tr("Draft"), "ready": self.tr("Ready")}
         document.itemChanged.connect(self._on_item_changed)
@@ -82,6 +85,18 @@ class EvidenceModel(QAbstractTableModel):
 
     def filter(self) -> ItemFilter:
         return self._filter
+
+    def set_signoff(self, marks: dict[int, tuple[str, str]]) -> None:
+        """What the Signed off column shows per item id: a short mark and its tooltip."""
+        changed = set(marks) ^ set(self._signoff) | {
+            ident for ident in marks if self._signoff.get(ident) != marks[ident]
+        }
+        self._signoff = dict(marks)
+        for ident in changed:
+            row = self._row_of.get(ident)
+            if row is not None:
+                cell = self.index(row, COL_SIGNOFF)
+                self.dataChanged.emit(cell, cell)
 
     def set_filter(self, flt: ItemFilter) -> None:
         if flt != self._filter:
@@ -243,6 +258,8 @@ class EvidenceModel(QAbstractTableModel):
                 return ", ".join((*summary.duties, *summary.ksbs)) or self.tr("Not tagged yet")
             if column == COL_FILES:
                 return "\n".join(a.name for a in summary.attachments) or None
+            if column == COL_SIGNOFF:
+                return self._signoff.get(summary.id, ("", ""))[1] or None
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_KSBS, COL_FILES):
             return int(Qt.AlignmentFlag.AlignCenter)
@@ -266,6 +283,8 @@ class EvidenceModel(QAbstractTableModel):
             return len(summary.ksbs)
         if column == COL_FILES:
             return len(summary.attachments)
+        if column == COL_SIGNOFF:
+            return self._signoff.get(summary.id, ("", ""))[0]
         return None
 
 

@@ -25,6 +25,7 @@ from app.ui.evidence_model import (
     COL_FILES,
     COL_KSBS,
     COL_REF,
+    COL_SIGNOFF,
     COL_STATUS,
     COL_TITLE,
     EvidenceModel,
@@ -75,6 +76,7 @@ class EvidencePage(QWidget):
             (COL_STATUS, "Ready__"),
             (COL_KSBS, "KSBs_"),
             (COL_FILES, "Files_"),
+            (COL_SIGNOFF, "Signed off_"),
         ):
             header.resizeSection(column, fm.horizontalAdvance(sample) + 24)
 

@@ -52,10 +52,10 @@ def test_model_passes_qtmodeltester(qtmodeltester, db: Database) -> None:
 def test_rows_show_what_the_user_needs(db: Database) -> None:
     add_items(db)
     model = EvidenceModel(PortfolioDocument(db))
-    assert model.rowCount() == 3 and model.columnCount() == 6
-    first = [model.data(model.index(0, c)) for c in range(6)]
-    # ready, but S14 is claimed without a justification: the status says so
-    assert first == ["E001", "2026-01-12", "CI pipeline for the payments API", "Ready ⚠", 2, 0]
+    assert model.rowCount() == 3 and model.columnCount() == 7
+    first = [model.data(model.index(0, c)) for c in range(7)]
+    # ready, but S14 is claimed without a justification: the status says so; nobody signed yet
+    assert first == ["E001", "2026-01-12", "CI pipeline for the payments API", "Ready ⚠", 2, 0, ""]
     tip = model.data(model.index(0, COL_STATUS), Qt.ItemDataRole.ToolTipRole)
     assert tip == "Marked ready, but no justification for S14."
     assert model.data(model.index(1, COL_STATUS), WARNING_ROLE) != ""

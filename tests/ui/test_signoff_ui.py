@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from app.services import signing
+from app.ui.evidence_model import COL_SIGNOFF
 from app.ui.main_window import MainWindow
 from app.ui.signoff import RequestDialog
 from app.ui.signoff.signer import SignerDialog, open_signer_view
@@ -107,11 +108,17 @@ def test_the_round_trip_in_the_app(
     assert witness_key.fingerprint in text
     tabs = window.evidence_page.editor.tabs
     assert tabs.tabText(tabs.indexOf(panel)).replace("&", "") == "Sign-off (1)"
+    model = window.evidence_page.model  # the evidence list's Signed off column
+    row = model.index(0, COL_SIGNOFF)
+    assert model.headerData(COL_SIGNOFF, Qt.Orientation.Horizontal) == "Signed off"
+    assert model.data(row) == "✓ 1"
+    assert "Kim Witness (SRE" in model.data(row, Qt.ItemDataRole.ToolTipRole)
 
     # Editing the item keeps the confirmation, for the earlier version.
     window.evidence_page.editor.title.setText("CI pipeline, rewritten")
     window.evidence_page.editor.save()
     qtbot.waitUntil(lambda: "Given for an earlier version" in panel.view.toPlainText())
+    qtbot.waitUntil(lambda: model.data(model.index(0, COL_SIGNOFF)) == "earlier")
 
 
 def test_a_bad_request_file_is_one_sentence_and_no_view(

@@ -61,6 +61,28 @@ class SignoffStore(QObject):
         super().__init__(parent)
         self.document = document
 
+    def marks(self) -> dict[int, tuple[str, str]]:
+        """The evidence list's Signed off column: per item id, a mark and its tooltip."""
+        from app.services import signoff
+
+        with self.document.db.reader() as session:
+            view = signoff.overview(session)
+        found: dict[int, list[Confirmation]] = {}
+        for c in view.confirmations():
+            if c.confirmed:
+                found.setdefault(int(c.ref[1:]), []).append(c)
+        marks: dict[int, tuple[str, str]] = {}
+        for ident, confirmations in found.items():
+            current = [c for c in confirmations if c.current]
+            lines = [
+                f"{c.signer}, {c.signed[:10]}: {', '.join(c.confirmed)}"
+                + ("" if c.current else " " + _tr("(for an earlier version)"))
+                for c in confirmations
+            ]
+            mark = f"✓ {len(current)}" if current else _tr("earlier")
+            marks[ident] = (mark, "\n".join(lines))
+        return marks
+
     def confirmations(self, ref: str) -> list[Confirmation]:
         from app.services import signoff
 
@@ -380,3 +402,13 @@ def install(window: MainWindow) -> None:
     window.document.itemChanged.connect(lambda _id: panel.refresh())
     store.changed.connect(panel.refresh)
     panel.refresh()
+
+    model = window.evidence_page.model
+
+    def refresh_column() -> None:
+        model.set_signoff(store.marks())
+
+    store.changed.connect(refresh_column)
+    window.document.itemChanged.connect(lambda _id: refresh_column())
+    window.document.itemsChanged.connect(refresh_column)
+    refresh_column()
