@@ -3,7 +3,8 @@
 A fresh interpreter installs the hook before importing anything of ours, then
 creates a portfolio, adds and searches evidence with attachments, checks, backs
 up and restores it, exports the PDF and the signed package, verifies and
-imports the package: every step a user takes, through the same CLI. Any
+imports the package, scans and imports a git repository whose remote is on the
+internet, imports Markdown notes: every step a user takes, through the same CLI. Any
 attempt to resolve a name, connect, bind or send makes the step fail and is
 recorded; the test demands there were none.
 """
@@ -67,6 +68,21 @@ cli("--file", pf, "export", "pdf", work / "out.pdf")
 cli("--file", pf, "export", "package", work / "out.portfolio")
 cli("verify", work / "out.portfolio")
 cli("--file", work / "imported.sqlite3", "import", "package", work / "out.portfolio")
+# evidence from git: a repository whose remote is on the internet is still only read locally
+from tests.git_helpers import RepoBuilder
+repo = RepoBuilder(work / "repo")
+first = repo.commit({".github/workflows/ci.yml": b"on: push\n"}, "Add CI")
+repo.branch("master", first)
+config = repo.repo.get_config()
+config.set((b"remote", b"origin"), b"url", b"https://example.com/team/app.git")
+config.write_to_path()
+repo.close()
+cli("--file", pf, "git", "identity", "add", "ada@example.org")
+cli("--file", pf, "git", "scan", work / "repo", "--json")
+cli("--file", pf, "git", "import", work / "repo", "D-" + first[:12])
+(work / "notes").mkdir()
+(work / "notes" / "a.md").write_text("---\ntitle: Bulk\nksb: [K1]\n---\nBody\n")
+cli("--file", pf, "item", "import", work / "notes")
 network = list(seen)
 try:  # the hook itself must be live, or the test proves nothing
     socket.getaddrinfo("localhost", 80)
@@ -92,6 +108,6 @@ def test_no_step_a_user_takes_opens_a_socket(tmp_path: Path) -> None:
     assert report["network"] == []
     failed = [step for step in report["steps"] if step[1] != 0]
     assert failed == []
-    assert len(report["steps"]) == 11
+    assert len(report["steps"]) == 15
     assert (tmp_path / "out.pdf").stat().st_size > 0
     assert (tmp_path / "imported.sqlite3").exists()
