@@ -25,6 +25,7 @@ from app.errors import InvalidInputError
 
 COMMIT, TREE, BLOB, TAG = 1, 2, 3, 4
 TYPE_NAMES = {b"commit": COMMIT, b"tree": TREE, b"blob": BLOB, b"tag": TAG}
+TREE_CACHE = 20_000  # parsed folders kept while scanning
 GITLINK_MODE = 0o160000  # a submodule's commit in a tree
 TREE_MODE = 0o040000
 
@@ -247,6 +248,7 @@ class Objects:
 
     def __init__(self, store: Any) -> None:
         self._store = store
+        self._trees: dict[str, list[tuple[str, int, str]]] = {}
         self._packs: list[_Pack] = []
         pack_dir = Path(getattr(store, "path", "")) / "pack"
         if pack_dir.is_dir():
@@ -307,7 +309,18 @@ class Objects:
         return parse_commit(sha, data)
 
     def tree(self, sha: str) -> list[tuple[str, int, str]]:
-        """(name, mode, sha) of each entry of a tree."""
+        """(name, mode, sha) of each entry of a tree; recent ones are kept (consecutive
+        commits share most of their folders)."""
+        cached = self._trees.get(sha)
+        if cached is not None:
+            return cached
+        entries = self._read_tree(sha)
+        if len(self._trees) >= TREE_CACHE:
+            self._trees.clear()
+        self._trees[sha] = entries
+        return entries
+
+    def _read_tree(self, sha: str) -> list[tuple[str, int, str]]:
         kind, data = self.raw(sha)
         if kind != TREE:
             raise DamagedObjectError(f"The object {sha[:12]} should be a folder (tree) and is not.")

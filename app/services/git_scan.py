@@ -484,15 +484,20 @@ class _Scan:
         self.notes: list[str] = []
         self.tag_infos: list[TagInfo] = []
         self.tags_skipped = 0
+        self._mine: dict[str, bool] = {}
 
     def _check(self) -> None:
         if self.cancelled is not None and self.cancelled():
             raise ScanCancelled("The scan was cancelled; nothing was imported.")
 
     def is_mine(self, commit: CommitInfo) -> bool:
-        return commit.author_email() in self._emails or (
-            bool(self._names) and commit.author_name() in self._names
-        )
+        mine = self._mine.get(commit.sha)
+        if mine is None:
+            mine = commit.author_email() in self._emails or (
+                bool(self._names) and commit.author_name() in self._names
+            )
+            self._mine[commit.sha] = mine
+        return mine
 
     def counts_for(self, commit: CommitInfo) -> bool:
         """Mine, in the chosen period, and not yet imported."""
@@ -643,12 +648,13 @@ class _Scan:
                 if self.progress is not None:
                     self.progress("Grouping work", n, len(merges))
             merge_commit = commits[sha]
-            inner = sorted(by_merge.get(sha, []), key=lambda c: c.author.time)
+            inner = by_merge.get(sha, [])
             if sha in self.imported.commits:
                 if any(self.is_mine(c) for c in (merge_commit, *inner)):
                     skipped += 1
                 continue
             mine = [c for c in inner if self.counts_for(c) and len(c.parents) < 2]
+            mine.sort(key=lambda c: c.author.time)  # only the apprentice's are parsed
             merged_by_me = self.counts_for(merge_commit)
             if not mine and not merged_by_me:
                 continue
