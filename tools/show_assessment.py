@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-VIEWS = ("plan", "export", "reviews", "themes", "gateway", "item", "project")
+VIEWS = ("plan", "export", "reviews", "themes", "gateway", "item", "project", "discussion")
 
 
 def main() -> int:
@@ -55,6 +55,9 @@ def main() -> int:
             window.pages.setCurrentWidget(window.assessment_page)
         elif args.view == "project":
             window.pages.setCurrentWidget(window.project_page)
+        elif args.view == "discussion":
+            window.pages.setCurrentWidget(window.discussion_page)
+            window.discussion_page.list.setCurrentRow(2)
         elif args.view == "gateway":
             window.pages.setCurrentWidget(window.readiness_page)
         elif args.view == "item":

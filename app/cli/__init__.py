@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "app.cli.standard",
     "app.cli.readiness_cmd",
     "app.cli.project_cmd",
+    "app.cli.discussion_cmd",
 )
 
 

@@ -6,6 +6,7 @@ from alembic import context
 
 from app.models import (  # noqa: F401  (tables of this metadata)
     assessment_orm,
+    discussion_orm,
     git_orm,
     progress_orm,
     project_orm,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
+from app.ui.assessment.discussion_page import DiscussionPage
 from app.ui.assessment.project_page import ProjectPage
 from app.ui.assessment.readiness_page import ReadinessPage
 from app.ui.assessment.store import AssessmentStore
@@ -37,6 +38,9 @@ def install(window: MainWindow) -> None:
         project = ProjectPage(store, window, window)
         window.add_page(_tr("Project"), project)
         window.project_page = project  # type: ignore[attr-defined]
+        prep = DiscussionPage(store, window, window)
+        window.add_page(_tr("Discussion"), prep)
+        window.discussion_page = prep  # type: ignore[attr-defined]
     readiness = ReadinessPage(store, window)
     window.add_page(_tr("Gateway"), readiness)
     window.readiness_page = readiness  # type: ignore[attr-defined]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from app.schema.assessment_plan import AssessmentPlan
-from app.services import assessment_plans, project, readiness
+from app.services import assessment_plans, discussion, project, readiness
 from app.services.assessment_plans import ThemeReport
+from app.services.discussion import ThemePrep
 from app.services.project import MappingRow, Project, Week
 from app.services.readiness import Readiness
 from app.ui.document import PortfolioDocument, ReadOnlyError
@@ -76,4 +77,16 @@ class AssessmentStore(QObject):
         self._check_writable()
         with self.document.db.transaction() as session:
             project.set_note(session, code, note)
+        self.changed.emit()
+
+    # --- professional discussion preparation ----------------------------------------------------
+
+    def discussion(self) -> list[ThemePrep]:
+        with self.document.db.reader() as session:
+            return discussion.preparation(session)
+
+    def save_discussion_notes(self, theme: str, **fields: str) -> None:
+        self._check_writable()
+        with self.document.db.transaction() as session:
+            discussion.save_notes(session, theme, **fields)
         self.changed.emit()
