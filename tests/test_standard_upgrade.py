@@ -144,3 +144,27 @@ def test_the_option_follows_by_title(tmp_path: Path, capsys: pytest.CaptureFixtu
     coverage = _json(capsys, "--file", pf, "coverage", "--json")
     assert coverage["option"] == {"n": 1, "title": "Cloud infrastructure"}
     assert {c["group"] for c in coverage["cells"]} == {"D1", "D2", "D4"}
+
+
+def test_an_option_that_cannot_be_matched_is_asked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pf = str(tmp_path / "p.sqlite3")
+    run(capsys, "--file", pf, "frameworks", "import", OPTIONS)
+    run(capsys, "--file", pf, "init", "--framework", "ST0901", "--option", "2", "--name", "Ada")
+    newer = json.loads(OPTIONS.read_text(encoding="utf-8"))
+    newer["version"] = "1.1"
+    newer["options"][0]["title"] = "Networks"
+    newer["options"][1]["title"] = "Cloud platforms"
+    path = tmp_path / "v11.json"
+    path.write_text(json.dumps(newer), "utf-8")
+    run(capsys, "--file", pf, "frameworks", "import", path)
+    before = Path(pf).read_bytes()
+    code, out, err = run(capsys, "--file", pf, "standard", "upgrade", "--to", "1.1")
+    assert (code, out) == (1, "")
+    assert "choose one with --option: 1 Networks; 2 Cloud platforms." in err
+    assert Path(pf).read_bytes() == before
+    done = _json(
+        capsys, "--file", pf, "standard", "upgrade", "--to", "1.1", "--option", "cloud", "--json"
+    )
+    assert done["option"] == {"n": 2, "title": "Cloud platforms"}

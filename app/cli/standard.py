@@ -6,6 +6,7 @@ import argparse
 from dataclasses import replace
 
 from app.cli.common import portfolio_path, print_json, reading, writing
+from app.errors import InvalidInputError
 from app.services import standard_upgrade
 from app.services.standard_upgrade import REMOVED, UpgradePlan
 from app.settings import load_settings
@@ -30,6 +31,8 @@ def _print_plan(plan: UpgradePlan) -> None:
     print(f"{plan.key} v{plan.old_version} → v{plan.new_version}")
     if plan.new_option_title:
         print(f"Option {plan.new_option}: {plan.new_option_title}")
+    elif plan.needs_option:
+        print(plan.option_question())
     for c in plan.changes:
         target = c.new or "—"
         note = " (text changed)" if c.status != "text changed" and c.text_changed else ""
@@ -42,6 +45,8 @@ def _print_plan(plan: UpgradePlan) -> None:
 def cmd_upgrade(args: argparse.Namespace) -> int:
     with reading(args) as session:
         plan = standard_upgrade.plan_upgrade(session, args.to, args.option)
+    if plan.needs_option and not args.dry_run:
+        raise InvalidInputError(plan.option_question())
     if args.dry_run:
         if args.json:
             print_json(standard_upgrade.plan_json(plan, applied=False))

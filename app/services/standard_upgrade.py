@@ -65,6 +65,19 @@ class UpgradePlan:
     changes: tuple[Change, ...]
     added: tuple[str, ...]  # codes only the new version has
     backup: Path | None = field(default=None)
+    options: tuple[tuple[int, str], ...] = ()  # the new version's options (n, title)
+
+    @property
+    def needs_option(self) -> bool:
+        """The new version has options and none could be matched with the old one."""
+        return bool(self.options) and self.new_option is None
+
+    def option_question(self) -> str:
+        listed = "; ".join(f"{n} {title}" for n, title in self.options)
+        return (
+            f"{self.key} v{self.new_version} has options and none matches the one followed "
+            f"now; choose one with --option: {listed}."
+        )
 
     @property
     def retag(self) -> tuple[tuple[str, str], ...]:
@@ -193,7 +206,7 @@ def _new_option(
             return same[0]
     if old_n is not None and doc.option(old_n) is not None and len(doc.options) == 1:
         return old_n
-    return frameworks.choose_option(doc, None)  # asks for --option, listing them
+    return None  # the plan asks which (``needs_option``)
 
 
 def plan_upgrade(session: Session, to_version: str, option: str | None = None) -> UpgradePlan:
@@ -241,6 +254,7 @@ def plan_upgrade(session: Session, to_version: str, option: str | None = None) -
         new_option_title=chosen.title if chosen else None,
         changes=(*competency_changes, *duty_changes),
         added=(*added_competencies, *added_duties),
+        options=tuple((o.n, o.title) for o in doc.options),
     )
 
 
@@ -250,6 +264,8 @@ def apply_upgrade(session: Session, plan: UpgradePlan) -> None:
     old = queries.portfolio_framework(conn)
     if (old.key, old.version) != (plan.key, plan.old_version):
         raise InvalidInputError("The portfolio changed since the upgrade was planned; plan again.")
+    if plan.needs_option:
+        raise InvalidInputError(plan.option_question())
     doc = _target(session, plan.key, plan.new_version)
     frameworks.install_into_portfolio(session, doc)
     new = queries.find_framework(conn, plan.key, plan.new_version)
@@ -336,6 +352,7 @@ def plan_json(plan: UpgradePlan, *, applied: bool) -> dict[str, object]:
             for c in plan.changes
         ],
         "added": list(plan.added),
+        "options": [{"n": n, "title": title} for n, title in plan.options],
         "retag": [{"item": ref, "code": code} for ref, code in plan.retag],
         "applied": applied,
         "backup": None if plan.backup is None else str(plan.backup),

@@ -74,6 +74,10 @@ class UpgradeDialog(QDialog):
         for version in versions:
             self.version.addItem(f"v{version}", version)
         self.version.setCurrentIndex(self.version.count() - 1)
+        self.option = QComboBox(self)
+        self.option.setAccessibleName(self.tr("Option of the new version"))
+        self.option_label = QLabel(self.tr("&Option"), self)
+        self.option_label.setBuddy(self.option)
         self.table = QTableWidget(0, 4, self)
         self.table.setHorizontalHeaderLabels(
             [self.tr("Now"), self.tr("Becomes"), self.tr("Change"), self.tr("Items affected")]
@@ -92,6 +96,7 @@ class UpgradeDialog(QDialog):
         self.error.hide()
         form = QFormLayout()
         form.addRow(self.tr("&Version"), self.version)
+        form.addRow(self.option_label, self.option)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -106,23 +111,43 @@ class UpgradeDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(720, 520)
         self.version.currentIndexChanged.connect(self.review)
+        self.option.activated.connect(self._option_chosen)
         self.buttons.accepted.connect(self.upgrade)
         self.buttons.rejected.connect(self.reject)
         self.review()
 
-    def review(self, *_args: object) -> None:
-        """Show the mapping onto the chosen version."""
+    def _option_chosen(self, *_args: object) -> None:
+        self.review(option=self.option.currentData())
+
+    def _show_options(self, plan: UpgradePlan) -> None:
+        self.option.clear()
+        if plan.new_option is None:
+            self.option.addItem(self.tr("Choose the option you follow…"), None)
+        for n, title in plan.options:
+            self.option.addItem(f"{n}: {title}", n)
+        if plan.new_option is not None:
+            self.option.setCurrentIndex(self.option.findData(plan.new_option))
+        self.option.setVisible(bool(plan.options))
+        self.option_label.setVisible(bool(plan.options))
+
+    def review(self, *_args: object, option: int | None = None) -> None:
+        """Show the mapping onto the chosen version (and ``option`` of it, once chosen)."""
         self.error.hide()
         self.table.setRowCount(0)
         try:
-            self.plan = self.window_.document.plan_standard_upgrade(self.version.currentData())
+            self.plan = self.window_.document.plan_standard_upgrade(
+                self.version.currentData(), None if option is None else str(option)
+            )
         except PortfolioError as exc:
             self.plan = None
             self.error.setText(str(exc))
             self.error.show()
             self.summary.clear()
             self.upgrade_button.setEnabled(False)
+            self.option.hide()
+            self.option_label.hide()
             return
+        self._show_options(self.plan)
         for change in self.plan.changes:
             row = self.table.rowCount()
             self.table.insertRow(row)
@@ -157,13 +182,16 @@ class UpgradeDialog(QDialog):
         if self.plan.new_option_title:
             text += " " + self.tr("Option: {title}.").format(title=self.plan.new_option_title)
         self.summary.setText(text)
-        self.upgrade_button.setEnabled(not self.window_.document.read_only)
+        self.upgrade_button.setEnabled(
+            not self.window_.document.read_only and not self.plan.needs_option
+        )
 
     def upgrade(self) -> None:
         """Back up (off the GUI thread), then move the tags in one transaction."""
         if self.plan is None:
             return
         version = self.plan.new_version
+        option = None if self.plan.new_option is None else str(self.plan.new_option)
         path = self.window_.document.path
         settings = load_settings()
 
@@ -172,7 +200,7 @@ class UpgradeDialog(QDialog):
 
         def done(backup: object) -> None:
             try:
-                plan = self.window_.document.upgrade_standard(version)
+                plan = self.window_.document.upgrade_standard(version, option)
             except PortfolioError as exc:
                 self.error.setText(str(exc))
                 self.error.show()

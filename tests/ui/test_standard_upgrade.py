@@ -68,3 +68,36 @@ def test_nothing_newer_says_so(qtbot, monkeypatch, window) -> None:
     monkeypatch.setattr(QMessageBox, "information", lambda *args: shown.append(str(args[2])))
     assert open_upgrade(window) is None
     assert shown and "No newer version of ST0825 than v1.0 is installed" in shown[0]
+
+
+def test_the_dialog_asks_for_an_option_it_cannot_match(
+    qtbot, monkeypatch, manager, tmp_path: Path
+) -> None:
+    import json
+
+    options = Path(__file__).parent.parent / "data" / "ST0901-options.json"
+    library.import_text(options.read_bytes())
+    newer = json.loads(options.read_text(encoding="utf-8"))
+    newer["version"] = "1.1"
+    newer["options"][1]["title"] = "Cloud platforms"
+    library.import_text(json.dumps(newer))
+    path = tmp_path / "p.sqlite3"
+    portfolio.create_portfolio(
+        path, name="Ada", framework_key="ST0901", framework_version="1.0", option="2"
+    ).close()
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: shown.append(str(args[2])))
+    window = manager.open_path(path)
+    qtbot.waitExposed(window)
+    dialog = open_upgrade(window)
+    assert dialog is not None
+    assert dialog.option.isVisibleTo(dialog) and not dialog.upgrade_button.isEnabled()
+    assert dialog.option.itemText(0) == "Choose the option you follow…"
+    dialog.option.setCurrentIndex(dialog.option.findData(2))
+    dialog.option.activated.emit(dialog.option.currentIndex())
+    assert dialog.upgrade_button.isEnabled() and "Option: Cloud platforms." in dialog.summary.text()
+    qtbot.mouseClick(dialog.upgrade_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown))
+    info = window.document.info()
+    assert info.framework_version == "1.1" and info.option is not None
+    assert info.option.title == "Cloud platforms"
