@@ -243,7 +243,7 @@ def test_importing_makes_drafts_with_facts_and_imports_each_piece_once(
     body = item["body"]
     assert "## Context" in body and "## What I did" in body and "## Result" in body
     assert "- 2026-01-03 Add CI workflow (" in body
-    assert "Pipelines (1): .github/workflows/ci.yml" in body
+    assert "removed):\n\n- Pipelines (1): .github/workflows/ci.yml\n- Tests (1)" in body
 
     again = scan(capsys, pf, team.path)
     assert ci not in by_id(again)
@@ -418,7 +418,7 @@ def test_provenance_is_in_the_pdf_and_survives_a_package_round_trip(
     code, _, err = run(capsys, "--file", pf, "export", "pdf", str(pdf))
     assert code == 0, err
     text = " ".join(all_text(pdf).split())
-    assert "Source Repository: team-app Imported from a merged branch, branch master" in text
+    assert "Source Repository: team-app Work: a branch merged into master" in text
     assert "Author: Ada Lovelace <ada@example.org>" in text
     assert f"3 commits: {team.ci_merge[:12]}" in text
 

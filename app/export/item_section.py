@@ -182,7 +182,6 @@ def _claim(tag: TagView, text: str, key: str | None, prefix: str = "") -> list[F
     return [line, *body]
 
 
-SOURCE_KINDS = {"merge": "a merged branch", "tag": "a tagged release", "day": "a day's commits"}
 SOURCE_COMMITS_SHOWN = 30
 
 
@@ -194,13 +193,13 @@ def _source_part(ctx: ExportContext, item: ItemView, level: int) -> list[Flowabl
     repository = escape(clean(source.repository, 200))
     if source.remote_url:
         repository += f" ({escape(clean(source.remote_url, 300))})"
-    lines = [f"Repository: {repository}"]
-    what = SOURCE_KINDS.get(source.kind, escape(clean(source.kind)))
-    if source.tag:
-        what += f", tag {escape(clean(source.tag, 200))}"
-    if source.branch:
-        what += f", branch {escape(clean(source.branch, 200))}"
-    lines.append(f"Imported from {what}")
+    branch = escape(clean(source.branch, 200)) or "a branch"
+    work = {
+        "merge": f"a branch merged into {branch}",
+        "tag": f"the release {escape(clean(source.tag, 200))}",
+        "day": f"a day's commits on {branch}",
+    }.get(source.kind, escape(clean(source.kind, 20)))
+    lines = [f"Repository: {repository}", f"Work: {work}"]
     if source.author:
         lines.append(f"Author: {escape(clean(source.author, 300))}")
     shown = ", ".join(sha[:12] for sha in source.commits[:SOURCE_COMMITS_SHOWN])
@@ -210,7 +209,7 @@ def _source_part(ctx: ExportContext, item: ItemView, level: int) -> list[Flowabl
         f"{len(source.commits)} {count}: <font name='{CELL_MONO.fontName}'>{shown}</font>"
         + (f" and {more} more" if more > 0 else "")
     )
-    return [Para("Source", LABEL), *(Para(line, ITEM_META) for line in lines)]
+    return [Para("Source", LABEL), Para("<br/>".join(lines), ITEM_META)]
 
 
 def _reflection_part(ctx: ExportContext, item: ItemView, level: int) -> list[Flowable]:

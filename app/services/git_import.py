@@ -135,6 +135,7 @@ def reflection_skeleton(candidate: Candidate, repository: str) -> str:
         lines += [
             "",
             f"Files changed ({candidate.added} lines added, {candidate.removed} removed):",
+            "",
         ]
         for kind, changes in grouped.items():
             names = ", ".join(c.path for c in changes[:5])
