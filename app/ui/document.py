@@ -383,3 +383,20 @@ class PortfolioDocument(QObject):
         self.itemsChanged.emit()
         self.coverageChanged.emit()
         return plan
+
+    # --- many items at once (app.ui.bulk_import) -------------------------------------------------
+
+    def import_items(
+        self, path: Path, progress: Callable[[int, int], None] | None = None
+    ) -> list[str]:
+        """Items from a folder of Markdown notes or a JSON Lines file, all or nothing. May run
+        on a worker thread (the signals then reach the GUI thread queued); ``progress`` may
+        raise to stop, which adds nothing."""
+        from app.services import bulk_import
+
+        entries = bulk_import.read_entries(path)
+        with self._changing() as session:
+            refs = bulk_import.import_entries(session, entries, progress)
+        self.itemsChanged.emit()
+        self.coverageChanged.emit()
+        return refs

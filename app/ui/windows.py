@@ -47,6 +47,7 @@ EXTENSION_MODULES: tuple[str, ...] = (
     "app.ui.export",
     "app.ui.assessment",
     "app.ui.git_import",
+    "app.ui.bulk_import",
     "app.ui.standard_upgrade",
     "app.ui.signoff",
 )
