@@ -251,7 +251,19 @@ class SignedZipReader:
         try:
             self._zip = zipfile.ZipFile(self._fh)
             infos = self._zip.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+        except NotImplementedError as exc:  # zipfile names the version it does not read
+            raise self._refuse(
+                f"it is damaged, or made by a zip tool this app does not read ({exc})"
+            ) from exc
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            ValueError,
+            OSError,
+            EOFError,
+            struct.error,
+            UnicodeDecodeError,
+        ) as exc:
             raise self._refuse("it is not a zip file, or it is truncated or damaged") from exc
         self._check_members(infos, size)
         self._infos = {info.orig_filename: info for info in infos}
@@ -301,6 +313,8 @@ class SignedZipReader:
         for (_, end), (start, _) in itertools.pairwise(spans):
             if start < end:
                 raise self._refuse("its members overlap one another")
+        if spans and spans[0][0] < 0:
+            raise self._refuse("it is damaged (its central directory points before its start)")
         if spans and spans[-1][1] > package_size:
             raise self._refuse("it is truncated")
 
