@@ -23,6 +23,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from app.config import APP_NAME, user_config_dir
 from app.schema.settings import (
     MAX_PIXELS,
@@ -32,6 +34,8 @@ from app.schema.settings import (
     file_value,
     known,
     labels,
+    raw_names,
+    raw_object,
     remembered,
     setting_value,
 )
@@ -74,18 +78,25 @@ def user_settings_path() -> Path:
     return user_config_dir() / "settings.json"
 
 
-def _read_json(path: Path, what: str) -> dict[str, Any]:
+def _read_json(path: Path, what: str) -> dict[str, msgspec.Raw]:
+    """The file's top-level values, each still undecoded; empty when unreadable."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
         log.warning("Ignoring unreadable %s %s: %s", what, path, exc)
         return {}
-    if not isinstance(data, dict):
+    found = raw_object(data)
+    if found is None:
         log.warning("Ignoring %s %s: not a JSON object", what, path)
         return {}
-    return data
+    return found
+
+
+def _policy_values(policy: dict[str, msgspec.Raw]) -> dict[str, msgspec.Raw]:
+    raw = policy.get("settings")
+    return (raw_object(raw) or {}) if raw is not None else {}
 
 
 def _apply(settings: Settings, values: dict[str, Any], source: str) -> Settings:
@@ -93,7 +104,12 @@ def _apply(settings: Settings, values: dict[str, Any], source: str) -> Settings:
     for name, value in values.items():
         coerced = setting_value(name, value)
         if coerced is None:
-            log.warning("Ignoring %s setting %r=%r", source, name, value)
+            shown = (
+                bytes(value)[:80].decode("utf-8", "replace")
+                if isinstance(value, msgspec.Raw)
+                else value
+            )
+            log.warning("Ignoring %s setting %r=%s", source, name, shown)
             continue
         changes[name] = coerced
     return replace(settings, **changes)
@@ -102,12 +118,9 @@ def _apply(settings: Settings, values: dict[str, Any], source: str) -> Settings:
 def load_settings() -> Settings:
     """Defaults, then policy values, then the user's file, then locked policy values."""
     policy = _read_json(policy_path(), "policy file")
-    raw_values = policy.get("settings")
-    policy_values: dict[str, Any] = raw_values if isinstance(raw_values, dict) else {}
-    raw_locked = policy.get("locked")
-    locked_names: list[Any] = raw_locked if isinstance(raw_locked, list) else []
+    policy_values = _policy_values(policy)
     locked = frozenset(
-        n for n in locked_names if isinstance(n, str) and known(n) and n not in REMEMBERED
+        n for n in raw_names(policy.get("locked")) if known(n) and n not in REMEMBERED
     )
 
     policy_values = {k: v for k, v in policy_values.items() if k not in REMEMBERED}
@@ -166,8 +179,7 @@ class SettingState:
 def describe_settings() -> list[SettingState]:
     """Every setting in declaration order, with its value in force and its source."""
     policy = _read_json(policy_path(), "policy file")
-    raw_values = policy.get("settings")
-    policy_values: dict[str, Any] = raw_values if isinstance(raw_values, dict) else {}
+    policy_values = _policy_values(policy)
     user = _read_json(user_settings_path(), "settings file")
     settings = load_settings()
     states = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -12,10 +13,11 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from app.export.package import export_package
+from app.export.package import Limits, PackageError, PackageReader, export_package, verify_package
 from app.services import signing
 from app.services.signing import SigningKey
 from tests.package_helpers import build_portfolio, members, rewrite, run, signed, tree, write_zip
@@ -601,3 +603,103 @@ def test_text_from_a_package_never_reaches_the_terminal_as_control_codes(
     assert code == 0
     assert "\x1b" not in out and "\x07" not in out
     assert "Eve ?[2J?]0;pwned?" in out
+
+
+# --- damaged zip structure, oversized members, a full disk -------------------------------------
+
+
+def _cd_entries(data: bytearray) -> list[int]:
+    """Where each central directory entry of ``data`` starts."""
+    eocd = data.rfind(b"PK\x05\x06")
+    at = struct.unpack_from("<I", data, eocd + 16)[0]
+    found = []
+    while data[at : at + 4] == b"PK\x01\x02":
+        found.append(at)
+        name, extra, comment = struct.unpack_from("<HHH", data, at + 28)
+        at += 46 + name + extra + comment
+    return found
+
+
+def _cd_offset(data: bytearray, offset: int) -> None:
+    struct.pack_into("<I", data, data.rfind(b"PK\x05\x06") + 16, offset)
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        (
+            lambda d: _cd_offset(
+                d, struct.unpack_from("<I", d, d.rfind(b"PK\x05\x06") + 16)[0] + 7
+            ),
+            "its central directory points before its start",
+        ),
+        (lambda d: _cd_offset(d, 0xFFFFFFF0), "its central directory points before its start"),
+        (
+            lambda d: [struct.pack_into("<H", d, at + 6, 0xFFFF) for at in _cd_entries(d)],
+            "made by a zip tool this app does not read (zip file version 25.5)",
+        ),
+    ],
+    ids=["offset-shifted", "offset-huge", "version"],
+)
+def test_a_zip_with_a_corrupt_central_directory_is_one_sentence(
+    good: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    damage: Callable[[bytearray], object],
+    expected: str,
+) -> None:
+    data = bytearray(good.read_bytes())
+    damage(data)
+    bad = tmp_path / "bad.portfolio"
+    bad.write_bytes(bytes(data))
+    assert expected in refused(capsys, bad)
+
+
+def test_a_portfolio_json_larger_than_any_real_one_is_refused_before_it_is_read(
+    good: Path,
+    tmp_path: Path,
+    keys: tuple[SigningKey, SigningKey],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def pad(content: dict[str, bytes]) -> dict[str, bytes]:
+        document = json.loads(content["portfolio.json"])
+        document["items"][0]["body"] = "a" * (3 << 20)
+        return {**content, "portfolio.json": json.dumps(document).encode()}
+
+    bad = rewrite(good, tmp_path / "big.portfolio", pad, sign_with=keys[0])
+    assert bad.stat().st_size < 1 << 20  # a few MB of reflection deflate to almost nothing
+    monkeypatch.setattr(PackageReader, "_stream", _never_streams(PackageReader._stream))
+    with pytest.raises(PackageError) as refusal:
+        verify_package(bad, limits=Limits(max_json_bytes=2 << 20))
+    assert "portfolio.json is 3 MB, more than the 2 MB this app reads" in str(refusal.value)
+
+
+def _never_streams(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``_stream`` that refuses to read portfolio.json (its size alone must refuse it)."""
+
+    def stream(self: PackageReader, info: zipfile.ZipInfo) -> Any:
+        assert info.orig_filename != "portfolio.json", "portfolio.json was read"
+        return original(self, info)
+
+    return stream
+
+
+def test_export_package_on_a_full_disk_is_one_sentence_and_leaves_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "p.sqlite3"
+    build_portfolio(source).close()
+    real_writestr = zipfile.ZipFile.writestr
+
+    def full(self: zipfile.ZipFile, name: Any, data: Any, *args: Any, **kwargs: Any) -> None:
+        if str(getattr(name, "filename", name)) == "portfolio.json":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_writestr(self, name, data, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", full)
+    out = tmp_path / "out" / "p.portfolio"
+    out.parent.mkdir()
+    code, _, err = run(capsys, "--file", str(source), "export", "package", str(out))
+    assert code == 1 and err.count("\n") == 1, err
+    assert "the disk is full" in err
+    assert list(out.parent.iterdir()) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from dataclasses import replace
 from datetime import date as Date
 from pathlib import Path
@@ -475,8 +476,8 @@ def _leave(value: str) -> float | None:
         raise InvalidInputError(
             f"The leave '{value}' is not a number of weeks (such as 5.6) or 'statutory'."
         ) from exc
-    if weeks < 0 or weeks != weeks:
-        raise InvalidInputError("The weeks of leave must be 0 or more.")
+    if weeks < 0 or not math.isfinite(weeks):
+        raise InvalidInputError("The weeks of leave must be a number of weeks, 0 or more.")
     return weeks
 
 

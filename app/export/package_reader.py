@@ -73,7 +73,7 @@ class Limits:
     max_member_bytes: int = 1 << 30
     max_total_bytes: int = 8 << 30
     max_manifest_bytes: int = 16 << 20
-    max_json_bytes: int = 512 << 20
+    max_json_bytes: int = 128 << 20  # portfolio.json: a real one is a few MB
 
 
 DEFAULT_LIMITS = Limits()
@@ -365,6 +365,12 @@ class SignedZipReader:
                     f"{entry.path} is {declared} bytes but the manifest says {entry.size}"
                 )
 
+        for entry in files:  # what is read into memory is bounded before any is read
+            if keep(entry) and entry.size > self.limits.max_json_bytes:
+                raise self._refuse(
+                    f"{entry.path} is {entry.size >> 20} MB, more than the "
+                    f"{self.limits.max_json_bytes >> 20} MB this app reads"
+                )
         total = sum(f.size for f in files)
         done = 0
         kept: dict[str, bytes] = {}
@@ -372,8 +378,6 @@ class SignedZipReader:
             if cancelled is not None and cancelled():
                 raise PackageError(f"Checking the {self.KIND} was cancelled.")
             wanted = keep(entry)
-            if wanted and entry.size > self.limits.max_json_bytes:
-                raise self._refuse(f"{entry.path} is larger than this app reads")
             data = self._hash_member(entry, keep=wanted)
             if wanted:
                 kept[entry.path] = data
@@ -459,18 +463,21 @@ class SignedZipReader:
         return b"".join(self._stream(info))
 
     def _hash_member(self, entry: ManifestEntry, *, keep: bool) -> bytes:
+        """The member hashed against the manifest, and kept (``keep``) in one growing
+        buffer whose bytes are returned without a copy: the member once in memory, not
+        twice as joined chunks were."""
         digest = hashlib.sha256()
-        kept: list[bytes] = []
+        kept = io.BytesIO()
         for chunk in self._stream(self._infos[entry.path]):
             digest.update(chunk)
             if keep:
-                kept.append(chunk)
+                kept.write(chunk)
         if digest.hexdigest() != entry.sha256:
             raise self._refuse(
                 f"{entry.path} was changed after it was signed (its SHA-256 does not match "
                 "the manifest)"
             )
-        return b"".join(kept)
+        return kept.getvalue()
 
     def _stream(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
         """The member's bytes, decompressed by hand: never a byte past its declared size."""

@@ -160,16 +160,42 @@ def known(name: str) -> bool:
 
 
 def setting_value(name: str, value: Any) -> Any:
-    """``value`` as the setting ``name`` holds it, or None when it does not fit."""
+    """``value`` (as read from a file, ``msgspec.Raw``, or a plain value) as the setting
+    ``name`` holds it, or None when it does not fit."""
     kind = _declared().get(name)
     if kind is None:
         return None
     if name == "window_layout":
-        return WindowLayout.from_json(value)
+        kind = _LayoutFile
     try:
-        return msgspec.convert(value, kind, strict=True)
-    except msgspec.ValidationError:
+        if isinstance(value, msgspec.Raw):
+            found = msgspec.json.decode(value, type=kind, strict=True)
+        else:
+            found = msgspec.convert(value, kind, strict=True)
+    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
         return None
+    if isinstance(found, _LayoutFile):
+        return WindowLayout.from_json(msgspec.to_builtins(found))
+    return found
+
+
+def raw_object(data: bytes | msgspec.Raw) -> dict[str, msgspec.Raw] | None:
+    """A JSON object's values, each left undecoded (so one bad value spoils only itself);
+    None when ``data`` is not a JSON object."""
+    try:
+        return msgspec.json.decode(data, type=dict[str, msgspec.Raw])
+    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
+        return None
+
+
+def raw_names(data: msgspec.Raw | None) -> list[str]:
+    """A JSON list of names (the policy's ``locked``); empty when it is not one."""
+    if data is None:
+        return []
+    try:
+        return msgspec.json.decode(data, type=list[str])
+    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
+        return []
 
 
 def file_value(name: str, value: Any) -> Any:

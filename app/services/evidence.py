@@ -66,7 +66,8 @@ def parse_date(value: str | None) -> str:
         return Date.today().isoformat()
     value = value.strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise InvalidInputError(f"The date '{value}' is not a date; write it as YYYY-MM-DD.")
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        raise InvalidInputError(f"The date '{shown}' is not a date; write it as YYYY-MM-DD.")
     try:
         return Date.fromisoformat(value).isoformat()
     except ValueError as exc:

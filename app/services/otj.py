@@ -308,6 +308,11 @@ _DURATION_FORMS = (
 def parse_duration(text: str) -> int:
     """``1:30``, ``1h 30m``, ``90m``, ``2h``, ``1.5h`` → minutes; a bare number is refused."""
     value = text.strip().lower()
+    if len(value) > 24:  # no duration is this long: say so before reading any number
+        raise InvalidInputError(
+            f"The duration '{text.strip()[:24]}…' is too long to be a duration; write hours and "
+            "minutes as 1:30 or 1h 30m."
+        )
     clock = _CLOCK.fullmatch(value)  # the common H:MM first (timesheets of 100,000 rows)
     if clock:
         return int(clock.group(1)) * 60 + int(clock.group(2))
