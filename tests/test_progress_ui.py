@@ -425,3 +425,28 @@ def test_twenty_competencies_and_more_are_visible_on_a_laptop_screen(empty_windo
     visible = table.viewport().height() // table.rowHeight(0)
     assert visible >= 20
     dialog.reject()
+
+
+def test_the_progress_page_fits_a_1024_by_700_window(empty_window, qtbot) -> None:
+    from app.ui.progress.charts import DumbbellChart
+
+    window = empty_window
+    window.resize(1024, 700)
+    pages = window.progress_pages
+    window.show_page(pages.skills)
+    table = pages.skills.table
+    qtbot.waitUntil(lambda: table.viewport().width() > 0)
+    header = table.horizontalHeader()
+    qtbot.waitUntil(lambda: header.length() <= table.viewport().width() + 1)
+    assert not table.horizontalScrollBar().isVisible()
+    # every heading readable in full
+    metrics = header.fontMetrics()
+    for column in range(header.count()):
+        text = str(table.model().headerData(column, Qt.Orientation.Horizontal))
+        if column != 1:  # the competency's text takes what is left
+            assert header.sectionSize(column) >= metrics.horizontalAdvance(text), text
+    # the scale's names never run together: side by side, on two lines, or as digits
+    widths = [float(metrics.horizontalAdvance(n)) for n in ("0 new to me", "3 practitioner")]
+    assert DumbbellChart.scale_layout(200, widths) == "one line"
+    assert DumbbellChart.scale_layout(60, widths) == "two lines"
+    assert DumbbellChart.scale_layout(30, widths) == "digits"

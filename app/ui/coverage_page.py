@@ -98,19 +98,20 @@ class CoveragePage(QWidget):
         upper = QWidget(self)
         upper_layout = QVBoxLayout(upper)
         upper_layout.setContentsMargins(0, 0, 0, 0)
-        upper_layout.addWidget(self.scroll_area)
+        upper_layout.addWidget(self.scroll_area, 100)  # up to its maximum: the whole grid
         upper_layout.addWidget(hint)
         upper_layout.addStretch(1)
         self.splitter = split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(upper)
         split.addWidget(lower)
         split.setChildrenCollapsible(False)
-        split.setStretchFactor(0, 0)  # the grid keeps its height; the panels take the rest
-        split.setStretchFactor(1, 1)
+        # the grid grows to its full height first (its maximum); the panels take the rest
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 0)
+        split.setSizes([1000, 200])  # the grid first, as much as it needs
 
         top = QHBoxLayout()
-        top.addWidget(self.heading)
-        top.addStretch(1)
+        top.addWidget(self.heading, 1)
         top.addWidget(target_label)
         top.addWidget(self.target)
         second = QHBoxLayout()

@@ -231,6 +231,8 @@ class MainWindow(QMainWindow):
             self.tr("&Delete Evidence Item"), self.delete_item, "Ctrl+Del", sp.SP_TrashIcon,
             tip=self.tr("Delete the selected evidence item (Edit ▸ Undo brings it back)"),
         )  # fmt: skip
+        self.new_item_action.setIconText(self.tr("New Item"))
+        self.delete_item_action.setIconText(self.tr("Delete"))
         self.attach_action = self._action(
             self.tr("&Attach Files…"), self._attach, "Ctrl+Shift+A",
             tip=self.tr("Attach files to the selected item"),
@@ -256,6 +258,11 @@ class MainWindow(QMainWindow):
         self.framework_group.setExclusive(True)
         self.framework_combo = QComboBox(self)
         self.framework_combo.setAccessibleName(self.tr("Framework shown"))
+        # long standard titles are elided in the box, so the toolbar fits a 1024 px window
+        self.framework_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.framework_combo.setMinimumContentsLength(24)
         self.framework_combo.setToolTip(
             self.tr("The framework the heatmap, filters and tag picker show")
         )

@@ -176,7 +176,19 @@ class DumbbellChart(_Chart):
         self.update()
 
     def _resize(self) -> None:
-        self.setFixedHeight(int(self.ROW * (len(self.rows) + 1) + 28))
+        # a second header line, for the scale's names when they do not fit side by side
+        self.setFixedHeight(int(self.ROW * (len(self.rows) + 2) + 28))
+
+    @staticmethod
+    def scale_layout(step: float, widths: Sequence[float]) -> str:
+        """How the scale's names fit ``step`` apart: "one line", "two lines" (alternate
+        names a line lower, so each has two steps) or "digits" (numbers only)."""
+        widest = max(widths)
+        if widest + 8 <= step:
+            return "one line"
+        if widest + 8 <= 2 * step:
+            return "two lines"
+        return "digits"
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = self._painter()
@@ -201,14 +213,25 @@ class DumbbellChart(_Chart):
             painter.drawText(QPointF(x + 16, legend_y + metrics.ascent() / 2 - 1), label)
             x += 30 + metrics.horizontalAdvance(label)
         header = 28.0
+        fit = self.scale_layout(
+            step, [metrics.horizontalAdvance(name) for name in charts.SCALE_LABELS]
+        )
+        lines = 1 if fit == "one line" else 2
         for value, name in enumerate(charts.SCALE_LABELS):
             cx = left + value * step
             painter.setPen(_muted(self))
+            width = step if fit == "one line" else 2 * step
+            line = value % 2 if fit == "two lines" else 0
+            shown = name if fit != "digits" else str(value)
             painter.drawText(
-                QRectF(cx - step / 2, header, step, self.ROW), Qt.AlignmentFlag.AlignCenter, name
+                QRectF(cx - width / 2, header + line * self.ROW, width, self.ROW),
+                Qt.AlignmentFlag.AlignCenter,
+                shown,
             )
             painter.setPen(QPen(_grid(self), 1))
-            painter.drawLine(QPointF(cx, header + self.ROW), QPointF(cx, self.height()))
+            tick_top = header + (line + 1) * self.ROW if fit == "two lines" else header + self.ROW
+            painter.drawLine(QPointF(cx, tick_top), QPointF(cx, self.height()))
+        header += (lines - 1) * self.ROW
         for index, row in enumerate(self.rows):
             top = header + self.ROW * (index + 1)
             y = top + self.ROW / 2

@@ -189,11 +189,24 @@ class SkillsPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.table.setItemDelegateForColumn(TrackerModel.PROGRESS, DumbbellDelegate(self.table))
         header = self.table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TrackerModel.COMPETENCY, QHeaderView.ResizeMode.Stretch)
-        for column in (TrackerModel.CODE, TrackerModel.FIRST, TrackerModel.NOW,
-                       TrackerModel.CHANGE, TrackerModel.EVIDENCE):  # fmt: skip
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(TrackerModel.PROGRESS, 150)
+        # the short columns fixed to their headings (or widest value), so the competency's
+        # text has the rest, however narrow the window
+        metrics = self.fontMetrics()
+        for column, sample in (
+            (TrackerModel.CODE, "DS10"),
+            (TrackerModel.FIRST, "First"),
+            (TrackerModel.NOW, "Now"),
+            (TrackerModel.CHANGE, "Change"),
+            (TrackerModel.EVIDENCE, "Evidence"),
+        ):
+            heading = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(heading))
+            header.resizeSection(column, width + 24)
+        header.resizeSection(TrackerModel.PROGRESS, 120)
+        header.setMinimumSectionSize(metrics.horizontalAdvance("Now") + 16)
         tracker_box = QWidget(self)
         tracker_layout = QVBoxLayout(tracker_box)
         tracker_layout.setContentsMargins(0, 0, 0, 0)
@@ -237,8 +250,8 @@ class SkillsPage(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(scroll)
         split.addWidget(right)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
+        split.setStretchFactor(0, 2)  # the tracker's columns need the wider half
+        split.setStretchFactor(1, 3)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
