@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 
@@ -46,13 +47,23 @@ def about_text(window: QMainWindow, version: str) -> str:
     return "".join(parts)
 
 
-def _menu_actions(menu: QMenu, prefix: str) -> list[tuple[str, QAction]]:
+def _all_menus(window: QWidget) -> dict[QAction, QMenu]:
+    """Every menu of ``window``, by the action that opens it.
+
+    (Not ``QAction.menu()``: PySide6 takes the returned menu's wrapper as its own, and
+    the window's own reference to that menu stops working once it is collected.)"""
+    return {menu.menuAction(): menu for menu in window.findChildren(QMenu)}
+
+
+def _menu_actions(
+    menu: QMenu, prefix: str, submenus: dict[QAction, QMenu]
+) -> list[tuple[str, QAction]]:
     found: list[tuple[str, QAction]] = []
     for action in menu.actions():
-        sub = action.menu()
+        sub = submenus.get(action)
         name = action.text().replace("&", "")
         if isinstance(sub, QMenu):
-            found += _menu_actions(sub, f"{prefix}{name} ▸ ")
+            found += _menu_actions(sub, f"{prefix}{name} ▸ ", submenus)
         elif not action.isSeparator() and not action.shortcut().isEmpty():
             found.append((prefix + name, action))
     return found
@@ -64,10 +75,11 @@ def shortcuts_dialog(window: QMainWindow) -> QDialog:
     dialog.setWindowTitle(window.tr("Keyboard Shortcuts"))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     rows: list[tuple[str, QAction]] = []
+    menus = _all_menus(window)
     for top in window.menuBar().actions():
-        menu = top.menu()
+        menu = menus.get(top)
         if isinstance(menu, QMenu):
-            rows += _menu_actions(menu, top.text().replace("&", "") + " ▸ ")
+            rows += _menu_actions(menu, top.text().replace("&", "") + " ▸ ", menus)
     table = QTableWidget(len(rows), 2, dialog)
     table.setHorizontalHeaderLabels([window.tr("Command"), window.tr("Shortcut")])
     table.setAccessibleName(window.tr("Keyboard shortcuts"))

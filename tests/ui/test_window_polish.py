@@ -86,6 +86,14 @@ def test_the_shortcuts_dialog_shows_every_shortcut_without_scrolling(
         for r in range(dialog.rowCount())
     )
     assert header.sectionSize(1) >= widest
+    # reading the menus for the dialog leaves them working: a page can still be added
+    import gc
+
+    from PySide6.QtWidgets import QWidget
+
+    gc.collect()
+    index = window.add_page("Extra", QWidget())
+    assert window.pages.tabText(index) == "Extra"
 
 
 def test_the_window_fits_a_small_screen(window: MainWindow) -> None:
