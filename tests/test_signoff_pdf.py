@@ -17,7 +17,7 @@ from app.export.pdf import PdfOptions, export_portfolio_pdf
 from app.export.pdf_signing import ed25519_fingerprint_of
 from app.export.signoff_files import import_response, make_request, open_request, parse_decisions
 from app.export.signoff_files import write_response as respond
-from app.models.db import Database
+from app.models.db import Database, open_portfolio
 from app.schema.signoff import Person
 from app.services import evidence, portfolio, signing
 from tests.package_helpers import build_portfolio, members, run
@@ -200,3 +200,24 @@ def test_a_package_whose_statement_was_tampered_with_is_refused(
     write_zip(forged, sorted(resigned.items()))
     code, _, err = run(capsys, "verify", str(forged))
     assert code == 1 and "is not intact" in err and err.count("\n") == 1, err
+
+
+def test_review_mode_shows_the_statements_a_package_carries(
+    signed_off: Database, tmp_path: Path
+) -> None:
+    from app.export.package import open_for_review
+    from app.services import signoff
+
+    package = tmp_path / "p.portfolio"
+    export_package(signed_off, package)
+    folder = tmp_path / "review"
+    folder.mkdir()
+    verified, path = open_for_review(package, folder)
+    assert verified.signoff is not None and verified.signoff.statements == 1
+    review = open_portfolio(path)
+    try:
+        with review.reader() as s:
+            found = signoff.confirmations_for(s, "E004")
+    finally:
+        review.close()
+    assert [(c.name, c.confirmed, c.current) for c in found] == [("Kim Witness", ("B1",), True)]
