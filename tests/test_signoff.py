@@ -247,3 +247,19 @@ def test_request_refuses_unknown_items_and_claims(
         assert not (folder / "x.request").exists()
     code, out, _ = run(capsys, "--file", p, "signoff", "list", "--json")
     assert json.loads(out) == {"requests": [], "statements": []}
+
+
+def test_an_existing_output_is_replaced_only_with_force(
+    capsys: pytest.CaptureFixture[str], people: dict[str, Profile], folder: Path
+) -> None:
+    p = str(folder / "p.sqlite3")
+    people["apprentice"].use()
+    out = folder / "a.request"
+    out.write_bytes(b"keep me")
+    args = ("--file", p, "signoff", "request", "E004", "--name", "Sam", "--out", str(out))
+    code, _, err = run(capsys, *args)
+    assert code == 1 and "already exists" in err and out.read_bytes() == b"keep me"
+    assert json.loads(run(capsys, "--file", p, "signoff", "list", "--json")[1])["requests"] == []
+    code, _, err = run(capsys, *args, "--force")
+    assert code == 0, err
+    assert out.read_bytes()[:2] == b"PK"

@@ -31,6 +31,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="the claims to confirm (default: every KSB and duty each item claims)",
     )
     p.add_argument("--out", required=True, metavar="FILE.request")
+    p.add_argument("--force", action="store_true", help="replace FILE.request if it exists")
     p.set_defaults(handler=cmd_request)
 
     p = group.add_parser("respond", help="answer a request with your own key (no portfolio)")
@@ -58,6 +59,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--organisation", help="your organisation (default: as in the request)")
     p.add_argument("--email", help="your email (default: as in the request)")
     p.add_argument("--out", required=True, metavar="FILE.response")
+    p.add_argument("--force", action="store_true", help="replace FILE.response if it exists")
     p.set_defaults(handler=cmd_respond)
 
     p = group.add_parser("import", help="check a signed response and store it")
@@ -94,7 +96,13 @@ def cmd_request(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         result = make_request(
-            db, args.refs, signer, Path(args.out).expanduser(), claims=claims, key=key
+            db,
+            args.refs,
+            signer,
+            Path(args.out).expanduser(),
+            claims=claims,
+            key=key,
+            force=args.force,
         )
     finally:
         db.close()
@@ -128,7 +136,13 @@ def cmd_respond(args: argparse.Namespace) -> int:
     )
     key = _key()
     result = write_response(
-        opened, decisions, signer, Path(args.out).expanduser(), statement=statement, key=key
+        opened,
+        decisions,
+        signer,
+        Path(args.out).expanduser(),
+        statement=statement,
+        key=key,
+        force=args.force,
     )
     print(
         f"Wrote {result.path}: {counted(result.confirmed, 'claim')} confirmed, "
