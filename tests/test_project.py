@@ -111,3 +111,40 @@ def test_readiness_flags_an_unwritten_scope(db: Database) -> None:
     with db.reader() as session:
         checks = {c.key: c for c in readiness.readiness(session).checks}
     assert not checks["project"].ok and "not written yet" in checks["project"].message
+
+
+def test_project_discussion_and_imported_plans_travel_in_the_package(
+    pf: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], hostile: str
+) -> None:
+    from app.export.package import import_package
+    from app.models.db import open_portfolio
+    from app.services import assessment_plans, discussion
+
+    plan = json.loads(
+        (Path(__file__).parent.parent / "resources/assessment_plans/ST0825.json").read_text()
+    )
+    plan["title"] = "Our reading of the plan"
+    (tmp_path / "plan.json").write_text(json.dumps(plan), "utf-8")
+    assert run(capsys, "--file", pf, "plan", "import", str(tmp_path / "plan.json"))[0] == 0
+    (tmp_path / "scope.txt").write_text(hostile, "utf-8")
+    run(capsys, "--file", pf, "project", "scope", "--file", str(tmp_path / "scope.txt"))
+    run(capsys, "--file", pf, "project", "week", "4", "--log", "Dashboards", "--hours", "9")
+    run(capsys, "--file", pf, "project", "note", "K11", "In the live demo")
+    run(capsys, "--file", pf, "discussion", "note", "PD5", "--result", "Chose SaaS <b>")
+    package = tmp_path / "p.portfolio"
+    code, _, err = run(capsys, "--file", pf, "export", "package", str(package))
+    assert code == 0, err
+    restored = tmp_path / "restored.sqlite3"
+    import_package(package, restored)
+    db = open_portfolio(restored)
+    try:
+        with db.reader() as session:
+            current = project.get_project(session)
+            assert current.scope == hostile
+            assert [(w.week, w.log, w.minutes) for w in current.weeks] == [(4, "Dashboards", 540)]
+            assert current.notes == {"K11": "In the live demo"}
+            pd5 = next(t for t in discussion.preparation(session) if t.code == "PD5")
+            assert pd5.notes.result == "Chose SaaS <b>"
+            assert assessment_plans.get_plan(session, "ST0825").title == "Our reading of the plan"
+    finally:
+        db.close()

@@ -20,6 +20,7 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta
 
+from app.schema.assessment_records import AssessmentRecord
 from app.schema.base import (
     CODE_PATTERN,
     MAX_WHOLE,
@@ -386,6 +387,8 @@ class PortfolioDocument(Record):
     items: Annotated[tuple[ItemRecord, ...], Meta(max_length=MAX_ITEMS)]
     # written only when the portfolio has programme records: files without it are still /1
     programme: ProgrammeRecord | None = None
+    # imported assessment plans, the project workspace, discussion notes (when any)
+    assessment: AssessmentRecord | None = None
 
     @property
     def details(self) -> DetailsRecord:

@@ -73,7 +73,7 @@ from app.schema.portfolio import (
     Tag,
     encode,
 )
-from app.services import frameworks, git_import, skills_scan
+from app.services import assessment_records, frameworks, git_import, skills_scan
 from app.services.attachments import needs_rendition, store_blob, store_rendition
 from app.services.views import ItemView, PortfolioSnapshot, SourceHint, SourceView
 
@@ -155,6 +155,7 @@ def build_document(
             for i in snapshot.items
         ),
         programme=programme,  # None (not written): the portfolio has no programme records
+        assessment=assessment_records.build_assessment(session),  # None: nothing to write
     )
 
 
@@ -529,6 +530,7 @@ def restore_document(
         raise
     session.flush()
     _restore_programme(session, document.programme, lookup)
+    assessment_records.restore_assessment(session, document.assessment)
 
 
 def _framework_row(session: Session, key: str, version: str) -> Framework:
