@@ -96,7 +96,7 @@ def test_entering_scans_moves_the_tracker(empty_window, qtbot) -> None:
         dialog.save_button.click()
     assert not dialog.isVisible()
     assert tracker_row(pages, "K1") == (0, 0)
-    assert pages.skills.summary.text().startswith("1 scan(s).")
+    assert pages.skills.summary.text().startswith("1 scan. ")
     assert pages.skills.scans.item(0, 0).text().endswith("(initial assessment)")
 
     again = pages.skills.new_scan()
@@ -314,7 +314,7 @@ def test_overdue_review_shows_on_the_home_screen_until_recorded(
 def test_ticking_an_action_done(tmp_path: Path, open_window, qtbot) -> None:
     window = open_window(make_portfolio(tmp_path, filled=True))
     reviews_page = window.progress_pages.reviews
-    assert "1 review action(s) are past their due date" in reviews_page.status.text()
+    assert "1 review action is past its due date" in reviews_page.status.text()
     done = reviews_page.action_table.item(0, 0)
     with qtbot.waitSignal(window.progress_pages.store.changed):
         done.setCheckState(Qt.CheckState.Checked)

@@ -8,6 +8,7 @@ sentence saying where.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from html import escape
 from types import TracebackType
@@ -25,10 +26,23 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Errors", text)
 
 
+# "; see 'portfolio frameworks show ST0825'." — a pointer for the command line, meaningless
+# in the app (the app shows the framework itself)
+_COMMAND_HINT = re.compile(
+    r"\s*[;,(]?\s*(?:see|run|use|try) '(?:portfolio|make) [^']*'\)?(?=[.;]|$)"
+)
+
+
+def without_command_hints(text: str) -> str:
+    """``text`` without pointers to command-line commands, which the app does not have."""
+    cleaned = _COMMAND_HINT.sub("", text).strip()
+    return cleaned if cleaned.endswith((".", "!", "?")) else cleaned + "."
+
+
 def error_message(exc: BaseException) -> str:
     """The sentence a user reads for ``exc`` (records the traceback of a bug)."""
     if isinstance(exc, PortfolioError):
-        return str(exc)
+        return without_command_hints(str(exc))
     if isinstance(exc, MemoryError):
         return _tr("The computer ran out of memory; close other programs and try again.")
     from app.crashlog import record_crash

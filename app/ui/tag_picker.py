@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.views import FrameworkView, ItemView
+from app.services.views import FrameworkView, GroupView, ItemView
 from app.ui.debounce import Debouncer
 from app.ui.document import PortfolioDocument
 from app.ui.labels import groups_label, kind_label, kinds_in_order
@@ -158,6 +158,7 @@ class TagPicker(QWidget):
         self._saved: dict[str, str] = {}  # qualified code -> justification in the portfolio
         self._pending: dict[str, str] = {}  # justifications typed but not saved yet
         self._suggest: set[str] | None = None
+        self._suggest_group: GroupView | None = None
         self._built = False
 
         self.search = QLineEdit(self)
@@ -218,6 +219,7 @@ class TagPicker(QWidget):
         self._framework = framework
         self._built = False
         self._suggest = None
+        self._suggest_group = None
         self.suggestion.hide()
         if self.isVisible():
             self._build()
@@ -341,6 +343,7 @@ class TagPicker(QWidget):
             if codes
             else self.tr("Not tagged against {key} yet.").format(key=self._framework.key)
         )
+        self._update_suggestion_label()
         self._apply_visibility()
 
     def _apply_visibility(self) -> None:
@@ -373,22 +376,36 @@ class TagPicker(QWidget):
         self._suggest = {qualified_duty} | {
             self._document.qualify(key, c) for c in group.competency_codes
         }
-        untagged = [
-            c for c in group.competency_codes if self._document.qualify(key, c) not in self._saved
-        ]
-        self.suggestion_label.setText(
-            self.tr(
-                "{duty} is linked to {n} competencies ({m} not tagged yet): "
-                "tick those this item shows."
-            ).format(duty=code, n=len(group.competency_codes), m=len(untagged))
-        )
+        self._suggest_group = group
+        self._update_suggestion_label()
         self.suggestion.show()
         self.search.clear()
         self.only_ticked.setChecked(False)
         self._apply_visibility()
 
+    def _update_suggestion_label(self) -> None:
+        """The duty's linked competencies and how many are still untagged (live)."""
+        group = self._suggest_group
+        if group is None or self._framework is None:
+            return
+        key = self._framework.key
+        linked = len(group.competency_codes)
+        untagged = sum(
+            1 for c in group.competency_codes if self._document.qualify(key, c) not in self._saved
+        )
+        linked_text = (
+            self.tr("1 competency") if linked == 1
+            else self.tr("{n} competencies").format(n=linked)
+        )  # fmt: skip
+        self.suggestion_label.setText(
+            self.tr(
+                "{duty} is linked to {linked} ({m} not tagged yet): tick those this item shows."
+            ).format(duty=group.code, linked=linked_text, m=untagged)
+        )
+
     def clear_suggestion(self) -> None:
         self._suggest = None
+        self._suggest_group = None
         self.suggestion.hide()
         self._apply_visibility()
 

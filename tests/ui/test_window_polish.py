@@ -101,3 +101,42 @@ def test_the_window_fits_a_small_screen(window: MainWindow) -> None:
     assert window.minimumSizeHint().width() <= 910  # 1366 px at 150 %
     assert window.minimumSizeHint().height() <= 512
     assert window.width() <= screen.width() and window.height() <= screen.height()
+
+
+def test_the_suggestion_count_updates_as_competencies_are_ticked(qtbot, window: MainWindow) -> None:
+    import re
+
+    select(window, "E001")
+    editor = window.evidence_page.editor
+    editor.tabs.setCurrentWidget(editor.tags)
+    picker = editor.tags
+    picker.suggest_for("D5")
+
+    def untagged() -> int:
+        found = re.search(r"\((\d+) not tagged yet\)", picker.suggestion_label.text())
+        assert found, picker.suggestion_label.text()
+        return int(found.group(1))
+
+    before = untagged()
+    code = next(
+        c
+        for c in sorted(picker.suggested_codes() or ())
+        if c != "D5" and not picker.row(c).check.isChecked()
+    )
+    picker.row(code).check.click()
+    assert untagged() == before - 1
+    window.undo_action.trigger()
+    assert untagged() == before
+
+
+def test_errors_in_the_app_carry_no_command_line_wording(qtbot, monkeypatch, window) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.errors import InvalidInputError
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
+    window.show_error(
+        InvalidInputError("ST0825 has no competency K99; see 'portfolio frameworks show ST0825'.")
+    )
+    assert shown == ["ST0825 has no competency K99."]

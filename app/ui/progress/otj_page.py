@@ -344,8 +344,10 @@ class OtjPage(QWidget):
         notices = []
         for g in s.gaps:
             notices.append(
-                self.tr("Gap: nothing logged from {first} to {last} ({days} days).").format(
-                    first=short_date(g.first), last=short_date(g.last), days=g.days
+                self.tr("Gap: nothing logged from {first} to {last} ({days}).").format(
+                    first=short_date(g.first),
+                    last=short_date(g.last),
+                    days=self.tr("1 day") if g.days == 1 else self.tr("{n} days").format(n=g.days),
                 )
             )
         if s.after_gateway_minutes:

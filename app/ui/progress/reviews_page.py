@@ -34,6 +34,10 @@ OVERDUE_STYLE = (
 )
 
 
+def _days(n: int) -> str:
+    return _tr("1 day") if n == 1 else _tr("{n} days").format(n=n)
+
+
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Reviews", text)
 
@@ -48,22 +52,25 @@ def status_text(status: ReviewStatus, with_rule: bool = False) -> str:
     days = status.days_left or 0
     if status.overdue:
         text = _tr(
-            "Your progress review is overdue: it was due on {due} ({days} days ago), counting "
+            "Your progress review is overdue: it was due on {due} ({days} ago), counting "
             "from {what}."
         ).format(
             due=short_date(status.due),
-            days=-days,
+            days=_days(-days),
             what=_tr("the last one") if status.last else _tr("the start of your plan"),
         )
     elif days == 0:
         text = _tr("Your next progress review is due today.")
     else:
-        text = _tr("Your next progress review is due by {due} (in {days} days).").format(
-            due=short_date(status.due), days=days
+        text = _tr("Your next progress review is due by {due} (in {days}).").format(
+            due=short_date(status.due), days=_days(days)
         )
     if status.late_actions:
-        text += " " + _tr("{n} review action(s) are past their due date.").format(
-            n=status.late_actions
+        late = status.late_actions
+        text += " " + (
+            _tr("1 review action is past its due date.")
+            if late == 1
+            else _tr("{n} review actions are past their due date.").format(n=late)
         )
     if with_rule and status.rule_text:
         text += "\n" + status.rule_text

@@ -303,16 +303,16 @@ class SkillsPage(QWidget):
         self.model.set_rows(list(tracker.rows))
         if tracker.history:
             self.summary.setText(
-                self.tr(
-                    "{n} scan(s). Mean rating {first:.1f} at the first scan, {now:.1f} now; "
-                    "{up} competencies have moved up."
-                ).format(
-                    n=len(snap.scans),
-                    first=tracker.overall_first or 0,
-                    now=tracker.overall_current or 0,
-                    up=tracker.improved,
+                (self.tr("1 scan.") if len(snap.scans) == 1
+                 else self.tr("{n} scans.").format(n=len(snap.scans)))
+                + " "
+                + self.tr("Mean rating {first:.1f} at the first scan, {now:.1f} now;").format(
+                    first=tracker.overall_first or 0, now=tracker.overall_current or 0
                 )
-            )
+                + " "
+                + (self.tr("1 competency has moved up.") if tracker.improved == 1
+                   else self.tr("{n} competencies have moved up.").format(n=tracker.improved))
+            )  # fmt: skip
         else:
             self.summary.setText(
                 self.tr("No skills scan yet. Your first scan is your initial assessment.")
