@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -216,18 +217,22 @@ def main() -> int:
             subprocess.run(
                 [*cli, "init", "--name", "Ada"], check=True, env=env, capture_output=True
             )
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             done = subprocess.run(
                 [*cli, "git", "scan", str(repo), "--author", "ada@example.org", "--json"],
                 env=env, capture_output=True, text=True, check=False,
             )  # fmt: skip
             elapsed = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            used = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
             if done.returncode != 0:
                 print(done.stderr, file=sys.stderr)
                 return 1
             found = len(json.loads(done.stdout)["candidates"])
             print(
-                f"portfolio git scan --json (whole command): {found} candidates in {elapsed:.2f} s"
+                f"portfolio git scan --json (whole command): {found} candidates in "
+                f"{elapsed:.2f} s wall, {used:.2f} s CPU"
             )
     return 0
 

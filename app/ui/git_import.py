@@ -634,19 +634,8 @@ class SourcePanel(QWidget):
 
 
 def install(window: MainWindow) -> None:
-    """File ▸ Import from Git Repository…, Tools ▸ Git Identities…, the editor's Source tab."""
-    if window.document.read_only:
-        return  # review windows: nothing to import into
-    action = QAction(_tr("Import from &Git Repository…"), window)
-    action.setObjectName("gitImportAction")
-    action.setStatusTip(_tr("Turn your commits, merges and releases into draft evidence"))
-    action.triggered.connect(lambda _checked=False: show_import_dialog(window))
-    window.add_file_action(action)
-    identities = QAction(_tr("Git &Identities…"), window)
-    identities.setObjectName("gitIdentitiesAction")
-    identities.triggered.connect(lambda _checked=False: IdentitiesDialog(window).open())
-    window.add_tools_action(identities)
-
+    """The editor's Source tab (review windows too: read-only, to see where work came from);
+    File ▸ Import from Git Repository… and Tools ▸ Git Identities… where the file can change."""
     editor = window.evidence_page.editor
     panel = SourcePanel(window, editor.tabs)
     index = editor.tabs.addTab(panel, _tr("S&ource"))
@@ -657,6 +646,20 @@ def install(window: MainWindow) -> None:
         editor.tabs.setTabVisible(index, visible)
 
     editor.itemShown.connect(follow)
+    current = editor.current_item()
+    if current is not None:
+        follow(current)
+    if window.document.read_only:
+        return  # nothing to import into
+    action = QAction(_tr("Import from &Git Repository…"), window)
+    action.setObjectName("gitImportAction")
+    action.setStatusTip(_tr("Turn your commits, merges and releases into draft evidence"))
+    action.triggered.connect(lambda _checked=False: show_import_dialog(window))
+    window.add_file_action(action)
+    identities = QAction(_tr("Git &Identities…"), window)
+    identities.setObjectName("gitIdentitiesAction")
+    identities.triggered.connect(lambda _checked=False: IdentitiesDialog(window).open())
+    window.add_tools_action(identities)
 
 
 def show_import_dialog(window: MainWindow) -> GitImportDialog:

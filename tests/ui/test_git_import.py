@@ -146,3 +146,27 @@ def test_scanning_a_folder_that_is_not_a_repository_says_so(
     qtbot.waitUntil(lambda: bool(shown), timeout=WAIT)
     assert "is not a git repository" in shown[0]
     assert dialog.model.rowCount() == 0
+
+
+def test_a_read_only_window_shows_the_source_but_offers_no_import(
+    qtbot, manager, team: Team, tmp_path: Path, template_portfolio: Path, capsys
+) -> None:
+    import shutil
+
+    from app.cli import main
+
+    path = tmp_path / "ro.sqlite3"
+    shutil.copyfile(template_portfolio, path)
+    main(["--file", str(path), "git", "identity", "add", "ada@example.org"])
+    main(["--file", str(path), "git", "import", str(team.path), f"M-{team.ci_merge[:12]}"])
+    capsys.readouterr()
+    window = manager.open_path(path, read_only=True)
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.findChild(SourcePanel) is not None)
+    assert window.findChild(QAction, "gitImportAction") is None
+    panel = window.findChild(SourcePanel)
+    editor = window.evidence_page.editor
+    assert window.evidence_page.select_item(1)
+    qtbot.waitUntil(lambda: editor.tabs.isTabVisible(editor.tabs.indexOf(panel)))
+    assert "team-app" in panel.facts.text()
+    assert panel.boxes["K1"].isEnabled() is False
