@@ -215,9 +215,12 @@ def export_pdf(window: MainWindow, out: Path, options: PdfOptions) -> None:
             raise TaskCancelled(str(exc)) from exc
 
     def done(result: PdfResult) -> None:
-        window.statusBar().showMessage(
-            _tr("Exported {path} ({pages} pages).").format(path=out, pages=result.pages), 15000
-        )
+        from app.ui.exported import show_exported
+
+        pages = _tr("1 page") if result.pages == 1 else _tr("{n} pages").format(n=result.pages)
+        message = _tr("Exported {path} ({pages}).").format(path=out, pages=pages)
+        window.statusBar().showMessage(message, 15000)
+        show_exported(window, out, message, open_label=_tr("Open PDF"))
         if result.warnings:
             show_export_warnings(window, out, result.warnings)
 

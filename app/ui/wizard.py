@@ -367,6 +367,7 @@ class DetailsDialog(QDialog):
         form.addRow(self.tr("&Employer"), self.employer)
         form.addRow(self.tr("Training &provider"), self.provider)
         form.addRow(self.tr("Standard"), standard)
+        form.addRow(self.tr("Signing key"), self._signing_key_row())
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -383,6 +384,22 @@ class DetailsDialog(QDialog):
         self.uln_check.validityChanged.connect(lambda ok: save.setEnabled(ok and not read_only))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+
+    def _signing_key_row(self) -> QWidget:
+        """The fingerprint the assessor checks a package against (made on first export)."""
+        from app.services import signing
+        from app.ui.exported import FingerprintField
+
+        try:
+            key = signing.existing_key()
+        except Exception:  # an unreadable key file: Export Package says why
+            key = None
+        if key is None:
+            note = QLabel(self.tr("Made when you first export a package."), self)
+            note.setWordWrap(True)
+            return note
+        self.fingerprint = FingerprintField(key.fingerprint, self)
+        return self.fingerprint
 
     def save(self) -> None:
         try:

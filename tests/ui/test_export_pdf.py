@@ -133,3 +133,32 @@ def test_a_cancelled_export_leaves_no_file_and_says_nothing_alarming(
     assert list(folder.iterdir()) == []
     assert shown == []
     assert "Exported" not in window.statusBar().currentMessage()
+
+
+def test_after_an_export_the_pdf_or_its_folder_opens_from_the_notice(
+    qtbot, monkeypatch, window: MainWindow, export_action: QAction, folder: Path
+) -> None:
+    from PySide6.QtCore import QUrl
+
+    from app.ui import exported
+
+    opened: list[str] = []
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url.toLocalFile())
+        return True
+
+    monkeypatch.setattr(exported, "open_url", open_url)
+    dialog = open_dialog(qtbot, window, export_action)
+    dialog.path.setText(str(folder / "epa"))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: window.findChild(exported.ExportedDialog) is not None, timeout=LONG_WAIT
+    )
+    notice = window.findChild(exported.ExportedDialog)
+    assert notice.open_button is not None and notice.open_button.text() == "Open PDF"
+    qtbot.mouseClick(notice.open_button, Qt.MouseButton.LeftButton)
+    assert opened == [str(folder / "epa.pdf")]
+    second = exported.show_exported(window, folder / "epa.pdf", "Exported.")
+    qtbot.mouseClick(second.folder_button, Qt.MouseButton.LeftButton)
+    assert opened[-1] == str(folder)

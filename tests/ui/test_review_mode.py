@@ -300,3 +300,31 @@ def test_a_package_signed_by_another_key_than_before_is_flagged(
     accepted = _open_for_review(qtbot, manager, window, forged, monkeypatch)
     assert "Warning:" not in accepted.banner.text()
     assert accepted.findChild(QAction, "acceptSignerAction") is None
+
+
+def test_the_signing_key_fingerprint_is_shown_and_copyable_after_export_and_in_details(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from app.ui.exported import ExportedDialog
+    from app.ui.wizard import DetailsDialog
+
+    out = tmp_path / "sent" / "mine.portfolio"
+    out.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(out), ""))
+    _action(qtbot, window, "exportPackageAction").trigger()
+    qtbot.waitUntil(lambda: window.findChild(ExportedDialog) is not None, timeout=LONG_WAIT)
+    notice = window.findChild(ExportedDialog)
+    key = signing.existing_key()
+    assert key is not None and notice.fingerprint is not None
+    assert notice.fingerprint.label.text().replace(" ", "") == key.fingerprint
+    notice.fingerprint.copy_button.click()
+    assert QGuiApplication.clipboard().text() == key.fingerprint
+    notice.reject()
+
+    window.details_action.trigger()
+    qtbot.waitUntil(lambda: window.findChild(DetailsDialog) is not None)
+    details = window.findChild(DetailsDialog)
+    assert details.fingerprint.label.text().replace(" ", "") == key.fingerprint
+    details.reject()

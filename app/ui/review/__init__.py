@@ -306,11 +306,19 @@ def export_package(window: MainWindow, on_done: Callable[[Path], None] | None = 
         )
 
     def done(result: PackageResult) -> None:
+        from app.ui.exported import show_exported
+
         window.statusBar().showMessage(
             _tr("Exported {path}, signed by key {fingerprint}.").format(
                 path=result.path, fingerprint=result.fingerprint
             ),
             15000,
+        )
+        show_exported(
+            window,
+            Path(result.path),
+            _tr("Exported {path}.").format(path=result.path),
+            fingerprint=result.fingerprint,
         )
         if on_done is not None:
             on_done(result.path)
