@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from pathlib import Path
@@ -88,6 +89,22 @@ def install_file_open_handler(app: QApplication, manager: WindowManager) -> File
     return handler
 
 
+def no_display_reason() -> str | None:
+    """Why the desktop app cannot show a window here (None when it can).
+
+    On Linux and the BSDs Qt needs an X11 or Wayland display; without one it ends in a
+    message about its platform plugins that helps nobody.
+    """
+    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "There is no display to show the app on (neither DISPLAY nor WAYLAND_DISPLAY is "
+        "set): start it from a desktop session, or use the commands (portfolio --help)."
+    )
+
+
 def run_gui(file_arg: str | None, *, read_only: bool = False, banner: str | None = None) -> int:
     """Open ``file_arg`` (else the default portfolio, creating it on first run) and run.
 
@@ -97,6 +114,10 @@ def run_gui(file_arg: str | None, *, read_only: bool = False, banner: str | None
     from app.crashlog import route_logging
 
     route_logging()
+    reason = no_display_reason()
+    if reason is not None and QApplication.instance() is None:
+        print(f"portfolio: {reason}", file=sys.stderr)
+        return 1
     app = create_application()
     from app.ui.errors import install_excepthook
     from app.ui.windows import WindowManager

@@ -188,3 +188,26 @@ def test_opening_a_portfolio_does_not_load_review_mode(tmp_path: Path, filled_pa
     zipped = tmp_path / "renamed.bin"
     zipped.write_bytes(b"PK\x03\x04rest")
     assert windows.may_be_package(zipped)
+
+
+def test_with_no_display_the_app_says_so_in_one_sentence(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}  # fmt: skip
+    env["PYTHONPATH"] = str(root)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "--file", str(tmp_path / "p.sqlite3")],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "no display" in done.stderr
+    assert "xcb" not in done.stderr and not (tmp_path / "p.sqlite3").exists()
