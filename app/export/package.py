@@ -483,7 +483,11 @@ def restore_into(path: Path, reader: PackageReader, *, renditions: bool = True) 
         with db.transaction() as session:
             try:
                 portfolio_json.restore_document(
-                    session, document, reader.read_attachment, renditions=renditions
+                    session,
+                    document,
+                    reader.read_attachment,
+                    renditions=renditions,
+                    stream_blob=reader.stream_attachment,
                 )
             except InvalidInputError as exc:
                 raise reader._refuse(str(exc).rstrip(".")) from exc

@@ -456,6 +456,23 @@ class SignedZipReader:
             raise self._refuse(f"{_show(path)} is not in the {self.KIND}")
         return self._hash_member(entry, keep=True)
 
+    def stream(self, path: str) -> Iterator[bytes]:
+        """A member of the verified file in chunks, hashed again as it is read; raises
+        after the last chunk if the bytes were not those signed (so a caller writing them
+        must be able to undo, as a transaction can)."""
+        entry = next((f for f in self.contents.files if f.path == path), None)
+        if entry is None:
+            raise self._refuse(f"{_show(path)} is not in the {self.KIND}")
+        digest = hashlib.sha256()
+        for chunk in self._stream(self._infos[entry.path]):
+            digest.update(chunk)
+            yield chunk
+        if digest.hexdigest() != entry.sha256:
+            raise self._refuse(
+                f"{entry.path} was changed after it was signed (its SHA-256 does not match "
+                "the manifest)"
+            )
+
     def _read_capped(self, name: str, cap: int) -> bytes:
         info = self._infos[name]
         if info.file_size > cap:
@@ -676,6 +693,9 @@ class PackageReader(SignedZipReader):
 
     def read_attachment(self, sha256: str) -> bytes:
         return self.read(ATTACHMENTS + sha256)
+
+    def stream_attachment(self, sha256: str) -> Iterator[bytes]:
+        return self.stream(ATTACHMENTS + sha256)
 
 
 def _content_hashes(document: PortfolioDocument) -> dict[str, str]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -481,10 +482,13 @@ def restore_document(
     read_blob: Callable[[str], bytes],
     *,
     renditions: bool = True,
+    stream_blob: Callable[[str], Iterable[bytes]] | None = None,
 ) -> None:
     """Write ``document`` into an empty, migrated portfolio file.
 
     ``read_blob(sha256)`` returns the (already verified) bytes of an attachment;
+    ``stream_blob(sha256)``, where given, its bytes in chunks, so an attachment that
+    needs no print rendition is written without ever being whole in memory;
     ``renditions=False`` skips the photos' print renditions (a check, not a portfolio).
     Frameworks this app bundles are used as installed; any other comes from the
     document. Unknown codes are refused before the caller commits.
@@ -521,7 +525,7 @@ def restore_document(
     queue = RenditionQueue(partial(store_rendition, session)) if renditions else None
     try:
         for record_item in document.items:
-            _restore_item(session, record_item, own, lookup, read_blob, queue)
+            _restore_item(session, record_item, own, lookup, read_blob, queue, stream_blob)
         if queue is not None:
             queue.finish()
     except BaseException:
@@ -580,6 +584,7 @@ def _restore_item(
     lookup: _CodeLookup,
     read_blob: Callable[[str], bytes],
     renditions: RenditionQueue | None,
+    stream_blob: Callable[[str], Iterable[bytes]] | None = None,
 ) -> None:
     item = Item(
         id=record.number,  # an item's id is its number (E007 is id 7)
@@ -614,13 +619,18 @@ def _restore_item(
         for ident, why in groups.items()
     )
     for position, attachment in enumerate(record.attachments):
-        if session.get(Blob, attachment.sha256) is None:
-            data = read_blob(attachment.sha256)
-            store_blob(session, data)
-            if renditions is not None and needs_rendition(
+        stored = select(Blob.sha256).where(Blob.sha256 == attachment.sha256)
+        if session.scalar(stored) is None:  # (not session.get: that loads the bytes)
+            image = renditions is not None and needs_rendition(
                 session, attachment.sha256, attachment.media_type
-            ):
-                renditions.add(attachment.sha256, data)
+            )
+            if stream_blob is not None and not image:
+                _write_blob(session, attachment, stream_blob(attachment.sha256))
+            else:
+                data = read_blob(attachment.sha256)
+                store_blob(session, data)
+                if image and renditions is not None:
+                    renditions.add(attachment.sha256, data)
         session.add(
             Attachment(
                 item_id=item.id,
@@ -650,6 +660,21 @@ def _restore_item(
             ),
         )
     session.flush()
+
+
+def _write_blob(session: Session, attachment: AttachmentRecord, chunks: Iterable[bytes]) -> None:
+    """Store an attachment's bytes chunk by chunk through SQLite's incremental blob I/O
+    (the chunks' source checks their hash at the end; the caller's transaction undoes all)."""
+    raw = session.connection().connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    cursor = raw.execute(
+        "INSERT INTO blobs (sha256, size, data) VALUES (?, ?, zeroblob(?))",
+        (attachment.sha256, attachment.size, attachment.size),
+    )
+    assert cursor.lastrowid is not None
+    with raw.blobopen("blobs", "data", cursor.lastrowid) as blob:
+        for chunk in chunks:
+            blob.write(chunk)
 
 
 def _restore_programme(
