@@ -43,6 +43,7 @@ from app.ui.attachments_panel import AttachmentsPanel
 from app.ui.debounce import Debouncer
 from app.ui.document import PortfolioDocument
 from app.ui.drafts import Draft, DraftStore
+from app.ui.markdown_tools import FormatBar
 from app.ui.tag_picker import TagPicker
 from app.ui.undo import SetFieldCommand, UndoKeyFilter, execute
 from app.ui.worker import Task, TaskContext, run_task
@@ -155,7 +156,13 @@ class EvidenceEditor(QWidget):
 
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName(self.tr("Item details"))
-        self.tabs.addTab(splitter, self.tr("&Reflection"))
+        self.format_bar = FormatBar(self.body, self)
+        reflection = QWidget(self)
+        reflection_layout = QVBoxLayout(reflection)
+        reflection_layout.setContentsMargins(0, 4, 0, 0)
+        reflection_layout.addWidget(self.format_bar)
+        reflection_layout.addWidget(splitter, 1)
+        self.tabs.addTab(reflection, self.tr("&Reflection"))
         self.tabs.addTab(self.tags, self.tr("Ta&gs"))
         self.tabs.addTab(self.attachments, self.tr("Attach&ments"))
 
@@ -291,6 +298,7 @@ class EvidenceEditor(QWidget):
         self.status.setVisible(not read_only)
         self.status_text.setVisible(read_only)
         self.body.setVisible(not read_only)
+        self.format_bar.set_editable(not read_only)
 
     def _on_item_changed(self, item_id: int) -> None:
         """The portfolio changed this item (undo/redo, a tag, a file): show it as it is now."""
@@ -451,6 +459,7 @@ class EvidenceEditor(QWidget):
 
         self._preview_generation += 1
         text = self.body.toPlainText()
+        self.format_bar.update_count(text)
 
         def safe_render() -> str:
             try:

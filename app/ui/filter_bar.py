@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from app.services.queries import ItemFilter
 from app.services.views import FrameworkView
 from app.ui.debounce import Debouncer
+from app.ui.search_field import clear_on_escape, make_searchable
 
 SEARCH_DELAY_MS = 150  # a search per pause, not per keystroke
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
@@ -89,6 +90,9 @@ class FilterBar(QWidget):
         layout.addLayout(first)
         layout.addLayout(second)
 
+        clear_on_escape(self.search)
+        make_searchable(self.duty, self.tr("Type a duty code or word"))
+        make_searchable(self.ksb, self.tr("Type a KSB code or word"))
         self._search_debouncer = Debouncer(self._emit, SEARCH_DELAY_MS, parent=self)
         self.search.textChanged.connect(self._search_debouncer.poke)
         self.search.returnPressed.connect(self._search_debouncer.flush)

@@ -28,6 +28,7 @@ from app.services.views import FrameworkView, GroupView, ItemView
 from app.ui.debounce import Debouncer
 from app.ui.document import PortfolioDocument
 from app.ui.labels import groups_label, kind_label, kinds_in_order
+from app.ui.search_field import clear_on_escape
 from app.ui.undo import TagCommand, UndoKeyFilter, execute
 
 JUSTIFY_DELAY_MS = 800
@@ -165,6 +166,7 @@ class TagPicker(QWidget):
         self.search.setPlaceholderText(self.tr("Search duties and KSBs"))
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName(self.tr("Search duties and competencies"))
+        clear_on_escape(self.search)
         self.only_ticked = QCheckBox(self.tr("Only tagged"), self)
         self.summary = QLabel(self)
         self.summary.setAccessibleName(self.tr("Tags on this item"))
