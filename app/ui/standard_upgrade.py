@@ -28,13 +28,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import PortfolioError
-from app.services import standard_upgrade
-from app.services.standard_upgrade import REMOVED, UNCHANGED, UpgradePlan
 from app.settings import load_settings
 from app.ui.worker import TaskContext
 
 if TYPE_CHECKING:
+    from app.services.standard_upgrade import UpgradePlan
     from app.ui.main_window import MainWindow
+
+# the service's statuses, repeated so that installing the menu entry on a new window
+# does not load the ORM before the window is drawn (tests/ui/test_startup.py)
+REMOVED = "removed"
+UNCHANGED = "unchanged"
 
 
 def _tr(text: str) -> str:
@@ -196,6 +200,8 @@ class UpgradeDialog(QDialog):
         settings = load_settings()
 
         def work(ctx: TaskContext) -> Path:
+            from app.services import standard_upgrade
+
             return standard_upgrade.backup_before_upgrade(path, settings)
 
         def done(backup: object) -> None:

@@ -101,3 +101,10 @@ def test_the_dialog_asks_for_an_option_it_cannot_match(
     info = window.document.info()
     assert info.framework_version == "1.1" and info.option is not None
     assert info.option.title == "Cloud platforms"
+
+
+def test_the_dialog_colours_the_services_statuses() -> None:
+    from app.services import standard_upgrade as service
+    from app.ui import standard_upgrade as ui
+
+    assert (ui.REMOVED, ui.UNCHANGED) == (service.REMOVED, service.UNCHANGED)
