@@ -112,12 +112,22 @@ def test_open_a_package_read_only_and_record_a_judgement(
     page.select("K1")
     assert page.current_code() == "K1"
     assert "E001, E002" in page.evidence_label.text()
+    # beside the judgement: each item's justification for K1 and its reflection, rendered
+    shown = page.evidence_view.toPlainText()
+    assert "E001 — CI pipeline for the payments API" in shown
+    assert "How it shows K1: Frequent merging with automated tests" in shown
+    assert "Built a GitHub Actions pipeline" in shown  # the Markdown rendered, not raw
+    assert "E002 — Terraform modules for staging" in shown
+    header = page.table.horizontalHeader()
+    widths = [header.sectionSize(c) for c in range(header.count())]
 
     # judge K1 as evidenced, with a comment typed in
     with qtbot.waitSignal(page.saved, timeout=LONG_WAIT):
         page.buttons["evidenced"].click()
     with qtbot.waitSignal(page.saved, timeout=LONG_WAIT):
         qtbot.keyClicks(page.comment, "Clear <b>CI</b> evidence & tests")
+    # typing a comment leaves the columns as they were (the competency's text keeps its room)
+    assert [header.sectionSize(c) for c in range(header.count())] == widths
     model = page.model
     row = model.row_of("K1")
     assert model.data(model.index(row, JudgementModel.JUDGEMENT)) == "Evidenced"

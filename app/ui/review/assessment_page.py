@@ -7,6 +7,8 @@ be exported as an assessment record PDF.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QSplitter,
     QTableView,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -169,9 +172,21 @@ class AssessmentPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # fixed widths (typing a comment never reshuffles the columns); the competency's
+        # text has the rest
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(JudgementModel.TEXT, QHeaderView.ResizeMode.Stretch)
+        metrics = self.table.fontMetrics()
+        for column, sample in (
+            (JudgementModel.CODE, "K25"),
+            (JudgementModel.EVIDENCE, "E001, E002, E003"),
+            (JudgementModel.JUDGEMENT, "Not evidenced"),
+            (JudgementModel.COMMENT, "A comment of some length"),
+        ):
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
 
         self.summary = QLabel(self)
         self.assessor = QLineEdit(self._assessment.assessor, self)
@@ -198,6 +213,12 @@ class AssessmentPage(QWidget):
         evidence_row = QHBoxLayout()
         evidence_row.addWidget(self.evidence_label, 1)
         evidence_row.addWidget(self.show_evidence)
+        # what the apprentice claims for this KSB, beside the judgement: each linked item's
+        # justification and its reflection, rendered (the assessor keeps their place)
+        self.evidence_view = QTextBrowser(details)
+        self.evidence_view.setAccessibleName(self.tr("Evidence for the selected KSB"))
+        self.evidence_view.setOpenLinks(False)
+        self.evidence_view.setOpenExternalLinks(False)
 
         box = QGroupBox(self.tr("Judgement"), details)
         self.choices = QButtonGroup(self)
@@ -223,6 +244,7 @@ class AssessmentPage(QWidget):
         details_layout = QVBoxLayout(details)
         details_layout.addWidget(self.heading)
         details_layout.addLayout(evidence_row)
+        details_layout.addWidget(self.evidence_view, 3)
         details_layout.addWidget(box)
         details_layout.addWidget(comment_label)
         details_layout.addWidget(self.comment, 1)
@@ -277,6 +299,7 @@ class AssessmentPage(QWidget):
             if code is None:
                 self.heading.setText(self.tr("Choose a KSB on the left."))
                 self.evidence_label.clear()
+                self.evidence_view.clear()
                 self.comment.clear()
                 return
             competency = self._framework.competency(code)
@@ -288,11 +311,42 @@ class AssessmentPage(QWidget):
             if drafts:
                 text += self.tr(" (and {n} in draft)").format(n=drafts)
             self.evidence_label.setText(text)
+            self.evidence_view.setHtml(self._evidence_html(code, found.items if found else ()))
             judged = self._assessment.judgement(code)
             self.buttons[judged.judgement].setChecked(True)
             self.comment.setPlainText(judged.comment)
         finally:
             self._loading = False
+
+    def _evidence_html(self, code: str, refs: Sequence[str]) -> str:
+        """Each item tagged with ``code``: title, the justification given, the reflection."""
+        from app.export.markdown_html import render_markdown_html
+
+        if not refs:
+            return "<p><i>{}</i></p>".format(escape(self.tr("No ready item is tagged with it.")))
+        parts: list[str] = []
+        for ref in refs:
+            try:
+                item = self._window.document.item_by_ref(ref)
+            except Exception:  # gone from the copy: say so rather than stop
+                parts.append(f"<h3>{escape(ref)}</h3>")
+                continue
+            parts.append(f"<h3>{escape(ref)} — {escape(item.title)}</h3>")
+            claim = next((t for t in item.ksb_tags if t.code == code), None)
+            justification = claim.justification.strip() if claim is not None else ""
+            label = escape(self.tr("How it shows {code}:").format(code=code))
+            shown = (
+                escape(justification)
+                if justification
+                else "<i>{}</i>".format(escape(self.tr("no justification given")))
+            )
+            parts.append(f"<p><b>{label}</b> {shown}</p>")
+            try:
+                parts.append(render_markdown_html(item.body))
+            except Exception:
+                parts.append(f"<pre>{escape(item.body)}</pre>")
+            parts.append("<hr/>")
+        return "".join(parts)
 
     def _update_summary(self) -> None:
         codes = tuple(c.code for c in self._framework.competencies)
