@@ -14,12 +14,16 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date as Date
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
-from app.services import assessment_plans, coverage, evidence, otj, queries, reviews, signoff
-from app.services.otj import format_minutes
+from app.services import queries
 from app.services.views import ItemView
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# The gateway checks below import their services (and so SQLAlchemy) when they run: the
+# item checks above are used by the editor, which is drawn before the ORM has loaded.
 from app.wording import counted
 
 NO_REFLECTION = "no-reflection"
@@ -131,6 +135,8 @@ class Readiness:
 
 def readiness(session: Session, as_of: Date | None = None) -> Readiness:
     """Every gateway check, read in the caller's transaction, as on ``as_of`` (today)."""
+    from app.services import evidence
+
     day = as_of or Date.today()
     items = evidence.items_by_id(session, evidence.item_ids(session))
     warnings = tuple(ItemWarning(i.ref, i.title, p) for i in items if (p := item_problems(i)))
@@ -158,6 +164,8 @@ def _items_check(warnings: tuple[ItemWarning, ...]) -> Check:
 
 
 def _ksb_check(session: Session) -> Check:
+    from app.services import coverage
+
     report = coverage.compute_coverage(session, with_items=False)
     gaps = [c.code for c in report.competencies if not c.met]
     if not gaps:
@@ -168,6 +176,8 @@ def _ksb_check(session: Session) -> Check:
 
 
 def _theme_check(session: Session) -> Check | None:
+    from app.services import assessment_plans
+
     report = assessment_plans.portfolio_theme_report(session)
     if report is None:
         return None
@@ -202,6 +212,9 @@ def _project_check(session: Session) -> Check:
 
 
 def _otj_check(session: Session, day: Date) -> Check:
+    from app.services import otj
+    from app.services.otj import format_minutes
+
     summary = otj.summary(session, day)
     if summary.plan is None or summary.required_minutes is None:
         return Check("otj", False, "No off-the-job plan yet: set one to see the hours required.")
@@ -218,6 +231,8 @@ def _otj_check(session: Session, day: Date) -> Check:
 
 
 def _review_check(session: Session, day: Date) -> Check:
+    from app.services import reviews
+
     status = reviews.status(session, day)
     if status.due is None:
         return Check("reviews", False, "No progress review and no plan to count one from.")
@@ -229,6 +244,8 @@ def _review_check(session: Session, day: Date) -> Check:
 
 
 def _signoff_check(session: Session) -> Check:
+    from app.services import signoff
+
     pending = [r for r in signoff.overview(session).requests if r.status == "pending"]
     if not pending:
         return Check("signoffs", True, "No sign-off request is waiting for an answer.")
