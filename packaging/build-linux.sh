@@ -14,7 +14,7 @@
 #   PYTHON                      the interpreter to build with (default python3.11)
 #   DIST_DIR                    where the artefacts go (default dist/, emptied first)
 #
-# Writes to dist/: NAME.tar.gz, NAME.cdx.json (CycloneDX SBOM of what was bundled),
+# Writes to dist/: NAME.tar.gz, apprentice-portfolio_VERSION_ARCH.deb, NAME.cdx.json (CycloneDX SBOM of what was bundled),
 # apprentice-portfolio.desktop, apprentice-portfolio.png/.svg, SHA256SUMS, SHA256SUMS.sig and
 # the public key that checks it. NAME is apprentice-portfolio-VERSION-linux-ARCH.
 set -euo pipefail
@@ -127,6 +127,24 @@ tar --sort=name --format=gnu --mtime="@$SOURCE_DATE_EPOCH" --owner=0 --group=0 -
 say "Smoke-testing the unpacked tarball"
 bash packaging/smoke-test.sh "$tarball"
 
+# ---- the Debian package, from the same staged folder -------------------------------------
+# Built, checked by lintian (when installed), installed into a private dpkg root and
+# smoke-tested there, then purged: nothing may be left behind.
+glibc=$(find "$stage" -type f \( -name '*.so*' -o -name portfolio \) -exec objdump -T {} + 2>/dev/null \
+  | grep -o 'GLIBC_[0-9.]*' | sort -Vu | tail -n 1 || true)
+if command -v dpkg-deb >/dev/null; then
+  say "Building the Debian package"
+  rm -rf -- "$build/deb"
+  deb=$(GLIBC_MIN=${glibc#GLIBC_} bash packaging/linux/build-deb.sh "$stage" "$version" "$build/deb")
+  if command -v lintian >/dev/null; then
+    lintian --no-cfg --fail-on error,warning "$deb" || die "lintian found problems in $deb"
+  fi
+  bash packaging/linux/deb-roundtrip.sh "$deb"
+  cp -- "$deb" "$dist/"
+else
+  echo "build-linux: dpkg-deb not found: no Debian package (apt-get install dpkg-dev)" >&2
+fi
+
 # ---- SBOM of what was bundled ------------------------------------------------------------
 say "Writing the CycloneDX SBOM"
 "$build/venv/bin/cyclonedx-py" environment --pyproject pyproject.toml --output-reproducible \
@@ -168,8 +186,6 @@ printf 'commit            %s\n' "$commit"
 printf 'tarball sha256    %s\n' "$(sha256sum "$tarball" | cut -d' ' -f1)"
 printf 'unpacked size     %s bytes (%s MiB)\n' "$unpacked" "$((unpacked / 1048576))"
 printf 'signing key       %s\n' "$fingerprint"
-glibc=$(find "$stage" -type f \( -name '*.so*' -o -name portfolio \) -exec objdump -T {} + 2>/dev/null \
-  | grep -o 'GLIBC_[0-9.]*' | sort -Vu | tail -n 1 || true)
 printf 'needs at least    %s (from the build machine)\n' "${glibc:-unknown glibc}"
 if [ "$signed" = 0 ]; then
   banner "UNSIGNED FOR RELEASE: SHA256SUMS.sig was made with a throw-away key" \
