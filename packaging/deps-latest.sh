@@ -5,7 +5,7 @@
 # passes: then `packaging/lock.sh --upgrade` can move the locks forward.
 # Extra arguments go to pytest (e.g. `bash packaging/deps-latest.sh tests/test_pdf_export.py`).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 python=${PYTHON:-python3}
 venv=${LATEST_VENV:-.venv-latest}
 report=$venv/report.txt
