@@ -148,3 +148,23 @@ def test_project_discussion_and_imported_plans_travel_in_the_package(
             assert assessment_plans.get_plan(session, "ST0825").title == "Our reading of the plan"
     finally:
         db.close()
+
+
+def test_the_assessors_copy_carries_the_project_pages_once_the_scope_is_written(
+    pf: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "a.pdf"
+    run(capsys, "--file", pf, "export", "pdf", str(out), "--unsigned")
+    before = " ".join(page_texts(PdfReader(out)))
+    assert "Work-based project" not in before  # nothing written: no project pages
+    (tmp_path / "scope.txt").write_text("I will automate the parcel tracker's releases.")
+    run(capsys, "--file", pf, "project", "scope", "--file", str(tmp_path / "scope.txt"))
+    run(capsys, "--file", pf, "project", "week", "1", "--log", "Weekly log, not for the assessor")
+    code, _, err = run(capsys, "--file", pf, "export", "pdf", str(out), "--force", "--unsigned")
+    assert code == 0, err
+    reader = PdfReader(out)
+    text = " ".join(page_texts(reader))
+    assert "I will automate the parcel tracker's releases." in text
+    assert "Project KSB mapping" in text and "(7 of 500 words)" in text
+    assert "Weekly log, not for the assessor" not in text
+    assert "Work-based project" in outline_pages(reader)

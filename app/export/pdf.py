@@ -23,7 +23,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, PageBreak, PageTemplate
 
 from app.errors import PortfolioError
 from app.export.context import (
@@ -290,12 +290,26 @@ def portfolio_story(ctx: ExportContext) -> list[Flowable]:
     story += contents(ctx, _contents_entries(ctx))
     story += coverage_section(ctx)
     story += matrix_section(ctx)
+    story += _project_pages(ctx)
     story += evidence_section(ctx)
     story += witness_section(ctx)
     if (programme := _programme_records(ctx)) is not None:
         story += progress_sections(programme, ctx.state)
     story += declaration(ctx)
     return story
+
+
+def _project_pages(ctx: ExportContext) -> list[Flowable]:
+    """The work-based project's summary and KSB mapping, once its scope is written."""
+    if ctx.snapshot.project is None:
+        return []
+    from app.export.project_section import project_mapping, project_summary
+
+    return [
+        PageBreak(),
+        *project_summary(ctx, ctx.snapshot.project, key="project", title="Work-based project"),
+        *project_mapping(ctx, list(ctx.snapshot.project_mapping), key="project-mapping"),
+    ]
 
 
 def _programme_records(ctx: ExportContext) -> ProgressSnapshot | None:
@@ -310,6 +324,8 @@ def _contents_entries(ctx: ExportContext) -> list[tuple[str, str, int]]:
     if framework.groups:
         entries.append((plural(clean(framework.group_label) or "Group"), "groups", 1))
     entries.append(("Evidence × KSB grid", "grid", 1))
+    if ctx.snapshot.project is not None:
+        entries.append(("Work-based project", "project", 0))
     entries.append(("Evidence", "evidence", 0))
     entries += [(item_outline(item), ctx.item_keys[item.ref], 1) for item in ctx.items]
     entries += witness_contents_entries(ctx)

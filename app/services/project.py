@@ -11,6 +11,7 @@ workspace shows the count in red, and readiness lists it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -21,6 +22,7 @@ from app.models.db import utc_now
 from app.models.project_orm import ProjectNote, ProjectRecord, ProjectWeek
 from app.schema.assessment_plan import AssessmentPlan, Method
 from app.services import assessment_plans, evidence, portfolio
+from app.services.views import CompetencyView, ItemView
 
 SCOPE_WORD_LIMIT = 500
 MAX_WEEKS = 52
@@ -182,17 +184,30 @@ def set_note(session: Session, code: str, note: str) -> None:
 def mapping(session: Session) -> list[MappingRow]:
     """For each project KSB, theme by theme: its criteria, ready items, attachments, note."""
     plan = assessment_plans.plan_for_portfolio(session)
-    method = project_method(plan) if plan else None
-    if method is None:
+    if plan is None:
         return []
     from app.services import frameworks
 
-    framework = frameworks.get_framework(session)
-    texts = {c.code: c.text for c in framework.competencies}
-    ready = [
-        i for i in evidence.items_by_id(session, evidence.item_ids(session)) if i.status != "draft"
-    ]
-    notes = get_project(session).notes
+    return mapping_rows(
+        plan,
+        frameworks.get_framework(session).competencies,
+        evidence.items_by_id(session, evidence.item_ids(session)),
+        get_project(session).notes,
+    )
+
+
+def mapping_rows(
+    plan: AssessmentPlan,
+    competencies: Sequence[CompetencyView],
+    items: Sequence[ItemView],
+    notes: Mapping[str, str],
+) -> list[MappingRow]:
+    """``mapping`` from what an export snapshot already holds (no second read)."""
+    method = project_method(plan)
+    if method is None:
+        return []
+    texts = {c.code: c.text for c in competencies}
+    ready = [i for i in items if i.status != "draft"]
     rows: list[MappingRow] = []
     for theme in method.themes:
         for ksb in theme.ksbs:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -19,7 +20,7 @@ from app.services import (
     progress,
     signoff,
 )
-from app.services.views import ItemView, PortfolioSnapshot
+from app.services.views import FrameworkView, ItemView, PortfolioSnapshot
 
 
 def fingerprint(
@@ -76,4 +77,19 @@ def take_snapshot(session: Session, *, target: int = 1) -> PortfolioSnapshot:
         progress=progress.take_progress_snapshot(session, progress.export_date(session)),
         signoff=signoff.overview(session),
         sources=git_import.sources_by_ref(session),
+        **_project(session, framework, items),
     )
+
+
+def _project(
+    session: Session, framework: FrameworkView, items: tuple[ItemView, ...]
+) -> dict[str, Any]:
+    """The project's scope and mapping for the assessor's copy: only once it is written."""
+    from app.services import assessment_plans, project
+
+    current = project.get_project(session)
+    plan = assessment_plans.plan_for_portfolio(session)
+    if plan is None or not (current.title or current.scope.strip()):
+        return {}
+    rows = project.mapping_rows(plan, framework.competencies, items, current.notes)
+    return {"project": current, "project_mapping": tuple(rows)}

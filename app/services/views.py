@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from app.services.progress import ProgressSnapshot
@@ -224,6 +224,10 @@ class PortfolioSnapshot:
     progress: ProgressSnapshot | None = None  # skills scans, off-the-job log, reviews
     signoff: SignoffOverview | None = None  # requests sent, statements imported
     sources: Mapping[str, SourceView] = field(default_factory=dict)  # by ref: git provenance
+    # the work-based project (its scope and KSB mapping) once it is written, when the
+    # standard's plan has one: app.services.project's Project and MappingRows
+    project: Any = None
+    project_mapping: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
