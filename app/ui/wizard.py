@@ -354,7 +354,13 @@ class DetailsDialog(QDialog):
         self.employer.setAccessibleName(self.tr("Employer"))
         self.provider = QLineEdit(info.provider, self)
         self.provider.setAccessibleName(self.tr("Training provider"))
-        standard = QLabel(f"{info.framework_key} v{info.framework_version}", self)
+        followed = f"{info.framework_key} v{info.framework_version}"
+        if info.option is not None:
+            followed += self.tr(", option {n}: {title}").format(
+                n=info.option.n, title=info.option.title
+            )
+        standard = QLabel(followed, self)
+        standard.setTextFormat(Qt.TextFormat.PlainText)
         self.error = QLabel(self)
         self.error.setWordWrap(True)
         self.error.setTextFormat(Qt.TextFormat.PlainText)

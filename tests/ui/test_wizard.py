@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
 
 from app.errors import PortfolioError
 from app.models.db import open_portfolio
@@ -293,3 +293,21 @@ def test_a_bad_standard_file_is_explained_in_the_wizard(qtbot, monkeypatch, tmp_
     assert dialog.error.isVisibleTo(dialog)
     assert "'1.1 (draft)' is not a version number" in dialog.error.text()
     assert len(listed(dialog)) == 3
+
+
+def test_portfolio_details_name_the_option_followed(qtbot, tmp_path: Path) -> None:
+    from app.services import library, portfolio
+    from app.ui.document import PortfolioDocument
+    from app.ui.wizard import DetailsDialog
+
+    library.import_text(OPTIONS.read_bytes())
+    path = tmp_path / "p.sqlite3"
+    db = portfolio.create_portfolio(path, name="Ada", framework_key="ST0901", option="1")
+    document = PortfolioDocument.adopt(db)
+    try:
+        dialog = DetailsDialog(document)
+        qtbot.addWidget(dialog)
+        texts = [label.text() for label in dialog.findChildren(QLabel)]
+        assert "ST0901 v1.0, option 1: Network infrastructure" in texts
+    finally:
+        document.close()
