@@ -208,3 +208,30 @@ def test_an_unreadable_response_file(
     refused(capsys, db, tmp_path / "junk.response", "it is not a zip file")
     before = tree(tmp_path)
     assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b'{"request_id": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "request_id must be text"),
+        (b'{"request_id": ' + b"9" * 5000 + b"}", "request.json: request_id must be text"),
+        (b'{"x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "x is not a field this app knows"),
+    ],
+    ids=["nested", "5000-digits", "unknown-field"],
+)
+def test_a_signed_request_with_hostile_json_is_one_sentence(
+    db: Database, keys: dict[str, SigningKey], tmp_path: Path, body: bytes, expected: str
+) -> None:
+    from app.export.package_reader import PackageError
+
+    content = members(request(db, keys, tmp_path / "a.request"))
+    content["request.json"] = body
+    forged = write_zip(
+        tmp_path / "hostile.request",
+        sorted(
+            resign(content, keys["apprentice"], "apprentice-portfolio-signoff-request/1").items()
+        ),
+    )
+    with pytest.raises(PackageError) as refusal:
+        open_request(forged)
+    assert expected in str(refusal.value) and "\n" not in str(refusal.value)

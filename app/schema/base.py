@@ -139,6 +139,9 @@ def explain(message: str, kind: type[Any], place: Callable[[list[str | int]], st
     missing = re.match(r"Object missing required field `([^`]+)`", raw)
     if missing:
         return f"{place([*steps, missing[1]])} is missing"
+    unknown = re.match(r"Object contains unknown field `([^`]+)`", raw)
+    if unknown:  # only where a schema forbids fields it does not know
+        return f"{place([*steps, unknown[1][:40]])} is not a field this app knows"
     where = place(steps)
     info = _type_at(mi.type_info(kind), steps)
     if raw == "Integer value out of range" and not isinstance(info, mi.IntType):

@@ -16,6 +16,9 @@ from typing import Annotated, Final, Literal, TypeVar
 
 import msgspec
 
+from app.schema import base
+from app.schema.base import SchemaError
+
 REQUEST_FORMAT = "apprentice-portfolio-signoff-request/1"
 RESPONSE_FORMAT = "apprentice-portfolio-signoff-response/1"
 T = TypeVar("T")
@@ -173,10 +176,10 @@ def encode(value: msgspec.Struct) -> bytes:
 
 
 def decode(data: bytes, kind: type[T], what: str) -> T:
-    """Decode and validate, or raise ``ValueError`` with one sentence naming the problem."""
+    """Decode and validate, or raise ``SchemaError`` (a ``ValueError``) with one sentence
+    naming the problem and its place (``base.decode``: deep nesting and huge numbers too)."""
     try:
-        return msgspec.json.decode(data, type=kind, strict=True)
-    except msgspec.ValidationError as exc:
-        raise ValueError(f"{what} is not valid ({exc})") from exc
-    except msgspec.DecodeError as exc:
-        raise ValueError(f"{what} is not valid JSON") from exc
+        return base.decode(data, kind, name=what)
+    except SchemaError as exc:
+        problem = str(exc)
+        raise SchemaError(problem if problem.startswith(what) else f"{what}: {problem}") from exc
