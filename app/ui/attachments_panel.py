@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +39,8 @@ from PySide6.QtWidgets import (
 from app.services.files_in import FileData, read_file
 from app.services.views import AttachmentView, ItemView
 from app.ui.document import PortfolioDocument
+from app.ui.icons import IconRefresher
+from app.ui.icons import icon as file_icon
 from app.ui.undo import AttachmentCommand, execute
 from app.ui.worker import TaskContext, run_with_progress
 
@@ -110,10 +111,10 @@ class AttachmentsPanel(QWidget):
         )
         self.open_button = QPushButton(self.tr("Open"), self)
         self.remove_button = QPushButton(self.tr("Remove"), self)
-        style = self.style()
-        self.add_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_FileDialogNewFolder))
-        self.open_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton))
-        self.remove_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_TrashIcon))
+        self.icons = IconRefresher(self)
+        self.icons.set(self.add_button.setIcon, "attach")
+        self.icons.set(self.open_button.setIcon, "open")
+        self.icons.set(self.remove_button.setIcon, "delete")
         for button, name in (
             (self.add_button, self.tr("Add attachments")),
             (self.open_button, self.tr("Open the selected attachment")),
@@ -168,9 +169,7 @@ class AttachmentsPanel(QWidget):
         icon = self._thumbs.get(attachment.sha256)
         if icon is not None:
             return icon
-        icon = self._thumbnail(attachment) or self.style().standardIcon(
-            QStyle.StandardPixmap.SP_FileIcon
-        )
+        icon = self._thumbnail(attachment) or file_icon("file")
         self._thumbs[attachment.sha256] = icon
         return icon
 

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
+    QIcon,
     QKeySequence,
     QPaintEvent,
     QUndoCommand,
@@ -38,7 +39,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSplitter,
-    QStyle,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -53,6 +53,7 @@ from app.ui.document import PortfolioDocument
 from app.ui.drafts import DraftStore
 from app.ui.errors import show_error
 from app.ui.evidence_page import EvidencePage
+from app.ui.icons import PAGE_ICONS, IconRefresher
 from app.ui.undo import DeleteItemCommand, ItemCommand, execute
 from app.ui.window_layout import capture_layout, restore_layout
 from app.ui.worker import Task, TaskContext, run_with_progress
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self._tasks: list[Task] = []
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setAccessibleName(self.tr("Apprentice Portfolio"))
+        self.icons = IconRefresher(self)
 
         self.evidence_page = EvidencePage(
             document, self.undo_stack, self.drafts, self.show_error, self
@@ -182,14 +184,14 @@ class MainWindow(QMainWindow):
         text: str,
         slot: Callable[[], Any] | None = None,
         shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-        icon: QStyle.StandardPixmap | None = None,
+        icon: str | None = None,
         tip: str | None = None,
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         if icon is not None:
-            action.setIcon(self.style().standardIcon(icon))
+            self.icons.set(action.setIcon, icon)
         if tip:
             action.setStatusTip(tip)
             action.setToolTip(tip)
@@ -198,14 +200,13 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self, recent_files: tuple[str, ...]) -> None:
-        sp = QStyle.StandardPixmap
         key = QKeySequence.StandardKey
         self.new_portfolio_action = self._action(
             self.tr("&New Portfolio…"), self.newRequested.emit, "Ctrl+Shift+N",
             tip=self.tr("Create another portfolio file"),
         )  # fmt: skip
         self.open_action = self._action(
-            self.tr("&Open Portfolio…"), self._choose_file, key.Open, sp.SP_DialogOpenButton,
+            self.tr("&Open Portfolio…"), self._choose_file, key.Open, "open",
             tip=self.tr("Open a portfolio file"),
         )  # fmt: skip
         self.recent_menu = QMenu(self.tr("Open &Recent"), self)
@@ -217,18 +218,18 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action(self.tr("&Quit"), QCoreApplication.quit, "Ctrl+Q")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
-        self.undo_action = self._action(self.tr("&Undo"), self.undo, key.Undo, sp.SP_ArrowBack)
-        self.redo_action = self._action(self.tr("&Redo"), self.redo, key.Redo, sp.SP_ArrowForward)
+        self.undo_action = self._action(self.tr("&Undo"), self.undo, key.Undo, "undo")
+        self.redo_action = self._action(self.tr("&Redo"), self.redo, key.Redo, "redo")
         # the toolbar keeps one short word (it would reflow on every edit); the menu and the
         # tooltip say what the step is
         self.undo_action.setIconText(self.tr("Undo"))
         self.redo_action.setIconText(self.tr("Redo"))
         self.new_item_action = self._action(
-            self.tr("&New Evidence Item"), self.new_item, key.New, sp.SP_FileIcon,
+            self.tr("&New Evidence Item"), self.new_item, key.New, "new",
             tip=self.tr("Add an evidence item"),
         )  # fmt: skip
         self.delete_item_action = self._action(
-            self.tr("&Delete Evidence Item"), self.delete_item, "Ctrl+Del", sp.SP_TrashIcon,
+            self.tr("&Delete Evidence Item"), self.delete_item, "Ctrl+Del", "delete",
             tip=self.tr("Delete the selected evidence item (Edit ▸ Undo brings it back)"),
         )  # fmt: skip
         self.new_item_action.setIconText(self.tr("New Item"))
@@ -371,6 +372,13 @@ class MainWindow(QMainWindow):
 
     def _add_page_action(self, index: int) -> None:
         title = self.pages.tabText(index).replace("&", "")
+        page_icon = PAGE_ICONS.get(title)
+        if page_icon is not None:
+
+            def set_tab_icon(icon: QIcon, i: int = index) -> None:
+                self.pages.setTabIcon(i, icon)
+
+            self.icons.set(set_tab_icon, page_icon)
         action = self._action(
             self.tr("Show {page}").format(page=title), lambda: self.pages.setCurrentIndex(index)
         )

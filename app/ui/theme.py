@@ -10,7 +10,16 @@ import os
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import (
+    QApplication,
+    QMenu,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleHintReturn,
+    QStyleOption,
+    QWidget,
+)
 
 APPEARANCES = ("system", "light", "dark")
 
@@ -22,8 +31,25 @@ def prepare_application() -> None:
     )
 
 
+class _AppStyle(QProxyStyle):
+    """Fusion without the style's own icons on dialog buttons (Save, Cancel…): the app's
+    icons come from one set (app.ui.icons), never from Qt's fallbacks."""
+
+    def styleHint(
+        self,
+        hint: QStyle.StyleHint,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+        returnData: QStyleHintReturn | None = None,
+    ) -> int:
+        if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
+            return 0
+        return super().styleHint(hint, option, widget, returnData)
+
+
 def apply_style(app: QApplication) -> None:
-    app.setStyle("Fusion")  # the same look everywhere, and it honours the palette fully
+    # Fusion: the same look everywhere, and it honours the palette fully
+    app.setStyle(_AppStyle(QStyleFactory.create("Fusion")))
     appearance = os.environ.get("PORTFOLIO_APPEARANCE", "system").lower()
     set_appearance(appearance if appearance in APPEARANCES else "system")
 

@@ -140,3 +140,33 @@ def test_errors_in_the_app_carry_no_command_line_wording(qtbot, monkeypatch, win
         InvalidInputError("ST0825 has no competency K99; see 'portfolio frameworks show ST0825'.")
     )
     assert shown == ["ST0825 has no competency K99."]
+
+
+def test_one_icon_set_recoloured_when_the_appearance_changes(qtbot, window: MainWindow) -> None:
+    from PySide6.QtGui import QImage
+
+    from app.ui.theme import current_appearance, set_appearance
+
+    def ink(action: object) -> int:
+        image: QImage = action.icon().pixmap(32, 32).toImage()  # type: ignore[attr-defined]
+        dark = [
+            image.pixelColor(x, y)
+            for x in range(32)
+            for y in range(32)
+            if image.pixelColor(x, y).alpha() > 200
+        ]
+        assert dark, "the icon draws something"
+        return sum(c.lightness() for c in dark) // len(dark)
+
+    for action in (window.new_item_action, window.delete_item_action, window.undo_action):
+        assert not action.icon().isNull()
+    assert not window.pages.tabIcon(0).isNull()  # the pages have icons too
+    before = current_appearance()
+    try:
+        set_appearance("light")
+        light = ink(window.new_item_action)
+        set_appearance("dark")
+        qtbot.waitUntil(lambda: ink(window.new_item_action) != light)
+        assert ink(window.new_item_action) > light  # light ink on the dark theme
+    finally:
+        set_appearance(before)
