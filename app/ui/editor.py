@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import InvalidInputError
-from app.services import readiness
 from app.services.queries import check_title
 from app.services.views import FrameworkView, ItemView
 from app.ui.attachments_panel import AttachmentsPanel
@@ -278,6 +277,9 @@ class EvidenceEditor(QWidget):
         self.heading.setText(
             self.tr("{ref} · last changed {when}").format(ref=item.ref, when=_local(item.updated))
         )
+        # imported here: readiness brings the ORM, which must not load before the first paint
+        from app.services import readiness
+
         warning = readiness.warning_text(readiness.item_problems(item))
         self.readiness_warning.setText("⚠ " + warning if warning else "")
         self.readiness_warning.setVisible(bool(warning))
