@@ -221,3 +221,15 @@ def test_review_mode_shows_the_statements_a_package_carries(
     finally:
         review.close()
     assert [(c.name, c.confirmed, c.current) for c in found] == [("Kim Witness", ("B1",), True)]
+
+
+def test_verify_counts_confirmations_given_for_earlier_versions(
+    capsys: pytest.CaptureFixture[str], signed_off: Database, tmp_path: Path
+) -> None:
+    with signed_off.transaction() as s:
+        evidence.update_item(s, "E004", body="Rewritten after Kim signed.")
+    package = tmp_path / "p.portfolio"
+    export_package(signed_off, package)
+    code, out, err = run(capsys, "verify", str(package))
+    assert code == 0, err
+    assert "Sign-off: 2 confirmations by 2 signers, 1 for earlier versions" in out
