@@ -450,3 +450,24 @@ def test_the_progress_page_fits_a_1024_by_700_window(empty_window, qtbot) -> Non
     assert DumbbellChart.scale_layout(200, widths) == "one line"
     assert DumbbellChart.scale_layout(60, widths) == "two lines"
     assert DumbbellChart.scale_layout(30, widths) == "digits"
+
+
+def test_the_otj_form_completes_each_ksb_code_as_it_is_typed(empty_window, qtbot) -> None:
+    otj_page = empty_window.progress_pages.otj
+    empty_window.show_page(otj_page)
+    field = otj_page.ksbs
+    completer = otj_page.ksb_completer
+    field.setFocus()
+    qtbot.keyClicks(field, "K1, s1")
+    assert completer.completionPrefix() == "s1"
+    offered = []
+    for row in range(completer.completionCount()):
+        completer.setCurrentRow(row)
+        offered.append(completer.currentCompletion())
+    assert "S14" in offered and all(code.upper().startswith("S1") for code in offered)
+    completer.activated.emit("S14")
+    assert field.text() == "K1, S14"
+    qtbot.keyClicks(field, ", ds")
+    assert completer.completionPrefix() == "ds"
+    completer.setCurrentRow(0)
+    assert completer.currentCompletion().startswith("DS")

@@ -163,7 +163,11 @@ class FilterBar(QWidget):
 
     def set_counts(self, shown: int, total: int) -> None:
         if shown == total:
-            self.count.setText(self.tr("{n} items").format(n=total))
+            self.count.setText(
+                self.tr("1 item") if total == 1 else self.tr("{n} items").format(n=total)
+            )
+        elif total == 1:
+            self.count.setText(self.tr("{shown} of 1 item").format(shown=shown))
         else:
             self.count.setText(self.tr("{shown} of {total} items").format(shown=shown, total=total))
 

@@ -48,3 +48,40 @@ def _settle(combo: QComboBox) -> None:
     line = combo.lineEdit()
     if line is not None and combo.findText(line.text()) < 0:
         line.setText(combo.currentText())
+
+
+class ListCompleter(QCompleter):
+    """Completes the last of a comma-separated list of codes ("K1, S1" → "K1, S14")."""
+
+    def __init__(self, codes: list[str], field: QLineEdit) -> None:
+        super().__init__(codes, field)
+        self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setWidget(field)
+        self.activated.connect(self._insert)
+        field.textEdited.connect(self._update)
+
+    def _last(self, text: str) -> str:
+        return text.rsplit(",", 1)[-1].strip()
+
+    def _update(self, text: str) -> None:
+        last = self._last(text)
+        popup = self.popup()
+        if last:
+            self.setCompletionPrefix(last)
+        if last and self.completionCount():
+            self.complete()
+        elif popup is not None:
+            popup.hide()
+
+    def _insert(self, code: str) -> None:
+        field = self.widget()
+        assert isinstance(field, QLineEdit)
+        text = field.text()
+        head = text.rsplit(",", 1)[0] + ", " if "," in text else ""
+        field.setText(head + code)
+
+
+def complete_codes(field: QLineEdit, codes: list[str]) -> ListCompleter:
+    """Offer ``codes`` while a comma-separated list of them is typed into ``field``."""
+    return ListCompleter(codes, field)

@@ -40,6 +40,7 @@ from app.ui.progress.plan_dialog import PlanDialog, hours_minutes, pair
 from app.ui.progress.scan_dialog import date_edit, to_date
 from app.ui.progress.store import ProgressStore
 from app.ui.progress.table_model import RowsTableModel, sortable_table
+from app.ui.search_field import complete_codes
 from app.ui.worker import Task, TaskContext, run_with_progress
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -246,6 +247,9 @@ class OtjPage(QWidget):
         self.ksbs = QLineEdit(box)
         self.ksbs.setPlaceholderText(self.tr("e.g. K1, S14, DS3"))
         self.ksbs.setAccessibleName(self.tr("KSBs"))
+        # the standard's codes and the DDaT skills, offered as each one is typed
+        codes = [c.code.rpartition(":")[2] for c in self.store.scan_competencies()]
+        self.ksb_completer = complete_codes(self.ksbs, codes)
         self.items = QLineEdit(box)
         self.items.setPlaceholderText(self.tr("e.g. E001"))
         self.items.setAccessibleName(self.tr("Evidence items"))
