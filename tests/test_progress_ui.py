@@ -198,6 +198,20 @@ def test_plan_dialog_applies_rpl_the_floor_and_an_agreed_review_frequency(
     assert "every 6 calendar months" in pages.reviews.status.text()
 
 
+def test_plan_dialog_uses_the_current_terms_for_the_current_rules(empty_window) -> None:
+    dialog = empty_window.progress_pages.otj.edit_plan()
+    dialog.rule_2025.setChecked(True)
+    dialog.fixed_h.setValue(278)
+    assert dialog.gateway_label.text() == "Planned end / gateway to completion date"
+    assert "apprenticeship assessment, assessment organisation, gateway to completion" in (
+        dialog.explanation.text()
+    )
+    dialog.rule_2022.setChecked(True)
+    assert dialog.gateway_label.text() == "Planned end / gateway date"
+    assert "end-point assessment" in dialog.explanation.text()
+    dialog.reject()
+
+
 def test_logging_training_updates_the_dashboard(empty_window, qtbot, hostile) -> None:
     pages = empty_window.progress_pages
     otj_page = pages.otj

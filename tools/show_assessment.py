@@ -75,7 +75,7 @@ def main() -> int:
 
     QTimer.singleShot(50, arrange)
     if args.grab:
-        QTimer.singleShot(3000, grab)
+        QTimer.singleShot(8000, grab)
     return int(app.exec())
 
 

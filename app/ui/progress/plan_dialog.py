@@ -110,7 +110,8 @@ class PlanDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(self.tr("Start date"), self.start)
-        form.addRow(self.tr("Planned end / gateway date"), self.gateway)
+        self.gateway_label = QLabel(self.tr("Planned end / gateway date"), self)
+        form.addRow(self.gateway_label, self.gateway)
         form.addRow(
             self.tr("Contracted hours a week"), pair(self, self.contract_h, self.contract_m)
         )
@@ -214,6 +215,11 @@ class PlanDialog(QDialog):
         self.statutory.setEnabled(not fixed_rule)
         self.leave.setEnabled(not fixed_rule and not self.statutory.isChecked())
         plan = self.plan()
+        self.gateway_label.setText(
+            self.tr("Planned end / gateway to completion date")
+            if plan.rule == otj.RULE_2025
+            else self.tr("Planned end / gateway date")
+        )
         try:
             plan = otj.check_plan(plan)
         except PortfolioError as exc:
@@ -269,6 +275,12 @@ class PlanDialog(QDialog):
                 )
         rules = funding_rules.ruleset(plan.rule)
         lines.append(self.tr("Source: {source}.").format(source=rules.otj_source))
+        terms = rules.terms
+        lines.append(
+            self.tr("Terms under these rules: {a}, {o}, {g}.").format(
+                a=terms.assessment, o=terms.organisation, g=terms.gateway
+            )
+        )
         lines.append(
             funding_rules.review_rule_text(plan.rule, plan.review_months, plan.review_reason)
         )
