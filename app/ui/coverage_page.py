@@ -34,6 +34,7 @@ class CoveragePage(QWidget):
         self._document = document
         self._framework_key = document.framework_key
         self._stale = True
+        self._grid_sized = False
 
         self.heading = QLabel(self)
         font = self.heading.font()
@@ -167,6 +168,9 @@ class CoveragePage(QWidget):
         # on a short screen the grid scrolls rather than push the window off it
         self.scroll_area.setMinimumHeight(min(needed, 150))
         self.scroll_area.setMaximumHeight(needed)  # any spare height goes to the panels below
+        if not self._grid_sized:  # the first time: the whole grid where the window allows
+            self._grid_sized = True
+            self.splitter.setSizes([needed + 80, 1])
         heading = self.tr("Coverage of {key} {title} v{version}").format(
             key=framework.key, title=framework.title, version=framework.version
         )
