@@ -32,6 +32,9 @@ def main() -> int:
     parser.add_argument("--signer-view", type=Path, help="open this .request in the signer's view")
     parser.add_argument("--cell", help="the heatmap cell to select, e.g. D5,K7")
     parser.add_argument("--target", type=int, help="the heatmap target")
+    parser.add_argument(
+        "--employer-only", action="store_true", help="heatmap: confirmed by employer only"
+    )
     parser.add_argument("--search", help="text typed into the search box")
     parser.add_argument("--only-tagged", action="store_true", help="tag picker: only tagged")
     parser.add_argument("--framework", help="framework view, e.g. DDAT-DEVOPS")
@@ -82,6 +85,8 @@ def main() -> int:
             window.pages.setCurrentWidget(window.coverage_page)
             if args.target:
                 window.coverage_page.target.setValue(args.target)
+            if args.employer_only:
+                window.coverage_page.employer_only.setChecked(True)
             grid = window.coverage_page.grid
             data = grid.data()
             if args.cell and data is not None:

@@ -106,6 +106,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--target", type=positive_int, default=1, help="items needed per competency")
     p.add_argument("--framework", help="another framework the items are tagged against")
     p.add_argument(
+        "--confirmed-by-employer",
+        action="store_true",
+        help="count only claims the employer confirmed for the items' current versions",
+    )
+    p.add_argument(
         "--by",
         choices=("ksb", "theme"),
         default="ksb",
@@ -445,19 +450,29 @@ def cmd_item_delete(args: argparse.Namespace) -> int:
 
 def cmd_coverage(args: argparse.Namespace) -> int:
     if args.by == "theme":
+        if args.confirmed_by_employer:
+            raise InvalidInputError(
+                "--confirmed-by-employer counts KSBs; it cannot be combined with --by theme."
+            )
         from app.cli.plan import print_theme_coverage
 
         return print_theme_coverage(args)
     with reading(args) as session:
-        report = coverage.compute_coverage(session, args.framework, target=args.target)
+        report = coverage.compute_coverage(
+            session,
+            args.framework,
+            target=args.target,
+            confirmed_by_employer=args.confirmed_by_employer,
+        )
     if args.json:
         print_json(coverage.coverage_json(report))
         return 0
     s = report.summary
     print(
         f"{report.framework} v{report.version}: {s.met} of {s.competencies} competencies "
-        f"evidenced at least {report.target} time(s); {s.covered_cells} of {s.linked_cells} "
-        "linked cells covered."
+        f"evidenced at least {report.target} time(s)"
+        + (" by claims the employer confirmed" if args.confirmed_by_employer else "")
+        + f"; {s.covered_cells} of {s.linked_cells} linked cells covered."
     )
     gaps = report.gaps()
     if gaps:

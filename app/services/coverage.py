@@ -18,11 +18,25 @@ def compute_coverage(
     target: int = 1,
     *,
     with_items: bool = True,
+    confirmed_by_employer: bool = False,
 ) -> CoverageReport:
     """Counts per competency (ready items; drafts apart) and per linked group×competency
-    cell; ``with_items=False`` leaves out each competency's list of refs."""
+    cell; ``with_items=False`` leaves out each competency's list of refs.
+
+    ``confirmed_by_employer``: count only the claims the employer confirmed for the
+    items' current versions (``signoff.employer_confirmed``)."""
+    confirmed = None
+    if confirmed_by_employer:
+        from app.services import signoff
+
+        confirmed = signoff.employer_confirmed(session)
     return queries.compute_coverage(
-        raw_connection(session), framework_key, version, target, with_items=with_items
+        raw_connection(session),
+        framework_key,
+        version,
+        target,
+        with_items=with_items,
+        confirmed=confirmed,
     )
 
 

@@ -16,7 +16,7 @@ import json
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -619,6 +619,31 @@ def _refs(ids_text: str) -> list[str]:
     return [_REF_TEXT[n] for n in ids]
 
 
+# (item id, competency id) of the claims counted, from one JSON parameter: [[7, "K1"], …]
+_CONFIRMED_TAGS = (
+    "WITH chosen(item_id, competency_id) AS (SELECT DISTINCT "
+    "json_extract(j.value, '$[0]'), c.id FROM json_each(?) j JOIN competencies c "
+    "ON c.code = json_extract(j.value, '$[1]') AND c.framework_id = ?) "
+)
+
+
+def _claims_json(
+    conn: sqlite3.Connection, framework: FrameworkRow, claims: Collection[tuple[int, str]]
+) -> str:
+    """The claims of ``framework`` among ``claims``, as ``[[item id, code], …]``: a plain code
+    belongs to the portfolio's own framework, ``KEY:CODE`` to framework KEY."""
+    own = portfolio_framework(conn).id == framework.id
+    prefix = f"{framework.key}:".upper()
+    chosen: list[tuple[int, str]] = []
+    for item_id, code in claims:
+        code = code.upper()
+        if code.startswith(prefix):
+            chosen.append((item_id, code[len(prefix) :]))
+        elif own and ":" not in code:
+            chosen.append((item_id, code))
+    return json.dumps(sorted(set(chosen)))
+
+
 def compute_coverage(
     conn: sqlite3.Connection,
     framework_key: str | None = None,
@@ -626,11 +651,18 @@ def compute_coverage(
     target: int = 1,
     *,
     with_items: bool = True,
+    confirmed: Collection[tuple[int, str]] | None = None,
 ) -> CoverageReport:
     """Counts per competency (ready items; drafts apart) and per linked group×competency cell.
 
     ``with_items=False`` leaves each competency's list of refs empty: the heatmap
     needs only the numbers, and skipping the lists makes a refresh ~10x cheaper.
+
+    ``confirmed``: count only these claims, as (item id, code) pairs (a code of
+    another framework qualified as ``KEY:CODE``), such as the claims the employer
+    confirmed for the items' current versions. The counts are then a query over
+    that set instead of the precomputed ``group_links.ready_count``: a cell counts
+    ready items tagged with its group whose claim of its competency is confirmed.
     """
     if not 1 <= target <= MAX_TARGET:
         raise InvalidInputError(f"The target must be between 1 and {MAX_TARGET}, not {target}.")
@@ -660,14 +692,28 @@ def compute_coverage(
     ready: dict[int, list[str]] = {}
     ready_counts: dict[int, int] = {}
     drafts: dict[int, int] = {}
-    for competency_id, is_ready, count, refs in conn.execute(
-        "SELECT competency_id, ready, count(*), "
-        + ("group_concat(item_id, ',') " if with_items else "'' ")
-        + "FROM item_competencies WHERE competency_id IN "
-        "(SELECT id FROM competencies WHERE framework_id = ?) "
-        "GROUP BY competency_id, ready",
-        (framework.id,),
-    ):
+    if confirmed is None:
+        tag_rows = conn.execute(
+            "SELECT competency_id, ready, count(*), "
+            + ("group_concat(item_id, ',') " if with_items else "'' ")
+            + "FROM item_competencies WHERE competency_id IN "
+            "(SELECT id FROM competencies WHERE framework_id = ?) "
+            "GROUP BY competency_id, ready",
+            (framework.id,),
+        )
+    else:
+        chosen = _claims_json(conn, framework, confirmed)
+        tag_rows = conn.execute(
+            _CONFIRMED_TAGS
+            + "SELECT ic.competency_id, ic.ready, count(*), "
+            + ("group_concat(ic.item_id, ',') " if with_items else "'' ")
+            + "FROM (SELECT ic.* FROM item_competencies ic JOIN chosen t "
+            "ON t.item_id = ic.item_id AND t.competency_id = ic.competency_id "
+            "ORDER BY ic.competency_id, ic.ready, ic.item_id) ic "
+            "GROUP BY ic.competency_id, ic.ready",
+            (chosen, framework.id),
+        )
+    for competency_id, is_ready, count, refs in tag_rows:
         if is_ready:
             ready[competency_id] = _refs(refs) if with_items else []
             ready_counts[competency_id] = count
@@ -676,16 +722,25 @@ def compute_coverage(
 
     group_code = {gid: code for gid, code in groups}
     competency_code = {cid: code for cid, code, _ in competencies}
-    linked = [
-        row
-        for row in conn.execute(
+    if confirmed is None:
+        link_rows = conn.execute(
             "SELECT l.group_id, l.competency_id, l.ready_count FROM group_links l "
             "JOIN groups g ON g.id = l.group_id WHERE g.framework_id = ? "
             "ORDER BY g.position, l.position",
             (framework.id,),
         )
-        if row[0] in group_code and row[1] in competency_code
-    ]
+    else:
+        link_rows = conn.execute(
+            _CONFIRMED_TAGS + "SELECT l.group_id, l.competency_id, "
+            "(SELECT count(*) FROM item_competencies ic "
+            "JOIN chosen t ON t.item_id = ic.item_id AND t.competency_id = ic.competency_id "
+            "JOIN item_groups ig ON ig.item_id = ic.item_id AND ig.group_id = l.group_id "
+            "WHERE ic.competency_id = l.competency_id AND ic.ready = 1) "
+            "FROM group_links l JOIN groups g ON g.id = l.group_id WHERE g.framework_id = ? "
+            "ORDER BY g.position, l.position",
+            (_claims_json(conn, framework, confirmed), framework.id, framework.id),
+        )
+    linked = [row for row in link_rows if row[0] in group_code and row[1] in competency_code]
     rows = [
         CompetencyCoverage(
             code=code,

@@ -406,6 +406,47 @@ def overview(session: Session) -> SignoffOverview:
     return SignoffOverview(requests=summaries, statements=statements)
 
 
+_COMPANY_SUFFIXES = ("ltd", "limited", "plc", "llp", "inc")
+
+
+def is_employer(organisation: str, employer: str) -> bool:
+    """Whether a signer's organisation is the apprentice's employer: the same words,
+    ignoring case, spacing, full stops and commas, and a final Ltd, Limited, PLC, LLP or
+    Inc ("Northwind Logistics" is "Northwind Logistics Ltd."); never when either is blank."""
+
+    def norm(text: str) -> str:
+        words = text.replace(".", " ").replace(",", " ").casefold().split()
+        if len(words) > 1 and words[-1] in _COMPANY_SUFFIXES:
+            words.pop()
+        return " ".join(words)
+
+    return norm(employer) != "" and norm(organisation) == norm(employer)
+
+
+def employer_confirmed(session: Session) -> set[tuple[int, str]]:
+    """The claims the employer confirmed for the items' current versions, as (item id, code).
+
+    The employer is the portfolio's Employer (Portfolio Details). A statement counts
+    when its signer's organisation, as they signed it, is the employer's; a signer who
+    left their organisation blank is taken to be of the organisation the request was
+    addressed to. Confirmations given for an earlier version of an item do not count.
+    """
+    from app.services import portfolio
+
+    employer = portfolio.get_info(session).employer
+    view = overview(session)
+    addressed = {r.request_id: r.organisation for r in view.requests}
+    chosen: set[tuple[int, str]] = set()
+    for statement in view.statements:
+        organisation = statement.organisation or addressed.get(statement.request_id, "")
+        if not is_employer(organisation, employer):
+            continue
+        for c in statement.items:
+            if c.current:
+                chosen.update((int(c.ref[1:]), code) for code in c.confirmed)
+    return chosen
+
+
 def confirmations_for(session: Session, ref: str) -> list[Confirmation]:
     """What every signer said about ``ref``, oldest first."""
     return [c for c in overview(session).confirmations() if c.ref == ref.upper()]

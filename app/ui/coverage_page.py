@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -54,6 +55,13 @@ class CoveragePage(QWidget):
         self.target.setToolTip(self.tr("How many ready items each competency needs"))
         target_label = QLabel(self.tr("&Target per KSB:"), self)
         target_label.setBuddy(self.target)
+        self.employer_only = QCheckBox(self.tr("Confirmed by &employer"), self)
+        self.employer_only.setToolTip(
+            self.tr(
+                "Count only the claims the employer confirmed (a signer whose organisation "
+                "is the Employer in Portfolio Details) for the items as they are now"
+            )
+        )
         self.legend = LegendWidget(self)
         self.legend.set_target(self.target.value())
 
@@ -64,14 +72,7 @@ class CoveragePage(QWidget):
         self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.scroll_area.setFocusProxy(self.grid)
 
-        hint = QLabel(
-            self.tr(
-                "Numbers count ready items. Hatched cells: not applicable. Bold codes are below "
-                "the target. Click a cell or a code to list its items (or use the arrow keys "
-                "and Enter)."
-            ),
-            self,
-        )
+        self.hint = hint = QLabel(self)
         hint.setWordWrap(True)
 
         self.gaps = QListWidget(self)
@@ -113,6 +114,7 @@ class CoveragePage(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
+        top.addWidget(self.employer_only)
         top.addWidget(target_label)
         top.addWidget(self.target)
         second = QHBoxLayout()
@@ -130,6 +132,7 @@ class CoveragePage(QWidget):
         self._refresh_timer.timeout.connect(self.refresh)
 
         self.target.valueChanged.connect(self._on_target)
+        self.employer_only.toggled.connect(self.refresh)
         self.grid.cellActivated.connect(self._on_cell)
         self.grid.columnActivated.connect(self._on_column)
         self.grid.currentChanged.connect(self._show_details)
@@ -155,7 +158,28 @@ class CoveragePage(QWidget):
         """Recount and redraw (a few milliseconds even for 10,000 items)."""
         self._refresh_timer.stop()
         framework = self._document.framework(self._framework_key)
-        report = self._document.coverage(self._framework_key, self.target.value(), with_items=False)
+        employer_only = self.employer_only.isChecked()
+        report = self._document.coverage(
+            self._framework_key,
+            self.target.value(),
+            with_items=False,
+            confirmed_by_employer=employer_only,
+        )
+        counted = (
+            self.tr(
+                "Numbers count ready items whose claim the employer confirmed, as they are now."
+            )
+            if employer_only
+            else self.tr("Numbers count ready items.")
+        )
+        self.hint.setText(
+            counted
+            + " "
+            + self.tr(
+                "Hatched cells: not applicable. Bold codes are below the target. Click a cell "
+                "or a code to list its items (or use the arrow keys and Enter)."
+            )
+        )
         data = HeatmapData(framework, report, self._document.framework_key)
         self._stale = False
         self.grid.set_data(data)

@@ -201,13 +201,26 @@ class PortfolioDocument(QObject):
         return self._read(lambda conn: queries.get_item(conn, ref))
 
     def coverage(
-        self, framework_key: str | None = None, target: int = 1, *, with_items: bool = True
+        self,
+        framework_key: str | None = None,
+        target: int = 1,
+        *,
+        with_items: bool = True,
+        confirmed_by_employer: bool = False,
     ) -> CoverageReport:
         """Coverage counts; ``with_items=False`` skips each competency's list of refs
-        (the heatmap needs only numbers: its clicks filter the list instead)."""
+        (the heatmap needs only numbers: its clicks filter the list instead);
+        ``confirmed_by_employer`` counts only the claims the employer confirmed for the
+        items' current versions (reading them needs the ORM: loaded on first use)."""
+        confirmed = None
+        if confirmed_by_employer:
+            from app.services import signoff
+
+            with self.db.reader() as session:
+                confirmed = signoff.employer_confirmed(session)
         return self._read(
             lambda conn: queries.compute_coverage(
-                conn, framework_key, target=target, with_items=with_items
+                conn, framework_key, target=target, with_items=with_items, confirmed=confirmed
             )
         )
 
