@@ -485,3 +485,29 @@ def test_the_otj_form_completes_each_ksb_code_as_it_is_typed(empty_window, qtbot
     assert completer.completionPrefix() == "ds"
     completer.setCurrentRow(0)
     assert completer.currentCompletion().startswith("DS")
+
+
+def test_an_otj_entry_is_edited_in_the_form(tmp_path: Path, open_window, qtbot) -> None:
+    window = open_window(make_portfolio(tmp_path, filled=True))
+    otj_page = window.progress_pages.otj
+    window.show_page(otj_page)
+    store = window.progress_pages.store
+    before = len(store.entries())
+    otj_page.table.selectRow(0)
+    entry_id = otj_page._selected_id()
+    assert entry_id is not None
+    otj_page.edit_button.click()
+    assert otj_page.add_button.text() == "Save changes"
+    assert otj_page.cancel_edit_button.isVisible()
+    otj_page.description.setText("Read the SRE book, chapter on monitoring")
+    otj_page.hours.setValue(2)
+    otj_page.minutes.setValue(30)
+    with qtbot.waitSignal(store.changed):
+        otj_page.add_button.click()
+    changed = next(e for e in store.entries() if e.id == entry_id)
+    assert (changed.description, changed.minutes) == (
+        "Read the SRE book, chapter on monitoring",
+        150,
+    )
+    assert len(store.entries()) == before  # changed in place, not added
+    assert otj_page.add_button.text() == "Add to log"

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QDate,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -186,6 +187,10 @@ class OtjPage(QWidget):
         header.setSectionResizeMode(LogModel.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
         for column in (LogModel.DATE, LogModel.TIME, LogModel.ACTIVITY, LogModel.COUNTS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.edit_button = QPushButton(self.tr("Edit entry"), self)
+        self.edit_button.setToolTip(self.tr("Change the selected entry in the form above"))
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.delete_button = QPushButton(self.tr("Delete entry"), self)
         self.delete_button.clicked.connect(self.delete_selected)
         self.import_button = QPushButton(self.tr("Import CSV…"), self)
@@ -198,7 +203,8 @@ class OtjPage(QWidget):
         log_buttons = QHBoxLayout()
         log_buttons.addWidget(self._heading(self.tr("The log")))
         log_buttons.addStretch(1)
-        for button in (self.delete_button, self.import_button, self.export_button):
+        for button in (self.edit_button, self.delete_button, self.import_button,
+                       self.export_button):  # fmt: skip
             log_buttons.addWidget(button)
 
         body = QWidget(self)
@@ -221,6 +227,7 @@ class OtjPage(QWidget):
         writable = not store.read_only
         for widget in (self.plan_button, self.form, self.delete_button, self.import_button):
             widget.setEnabled(writable)
+        self.edit_button.setVisible(writable)
         store.changed.connect(self.refresh)
         self.refresh()
 
@@ -253,6 +260,10 @@ class OtjPage(QWidget):
         self.items = QLineEdit(box)
         self.items.setPlaceholderText(self.tr("e.g. E001"))
         self.items.setAccessibleName(self.tr("Evidence items"))
+        self._editing: int | None = None  # the entry the form is changing, if any
+        self.cancel_edit_button = QPushButton(self.tr("Cancel"), box)
+        self.cancel_edit_button.hide()
+        self.cancel_edit_button.clicked.connect(self.cancel_edit)
         self.add_button = QPushButton(self.tr("Add to log"), box)
         self.add_button.setDefault(True)
         self.add_button.clicked.connect(self.add_entry)
@@ -271,6 +282,7 @@ class OtjPage(QWidget):
         grid.addWidget(QLabel(self.tr("Evidence"), box), 2, 2)
         grid.addWidget(self.items, 2, 3)
         grid.addWidget(self.add_button, 2, 5)
+        grid.addWidget(self.cancel_edit_button, 2, 6)
         grid.setColumnStretch(5, 1)
         return box
 
@@ -378,6 +390,34 @@ class OtjPage(QWidget):
         dialog.open()
         return dialog
 
+    def edit_selected(self) -> None:
+        """Put the selected entry in the form; the form's button then saves the changes."""
+        entry_id = self._selected_id()
+        if entry_id is None or self.store.read_only:
+            return
+        entry = next((e for e in self.store.entries() if e.id == entry_id), None)
+        if entry is None:
+            return
+        self._editing = entry.id
+        self.date.setDate(QDate(entry.date.year, entry.date.month, entry.date.day))
+        self.hours.setValue(entry.minutes // 60)
+        self.minutes.setValue(entry.minutes % 60)
+        self.activity.setCurrentIndex(max(0, self.activity.findData(entry.activity)))
+        self.description.setText(entry.description)
+        self.ksbs.setText(", ".join(c.rpartition(":")[2] for c in entry.competencies))
+        self.items.setText(", ".join(entry.items))
+        self.add_button.setText(self.tr("Save changes"))
+        self.cancel_edit_button.show()
+        self.description.setFocus()
+
+    def cancel_edit(self) -> None:
+        self._editing = None
+        self.add_button.setText(self.tr("Add to log"))
+        self.cancel_edit_button.hide()
+        self.description.clear()
+        self.ksbs.clear()
+        self.items.clear()
+
     def add_entry(self) -> None:
         try:
             entry = otj.make_input(
@@ -388,13 +428,15 @@ class OtjPage(QWidget):
                 competencies=evidence.split_codes(self.ksbs.text()),
                 items=evidence.split_codes(self.items.text()),
             )
-            added = self.store.add_entry(entry)
+            editing = self._editing
+            if editing is not None:
+                added = self.store.update_entry(editing, entry)
+            else:
+                added = self.store.add_entry(entry)
         except PortfolioError as exc:
             show_error(self, exc)  # the form keeps what was typed
             return
-        self.description.clear()
-        self.ksbs.clear()
-        self.items.clear()
+        self.cancel_edit()
         self.entryAdded.emit(added.id)
 
     def _selected_id(self) -> int | None:

@@ -154,6 +154,13 @@ class ProgressStore(QObject):
         self.changed.emit()
         return added
 
+    def update_entry(self, entry_id: int, entry: otj.EntryInput) -> otj.Entry:
+        self._check_writable()
+        with self.document.db.transaction() as session:
+            updated = otj.update_entry(session, entry_id, entry)
+        self.changed.emit()
+        return updated
+
     def delete_entry(self, entry_id: int) -> None:
         self._check_writable()
         with self.document.db.transaction() as session:
