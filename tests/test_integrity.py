@@ -68,8 +68,9 @@ def test_a_healthy_portfolio_passes(filled: Path, capsys: pytest.CaptureFixture[
     code, out, err = run(capsys, "--file", str(filled), "check")
     assert (code, err) == (0, "")
     assert out == (
-        f"No problems found in {filled}: quick check, links between records, 30 attachment(s) "
-        "(30 stored file(s)) match their SHA-256, and the search index agrees with 30 item(s).\n"
+        f"No problems found in {filled}: quick check, the schema, links between records, "
+        "30 attachment(s) (30 stored file(s)) match their SHA-256, and the search index "
+        "agrees with 30 item(s).\n"
     )
     code, out, _ = run(capsys, "--file", str(filled), "check", "--full")
     assert code == 0 and "full integrity check" in out

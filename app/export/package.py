@@ -20,7 +20,6 @@ import contextlib
 import hashlib
 import os
 import shutil
-import sqlite3
 import stat
 import tempfile
 import zipfile
@@ -51,6 +50,7 @@ from app.export.package_reader import (
     VerifiedPackage,
 )
 from app.models.db import Database, open_portfolio
+from app.models.files import connect
 from app.models.outputs import check_output, create_part, staged_output
 from app.schema import signoff as signoff_schema
 from app.schema.manifest import FileEntry, Manifest, encode_manifest
@@ -519,7 +519,7 @@ def restore_signoff(session: Session, reader: PackageReader) -> None:
 
 def _fold_journal(path: Path) -> None:
     """Fold any write-ahead log into the file, so the one file holds everything."""
-    with contextlib.closing(sqlite3.connect(path)) as conn:
+    with contextlib.closing(connect(path)) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)

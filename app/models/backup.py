@@ -25,6 +25,7 @@ from app.errors import PortfolioError
 from app.models.files import (
     APPLICATION_ID,
     check_is_portfolio,
+    connect,
     connect_existing,
     copy_raw,
     fsync_dir,
@@ -149,7 +150,7 @@ def backup_to(
 def _copy_database(src: Path, dest: Path, progress: Progress | None) -> None:
     source = connect_existing(src)
     try:
-        target = sqlite3.connect(dest)
+        target = connect(dest)
         try:
 
             def step(_status: int, remaining: int, total: int) -> None:
@@ -194,7 +195,7 @@ def _backup_failure(src: Path, dest: Path, exc: sqlite3.Error) -> str:
 
 def _quick_check_problem(path: Path) -> str | None:
     """What SQLite's quick check (and our application id) finds wrong with ``path``."""
-    conn = sqlite3.connect(read_only_uri(path), uri=True)
+    conn = connect(read_only_uri(path), uri=True)
     try:
         rows = conn.execute("PRAGMA quick_check").fetchall()
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]

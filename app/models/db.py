@@ -39,6 +39,7 @@ from app.models.backup import BackupPolicy
 from app.models.files import (
     APPLICATION_ID,
     SQLITE_HEADER,
+    harden,
     sqlite_error_message,
     sqlite_error_name,
 )
@@ -52,6 +53,7 @@ from app.models.opening import (
     open_existing,
     revision_rows,
 )
+from app.models.schema_guard import trust_for_writing
 
 __all__ = [
     "APPLICATION_ID",
@@ -80,6 +82,7 @@ def utc_now() -> str:
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     # We issue BEGIN ourselves (see _on_begin): the driver must not.
     dbapi_connection.isolation_level = None
+    harden(dbapi_connection)  # trusted_schema = OFF, as on every connection
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA busy_timeout = 5000")
@@ -92,6 +95,20 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
 def _on_begin(connection: Connection) -> None:
     mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
     connection.exec_driver_sql(f"BEGIN {mode}")
+    if mode == "IMMEDIATE":  # a write: holding the write lock, prove the schema is ours
+        dbapi = connection.connection.dbapi_connection
+        assert isinstance(dbapi, sqlite3.Connection)
+        try:
+            trust_for_writing(dbapi)
+        except BaseException:
+            connection.exec_driver_sql("ROLLBACK")
+            raise
+
+
+def _on_end(connection: Connection) -> None:
+    dbapi = connection.connection.dbapi_connection
+    if isinstance(dbapi, sqlite3.Connection):
+        harden(dbapi)  # trusted again only by the next write's own check
 
 
 def _query_only(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -105,6 +122,8 @@ def make_engine(path: Path, *, query_only: bool = False) -> Engine:
     engine = create_engine(f"sqlite:///{path}", future=True)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
+    event.listen(engine, "commit", _on_end)
+    event.listen(engine, "rollback", _on_end)
     if query_only:
         event.listen(engine, "connect", _query_only)
     return engine
@@ -224,9 +243,13 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run our migrations. Callers have made the file themselves or proved its schema
+    ours (``open_existing`` checks it first), so the migrations' own writes may fire the
+    file's triggers (the search index's), as on any verified write."""
     from alembic import command
 
     with engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA trusted_schema = ON")
         command.upgrade(alembic_config(conn), revision)
 
 

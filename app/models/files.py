@@ -14,6 +14,7 @@ import os
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from app.errors import NotAPortfolioError, PortfolioError
 
@@ -23,6 +24,26 @@ APPLICATION_ID = 0x41505046
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Below this much free space an I/O error is most likely a full disk.
 LOW_SPACE_BYTES = 4 * 1024 * 1024
+
+
+def connect(database: str | Path, **kwargs: Any) -> sqlite3.Connection:
+    """Every sqlite3 connection the app makes comes from here (the ORM's too, through
+    ``harden``): a file is data, never code we trust."""
+    conn = sqlite3.connect(database, **kwargs)
+    try:
+        harden(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def harden(conn: sqlite3.Connection) -> None:
+    """``trusted_schema = OFF``: SQL functions and virtual tables that are not marked
+    harmless may not run from a file's triggers, views, defaults or indexes; our own
+    search-index triggers are TEMP triggers for that reason (``app.models.search_sync``).
+    Loading extensions stays off (Python's default)."""
+    conn.execute("PRAGMA trusted_schema = OFF")
 
 
 def wal_path(path: Path) -> Path:
@@ -44,7 +65,7 @@ def connect_existing(path: Path, *, timeout: float = 5.0) -> sqlite3.Connection:
     leaving ``-wal``/``-shm`` files behind; read-only where the file or folder is.
     """
     uri = path.resolve().as_uri()
-    conn = sqlite3.connect(f"{uri}?mode=rw", uri=True, isolation_level=None, timeout=timeout)
+    conn = connect(f"{uri}?mode=rw", uri=True, isolation_level=None, timeout=timeout)
     try:
         conn.execute("PRAGMA schema_version").fetchone()
     except sqlite3.OperationalError:  # e.g. a read-only folder: no -shm can be made there
@@ -54,7 +75,7 @@ def connect_existing(path: Path, *, timeout: float = 5.0) -> sqlite3.Connection:
         raise
     else:
         return conn
-    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=timeout)
+    conn = connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=timeout)
     try:
         conn.execute("PRAGMA schema_version").fetchone()
     except sqlite3.OperationalError:
@@ -63,7 +84,7 @@ def connect_existing(path: Path, *, timeout: float = 5.0) -> sqlite3.Connection:
             raise
         # Read-only media: with no WAL beside it nothing can be writing to it, so
         # SQLite may read it as it is, without its shared-memory file.
-        return sqlite3.connect(
+        return connect(
             f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, timeout=timeout
         )
     except BaseException:

@@ -32,6 +32,7 @@ from app.models.files import (
     sqlite_error_name,
 )
 from app.models.lock import WriterLock, hold_for_session, release_session
+from app.models.schema_guard import refuse_foreign_schema
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -148,6 +149,7 @@ def open_existing(
     if not path.exists():
         raise NotFoundError(missing_message(path))
     check_is_portfolio(path)
+    check_schema(path, "opened")  # before anything is written: no backup, no migration
     opened = OpenedFile(path, hold_for_session(path) if exclusive else None)
     try:
         conn = connect_existing(path)
@@ -171,6 +173,23 @@ def open_existing(
             raise PortfolioError(message) from exc
         raise
     return opened
+
+
+def check_schema(path: Path, action: str) -> None:
+    """Refuse (one sentence) a file whose schema holds objects our migrations did not
+    make: a planted trigger or view must never run (``app.models.schema_guard``)."""
+    try:
+        conn = connect_existing(path)
+    except sqlite3.Error as exc:
+        message = sqlite_error_message(path, str(exc), name=sqlite_error_name(exc), action=action)
+        raise PortfolioError(message) from exc
+    try:
+        refuse_foreign_schema(conn, path, action)
+    except sqlite3.Error as exc:
+        message = sqlite_error_message(path, str(exc), name=sqlite_error_name(exc), action=action)
+        raise PortfolioError(message) from exc
+    finally:
+        conn.close()
 
 
 def backup_on_open(path: Path, policy: BackupPolicy) -> None:

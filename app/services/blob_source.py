@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 from typing import Protocol
 
+from app.models.files import connect
 from app.services.views import Rendition
 
 
@@ -45,7 +46,7 @@ class SqliteBlobSource:
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
             uri = f"{self._path.resolve().as_uri()}?mode=ro"
-            self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self._conn = connect(uri, uri=True, check_same_thread=False)
         return self._conn
 
     def read(self, sha256: str) -> bytes | None:

@@ -9,6 +9,8 @@ never changes the file's content.
 - ``foreign_key_check``: no record points at one that no longer exists.
 - every attachment's bytes still hash to the SHA-256 they were stored under.
 - the full-text index agrees with the items (and with itself).
+- the schema is exactly what the migrations make: no foreign table, index, trigger
+  or view (``app.models.schema_guard``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 
 from app.errors import NotAPortfolioError, NotFoundError, PortfolioError
 from app.models.files import check_is_portfolio, connect_existing
+from app.models.schema_guard import foreign_objects, missing_objects
 
 Progress = Callable[[int, int, str], None]
 _CHUNK = 1024 * 1024
@@ -47,9 +50,9 @@ class CheckResult:
         if self.ok:
             structure = "full integrity check" if self.full else "quick check"
             return (
-                f"No problems found in {self.path}: {structure}, links between records, "
-                f"{self.attachments} attachment(s) ({self.blobs} stored file(s)) match their "
-                f"SHA-256, and the search index agrees with {self.items} item(s)."
+                f"No problems found in {self.path}: {structure}, the schema, links between "
+                f"records, {self.attachments} attachment(s) ({self.blobs} stored file(s)) "
+                f"match their SHA-256, and the search index agrees with {self.items} item(s)."
             )
         more = len(self.problems) - 1
         also = f" (and {more} more problem(s))" if more else ""
@@ -99,7 +102,8 @@ def check_portfolio(
         return CheckResult(path=path, full=full, problems=(f"it cannot be opened ({exc}).",))
     try:
         steps: list[tuple[str, Callable[[sqlite3.Connection], list[str]]]] = [
-            ("structure", lambda c: _structure(c, full))
+            ("structure", lambda c: _structure(c, full)),
+            ("schema", _schema),
         ]
         if links:
             steps.append(("links", _links))
@@ -137,6 +141,23 @@ def _structure(conn: sqlite3.Connection, full: bool) -> list[str]:
         return []
     count = f"{len(rows)}+" if len(rows) >= 100 else str(len(rows))
     return [f"SQLite's {pragma} found {count} fault(s) in its pages, the first: {rows[0]}."]
+
+
+def _schema(conn: sqlite3.Connection) -> list[str]:
+    """The file's tables, indexes, triggers and views against what the migrations make."""
+    problems = []
+    foreign = foreign_objects(conn)
+    if foreign:
+        problems.append(
+            f"It holds {len(foreign)} schema object(s) Apprentice Portfolio did not make, "
+            f"which could run when it is changed: {_names(foreign)}."
+        )
+    missing = missing_objects(conn)
+    if missing:
+        problems.append(
+            f"{len(missing)} schema object(s) the app made are missing: {_names(missing)}."
+        )
+    return problems
 
 
 def _links(conn: sqlite3.Connection) -> list[str]:
