@@ -278,6 +278,7 @@ def open_portfolio(
         policy = BackupPolicy(folder=Path(backup_dir))
     if not create:
         opened = open_existing(path, backups_policy=policy, exclusive=exclusive)
+        path = opened.path  # the real file, through any symlink
         return Database(path=path, engine=make_engine(path), session_lock=opened.session_lock)
     if path.exists():
         raise PortfolioError(f"{path} already exists; choose another file name.")

@@ -14,10 +14,17 @@ The lock is ``flock`` (POSIX) or ``msvcrt.locking`` (Windows) on ``NAME-lock``:
 the operating system drops it when the holder exits, even under ``kill -9``,
 so a crash never leaves a portfolio locked. The file records who holds it, for
 the message; it is removed on release where the platform allows.
+
+The lock belongs to the file, not to the name it was reached by: ``NAME-lock`` sits
+beside the real file (symlinks resolved), and on POSIX the portfolio file itself is
+also ``flock``-ed, so a hard link (another name for the same device and inode) cannot
+let a second writer in either. Within one process, sessions are keyed by device and
+inode. (``flock`` never touches the POSIX byte-range locks SQLite itself uses.)
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import logging
@@ -48,12 +55,24 @@ class WriterBusyError(PortfolioError):
     """Another program is writing to (or has open) the same portfolio."""
 
 
+def real_path(path: Path) -> Path:
+    """The file ``path`` names, symlinks followed (the path itself if nothing is there)."""
+    return Path(os.path.realpath(path))
+
+
 def lock_path(path: Path) -> Path:
-    return path.with_name(path.name + "-lock")
+    real = real_path(path)
+    return real.with_name(real.name + "-lock")
 
 
 def _key(path: Path) -> str:
-    return os.path.normcase(str(path.resolve()))
+    """One key per file however it is reached: device and inode where it exists."""
+    real = real_path(path)
+    try:
+        st = os.stat(real)
+    except OSError:
+        return os.path.normcase(str(real))
+    return f"{st.st_dev}:{st.st_ino}"
 
 
 @dataclass(frozen=True)
@@ -87,6 +106,12 @@ if sys.platform == "win32":
     def _same_file(fd: int, path: Path) -> bool:
         return True  # an open file cannot be deleted under us on Windows
 
+    def _lock_file_itself(path: Path) -> int | None:
+        return None  # the lock file beside it is the lock; Windows has no flock
+
+    def _unlock_file(fd: int) -> None:
+        return None
+
     _REMOVE_ON_RELEASE = False
 else:
     import fcntl
@@ -113,6 +138,43 @@ else:
             return False
         mine = os.fstat(fd)
         return (on_disk.st_dev, on_disk.st_ino) == (mine.st_dev, mine.st_ino)
+
+    # One descriptor per portfolio file, opened once and never closed: closing any
+    # descriptor of a file drops every POSIX lock this process holds on it, including
+    # the shared lock SQLite keeps on a WAL database while a connection is open.
+    _file_fds: dict[tuple[int, int], int] = {}
+    _file_fds_guard = threading.Lock()
+
+    def _lock_file_itself(path: Path) -> int | None:
+        """``flock`` the portfolio file itself (any name of it reaches the same lock);
+        None when it does not exist yet or cannot be locked; ``BlockingIOError`` while
+        another holds it. Released with ``_unlock_file``, never by closing."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None  # being created: the lock file beside it stands
+        key = (st.st_dev, st.st_ino)
+        with _file_fds_guard:
+            fd = _file_fds.get(key)
+            if fd is None:
+                try:
+                    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+                except OSError:
+                    return None
+                _file_fds[key] = fd
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise
+        except OSError as exc:
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                raise BlockingIOError(exc.errno, exc.strerror) from exc
+            return None  # no flock on this file system: the lock file beside it stands
+        return fd
+
+    def _unlock_file(fd: int) -> None:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
     _REMOVE_ON_RELEASE = True
 
@@ -144,6 +206,7 @@ class WriterLock:
         self.kind = kind
         self.creating = creating
         self._fd: int | None = None
+        self._file_fd: int | None = None  # the portfolio file itself, flock-ed (POSIX)
 
     @property
     def held(self) -> bool:
@@ -171,12 +234,22 @@ class WriterLock:
                 os.close(fd)
                 return
             if locked:
-                if _same_file(fd, target):
-                    _write_holder(fd, self.kind)
-                    self._fd = fd
-                    return
-                os.close(fd)  # the holder removed it as we opened it: start again
-                continue
+                if not _same_file(fd, target):
+                    os.close(fd)  # the holder removed it as we opened it: start again
+                    continue
+                try:
+                    self._file_fd = _lock_file_itself(real_path(self.path))
+                except BlockingIOError:
+                    # Held through another name of the same file (a hard link).
+                    _unlock(fd)
+                    os.close(fd)
+                    if time.monotonic() >= deadline:
+                        raise WriterBusyError(_linked_busy_message(self.path)) from None
+                    time.sleep(_POLL_S)
+                    continue
+                _write_holder(fd, self.kind)
+                self._fd = fd
+                return
             holder = _read_holder(fd)
             os.close(fd)
             if (holder is not None and holder.kind == "app") or time.monotonic() >= deadline:
@@ -185,6 +258,9 @@ class WriterLock:
 
     def release(self) -> None:
         fd, self._fd = self._fd, None
+        file_fd, self._file_fd = self._file_fd, None
+        if file_fd is not None:
+            _unlock_file(file_fd)
         if fd is None:
             return
         try:
@@ -203,6 +279,13 @@ class WriterLock:
 
     def __exit__(self, *_exc: object) -> None:
         self.release()
+
+
+def _linked_busy_message(path: Path) -> str:
+    return (
+        f"The portfolio {path} is open in another program under another name (a link to "
+        "the same file); close it there and try again."
+    )
 
 
 def _busy_message(path: Path, holder: Holder | None) -> str:

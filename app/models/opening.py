@@ -31,7 +31,7 @@ from app.models.files import (
     sqlite_error_message,
     sqlite_error_name,
 )
-from app.models.lock import WriterLock, hold_for_session, release_session
+from app.models.lock import WriterLock, hold_for_session, real_path, release_session
 from app.models.schema_guard import refuse_foreign_schema
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ def open_existing(
     - ``backups_policy``: make the automatic backup on open when the newest is
       older than its interval (and always before a migration).
     """
-    path = Path(path)
+    path = real_path(path)  # through a symlink, act on the real file (a rollback too)
     if not path.exists():
         raise NotFoundError(missing_message(path))
     check_is_portfolio(path)

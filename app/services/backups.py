@@ -23,7 +23,7 @@ from app.errors import NotFoundError, PortfolioError
 from app.models import backup as backup_files
 from app.models.backup import BackupFile, BackupPolicy, Progress
 from app.models.files import check_is_portfolio, connect_existing
-from app.models.lock import writing
+from app.models.lock import real_path, writing
 from app.models.opening import check_schema, is_known_revision
 from app.models.outputs import check_output
 from app.services.integrity import CheckResult, check_portfolio
@@ -152,7 +152,7 @@ def restore(
     kept beside it as ``<stem>.<label>-<time><suffix>``; the swap is atomic and
     takes the writer lock, so it is refused while the app has ``target`` open.
     """
-    src, target = Path(src), Path(target)
+    src, target = Path(src), real_path(Path(target))  # through a link: the real file
     if target.exists() and src.resolve() == target.resolve():
         raise PortfolioError(f"{src} is the portfolio itself; choose a backup to restore.")
     if not target.parent.is_dir():
