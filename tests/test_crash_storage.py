@@ -189,7 +189,13 @@ def shared_dir() -> Iterator[Path]:
 
 
 def as_user(shared: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
-    """Run the CLI as an ordinary user: as root, permissions would not stop anything."""
+    """Run the CLI as an ordinary user: as root, permissions would not stop anything.
+
+    As root the command keeps uid 0 but loses every capability (``setpriv
+    --bounding-set=-all``), so file permissions bind it as they bind anyone, while the
+    interpreter, the virtual environment and this checkout stay reachable wherever they
+    are (another uid could not enter a checkout inside a 0700 folder, nor /root).
+    """
     env = dict(os.environ)
     for name in ("PORTFOLIO_DATA_DIR", "PORTFOLIO_CONFIG_DIR"):
         folder = shared / name.lower()
@@ -200,7 +206,8 @@ def as_user(shared: Path, *args: str | Path) -> subprocess.CompletedProcess[str]
     if os.geteuid() == 0:
         if shutil.which("setpriv") is None:
             pytest.skip("running as root without setpriv: cannot drop privileges")
-        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+        command = ["setpriv", "--inh-caps=-all", "--ambient-caps=-all", "--bounding-set=-all",
+                   "--", *command]  # fmt: skip
     return subprocess.run(
         command, capture_output=True, text=True, cwd=ROOT, env=env, check=False, timeout=120
     )
@@ -220,6 +227,11 @@ def test_a_read_only_portfolio_can_be_read_but_not_changed(closed: Path, shared_
     listed = as_user(shared_dir, "--file", path, "item", "list")
     assert listed.returncode == 0 and "Before the trouble" in listed.stdout
     assert as_user(shared_dir, "--file", path, "check").returncode == 0
+    covered = as_user(shared_dir, "--file", path, "coverage")
+    assert covered.returncode == 0 and "competencies" in covered.stdout
+    exported = as_user(shared_dir, "--file", path, "export", "pdf", shared_dir / "out.pdf")
+    assert exported.returncode == 0, exported.stderr
+    assert (shared_dir / "out.pdf").read_bytes().startswith(b"%PDF")
     assert digest(path) == before
 
 
@@ -242,7 +254,12 @@ def test_an_unwritable_folder(closed: Path, shared_dir: Path) -> None:
     # refused when taking the writer lock, whose file cannot be made in that folder
     assert changed.returncode == 1
     assert "to a folder you can write to" in one_clear_line(changed).lower()
-    # what can be done on read-only media still works: check it, and back it up elsewhere
+    # what can be done on read-only media still works: read, check, export, back up elsewhere
+    listed = as_user(shared_dir, "--file", inside, "item", "list")
+    assert listed.returncode == 0 and "Before the trouble" in listed.stdout, listed.stderr
+    assert as_user(shared_dir, "--file", inside, "coverage").returncode == 0
+    exported = as_user(shared_dir, "--file", inside, "export", "pdf", shared_dir / "out.pdf")
+    assert exported.returncode == 0, exported.stderr
     assert as_user(shared_dir, "--file", inside, "check").returncode == 0
     saved = as_user(shared_dir, "--file", inside, "backup")
     assert saved.returncode == 0, saved.stderr

@@ -39,6 +39,9 @@ from app.models.backup import BackupPolicy
 from app.models.files import (
     APPLICATION_ID,
     SQLITE_HEADER,
+    URI_MODES,
+    connect,
+    connect_existing_with_mode,
     harden,
     sqlite_error_message,
     sqlite_error_name,
@@ -117,9 +120,22 @@ def _query_only(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(path: Path, *, query_only: bool = False) -> Engine:
-    """The engine for ``path``; ``query_only`` connections refuse every change."""
-    engine = create_engine(f"sqlite:///{path}", future=True)
+def make_engine(path: Path, *, query_only: bool = False, mode: str = "rw") -> Engine:
+    """The engine for ``path``; ``query_only`` connections refuse every change.
+
+    ``mode`` "ro" or "immutable" (``app.models.files.URI_MODES``): a portfolio in a
+    read-only file or folder, or on read-only media, opened read-only.
+    """
+    if mode != "rw" and str(path) != ":memory:":
+        uri = f"{Path(path).resolve().as_uri()}?{URI_MODES[mode]}"
+        engine = create_engine(
+            "sqlite://",
+            creator=lambda: connect(uri, uri=True, check_same_thread=False),
+            future=True,
+        )
+        query_only = True
+    else:
+        engine = create_engine(f"sqlite:///{path}", future=True)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     event.listen(engine, "commit", _on_end)
@@ -127,6 +143,16 @@ def make_engine(path: Path, *, query_only: bool = False) -> Engine:
     if query_only:
         event.listen(engine, "connect", _query_only)
     return engine
+
+
+def access_mode(path: Path) -> str:
+    """How the existing file ``path`` can be opened: "rw", "ro" or "immutable"."""
+    try:
+        conn, mode = connect_existing_with_mode(path)
+    except sqlite3.Error:
+        return "rw"  # let the engine's own connection say what is wrong
+    conn.close()
+    return mode
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -279,7 +305,8 @@ def open_portfolio(
     if not create:
         opened = open_existing(path, backups_policy=policy, exclusive=exclusive)
         path = opened.path  # the real file, through any symlink
-        return Database(path=path, engine=make_engine(path), session_lock=opened.session_lock)
+        engine = make_engine(path, mode=access_mode(path))
+        return Database(path=path, engine=engine, session_lock=opened.session_lock)
     if path.exists():
         raise PortfolioError(f"{path} already exists; choose another file name.")
     if not path.parent.is_dir():

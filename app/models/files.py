@@ -13,6 +13,7 @@ import errno
 import os
 import shutil
 import sqlite3
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -58,12 +59,24 @@ def read_only_uri(path: Path) -> str:
     return f"{path.resolve().as_uri()}?mode=ro"
 
 
+# How an existing file can be opened: read-write, read-only, or (read-only media, no
+# WAL beside it) immutable, which SQLite reads without its shared-memory file.
+URI_MODES = {"rw": "mode=rw", "ro": "mode=ro", "immutable": "mode=ro&immutable=1"}
+
+
 def connect_existing(path: Path, *, timeout: float = 5.0) -> sqlite3.Connection:
     """A connection to the existing file ``path`` (never creating it), in autocommit mode.
 
     Read-write where allowed, so that closing it tidies the WAL away instead of
     leaving ``-wal``/``-shm`` files behind; read-only where the file or folder is.
     """
+    return connect_existing_with_mode(path, timeout=timeout)[0]
+
+
+def connect_existing_with_mode(
+    path: Path, *, timeout: float = 5.0
+) -> tuple[sqlite3.Connection, str]:
+    """``connect_existing``, and which of ``URI_MODES`` it took."""
     uri = path.resolve().as_uri()
     conn = connect(f"{uri}?mode=rw", uri=True, isolation_level=None, timeout=timeout)
     try:
@@ -74,7 +87,7 @@ def connect_existing(path: Path, *, timeout: float = 5.0) -> sqlite3.Connection:
         conn.close()
         raise
     else:
-        return conn
+        return conn, "rw"
     conn = connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=timeout)
     try:
         conn.execute("PRAGMA schema_version").fetchone()
@@ -84,17 +97,48 @@ def connect_existing(path: Path, *, timeout: float = 5.0) -> sqlite3.Connection:
             raise
         # Read-only media: with no WAL beside it nothing can be writing to it, so
         # SQLite may read it as it is, without its shared-memory file.
+        immutable = URI_MODES["immutable"]
         return connect(
-            f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, timeout=timeout
-        )
+            f"{uri}?{immutable}", uri=True, isolation_level=None, timeout=timeout
+        ), "immutable"
     except BaseException:
         conn.close()
         raise
-    return conn
+    return conn, "ro"
+
+
+def writable(path: Path) -> bool:
+    """Whether the portfolio at ``path`` can be changed: the file and its folder (SQLite
+    keeps its journal there, and the writer lock too) must both be writable."""
+    real = Path(os.path.realpath(path))
+    return os.access(real, os.W_OK) and os.access(real.parent, os.W_OK | os.X_OK)
+
+
+def file_kind_problem(path: Path, what: str = "portfolio") -> str | None:
+    """Why ``path`` cannot be a portfolio (or backup) file at all, without opening it:
+    a folder, a pipe, a device or a socket (opening a pipe would wait for ever)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"Cannot read {path}: {exc.strerror or exc}."
+    if stat.S_ISDIR(mode):
+        return f"{path} is a folder, not a {what} file."
+    if stat.S_ISFIFO(mode):
+        return f"{path} is a pipe (FIFO), not a {what} file."
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return f"{path} is a device, not a {what} file."
+    if not stat.S_ISREG(mode):
+        return f"{path} is not an ordinary file (a socket?), so not a {what} file."
+    return None
 
 
 def check_is_portfolio(path: Path) -> None:
     """Raise unless ``path`` is an SQLite file carrying our application id."""
+    problem = file_kind_problem(path)
+    if problem is not None:
+        raise NotAPortfolioError(problem)
     try:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_HEADER))

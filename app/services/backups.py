@@ -22,7 +22,7 @@ from pathlib import Path
 from app.errors import NotFoundError, PortfolioError
 from app.models import backup as backup_files
 from app.models.backup import BackupFile, BackupPolicy, Progress
-from app.models.files import check_is_portfolio, connect_existing
+from app.models.files import check_is_portfolio, connect_existing, file_kind_problem
 from app.models.lock import real_path, writing
 from app.models.opening import check_schema, is_known_revision
 from app.models.outputs import check_output
@@ -112,8 +112,9 @@ def verify_backup(src: Path, *, progress: Progress | None = None) -> CheckResult
     src = Path(src)
     if not src.exists():
         raise NotFoundError(f"The backup {src} does not exist.")
-    if not src.is_file():
-        raise PortfolioError(f"{src} is a folder, not a backup file.")
+    problem = file_kind_problem(src, "backup")
+    if problem is not None:  # a pipe or a device is refused at once, never opened
+        raise PortfolioError(f"{problem} Nothing was changed.")
     try:
         check_is_portfolio(src)
     except PortfolioError as exc:

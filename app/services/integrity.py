@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import NotAPortfolioError, NotFoundError, PortfolioError
-from app.models.files import check_is_portfolio, connect_existing
+from app.models.files import check_is_portfolio, connect_existing, file_kind_problem
 from app.models.schema_guard import foreign_objects, missing_objects
 
 Progress = Callable[[int, int, str], None]
@@ -84,8 +84,9 @@ def check_portfolio(
     path = Path(path)
     if not path.exists():
         raise NotFoundError(f"No portfolio at {path}.")
-    if not path.is_file():
-        raise PortfolioError(f"{path} is a folder, not a portfolio file.")
+    problem = file_kind_problem(path)
+    if problem is not None:  # a pipe or a device is refused at once, never opened
+        raise PortfolioError(problem)
     try:
         check_is_portfolio(path)
     except NotAPortfolioError as exc:

@@ -127,9 +127,10 @@ class PortfolioDocument(QObject):
     def db(self) -> Database:
         """The ORM over this file, for changes (made on first use: it loads SQLAlchemy)."""
         if self._db is None:
-            from app.models.db import Database, make_engine
+            from app.models.db import Database, access_mode, make_engine
 
-            engine = make_engine(self._path, query_only=self.read_only)
+            mode = access_mode(self._path) if self.read_only else "rw"
+            engine = make_engine(self._path, query_only=self.read_only, mode=mode)
             self._db = Database(path=self._path, engine=engine)
         return self._db
 

@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.errors import PortfolioError
+from app.models.files import writable
 from app.settings import Settings, load_settings, save_settings, with_recent_file
 from app.ui.backup import check_on_open
 from app.ui.document import PortfolioDocument
@@ -285,6 +286,14 @@ class WindowManager(QObject):
             if window.document.path.resolve() == path.resolve() and not read_only:
                 bring_to_front(window)
                 return window
+        if not read_only and path.is_file() and not writable(path):
+            # A read-only file or folder (or medium) opens read-only, and says so.
+            read_only = True
+            banner = banner or self.tr(
+                "This portfolio is read-only: its file or its folder cannot be written to. "
+                "You can read, search, check and export it; to change it, copy it to a "
+                "folder you can write to."
+            )
         if not read_only and check_on_open(replace_window, path, self.settings) is None:
             return None  # damaged, and not restored: app.ui.backup has said why
         try:
