@@ -17,6 +17,7 @@ the destination, renamed into place); reading and verifying live in
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import shutil
@@ -50,7 +51,7 @@ from app.export.package_reader import (
     VerifiedPackage,
 )
 from app.models.db import Database, open_portfolio
-from app.models.files import connect
+from app.models.files import connect, is_disk_full
 from app.models.outputs import check_output, create_part, staged_output
 from app.schema import signoff as signoff_schema
 from app.schema.manifest import FileEntry, Manifest, encode_manifest
@@ -283,7 +284,15 @@ def write_package(
     moment = _zip_time(snapshot.last_changed)
     with tempfile.TemporaryDirectory(prefix="portfolio-package-") as private:
         pdf_path = Path(private) / PORTFOLIO_PDF
-        build_pdf(snapshot, blobs, pdf_path, key.fingerprint, pdf_progress, cancelled)
+        try:
+            build_pdf(snapshot, blobs, pdf_path, key.fingerprint, pdf_progress, cancelled)
+        except PortfolioError as exc:
+            if " is full" not in str(exc):
+                raise
+            raise PortfolioError(
+                f"Could not write the package {out}: the disk holding the temporary folder "
+                f"{Path(private).parent} is full."
+            ) from exc
         members = list(extra)
         if sign_pdf:
             from app.export.pdf_signing import pdf_identity, sign_pdf_file, signing_time
@@ -434,6 +443,13 @@ def import_package(
             restore_into(built, reader)
             _refuse_existing(target)
             _publish(built, target)
+        except (PortfolioError, OSError) as exc:
+            if not _disk_full(exc, private):
+                raise
+            raise PortfolioError(
+                f"Could not import into {target}: the disk holding {target.parent} is full; "
+                "nothing was imported. Free some space first."
+            ) from exc
         finally:
             shutil.rmtree(private, ignore_errors=True)
     return ImportResult(path=target, package=verified)
@@ -466,6 +482,14 @@ def verify_package(
         with private as folder:
             restore_into(Path(folder) / "check.sqlite3", reader, renditions=False)
     return verified
+
+
+def _disk_full(exc: BaseException, folder: Path) -> bool:
+    """Did building the portfolio in ``folder`` fail because its disk is full?"""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    text = str(exc)
+    return " is full" in text or ("could not be written" in text and is_disk_full(folder))
 
 
 def restore_into(path: Path, reader: PackageReader, *, renditions: bool = True) -> None:

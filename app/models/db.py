@@ -321,10 +321,10 @@ def open_portfolio(
         if session_lock is not None:
             release_session(session_lock)
         if isinstance(exc, OperationalError | DatabaseError):
-            raise storage_error(path, exc, action="opened") from exc
+            raise storage_error(path, exc, action="created") from exc
         if isinstance(exc, sqlite3.Error):
             message = sqlite_error_message(
-                path, str(exc), name=sqlite_error_name(exc), action="opened"
+                path, str(exc), name=sqlite_error_name(exc), action="created"
             )
             raise PortfolioError(message) from exc
         raise

@@ -240,11 +240,12 @@ def sqlite_error_message(path: Path, text: str, *, name: str = "", action: str =
 
     ``name`` is SQLite's error name when known (``SQLITE_FULL``,
     ``SQLITE_IOERR_WRITE``…); ``action`` is what did not happen ("changed",
-    "opened", "read").
+    "opened", "read", "created").
     """
     lowered = text.lower()
     name = name.upper()
-    if str(path) != ":memory:" and (not path.exists() or name == "SQLITE_READONLY_DBMOVED"):
+    gone = action != "created" and not path.exists()  # a failed creation removes its file
+    if str(path) != ":memory:" and (gone or name == "SQLITE_READONLY_DBMOVED"):
         return (
             f"The portfolio {path} has disappeared (was the drive removed or the file "
             f"moved?); nothing was {action}. Reconnect the drive and open it again."
