@@ -52,6 +52,7 @@ from app.export.package_reader import (
 )
 from app.models.db import Database, open_portfolio
 from app.models.files import connect, is_disk_full
+from app.models.leftovers import sweep_folder
 from app.models.outputs import check_output, create_part, staged_output
 from app.schema import signoff as signoff_schema
 from app.schema.manifest import FileEntry, Manifest, encode_manifest
@@ -430,6 +431,7 @@ def import_package(
     _refuse_existing(target)
     if not target.parent.is_dir():
         raise PortfolioError(f"The folder {target.parent} does not exist; create it first.")
+    sweep_folder(target.parent)  # what a killed import left here
     with PackageReader(package, limits=limits) as reader:
         verified = reader.verify(signer=signer, progress=progress, cancelled=cancelled)
         try:

@@ -34,6 +34,7 @@ from app.models.files import (
     read_only_uri,
     replace_database,
 )
+from app.models.leftovers import sweep_folder
 from app.models.outputs import check_output
 
 log = logging.getLogger(__name__)
@@ -123,6 +124,7 @@ def backup_to(
             os_error_message(exc, f"create the backup folder {dest.parent}")
         ) from exc
     partial = dest.with_name(dest.name + _PARTIAL)
+    sweep_folder(dest.parent)  # what a killed backup left here
     try:
         _copy_database(src, partial, progress)
         problem = _quick_check_problem(partial)

@@ -31,6 +31,7 @@ from app.models.files import (
     sqlite_error_message,
     sqlite_error_name,
 )
+from app.models.leftovers import sweep_on_start
 from app.models.lock import WriterLock, hold_for_session, real_path, release_session
 from app.models.schema_guard import refuse_foreign_schema
 
@@ -172,6 +173,7 @@ def open_existing(
             )
             raise PortfolioError(message) from exc
         raise
+    sweep_on_start(path)  # what a killed export, import or backup left behind
     return opened
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from app.errors import PortfolioError
 from app.models.files import SQLITE_HEADER, fsync_dir, os_error_message
+from app.models.leftovers import sweep_folder
 
 # The first four bytes of an SQLite write-ahead log (either byte order of checksums).
 WAL_MAGICS = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
@@ -159,6 +160,7 @@ def staged_output(
     out = Path(out)
     guarded = tuple(protected)
     check_output(out, what=what, force=force, protected=guarded)
+    sweep_folder(out.parent)  # stale .part files a killed export left here
     temp = create_part(out, what)
     try:
         yield temp
