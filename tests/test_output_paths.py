@@ -82,12 +82,12 @@ def _hard_link_to_portfolio(portfolio: Path) -> Path:
 
 def _wal_under_another_name(portfolio: Path) -> Path:
     """A live WAL file copied under an innocent name still starts with the WAL magic."""
-    conn = sqlite3.connect(portfolio)
+    other = portfolio.with_name("other.db")
+    conn = sqlite3.connect(other)
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("CREATE TABLE IF NOT EXISTS scratch (x)")
-    wal = portfolio.with_name(portfolio.name + "-wal")
+    conn.execute("CREATE TABLE scratch (x)")
     copy = portfolio.with_name("notes.txt")
-    shutil.copyfile(wal, copy)
+    shutil.copyfile(other.with_name(other.name + "-wal"), copy)
     conn.close()
     return copy
 

@@ -65,14 +65,16 @@ def lock_path(path: Path) -> Path:
     return real.with_name(real.name + "-lock")
 
 
-def _key(path: Path) -> str:
-    """One key per file however it is reached: device and inode where it exists."""
+def _keys(path: Path) -> set[str]:
+    """The keys of a file in this process: its real path, and its device and inode where
+    it exists (so a hard link finds it, and so does the path once the file is gone)."""
     real = real_path(path)
+    keys = {os.path.normcase(str(real))}
     try:
         st = os.stat(real)
     except OSError:
-        return os.path.normcase(str(real))
-    return f"{st.st_dev}:{st.st_ino}"
+        return keys
+    return keys | {f"{st.st_dev}:{st.st_ino}"}
 
 
 @dataclass(frozen=True)
@@ -306,27 +308,29 @@ def _busy_message(path: Path, holder: Holder | None) -> str:
 
 def hold_for_session(path: Path) -> WriterLock:
     """Take the lock for as long as the app has ``path`` open (until ``release_session``)."""
-    key = _key(path)
+    keys = _keys(path)
     with _held_guard:
-        if key in _held:
+        if keys & _held.keys():
             raise WriterBusyError(
                 f"The portfolio {path} is already open in another window of this app."
             )
         lock = WriterLock(path, "app")
         lock.acquire(wait_s=0)
-        _held[key] = lock
+        for key in keys:
+            _held[key] = lock
         return lock
 
 
 def release_session(lock: WriterLock) -> None:
     with _held_guard:
-        _held.pop(_key(lock.path), None)
+        for key in [k for k, held in _held.items() if held is lock]:
+            del _held[key]
     lock.release()
 
 
 def held_by_this_process(path: Path) -> bool:
     with _held_guard:
-        return _key(path) in _held
+        return bool(_keys(path) & _held.keys())
 
 
 class NoLock:
