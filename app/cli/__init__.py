@@ -76,9 +76,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.ui.main import run_gui
 
         return run_gui(file_arg)
+    from app.cli.terminal import safe_terminal
     from app.crashlog import route_logging
 
     route_logging()
+    with safe_terminal():  # every line printed, errors and usage included (app.cli.terminal)
+        return _run(words)
+
+
+def _run(words: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(words)
     if args.command is None:
