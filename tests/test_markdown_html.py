@@ -137,12 +137,9 @@ def test_any_reflection_exports_without_falling_back(tmp_path_factory, text: str
     assert not any("could not" in t for t in texts)  # formatted, not the plain fallback
 
 
-def test_bracket_bombs_are_shown_as_typed_and_fast() -> None:
-    import time
-
-    start = time.perf_counter()
+def test_bracket_bombs_are_shown_as_typed() -> None:
+    # How fast: benchmarks/bench_markdown.py (unguarded, Python-Markdown needs minutes).
     html = render_markdown_html("[" * 20_000 + "x" + "]" * 20_000 + "\n\n[a link](https://a.uk)")
-    assert time.perf_counter() - start < 5  # unguarded, Python-Markdown needs minutes
     assert "[" * 50 in html and "]" * 50 in html
     assert '<a href="https://a.uk">a link</a>' in html  # other paragraphs keep their links
 

@@ -64,8 +64,10 @@ def test_a_long_reflection_is_previewed_without_blocking_and_never_on_the_wrong_
     # a render still running when the user moves on never lands on the next item
     editor.body.setPlainText(long_text.replace("Runbook", "Stale"))
     editor.render_preview()
+    stale = editor._preview_task
     select(window, "E002")
-    qtbot.wait(300)
+    # wait for that render to finish and deliver its result (no fixed delay)
+    qtbot.waitUntil(stale.is_finished, timeout=LONG_WAIT)
     assert "Stale" not in editor.preview.toPlainText()
     assert window.document.item_by_ref("E002").title in editor.title.text()
 
