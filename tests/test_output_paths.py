@@ -212,3 +212,25 @@ def test_the_check_follows_links_to_the_real_file(portfolio: Path) -> None:
         check_output(link_folder / "p.sqlite3", what="PDF", protected=[portfolio], force=True)
     with pytest.raises(PortfolioError, match="belongs to the SQLite database"):
         check_output(link_folder / "p.sqlite3-wal", what="PDF")
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]], ids=["plain", "--force"])
+def test_a_sign_off_request_never_goes_over_the_portfolio(
+    portfolio: Path, capsys: pytest.CaptureFixture[str], force: list[str]
+) -> None:
+    before = digest(portfolio)
+    for target in (portfolio, portfolio.with_name(portfolio.name + "-wal")):
+        code, _out, err = run(
+            capsys, "--file", portfolio, "signoff", "request", "E001", "--name", "Grace",
+            "--out", target, *force,
+        )  # fmt: skip
+        assert code == 1 and err.count("\n") == 1
+        assert "portfolio itself" in err or "portfolio's own files" in err
+    existing = portfolio.parent / "old.request"
+    existing.write_bytes(b"last week's")
+    code, _out, err = run(
+        capsys, "--file", portfolio, "signoff", "request", "E001", "--name", "Grace",
+        "--out", existing,
+    )  # fmt: skip
+    assert code == 1 and "--force" in err and existing.read_bytes() == b"last week's"
+    assert digest(portfolio) == before
