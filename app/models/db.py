@@ -56,7 +56,7 @@ from app.models.opening import (
     open_existing,
     revision_rows,
 )
-from app.models.schema_guard import trust_for_writing
+from app.models.schema_guard import expected_schema, trust_for_writing
 
 __all__ = [
     "APPLICATION_ID",
@@ -277,6 +277,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as conn:
         conn.exec_driver_sql("PRAGMA trusted_schema = ON")
         command.upgrade(alembic_config(conn), revision)
+    if str(engine.url.database or ":memory:") != ":memory:" and revision == "head":
+        # Alembic is loaded now anyway: work out (and remember on disk) the schema the
+        # next open compares against, so opening never needs Alembic.
+        expected_schema(head_revision())
 
 
 def open_portfolio(

@@ -104,11 +104,22 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+def remember_expected_schema() -> None:
+    """What this version's first start (or any init or migration) leaves in the user's
+    data folder: the schema the migrations make, so opening a file needs no Alembic."""
+    from app.models.opening import head_revision
+    from app.models.schema_guard import expected_schema
+
+    expected_schema.cache_clear()
+    expected_schema(head_revision())
+
+
 def test_the_first_window_is_drawn_before_the_orm_loads_and_works_after(
     filled_path: Path,
 ) -> None:
     # SQLAlchemy takes longer to import than drawing the whole window: the list and the
     # heatmap are read with plain SQL, and the ORM follows in the background.
+    remember_expected_schema()
     result = run_app(FIRST_PAINT_THEN_CHANGE, filled_path)
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     db = open_portfolio(filled_path)
@@ -167,6 +178,7 @@ def test_the_quick_file_format_check_agrees_with_alembic() -> None:
 
 def test_opening_an_up_to_date_portfolio_does_not_load_alembic(filled_path: Path) -> None:
     # Alembic costs ~0.2 s to import; the app opens a portfolio at every start.
+    remember_expected_schema()
     code = (
         "import sys; from pathlib import Path; from app.models.db import open_portfolio; "
         f"d = open_portfolio(Path({str(filled_path)!r})); d.close(); "
