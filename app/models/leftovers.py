@@ -37,7 +37,7 @@ STALE_AFTER_S = 3600.0
 _PART = re.compile(r"^\..+\.[A-Za-z0-9_]{8,12}\.part$")
 _DATABASE_STAGING = re.compile(r"^(?:.+\.partial|\..+\.restoring)(?:-journal)?$")
 _IMPORT_FOLDER = re.compile(r"^\.portfolio-import-[A-Za-z0-9_]{8}$")
-_PACKAGE_FOLDER = re.compile(r"^portfolio-package-[A-Za-z0-9_]{8}$")
+_PACKAGE_FOLDER = re.compile(r"^portfolio-(?:package|verify)-[A-Za-z0-9_]{8}$")
 
 
 def _mine(st: os.stat_result) -> bool:
@@ -116,7 +116,8 @@ def sweep_folder(folder: Path, *, now: float | None = None) -> list[Path]:
 
 
 def sweep_temporary_folder(*, now: float | None = None, folder: Path | None = None) -> list[Path]:
-    """Remove our stale ``portfolio-package-*`` folders from the temporary folder."""
+    """Remove our stale ``portfolio-package-*`` and ``portfolio-verify-*`` folders from the
+    temporary folder."""
     where = Path(tempfile.gettempdir()) if folder is None else folder
     limit = (time.time() if now is None else now) - STALE_AFTER_S
     removed: list[Path] = []
