@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -47,6 +47,9 @@ from app.services.views import CompetencyCoverage, CoverageReport, FrameworkView
 from app.ui.debounce import Debouncer
 from app.ui.errors import show_error
 from app.ui.file_dialogs import choose_save_path
+
+if TYPE_CHECKING:
+    from app.services.signoff import Confirmation
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 CODE_ROLE = Qt.ItemDataRole.UserRole
@@ -161,6 +164,8 @@ class AssessmentPage(QWidget):
         self._source_folder = Path.home()
         self._assessment, notice = assessments.load_assessment(identity)
         self._current: str | None = None
+        # by ref, read once: each signer's confirmation and their witness statement
+        self._statements: dict[str, list[tuple[Confirmation, str]]] | None = None
         self._loading = False
         self.setAccessibleName(self.tr("Assessment"))
 
@@ -341,12 +346,76 @@ class AssessmentPage(QWidget):
                 else "<i>{}</i>".format(escape(self.tr("no justification given")))
             )
             parts.append(f"<p><b>{label}</b> {shown}</p>")
+            parts.append(self._confirmations_html(ref, code))
             try:
                 parts.append(render_markdown_html(item.body))
             except Exception:
                 parts.append(f"<pre>{escape(item.body)}</pre>")
             parts.append("<hr/>")
         return "".join(parts)
+
+    def confirmations(self, ref: str) -> list[tuple[Confirmation, str]]:
+        """What each signer said about ``ref``, with their witness statement, as the
+        package's statements carry it (read from the review copy once)."""
+        if self._statements is None:
+            from app.services import signoff
+
+            found: dict[str, list[tuple[Confirmation, str]]] = {}
+            try:
+                with self._window.document.db.reader() as session:
+                    for statement in signoff.overview(session).statements:
+                        for c in statement.items:
+                            found.setdefault(c.ref, []).append((c, statement.statement))
+            except PortfolioError:
+                found = {}
+            self._statements = found
+        return self._statements.get(ref, [])
+
+    def _confirmations_html(self, ref: str, code: str) -> str:
+        """Who confirmed ``ref`` (and whether ``code`` among its claims), when, with which
+        key, and whether for an earlier version; every string escaped."""
+        found = self.confirmations(ref)
+        if not found:
+            return "<p><i>{}</i></p>".format(escape(self.tr("No signed statement about it.")))
+        lines: list[str] = []
+        for c, witness in found:
+            if code in c.confirmed:
+                verdict = "<span style='color:#1B6E3A'>✓ {}</span>".format(
+                    escape(self.tr("Confirmed {code}").format(code=code))
+                )
+            elif code in c.declined:
+                verdict = "<span style='color:#A33B20'>✗ {}</span>".format(
+                    escape(self.tr("Declined {code}").format(code=code))
+                )
+            else:
+                verdict = escape(self.tr("Not asked about {code}").format(code=code))
+            # the template escaped, then filled with pieces escaped already
+            line = escape(self.tr("{verdict} — {signer}, signed {date}")).format(
+                verdict=verdict, signer=f"<b>{escape(c.signer)}</b>", date=escape(c.signed[:10])
+            )
+            others = [x for x in c.confirmed if x != code]
+            if others:
+                line += "<br/>" + escape(
+                    self.tr("Also confirmed: {codes}").format(codes=", ".join(others))
+                )
+            if c.comment.strip():
+                line += f"<br/>“{escape(c.comment)}”"
+            if witness.strip():
+                line += "<br/><i>{}</i> {}".format(
+                    escape(self.tr("Witness statement:")), escape(" ".join(witness.split()))
+                )
+            if not c.current:
+                line += "<br/><span style='color:#B35C00'>{}</span>".format(
+                    escape(
+                        self.tr(
+                            "Given for an earlier version (the item changed on {date})."
+                        ).format(date=c.changed[:10])
+                    )
+                )
+            line += "<br/><tt>{} {}</tt>".format(escape(self.tr("Key")), escape(c.fingerprint))
+            lines.append(f"<p>{line}</p>")
+        heading = escape(self.tr("Signed statements:"))
+        return f"<p><b>{heading}</b></p>" + "".join(lines)
 
     def _update_summary(self) -> None:
         codes = tuple(c.code for c in self._framework.competencies)
