@@ -206,7 +206,10 @@ class NewPortfolioDialog(QDialog):
         # the path on a row of its own (a wrapped label keeps its height there), the
         # button under it
         form.addRow(self.tr("Saved in"), self.location)
-        form.addRow("", self.change_location)
+        change_row = QHBoxLayout()  # the button at its own size, under the path
+        change_row.addWidget(self.change_location)
+        change_row.addStretch(1)
+        form.addRow("", change_row)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
