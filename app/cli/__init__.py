@@ -35,8 +35,56 @@ COMMAND_MODULES = (
     "app.cli.discussion_cmd",
 )
 
+# The command words each module registers (or adds sub-commands to). A command imports
+# only the modules registering its word, so ``item list`` never loads what ``export``
+# or ``signoff`` need (SQLAlchemy, reportlab: longer than the whole read). A module
+# missing here is imported for every command; tests/test_cli_speed.py keeps this true.
+COMMAND_WORDS: dict[str, tuple[str, ...]] = {
+    "init": ("app.cli.core",),
+    "frameworks": ("app.cli.core",),
+    "item": ("app.cli.core", "app.cli.bulk"),
+    "coverage": ("app.cli.core",),
+    "git": ("app.cli.git_cmd",),
+    "export": ("app.cli.package", "app.cli.export"),
+    "import": ("app.cli.package",),
+    "verify": ("app.cli.package",),
+    "otj": ("app.cli.progress",),
+    "review": ("app.cli.progress",),
+    "scan": ("app.cli.progress",),
+    "backup": ("app.cli.safety",),
+    "check": ("app.cli.safety",),
+    "restore": ("app.cli.safety",),
+    "settings": ("app.cli.settings_cmd",),
+    "open": ("app.cli.open_cmd",),
+    "signoff": ("app.cli.signoff",),
+    "plan": ("app.cli.plan",),
+    "standard": ("app.cli.standard",),
+    "readiness": ("app.cli.readiness_cmd",),
+    "project": ("app.cli.project_cmd",),
+    "discussion": ("app.cli.discussion_cmd",),
+}
 
-def build_parser() -> argparse.ArgumentParser:
+
+def command_modules(words: Sequence[str] | None = None) -> list[str]:
+    """The command modules to register for these words: those of their command word
+    (plus any module not in ``COMMAND_WORDS``), else all of them (help, bad usage)."""
+    rest = list(words or ())
+    while rest:  # the only option before a command word is --file PATH (or --file=PATH)
+        if rest[0] == "--file" and len(rest) > 1:
+            rest = rest[2:]
+        elif rest[0].startswith("--file="):
+            rest = rest[1:]
+        else:
+            break
+    owners = COMMAND_WORDS.get(rest[0]) if rest else None
+    if owners is None:
+        return list(COMMAND_MODULES)
+    mapped = {name for names in COMMAND_WORDS.values() for name in names}
+    return [name for name in COMMAND_MODULES if name in owners or name not in mapped]
+
+
+def build_parser(words: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given the command's ``words``, only with what that command needs."""
     import importlib
 
     parser = argparse.ArgumentParser(
@@ -50,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the portfolio file (default: $PORTFOLIO_FILE, else your user data folder)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in command_modules(words):
         importlib.import_module(name).register(sub)
     return parser
 
@@ -85,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(words: list[str]) -> int:
-    parser = build_parser()
+    parser = build_parser(words)
     args = parser.parse_args(words)
     if args.command is None:
         from app.ui.main import run_gui  # lazily: the CLI never needs Qt otherwise

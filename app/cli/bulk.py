@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from app.cli.common import print_json, writing
-from app.services import bulk_import
 
 
 def subcommands(
@@ -36,6 +35,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_item_import(args: argparse.Namespace) -> int:
+    from app.services import bulk_import  # the ORM: never for the other item commands
+
     entries = bulk_import.read_entries(Path(args.path))  # checked before the file is opened
     with writing(args) as session:
         refs = bulk_import.import_entries(session, entries)

@@ -8,16 +8,19 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from app.config import default_portfolio_path
 from app.errors import InvalidInputError
-from app.models.db import Database, open_portfolio
 from app.models.outputs import check_output, write_output
-from app.services.backups import policy_from_settings
 from app.settings import load_settings
+
+if TYPE_CHECKING:  # the ORM is imported by the commands that write, never to read
+    import sqlite3
+
+    from sqlalchemy.orm import Session
+
+    from app.models.db import Database
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -32,9 +35,33 @@ def backup_dir() -> Path:
 
 def open_db(args: argparse.Namespace) -> Database:
     """Open the portfolio named by ``--file`` / ``PORTFOLIO_FILE`` / the default."""
+    from app.models.db import open_portfolio
+    from app.services.backups import policy_from_settings
+
     # Backed up on open (at most every N minutes, and always before a migration).
     policy = policy_from_settings(load_settings())
     return open_portfolio(portfolio_path(args), backups_policy=policy)
+
+
+@contextmanager
+def read_connection(args: argparse.Namespace) -> Iterator[sqlite3.Connection]:
+    """A consistent read of the portfolio for ``app.services.queries``, without the ORM.
+
+    Opened exactly as ``open_db`` opens it (checked, backed up on open, migrated when
+    old: only then are SQLAlchemy and Alembic imported); the file is closed afterwards.
+    """
+    from app.models.opening import ReadConnection, open_existing
+    from app.services.backups import policy_from_settings
+
+    path = portfolio_path(args)
+    opened = open_existing(path, backups_policy=policy_from_settings(load_settings()))
+    reader = ReadConnection(path)
+    try:
+        with reader.read() as conn:
+            yield conn
+    finally:
+        reader.close()
+        opened.release()
 
 
 @contextmanager

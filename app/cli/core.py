@@ -1,4 +1,10 @@
-"""The portfolio core commands: init, frameworks, item, coverage."""
+"""The portfolio core commands: init, frameworks, item, coverage.
+
+The read commands (``item list``/``show``, ``coverage``) read through
+``app.services.queries`` on a plain sqlite3 connection, as the desktop app's first
+window does: importing SQLAlchemy would take longer than the whole command. The ORM
+services are imported inside the commands that write.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +18,16 @@ from app.cli.common import (
     portfolio_path,
     positive_int,
     print_json,
+    read_connection,
     read_text_file,
     reading,
     writing,
 )
 from app.errors import InvalidInputError
 from app.models.lock import WriterBusyError
-from app.services import attachments, coverage, evidence, frameworks, portfolio
-from app.services.views import FrameworkView, ItemSummary, ItemView
+from app.schema.portfolio import STATUSES
+from app.services.coverage import coverage_json
+from app.services.views import FrameworkSummary, FrameworkView, ItemSummary, ItemView
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -63,13 +71,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--ksb", help="competency codes, e.g. K1,S14")
     p.add_argument("--duty", help="duty numbers or codes, e.g. 1,5 or D1,D5")
     p.add_argument("--attach", action="append", default=[], metavar="FILE")
-    p.add_argument("--status", choices=evidence.STATUSES, default="draft")
+    p.add_argument("--status", choices=STATUSES, default="draft")
     p.set_defaults(handler=cmd_item_add)
     p = item_sub.add_parser("list", help="list evidence items")
     p.add_argument("--json", action="store_true")
     p.add_argument("--ksb", help="only items tagged with this competency")
     p.add_argument("--duty", help="only items tagged with this duty")
-    p.add_argument("--status", choices=evidence.STATUSES)
+    p.add_argument("--status", choices=STATUSES)
     p.add_argument("--search", help="full-text search in titles, reflections and tags")
     p.set_defaults(handler=cmd_item_list)
     p = item_sub.add_parser("show", help="one item in full")
@@ -81,7 +89,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("ref")
     p.add_argument("--title")
     p.add_argument("--date", help="YYYY-MM-DD")
-    p.add_argument("--status", choices=evidence.STATUSES)
+    p.add_argument("--status", choices=STATUSES)
     p.add_argument("--body-file", help="replace the reflection from a file, or - for stdin")
     p.set_defaults(handler=cmd_item_edit)
     p = item_sub.add_parser("tag", help="tag an item with a KSB or duty, with a justification")
@@ -123,6 +131,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from app.services import portfolio
+
     path = portfolio_path(args)
     db = portfolio.create_portfolio(
         path,
@@ -152,7 +162,7 @@ def _framework_session(args: argparse.Namespace) -> Any:
     """Every framework there is to see: the portfolio's own copies (when the file exists)
     and the user's standards library (bundled and imported), in a database in memory."""
     from app.models.db import Database, make_engine, upgrade
-    from app.services import library
+    from app.services import frameworks, library
 
     path = portfolio_path(args)
     own: list[tuple[dict[str, Any], bool]] = []
@@ -181,7 +191,7 @@ def _framework_session(args: argparse.Namespace) -> Any:
     return db
 
 
-def framework_summary_json(f: frameworks.FrameworkSummary) -> dict[str, Any]:
+def framework_summary_json(f: FrameworkSummary) -> dict[str, Any]:
     return {
         "key": f.key,
         "version": f.version,
@@ -203,6 +213,8 @@ def _count(n: int, noun: str) -> str:
 
 
 def cmd_frameworks_list(args: argparse.Namespace) -> int:
+    from app.services import frameworks
+
     db = _framework_session(args)
     with db.reader() as session:
         found = frameworks.list_frameworks(session)
@@ -258,6 +270,8 @@ def framework_json(view: FrameworkView) -> dict[str, Any]:
 
 
 def cmd_frameworks_show(args: argparse.Namespace) -> int:
+    from app.services import frameworks
+
     db = _framework_session(args)
     with db.reader() as session:
         view = frameworks.get_framework(session, args.key, args.framework_version)
@@ -281,7 +295,7 @@ def cmd_frameworks_show(args: argparse.Namespace) -> int:
 
 
 def cmd_frameworks_import(args: argparse.Namespace) -> int:
-    from app.services import ifate
+    from app.services import frameworks, ifate
 
     if args.path != "-":
         try:
@@ -352,6 +366,8 @@ def item_detail_json(item: ItemView) -> dict[str, Any]:
 
 
 def cmd_item_add(args: argparse.Namespace) -> int:
+    from app.services import evidence
+
     body = read_text_file(args.body_file, "reflection file") if args.body_file else ""
     with writing(args) as session:
         item = evidence.add_item_from_paths(
@@ -369,13 +385,11 @@ def cmd_item_add(args: argparse.Namespace) -> int:
 
 
 def cmd_item_list(args: argparse.Namespace) -> int:
-    with reading(args) as session:
-        items = evidence.list_items(
-            session,
-            evidence.ItemFilter(
-                ksb=args.ksb, duty=args.duty, status=args.status, search=args.search
-            ),
-        )
+    from app.services import queries
+
+    flt = queries.ItemFilter(ksb=args.ksb, duty=args.duty, status=args.status, search=args.search)
+    with read_connection(args) as conn:
+        items = queries.summaries(conn, queries.item_ids(conn, flt))
     if args.json:
         print_json([item_json(i) for i in items])
         return 0
@@ -389,8 +403,10 @@ def cmd_item_list(args: argparse.Namespace) -> int:
 
 
 def cmd_item_show(args: argparse.Namespace) -> int:
-    with reading(args) as session:
-        item = evidence.get_item(session, args.ref)
+    from app.services import queries
+
+    with read_connection(args) as conn:
+        item = queries.get_item(conn, args.ref)
     if args.json:
         print_json(item_detail_json(item))
         return 0
@@ -407,6 +423,8 @@ def cmd_item_show(args: argparse.Namespace) -> int:
 
 
 def cmd_item_edit(args: argparse.Namespace) -> int:
+    from app.services import evidence
+
     body = read_text_file(args.body_file, "reflection file") if args.body_file else None
     if body is None and args.title is None and args.date is None and args.status is None:
         raise InvalidInputError("Nothing to change: give --title, --date, --status or --body-file.")
@@ -419,18 +437,24 @@ def cmd_item_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_item_tag(args: argparse.Namespace) -> int:
+    from app.services import evidence
+
     with writing(args) as session:
         evidence.tag(session, args.ref, args.code, args.why)
     return 0
 
 
 def cmd_item_untag(args: argparse.Namespace) -> int:
+    from app.services import evidence
+
     with writing(args) as session:
         evidence.untag(session, args.ref, args.code)
     return 0
 
 
 def cmd_item_attach(args: argparse.Namespace) -> int:
+    from app.services import attachments
+
     files = [attachments.read_file(Path(name)) for name in args.files]
     with writing(args) as session:
         for file in files:
@@ -440,6 +464,8 @@ def cmd_item_attach(args: argparse.Namespace) -> int:
 
 
 def cmd_item_delete(args: argparse.Namespace) -> int:
+    from app.services import evidence
+
     with writing(args) as session:
         evidence.delete_item(session, args.ref)
     return 0
@@ -457,15 +483,20 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         from app.cli.plan import print_theme_coverage
 
         return print_theme_coverage(args)
-    with reading(args) as session:
-        report = coverage.compute_coverage(
-            session,
-            args.framework,
-            target=args.target,
-            confirmed_by_employer=args.confirmed_by_employer,
-        )
+    if args.confirmed_by_employer:  # the sign-off records are read through the ORM
+        from app.services import coverage
+
+        with reading(args) as session:
+            report = coverage.compute_coverage(
+                session, args.framework, target=args.target, confirmed_by_employer=True
+            )
+    else:
+        from app.services import queries
+
+        with read_connection(args) as conn:
+            report = queries.compute_coverage(conn, args.framework, target=args.target)
     if args.json:
-        print_json(coverage.coverage_json(report))
+        print_json(coverage_json(report))
         return 0
     s = report.summary
     print(

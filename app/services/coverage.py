@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from app.services import queries
 from app.services.queries import MAX_TARGET, raw_connection
 from app.services.views import CoverageReport
+
+if TYPE_CHECKING:  # coverage_json serves the command line, which reads without the ORM
+    from sqlalchemy.orm import Session
 
 __all__ = ["MAX_TARGET", "compute_coverage", "coverage_json"]
 

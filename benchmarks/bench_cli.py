@@ -1,0 +1,126 @@
+"""Command-line speed: each read command as a fresh process, as a user runs it.
+
+Builds a realistic portfolio (the demo apprentice's items, repeated to --items, with
+attachments and tags) and a signed package of it, then times `python -m app --file X ...`
+for every read command: the median wall time of --runs fresh processes each.
+Target (issue 18): <= 0.25 s from source. Find the costs with
+`.venv/bin/python -X importtime -m app --file X item list 2>imports.txt`.
+
+Run: .venv/bin/python benchmarks/bench_cli.py [--items 300] [--runs 7]
+     [--dir DIR] (build there once and reuse it) [--save DIR] (each command's output)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_S = 0.25
+
+
+def build(folder: Path, items: int, env: dict[str, str]) -> tuple[Path, Path]:
+    """The portfolio file and a signed package of it, in ``folder`` (made once)."""
+    sys.path.insert(0, str(ROOT))
+    from app.services import evidence
+    from tools.make_demo import ITEMS, build as build_demo
+
+    path = folder / "bench.sqlite3"
+    package = folder / "bench.portfolio"
+    if not path.exists():
+        build_demo(path)
+        from app.models.db import open_portfolio
+
+        db = open_portfolio(path)
+        with db.transaction() as s:
+            for n in range(len(ITEMS), items):
+                spec = ITEMS[n % len(ITEMS)]
+                evidence.add_item(
+                    s,
+                    title=f"{spec['title']} ({n // len(ITEMS) + 1})",
+                    date=str(spec["date"]),
+                    body=str(spec["body"]),
+                    status=str(spec.get("status", "ready")),
+                    ksbs=spec["ksbs"],  # type: ignore[arg-type]
+                    duties=spec["duties"],  # type: ignore[arg-type]
+                )
+        db.close()
+    if not package.exists():
+        subprocess.run(
+            [sys.executable, "-m", "app", "--file", str(path), "export", "package", str(package)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    return path, package
+
+
+def time_command(words: list[str], env: dict[str, str], runs: int) -> tuple[float, bytes]:
+    times: list[float] = []
+    out = b""
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "app", *words], cwd=ROOT, env=env, capture_output=True
+        )
+        times.append(time.perf_counter() - start)
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(words)} failed: {done.stderr.decode()}")
+        out = done.stdout
+    return statistics.median(times), out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--dir", type=Path, help="build the portfolio here once and reuse it")
+    parser.add_argument("--save", type=Path, help="write each command's output into this folder")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.dir or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ)
+        env["PORTFOLIO_CONFIG_DIR"] = str(folder / "config")
+        env["PORTFOLIO_DATA_DIR"] = str(folder / "data")
+        path, package = build(folder, args.items, env)
+        f = ["--file", str(path)]
+        commands = {
+            "item list": [*f, "item", "list"],
+            "item list --json": [*f, "item", "list", "--json"],
+            "item show E150": [*f, "item", "show", "E150"],
+            "item show E150 --json": [*f, "item", "show", "E150", "--json"],
+            "coverage": [*f, "coverage"],
+            "coverage --json": [*f, "coverage", "--json"],
+            "frameworks list": [*f, "frameworks", "list"],
+            "frameworks list --json": [*f, "frameworks", "list", "--json"],
+            "frameworks show ST0825": [*f, "frameworks", "show", "ST0825"],
+            "frameworks show ST0825 --json": [*f, "frameworks", "show", "ST0825", "--json"],
+            "verify PACKAGE": ["verify", str(package)],
+        }
+        print(f"{args.items} items; median of {args.runs} fresh processes; target {TARGET_S} s")
+        print(f"{'command':<32} {'seconds':>8}  target")
+        worst = 0.0
+        for name, words in commands.items():
+            median, out = time_command(words, env, args.runs)
+            worst = max(worst, median)
+            mark = "ok" if median <= TARGET_S else "OVER"
+            print(f"{name:<32} {median:8.3f}  {mark}")
+            if args.save:
+                args.save.mkdir(parents=True, exist_ok=True)
+                (args.save / (name.replace(" ", "_").replace("-", "") + ".out")).write_bytes(
+                    out.replace(str(folder).encode(), b"FOLDER")
+                )
+        print(f"{'slowest':<32} {worst:8.3f}  {'ok' if worst <= TARGET_S else 'OVER'}")
+
+
+if __name__ == "__main__":
+    main()
