@@ -29,7 +29,8 @@ def build(folder: Path, items: int, env: dict[str, str]) -> tuple[Path, Path]:
     """The portfolio file and a signed package of it, in ``folder`` (made once)."""
     sys.path.insert(0, str(ROOT))
     from app.services import evidence
-    from tools.make_demo import ITEMS, build as build_demo
+    from tools.make_demo import ITEMS
+    from tools.make_demo import build as build_demo
 
     path = folder / "bench.sqlite3"
     package = folder / "bench.portfolio"

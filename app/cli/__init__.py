@@ -38,7 +38,7 @@ COMMAND_MODULES = (
 # The command words each module registers (or adds sub-commands to). A command imports
 # only the modules registering its word, so ``item list`` never loads what ``export``
 # or ``signoff`` need (SQLAlchemy, reportlab: longer than the whole read). A module
-# missing here is imported for every command; tests/test_cli_speed.py keeps this true.
+# missing here is imported for every command; tests/test_cli_imports.py keeps this true.
 COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "init": ("app.cli.core",),
     "frameworks": ("app.cli.core",),
