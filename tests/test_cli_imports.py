@@ -22,6 +22,7 @@ from alembic.script import ScriptDirectory
 import app.models.db as db_module
 from app.cli import COMMAND_MODULES, COMMAND_WORDS, command_modules, main
 from app.models.db import current_revision, head_revision, make_engine
+from app.models.schema_guard import expected_schema
 
 HEAVY = ("sqlalchemy", "alembic", "reportlab", "PySide6")
 WRAPPER = (
@@ -46,6 +47,10 @@ def pf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
     assert run(capsys, "--file", path, *init)[0] == 0
     add = ("item", "add", "--title", "CI pipeline", "--ksb", "K1,S14", "--status", "ready")
     assert run(capsys, "--file", path, *add)[0] == 0
+    # What a user's first init or migration leaves in the data folder: the schema the
+    # migrations make, so that opening compares against it without Alembic.
+    expected_schema.cache_clear()
+    expected_schema(head_revision())
     return path
 
 
