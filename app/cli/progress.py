@@ -673,18 +673,33 @@ def cmd_review_add(args: argparse.Namespace) -> int:
 
 def cmd_review_list(args: argparse.Namespace) -> int:
     as_of = otj.to_date(args.as_of) if args.as_of else Date.today()
+    from app.services import signoff
+
     with reading(args) as session:
         held = reviews.list_reviews(session)
         state = reviews.status(session, as_of)
+        signed = signoff.review_signoffs(session)
     if args.json:
         print_json(
-            {"reviews": [reviews.review_json(r) for r in held], **reviews.status_json(state)}
+            {
+                "reviews": [
+                    {
+                        **reviews.review_json(r),
+                        "signoff": signoff.review_signoff_json(signed.get(r.id)),
+                    }
+                    for r in held
+                ],
+                **reviews.status_json(state),
+            }
         )
         return 0
     for r in held:
         who = ", ".join(f"{p.name} ({p.role})" for p in r.participants)
         hours = "" if r.otj_minutes is None else f", OTJ {format_minutes(r.otj_minutes)}"
         print(f"{r.id:>3}  {r.date}  {who}{hours}")
+        found = signed.get(r.id)
+        names = [s.signer for s in found.signed] if found else []
+        print("       " + (f"Signed by {', '.join(names)}" if names else "UNSIGNED"))
         for a in r.actions:
             mark = "x" if a.done else " "
             owner = f" — {a.owner}" if a.owner else ""

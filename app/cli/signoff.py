@@ -34,6 +34,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--force", action="store_true", help="replace FILE.request if it exists")
     p.set_defaults(handler=cmd_request)
 
+    p = group.add_parser(
+        "request-review", help="write a signed request for others to sign a progress review"
+    )
+    p.add_argument("review_id", type=int, metavar="REVIEW_ID", help="see 'portfolio review list'")
+    p.add_argument("--name", required=True, help="who is asked to sign")
+    p.add_argument("--role", default="", help="their role, such as 'Line manager'")
+    p.add_argument("--organisation", default="", help="their organisation")
+    p.add_argument("--email", default="", help="their email (plain text; nothing is sent)")
+    p.add_argument("--out", required=True, metavar="FILE.request")
+    p.add_argument("--force", action="store_true", help="replace FILE.request if it exists")
+    p.set_defaults(handler=cmd_request_review)
+
     p = group.add_parser("respond", help="answer a request with your own key (no portfolio)")
     p.add_argument("request", metavar="FILE.request")
     p.add_argument(
@@ -54,6 +66,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="a comment on one item (repeatable)",
     )
     p.add_argument("--statement-file", metavar="FILE", help="your witness statement (Markdown)")
+    verdict = p.add_mutually_exclusive_group()
+    verdict.add_argument(
+        "--sign-review", action="store_true", help="a progress review request: sign the review"
+    )
+    verdict.add_argument(
+        "--decline-review",
+        action="store_true",
+        help="a progress review request: decline to sign it (say why with --review-comment)",
+    )
+    p.add_argument("--review-comment", default="", metavar="TEXT", help="your comment on it")
     p.add_argument("--name", help="your name (default: the name the request gives)")
     p.add_argument("--role", help="your role (default: as in the request)")
     p.add_argument("--organisation", help="your organisation (default: as in the request)")
@@ -111,6 +133,30 @@ def cmd_request(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_request_review(args: argparse.Namespace) -> int:
+    from app.export.signoff_files import make_review_request
+
+    if not args.name.strip():
+        raise InvalidInputError("Give the signer's name (--name).")
+    signer = Person(
+        name=args.name.strip(),
+        role=args.role.strip(),
+        organisation=args.organisation.strip(),
+        email=args.email.strip(),
+    )
+    key = _key()
+    db = open_db(args)
+    try:
+        result = make_review_request(
+            db, args.review_id, signer, Path(args.out).expanduser(), key=key, force=args.force
+        )
+    finally:
+        db.close()
+    print(f"Wrote {result.path}: progress review {args.review_id} for {signer.name} to sign.")
+    print(f"Signed by your key {result.fingerprint}")
+    return 0
+
+
 def cmd_respond(args: argparse.Namespace) -> int:
     from app.export.signoff_files import open_request, parse_decisions, write_response
 
@@ -134,6 +180,11 @@ def cmd_respond(args: argparse.Namespace) -> int:
         organisation=pick(args.organisation, asked.organisation),
         email=pick(args.email, asked.email),
     )
+    review: tuple[str, str] | None = None
+    if args.sign_review or args.decline_review:
+        review = ("signed" if args.sign_review else "declined", args.review_comment.strip())
+    elif args.review_comment.strip():
+        raise InvalidInputError("--review-comment goes with --sign-review or --decline-review.")
     key = _key()
     result = write_response(
         opened,
@@ -141,9 +192,19 @@ def cmd_respond(args: argparse.Namespace) -> int:
         signer,
         Path(args.out).expanduser(),
         statement=statement,
+        review=review,
         key=key,
         force=args.force,
     )
+    asked_review = opened.request.review
+    if asked_review is not None and review is not None:
+        print(
+            f"Wrote {result.path}: you {review[0]} the progress review of "
+            f"{asked_review.content.date} for {opened.request.apprentice.name}."
+        )
+        print(f"Signed by your key {result.fingerprint}")
+        print("Read this fingerprint out to the apprentice or their assessor if they ask.")
+        return 0
     print(
         f"Wrote {result.path}: {counted(result.confirmed, 'claim')} confirmed, "
         f"{result.declined} declined, for {opened.request.apprentice.name}."
@@ -162,6 +223,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         db.close()
     statement = outcome.statement
+    if outcome.review_decision:
+        print(
+            f"Imported the response of {statement.name}: {outcome.review_decision} progress "
+            f"review {outcome.review_id}."
+        )
+        print(f"Signed by key {statement.fingerprint}")
+        if outcome.earlier_key:
+            print(
+                f"Warning: {statement.name} answered before with another key "
+                f"({outcome.earlier_key}); this response is signed by {statement.fingerprint}. "
+                "Ask them whether they changed keys."
+            )
+        return 0
     confirmed = sum(len(c.confirmed) for c in statement.items)
     declined = sum(len(c.declined) for c in statement.items)
     print(

@@ -249,6 +249,54 @@ def make_request(
     )
 
 
+def make_review_request(
+    db: Database,
+    review_id: int,
+    signer: schema.Person,
+    out: Path,
+    *,
+    key: SigningKey | None = None,
+    force: bool = False,
+) -> RequestResult:
+    """Write a signed request to sign progress review ``review_id`` and record it: the same
+    request file as for evidence, with the review's record (``review``) and no items."""
+    out = Path(out)
+    check_output(out, what="sign-off request", force=force, protected=[db.path])
+    _check_person(signer)
+    key = load_or_create_key() if key is None else key
+    with db.reader() as session:
+        content = signoff.review_content(session, review_id)
+        info = portfolio.get_info(session)
+        framework = frameworks.get_framework(session)
+    request = schema.SignoffRequest(
+        request_id=secrets.token_hex(16),
+        created=utc_now(),
+        apprentice=schema.Apprentice(
+            name=info.apprentice_name,
+            uln=info.uln,
+            employer=info.employer,
+            provider=info.provider,
+            framework=info.framework_key,
+            framework_version=info.framework_version,
+            framework_title=framework.title,
+        ),
+        apprentice_key=key.fingerprint,
+        signer=signer,
+        items=[],
+        review=schema.ReviewRequest(content=content, content_sha256=schema.review_hash(content)),
+    )
+    members = [(REQUEST_JSON, schema.encode(request))]
+    with staged_output(out, what="sign-off request", force=force, protected=[db.path]) as temp:
+        _write_signed(temp, schema.REQUEST_FORMAT, key, request.created, members)
+        with RequestReader(temp) as reader:
+            manifest_sha256 = reader.verify_signed().manifest_sha256
+        with db.transaction() as session:
+            signoff.record_request(session, signoff.request_record(request, manifest_sha256))
+    return RequestResult(
+        path=out, request_id=request.request_id, fingerprint=key.fingerprint, refs=()
+    )
+
+
 def _check_person(person: schema.Person) -> None:
     if not person.name.strip():
         raise InvalidInputError("Give the signer's name (--name).")
@@ -292,6 +340,13 @@ def open_request(path: Path) -> OpenedRequest:
         request = _decode(reader, contents.kept[REQUEST_JSON], schema.SignoffRequest, REQUEST_JSON)
         if request.apprentice_key != contents.fingerprint:
             raise reader._refuse("it names a different key from the one that signed it")
+        if request.review is not None:
+            if schema.review_hash(request.review.content) != request.review.content_sha256:
+                raise reader._refuse("the progress review it carries does not match its hash")
+            if request.items:
+                raise reader._refuse("it mixes a progress review with evidence items")
+        elif not request.items:
+            raise reader._refuse("it asks about nothing")
         for item in request.items:
             content = msgspec.to_builtins(item.content)
             if portfolio_json.hash_content(content) != item.content_sha256:
@@ -386,17 +441,42 @@ def write_response(
     out: Path,
     *,
     statement: str = "",
+    review: tuple[str, str] | None = None,
     key: SigningKey | None = None,
     force: bool = False,
 ) -> ResponseResult:
-    """Sign the signer's answer to ``opened`` with their own key and write it to ``out``."""
+    """Sign the signer's answer to ``opened`` with their own key and write it to ``out``.
+
+    ``review``: for a request to sign a progress review, ("signed" or "declined", comment).
+    """
     out = Path(out)
     check_output(out, what="sign-off response", force=force)
     _check_person(signer)
+    answer: schema.ReviewAnswer | None = None
+    if opened.request.review is not None:
+        if review is None or review[0] not in ("signed", "declined"):
+            raise InvalidInputError(
+                "This request asks you to sign a progress review: sign it or decline it "
+                "(--sign-review or --decline-review)."
+            )
+        if len(review[1]) > schema.MAX_TEXT:
+            raise InvalidInputError("The comment is too long (a million characters at most).")
+        answer = schema.ReviewAnswer(
+            content_sha256=opened.request.review.content_sha256,
+            decision="signed" if review[0] == "signed" else "declined",
+            comment=review[1],
+        )
+    elif review is not None:
+        raise InvalidInputError(
+            "This request is about evidence items, not a progress review; confirm or decline "
+            "its claims instead."
+        )
     if len(statement) > schema.MAX_TEXT:
         raise InvalidInputError("The witness statement is too long (a million characters at most).")
-    if not statement.strip() and not any(
-        d.confirmed or d.declined or d.comment.strip() for d in decisions.values()
+    if (
+        answer is None
+        and not statement.strip()
+        and not any(d.confirmed or d.declined or d.comment.strip() for d in decisions.values())
     ):
         raise InvalidInputError(
             "Confirm or decline at least one claim, comment, or write a statement; "
@@ -421,6 +501,7 @@ def write_response(
             for item in opened.request.items
         ],
         statement=statement,
+        review=answer,
     )
     with staged_output(out, what="sign-off response", force=force) as temp:
         _write_signed(

@@ -7,7 +7,7 @@ item deleted and put back (undo) keeps its statements.
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.orm import Base
@@ -26,6 +26,9 @@ class SignoffRequest(Base):
     role: Mapped[str] = mapped_column(Text, default="")
     organisation: Mapped[str] = mapped_column(Text, default="")
     email: Mapped[str] = mapped_column(Text, default="")
+    # a request about a progress review (migration 0010): the review and its content hash
+    review_id: Mapped[int | None] = mapped_column(Integer, index=True, default=None)
+    review_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
 
     items: Mapped[list[SignoffRequestItem]] = relationship(
         order_by="SignoffRequestItem.position", cascade="all, delete-orphan", passive_deletes=True
@@ -69,6 +72,8 @@ class SignoffResponse(Base):
     imported: Mapped[str] = mapped_column(String(32))
     statement: Mapped[str] = mapped_column(Text, default="")
     earlier_key: Mapped[str] = mapped_column(String(64), default="")  # this signer's other key
+    review_decision: Mapped[str | None] = mapped_column(String(16), default=None)  # signed|declined
+    review_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     items: Mapped[list[SignoffResponseItem]] = relationship(
         order_by="SignoffResponseItem.position", cascade="all, delete-orphan", passive_deletes=True

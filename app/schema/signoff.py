@@ -111,15 +111,53 @@ class RequestItem(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     attachments: Annotated[list[AttachmentInfo], msgspec.Meta(max_length=MAX_ATTACHMENTS)] = []
 
 
+class ReviewParticipant(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    role: Short  # apprentice | employer | provider | other
+    name: Name
+
+
+class ReviewActionRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """An action agreed at the review (whether it is done since is not part of what was
+    signed: ticking it off keeps the signatures)."""
+
+    text: Long
+    owner: Short = ""
+    due: IsoDate | None = None
+
+
+class ReviewContent(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A progress review as it was sent for signing: what a review signature signs. Its
+    SHA-256 is that of ``encode(content)``."""
+
+    review_id: Annotated[int, msgspec.Meta(ge=1)]
+    date: IsoDate
+    participants: Annotated[list[ReviewParticipant], msgspec.Meta(max_length=100)]
+    notes: Long = ""
+    otj_minutes: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    actions: Annotated[list[ReviewActionRecord], msgspec.Meta(max_length=MAX_CLAIMS)] = []
+
+
+class ReviewRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    content: ReviewContent
+    content_sha256: Sha256
+
+
+class ReviewAnswer(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    content_sha256: Sha256  # the review the signer read
+    decision: Literal["signed", "declined"]
+    comment: Long = ""
+
+
 class SignoffRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """``request.json``."""
+    """``request.json``: about evidence items, or (``review`` set) a progress review."""
 
     request_id: RequestId
     created: IsoTime
     apprentice: Apprentice
     apprentice_key: Sha256  # fingerprint of the key that signed the request
     signer: Person  # who is asked
-    items: Annotated[list[RequestItem], msgspec.Meta(min_length=1, max_length=MAX_ITEMS)]
+    items: Annotated[list[RequestItem], msgspec.Meta(max_length=MAX_ITEMS)]
+    review: ReviewRequest | None = None  # a request to sign a progress review
 
 
 class ResponseItem(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -141,6 +179,7 @@ class SignoffResponse(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     signed: IsoTime
     items: Annotated[list[ResponseItem], msgspec.Meta(max_length=MAX_ITEMS)]
     statement: Long = ""  # a witness statement: what they observed, when (Markdown)
+    review: ReviewAnswer | None = None  # the answer to a review request
 
 
 class RequestItemRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -157,6 +196,8 @@ class RequestRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     created: IsoTime
     signer: Person
     items: Annotated[list[RequestItemRecord], msgspec.Meta(max_length=MAX_ITEMS)]
+    review_id: Annotated[int, msgspec.Meta(ge=1)] | None = None  # a review request's review
+    review_sha256: Sha256 | None = None
 
 
 class SignoffRecords(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -165,6 +206,13 @@ class SignoffRecords(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     format: Literal["apprentice-portfolio-signoff-records/1"]
     requests: Annotated[list[RequestRecord], msgspec.Meta(max_length=100_000)]
     responses: Annotated[list[Sha256], msgspec.Meta(max_length=100_000)]
+
+
+def review_hash(content: ReviewContent) -> str:
+    """The SHA-256 a review signature signs: of the review's canonical bytes."""
+    import hashlib
+
+    return hashlib.sha256(encode(content)).hexdigest()
 
 
 def encode(value: msgspec.Struct) -> bytes:

@@ -161,6 +161,8 @@ def request_record(request: schema.SignoffRequest, request_sha256: str) -> schem
             )
             for i in request.items
         ],
+        review_id=request.review.content.review_id if request.review else None,
+        review_sha256=request.review.content_sha256 if request.review else None,
     )
 
 
@@ -179,6 +181,8 @@ def record_request(session: Session, request: schema.RequestRecord) -> None:
         role=request.signer.role,
         organisation=request.signer.organisation,
         email=request.signer.email,
+        review_id=request.review_id,
+        review_sha256=request.review_sha256,
     )
     row.items = [
         SignoffRequestItem(
@@ -211,6 +215,8 @@ class VerifiedResponse:
 class ImportOutcome:
     statement: Statement
     earlier_key: str  # non-empty: this signer answered before with another key
+    review_id: int | None = None  # a response to a review request: the review
+    review_decision: str = ""  # signed | declined
 
 
 def store_response(
@@ -253,6 +259,22 @@ def store_response(
             f"The request to {request.name} was answered already (by {earlier.name}, signed "
             f"{earlier.signed[:10]}); send a new request instead. Nothing was imported."
         )
+    if request.review_sha256 is not None:
+        if response.review is None or response.items:
+            raise SignoffError(
+                "This response does not answer the progress review it was asked to sign; "
+                "nothing was imported."
+            )
+        if response.review.content_sha256 != request.review_sha256:
+            raise SignoffError(
+                "This response signs a version of the progress review other than the one "
+                "sent; nothing was imported."
+            )
+    elif response.review is not None:
+        raise SignoffError(
+            "This response signs a progress review, but the request was about evidence; "
+            "nothing was imported."
+        )
     asked = {item.ref: item for item in request.items}
     for item in response.items:
         sent = asked.get(item.ref)
@@ -288,6 +310,8 @@ def store_response(
         imported=imported or utc_now(),
         statement=response.statement,
         earlier_key=earlier_key,
+        review_decision=response.review.decision if response.review else None,
+        review_comment=response.review.comment if response.review else "",
     )
     row.items = [
         SignoffResponseItem(
@@ -303,7 +327,12 @@ def store_response(
     request.responses.append(row)
     session.flush()
     statement = _statement(row, request.request_id, current_hashes(session), _updated(session))
-    return ImportOutcome(statement=statement, earlier_key=earlier_key)
+    return ImportOutcome(
+        statement=statement,
+        earlier_key=earlier_key,
+        review_id=request.review_id,
+        review_decision=response.review.decision if response.review else "",
+    )
 
 
 def _same_person(a_name: str, a_org: str, b_name: str, b_org: str) -> bool:
@@ -483,6 +512,8 @@ def request_records(session: Session) -> list[schema.RequestRecord]:
                 )
                 for i in r.items
             ],
+            review_id=r.review_id,
+            review_sha256=r.review_sha256,
         )
         for r in rows
     ]
@@ -552,3 +583,128 @@ def parse_claims(text: str | None, refs: Sequence[str]) -> dict[str, list[str]]:
         if code not in chosen[ref]:
             chosen[ref].append(code)
     return chosen
+
+
+# --- signed progress reviews ----------------------------------------------------------------
+
+
+def review_content(session: Session, review_id: int) -> schema.ReviewContent:
+    """A progress review as a request carries it (and as its signature signs it)."""
+    from app.services import reviews
+
+    review = reviews.get_review(session, review_id)
+    return schema.ReviewContent(
+        review_id=review.id,
+        date=review.date.isoformat(),
+        participants=[
+            schema.ReviewParticipant(role=p.role, name=p.name) for p in review.participants
+        ],
+        notes=review.notes,
+        otj_minutes=review.otj_minutes,
+        actions=[
+            schema.ReviewActionRecord(
+                text=a.text,
+                owner=a.owner,
+                due=a.due.isoformat() if a.due else None,
+            )
+            for a in review.actions
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class ReviewSignature:
+    """One person's answer to a request to sign a progress review."""
+
+    review_id: int
+    name: str
+    role: str
+    organisation: str
+    fingerprint: str
+    signed: str
+    decision: Literal["signed", "declined"]
+    comment: str
+    current: bool  # the review still reads exactly as it was signed
+
+    @property
+    def signer(self) -> str:
+        extra = ", ".join(p for p in (self.role, self.organisation) if p)
+        return f"{self.name} ({extra})" if extra else self.name
+
+
+@dataclass(frozen=True)
+class ReviewSignoff:
+    """Who was asked to sign a review and who signed (or declined) it."""
+
+    review_id: int
+    asked: tuple[str, ...]  # people asked whose answer has not come back
+    signatures: tuple[ReviewSignature, ...]
+
+    @property
+    def signed(self) -> tuple[ReviewSignature, ...]:
+        """Signatures that stand: signed, for the review as it reads now."""
+        return tuple(s for s in self.signatures if s.decision == "signed" and s.current)
+
+
+def review_signoffs(session: Session) -> dict[int, ReviewSignoff]:
+    """Per review id with any request: who was asked, who signed or declined."""
+    requests = session.scalars(
+        select(SignoffRequest)
+        .where(SignoffRequest.review_id.is_not(None))
+        .order_by(SignoffRequest.id)
+        .options(selectinload(SignoffRequest.responses))
+    ).all()
+    hashes: dict[int, str] = {}
+    found: dict[int, tuple[list[str], list[ReviewSignature]]] = {}
+    for r in requests:
+        review_id = r.review_id
+        assert review_id is not None
+        if review_id not in hashes:
+            try:
+                hashes[review_id] = schema.review_hash(review_content(session, review_id))
+            except NotFoundError:
+                hashes[review_id] = ""  # deleted since
+        asked, signatures = found.setdefault(review_id, ([], []))
+        if not r.responses:
+            asked.append(r.name)
+        for row in r.responses:
+            signatures.append(
+                ReviewSignature(
+                    review_id=review_id,
+                    name=row.name,
+                    role=row.role,
+                    organisation=row.organisation,
+                    fingerprint=row.fingerprint,
+                    signed=row.signed,
+                    decision="declined" if row.review_decision == "declined" else "signed",
+                    comment=row.review_comment,
+                    current=hashes[review_id] == r.review_sha256,
+                )
+            )
+    return {
+        rid: ReviewSignoff(review_id=rid, asked=tuple(a), signatures=tuple(s))
+        for rid, (a, s) in found.items()
+    }
+
+
+def review_signoff_json(found: ReviewSignoff | None) -> dict[str, Any]:
+    """The ``signoff`` key of ``review list --json`` and ``signoff list --json``."""
+    if found is None:
+        return {"signed": False, "asked": [], "signatures": []}
+    return {
+        "signed": bool(found.signed),
+        "asked": list(found.asked),
+        "signatures": [
+            {
+                "name": s.name,
+                "role": s.role,
+                "organisation": s.organisation,
+                "fingerprint": s.fingerprint,
+                "signed": s.signed,
+                "decision": s.decision,
+                "comment": s.comment,
+                "current": s.current,
+            }
+            for s in found.signatures
+        ],
+    }
