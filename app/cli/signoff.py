@@ -271,7 +271,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(
             f"{request.created[:10]}  {request.status:<8}  {request.name}"
             f"{' (' + request.organisation + ')' if request.organisation else ''}: "
-            f"{', '.join(request.refs)}"
+            f"{', '.join(request.refs) or 'a progress review'}"
         )
     for statement in view.statements:
         print(
