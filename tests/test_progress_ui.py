@@ -511,3 +511,25 @@ def test_an_otj_entry_is_edited_in_the_form(tmp_path: Path, open_window, qtbot) 
     )
     assert len(store.entries()) == before  # changed in place, not added
     assert otj_page.add_button.text() == "Add to log"
+
+
+def test_a_recorded_review_is_edited_in_its_form(tmp_path: Path, open_window, qtbot) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    window = open_window(make_portfolio(tmp_path, filled=True))
+    page = window.progress_pages.reviews
+    window.show_page(page)
+    store = window.progress_pages.store
+    page.list.setCurrentRow(0)
+    before = next(r for r in page.reviews if r.id == page._selected_id())
+    dialog = page.edit_selected()
+    assert dialog is not None and dialog.windowTitle() == "Edit progress review"
+    assert dialog.notes.toPlainText() == before.notes  # the form holds the review as recorded
+    assert dialog.action_table.rowCount() == len(before.actions)
+    dialog.notes.setPlainText("Notes corrected after the meeting.")
+    with qtbot.waitSignal(store.changed):
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+    after = next(r for r in store.snapshot().reviews if r.id == before.id)
+    assert after.notes == "Notes corrected after the meeting."
+    assert len(store.snapshot().reviews) == len(page.reviews)  # changed, not added
+    assert [a.done for a in after.actions] == [a.done for a in before.actions]

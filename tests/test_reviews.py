@@ -178,3 +178,39 @@ def test_cli_review_add_and_list(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert run(capsys, "--file", pf, "review", "done", "1")[0] == 0
     code, _, err = run(capsys, "--file", pf, "review", "add", "--date", "2025-03-01")
     assert code == 1 and "who took part" in err
+
+
+def test_a_review_is_changed_in_place_with_the_same_checks(db: Database) -> None:
+    with db.transaction() as session:
+        first = reviews.add_review(
+            session,
+            date="2025-03-01",
+            participants=PEOPLE,
+            notes="first notes",
+            otj_minutes=60,
+            actions=[Action("Write up K7", "Ada", date(2025, 3, 20))],
+        )
+    with db.transaction() as session:
+        changed = reviews.update_review(
+            session,
+            first.id,
+            date="2025-03-02",
+            participants=PEOPLE[:1],
+            notes="corrected notes",
+            otj_minutes=90,
+            actions=[Action("Write up K7 and S14", "Ada", date(2025, 3, 27), done=True)],
+        )
+    assert changed.id == first.id
+    assert (changed.date, changed.notes, changed.otj_minutes) == (
+        date(2025, 3, 2),
+        "corrected notes",
+        90,
+    )
+    assert [(p.role, p.name) for p in changed.participants] == [
+        (p.role, p.name) for p in PEOPLE[:1]
+    ]
+    assert [(a.text, a.done) for a in changed.actions] == [("Write up K7 and S14", True)]
+    with pytest.raises(InvalidInputError), db.transaction() as session:
+        reviews.update_review(session, first.id, date="2025-03-02", participants=[])
+    with db.reader() as session:
+        assert reviews.get_review(session, first.id).notes == "corrected notes"  # unchanged

@@ -167,6 +167,69 @@ def add_review(
     actions: Sequence[Action] = (),
 ) -> Review:
     """Record a review. Without ``otj_minutes``, the countable hours logged up to its date."""
+    review_date, people, otj_minutes = _checked(session, date, participants, notes, otj_minutes)
+    now = utc_now()
+    row = ProgressReview(
+        date=review_date.isoformat(),
+        notes=notes,
+        otj_minutes_reviewed=otj_minutes,
+        created=now,
+        updated=now,
+    )
+    _fill(row, people, actions)
+    session.add(row)
+    portfolio.touch(session)
+    session.flush()
+    return get_review(session, row.id)
+
+
+def update_review(
+    session: Session,
+    review_id: int,
+    *,
+    date: str | Date | None,
+    participants: Sequence[Participant],
+    notes: str = "",
+    otj_minutes: int | None = None,
+    actions: Sequence[Action] = (),
+) -> Review:
+    """Change a recorded review: the same checks as ``add_review``; it keeps its id."""
+    row = _find(session, review_id)
+    review_date, people, otj_minutes = _checked(session, date, participants, notes, otj_minutes)
+    row.date = review_date.isoformat()
+    row.notes = notes
+    row.otj_minutes_reviewed = otj_minutes
+    row.updated = utc_now()
+    _fill(row, people, actions)
+    portfolio.touch(session)
+    session.flush()
+    return get_review(session, row.id)
+
+
+def _fill(row: ProgressReview, people: Sequence[Participant], actions: Sequence[Action]) -> None:
+    row.participants = [
+        ReviewParticipant(role=p.role, name=p.name, position=i) for i, p in enumerate(people)
+    ]
+    row.actions = [
+        ReviewAction(
+            text=a.text,
+            owner=a.owner,
+            due_date=a.due.isoformat() if a.due else None,
+            done=a.done,
+            position=i,
+        )
+        for i, a in enumerate(actions)
+    ]
+
+
+def _checked(
+    session: Session,
+    date: str | Date | None,
+    participants: Sequence[Participant],
+    notes: str,
+    otj_minutes: int | None,
+) -> tuple[Date, list[Participant], int]:
+    """A review's date, participants and OTJ minutes, checked (one sentence if not)."""
     review_date = otj.to_date(date)
     if not participants:
         raise InvalidInputError(
@@ -189,31 +252,7 @@ def add_review(
         )
     elif not 0 <= otj_minutes <= 100_000 * 60:
         raise InvalidInputError("The off-the-job hours reviewed must be 0 or more.")
-    now = utc_now()
-    row = ProgressReview(
-        date=review_date.isoformat(),
-        notes=notes,
-        otj_minutes_reviewed=otj_minutes,
-        created=now,
-        updated=now,
-    )
-    row.participants = [
-        ReviewParticipant(role=p.role, name=p.name, position=i) for i, p in enumerate(people)
-    ]
-    row.actions = [
-        ReviewAction(
-            text=a.text,
-            owner=a.owner,
-            due_date=a.due.isoformat() if a.due else None,
-            done=a.done,
-            position=i,
-        )
-        for i, a in enumerate(actions)
-    ]
-    session.add(row)
-    portfolio.touch(session)
-    session.flush()
-    return get_review(session, row.id)
+    return review_date, people, otj_minutes
 
 
 def set_action_done(session: Session, action_id: int, done: bool = True) -> Action:

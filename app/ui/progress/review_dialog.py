@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -73,11 +75,20 @@ def previous_participants(store: ProgressStore) -> dict[str, str]:
 class ReviewDialog(QDialog):
     TEXT, OWNER, DUE = range(3)
 
-    def __init__(self, store: ProgressStore, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: ProgressStore,
+        parent: QWidget | None = None,
+        review: reviews.Review | None = None,
+    ) -> None:
+        """``review``: a recorded review to change (None records a new one)."""
         super().__init__(parent)
         self.store = store
         self.saved: reviews.Review | None = None
-        self.setWindowTitle(self.tr("Record a progress review"))
+        self.editing = review
+        self.setWindowTitle(
+            self.tr("Edit progress review") if review else self.tr("Record a progress review")
+        )
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.resize(720, 640)
         info = store.document.info()
@@ -150,6 +161,25 @@ class ReviewDialog(QDialog):
         layout.addWidget(self.action_table, 1)
         layout.addWidget(next_due)
         layout.addWidget(buttons)
+        if review is not None:
+            self._load(review)
+
+    def _load(self, review: reviews.Review) -> None:
+        """Fill the form with ``review`` as recorded."""
+        self.date.setDate(QDate(review.date.year, review.date.month, review.date.day))
+        people = {p.role: p.name for p in review.participants}
+        for role, edit in (("apprentice", self.apprentice), ("employer", self.employer),
+                           ("provider", self.provider), ("other", self.other)):  # fmt: skip
+            edit.setText(people.get(role, ""))
+        self.notes.setPlainText(review.notes)
+        minutes = review.otj_minutes or 0
+        self.otj_h.setValue(minutes // 60)
+        self.otj_m.setValue(minutes % 60)
+        self._otj_typed = True  # the recorded figure stays unless changed here
+        for action in review.actions:
+            self.add_action_row(
+                action.text, action.owner, action.due.isoformat() if action.due else ""
+            )
 
     def _otj_edited(self) -> None:
         self._otj_typed = True
@@ -200,13 +230,27 @@ class ReviewDialog(QDialog):
                     raise InvalidInputError(
                         self.tr("Action {n}: {why}").format(n=row + 1, why=exc)
                     ) from exc
-            self.saved = self.store.add_review(
-                date=to_date(self.date),
-                participants=self.participants(),
-                notes=self.notes.toPlainText(),
-                otj_minutes=self.otj_h.value() * 60 + self.otj_m.value(),
-                actions=actions,
-            )
+            date = to_date(self.date)
+            people = self.participants()
+            notes = self.notes.toPlainText()
+            minutes = self.otj_h.value() * 60 + self.otj_m.value()
+            if self.editing is not None:
+                # an action already ticked done stays done when its text is kept
+                done = {a.text for a in self.editing.actions if a.done}
+                actions = [replace(a, done=a.text in done) for a in actions]
+                self.saved = self.store.update_review(
+                    self.editing.id,
+                    date=date,
+                    participants=people,
+                    notes=notes,
+                    otj_minutes=minutes,
+                    actions=actions,
+                )
+            else:
+                self.saved = self.store.add_review(
+                    date=date, participants=people, notes=notes, otj_minutes=minutes,
+                    actions=actions,
+                )  # fmt: skip
         except PortfolioError as exc:
             show_error(self, exc)  # the form stays open with everything typed
             return

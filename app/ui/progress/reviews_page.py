@@ -110,6 +110,8 @@ class ReviewsPage(QWidget):
         self.action_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.action_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.action_table.itemChanged.connect(self._action_ticked)
+        self.edit_button = QPushButton(self.tr("Edit review…"), self)
+        self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button = QPushButton(self.tr("Delete review"), self)
         self.delete_button.clicked.connect(self.delete_selected)
 
@@ -121,6 +123,7 @@ class ReviewsPage(QWidget):
         right_layout.addWidget(self.action_table, 1)
         row = QHBoxLayout()
         row.addStretch(1)
+        row.addWidget(self.edit_button)
         row.addWidget(self.delete_button)
         right_layout.addLayout(row)
         split = QSplitter(Qt.Orientation.Horizontal, self)
@@ -135,6 +138,7 @@ class ReviewsPage(QWidget):
 
         self.record_button.setEnabled(not store.read_only)
         self.delete_button.setEnabled(not store.read_only)
+        self.edit_button.setVisible(not store.read_only)
         store.changed.connect(self.refresh)
         self.refresh()
 
@@ -226,6 +230,17 @@ class ReviewsPage(QWidget):
 
     def record_review(self) -> ReviewDialog:
         dialog = ReviewDialog(self.store, self)
+        dialog.accepted.connect(lambda: self.select_review(dialog.saved))
+        dialog.open()
+        return dialog
+
+    def edit_selected(self) -> ReviewDialog | None:
+        """Change the selected review in the same form it was recorded with."""
+        review_id = self._selected_id()
+        review = next((r for r in self.reviews if r.id == review_id), None)
+        if review is None or self.store.read_only:
+            return None
+        dialog = ReviewDialog(self.store, self, review=review)
         dialog.accepted.connect(lambda: self.select_review(dialog.saved))
         dialog.open()
         return dialog

@@ -205,6 +205,30 @@ class ProgressStore(QObject):
         self.changed.emit()
         return review
 
+    def update_review(
+        self,
+        review_id: int,
+        *,
+        date: Date,
+        participants: Sequence[reviews.Participant],
+        notes: str,
+        otj_minutes: int | None,
+        actions: Sequence[reviews.Action],
+    ) -> reviews.Review:
+        self._check_writable()
+        with self.document.db.transaction() as session:
+            review = reviews.update_review(
+                session,
+                review_id,
+                date=date,
+                participants=participants,
+                notes=notes,
+                otj_minutes=otj_minutes,
+                actions=actions,
+            )
+        self.changed.emit()
+        return review
+
     def set_action_done(self, action_id: int, done: bool) -> None:
         self._check_writable()
         with self.document.db.transaction() as session:
