@@ -38,6 +38,7 @@ NAMES: dict[str, str] = {
     "project": "mdi6.briefcase-outline",
     "discussion": "mdi6.forum-outline",
     "gateway": "mdi6.flag-checkered",
+    "themes": "mdi6.view-dashboard-outline",
 }
 
 # tab titles (as the pages name themselves) to icons
@@ -48,6 +49,7 @@ PAGE_ICONS = {
     "Off-the-job": "otj",
     "Reviews": "reviews",
     "Assessment": "assessment",
+    "Themes": "themes",
     "Project": "project",
     "Discussion": "discussion",
     "Gateway": "gateway",

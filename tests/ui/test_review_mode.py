@@ -108,6 +108,10 @@ def test_open_a_package_read_only_and_record_a_judgement(
 
     page = _assessment_page(qtbot, review)
     qtmodeltester.check(page.model)
+    # one tab of each name: the judgement page alone is "Assessment", the plan's is "Themes"
+    titles = [review.pages.tabText(i).replace("&", "") for i in range(review.pages.count())]
+    assert "Themes" in titles and titles.count("Assessment") == 1
+    assert len(titles) == len(set(titles))
     review.show_page(page)
     page.select("K1")
     assert page.current_code() == "K1"

@@ -2,8 +2,10 @@
 the gateway readiness checks.
 
 ``install(window)`` (listed in ``app.ui.windows.EXTENSION_MODULES``) adds the
-**Gateway** readiness page, and the **Assessment** page when the portfolio's standard
-has an assessment plan (a standard without one gets no such page and works as before).
+**Gateway** readiness page, and the **Themes** page when the portfolio's standard has an
+assessment plan (a standard without one gets no such page and works as before). It is
+not called "Assessment": review mode's judgement page has that name, and an assessor
+would see two tabs of one name.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def install(window: MainWindow) -> None:
         store.follow(progress.store.changed)
     if store.plan() is not None:
         page = ThemesPage(store, window)
-        window.add_page(_tr("Assessment"), page)
+        window.add_page(_tr("Themes"), page)
         window.assessment_page = page  # type: ignore[attr-defined]
         project = ProjectPage(store, window, window)
         window.add_page(_tr("Project"), project)

@@ -1,4 +1,4 @@
-"""The Assessment page: a heatmap by the assessment plan's themes, gaps by theme, and the
+"""The Themes page: a heatmap by the assessment plan's themes, gaps by theme, and the
 selected theme's criteria with whether each rests on evidence.
 
 One row per theme (project themes first, then the professional discussion's); its
