@@ -10,10 +10,10 @@ from sqlalchemy import text
 
 from app.errors import InvalidInputError
 from app.models.db import Database, open_portfolio
-from app.services import attachments, coverage, evidence, otj
+from app.services import attachments, coverage, evidence, git_import, otj
 from app.services.attachments import FileData
 from app.services.evidence import TagInput
-from app.services.views import CoverageReport, ItemView
+from app.services.views import CoverageReport, ItemView, SourceHint, SourceView
 from tests.package_helpers import png_bytes
 
 FRAMEWORKS = ("ST0825", "DDAT-DEVOPS", "TECIT50761")
@@ -179,6 +179,30 @@ def test_off_the_job_entries_name_it_again(db: Database) -> None:
     with db.reader() as s:
         assert otj.list_entries(s)[0].items == ("E001",)
         assert otj.list_entries(s)[0].id == entry.id
+
+
+def test_an_item_from_git_keeps_its_source(db: Database) -> None:
+    item = add_full_item(db)
+    source = SourceView(
+        kind="merge",
+        repository="payments-api",
+        remote_url="git@example.com:team/payments-api.git",
+        branch="main",
+        tag="",
+        author="Ada Lovelace <ada@example.com>",
+        commits=("a" * 40, "b" * 40),
+        hints=(SourceHint("K1", ("changed .github/workflows/ci.yml",)),),
+        imported="2026-01-13T09:00:00+00:00",
+    )
+    with db.transaction() as s:
+        git_import.restore_source(s, item.id, source)
+    snapshot = delete(db, item.ref)
+    assert snapshot.source == source
+    with db.reader() as s:
+        assert git_import.sources_by_ref(s) == {}  # gone with the item
+    restore(db, snapshot)
+    with db.reader() as s:
+        assert git_import.sources_by_ref(s) == {"E001": source}  # provenance is back too
 
 
 def test_hostile_text_survives_a_delete_and_restore(db: Database, hostile: str) -> None:

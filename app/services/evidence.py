@@ -27,7 +27,7 @@ from app.models.orm import (
     Rendition,
 )
 from app.services import attachments as attachment_service
-from app.services import frameworks, queries
+from app.services import frameworks, git_sources, queries
 from app.services.queries import (
     MAX_TITLE,
     STATUSES,
@@ -224,7 +224,8 @@ def delete_item(session: Session, ref: str) -> None:
 def snapshot_item(session: Session, ref: str) -> ItemSnapshot:
     """Everything ``restore_item`` needs to put ``ref`` back after ``delete_item``:
     its fields and times, its tags against every framework, its attachments with
-    their bytes and print renditions, and the off-the-job entries that name it."""
+    their bytes and print renditions, the off-the-job entries that name it, and where it
+    came from when it was imported from git."""
     item = _find(session, ref)
     competencies = session.execute(
         select(Framework.key, Framework.version, Competency.code, ItemCompetency.justification)
@@ -286,6 +287,7 @@ def snapshot_item(session: Session, ref: str) -> ItemSnapshot:
         groups=tuple(TagSnapshot(*row) for row in groups),
         attachments=tuple(attachments),
         otj_entries=tuple(entries),
+        source=git_sources.source(queries.raw_connection(session), item.id),
     )
 
 
@@ -332,7 +334,8 @@ def _check_snapshot(session: Session, snapshot: ItemSnapshot) -> None:
 def restore_item(session: Session, snapshot: ItemSnapshot) -> ItemView:
     """Put a deleted item back exactly as ``snapshot_item`` saw it: same ref and number,
     fields, created/updated times, tags and justifications, attachments (with the same
-    ids where they are still free) and off-the-job links (to entries still there).
+    ids where they are still free), off-the-job links (to entries still there) and its git
+    source.
 
     Refused, changing nothing, when its ref is in use or a framework it was tagged
     against has gone.
@@ -396,6 +399,10 @@ def restore_item(session: Session, snapshot: ItemSnapshot) -> ItemView:
             ),
             {"item": item.id, "entry": entry_id},
         )
+    if snapshot.source is not None:
+        from app.services import git_import  # it builds on this module
+
+        git_import.restore_source(session, item.id, snapshot.source)
     # refs are never reused: a restored item keeps the counter past its number
     record.next_item_number = max(record.next_item_number, snapshot.number + 1)
     session.flush()

@@ -283,3 +283,4 @@ class ItemSnapshot:
     groups: tuple[TagSnapshot, ...] = ()
     attachments: tuple[AttachmentSnapshot, ...] = ()
     otj_entries: tuple[int, ...] = ()  # off-the-job log entries that named the item
+    source: SourceView | None = None  # where an item imported from git came from
