@@ -63,13 +63,21 @@ def build(folder: Path, items: int, env: dict[str, str]) -> tuple[Path, Path]:
     return path, package
 
 
-def time_command(words: list[str], env: dict[str, str], runs: int) -> tuple[float, bytes]:
+def time_command(
+    words: list[str],
+    env: dict[str, str],
+    runs: int,
+    *,
+    python: tuple[str, ...] = ("-m", "app"),
+    root: Path = ROOT,
+) -> tuple[float, bytes]:
+    """The median wall time of ``runs`` fresh processes, run from the checkout ``root``."""
     times: list[float] = []
     out = b""
     for _ in range(runs):
         start = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-m", "app", *words], cwd=ROOT, env=env, capture_output=True
+            [sys.executable, *python, *words], cwd=root, env=env, capture_output=True
         )
         times.append(time.perf_counter() - start)
         if done.returncode != 0:
@@ -84,6 +92,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--dir", type=Path, help="build the portfolio here once and reuse it")
     parser.add_argument("--save", type=Path, help="write each command's output into this folder")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also time another checkout (e.g. `git archive REV | tar -x -C DIR`), run for "
+        "run alternately with this one, so that both see the same machine load",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -108,13 +123,28 @@ def main() -> None:
             "verify PACKAGE": ["verify", str(package)],
         }
         print(f"{args.items} items; median of {args.runs} fresh processes; target {TARGET_S} s")
-        print(f"{'command':<32} {'seconds':>8}  target")
+        other = f" {'compare':>8}" if args.compare else ""
+        print(f"{'command':<32} {'seconds':>8}{other}  target")
+        # the floor on this machine now: a Python that imports nothing (the load shows here)
+        bare, _ = time_command([], env, args.runs, python=("-c", "pass"))
+        print(f"{'(python -c pass)':<32} {bare:8.3f}")
         worst = 0.0
         for name, words in commands.items():
-            median, out = time_command(words, env, args.runs)
+            if args.compare:
+                pairs = [
+                    (
+                        time_command(words, env, 1)[0],
+                        time_command(words, env, 1, root=args.compare)[0],
+                    )
+                    for _ in range(args.runs)
+                ]
+                theirs = f" {statistics.median(p[1] for p in pairs):8.3f}"
+            median, out = time_command(words, env, 1 if args.compare else args.runs)
+            if args.compare:
+                median = statistics.median(p[0] for p in pairs)
             worst = max(worst, median)
             mark = "ok" if median <= TARGET_S else "OVER"
-            print(f"{name:<32} {median:8.3f}  {mark}")
+            print(f"{name:<32} {median:8.3f}{theirs if args.compare else ''}  {mark}")
             if args.save:
                 args.save.mkdir(parents=True, exist_ok=True)
                 (args.save / (name.replace(" ", "_").replace("-", "") + ".out")).write_bytes(
