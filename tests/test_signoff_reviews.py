@@ -194,3 +194,35 @@ def test_a_tampered_review_request_or_response_is_refused(
         from app.services import signoff
 
         assert [x.name for x in signoff.review_signoffs(s)[1].signed] == ["Sam Boss"]
+
+
+def test_the_review_copy_marks_an_unsigned_review_and_names_who_signed(
+    db: Database, keys: dict[str, SigningKey], tmp_path: Path
+) -> None:
+    from app.export.signoff_files import import_response
+    from tests.test_progress_pdf import build
+
+    with db.transaction() as s:
+        second = reviews.add_review(
+            s,
+            date="2026-06-01",
+            participants=[reviews.Participant("employer", "Sam Boss")],
+            notes="Second review.",
+        )
+    req = tmp_path / "a.request"
+    make_review_request(db, 1, BOSS, req, key=keys["apprentice"])
+    make_review_request(db, second.id, BOSS, tmp_path / "b.request", key=keys["apprentice"])
+    opened = open_request(req)
+    response = tmp_path / "a.response"
+    write_response(opened, {}, BOSS, response, review=("signed", "Agreed."), key=keys["boss"])
+    import_response(db, response)
+    with db.reader() as s:
+        from app.services.progress import take_progress_snapshot
+
+        progress = take_progress_snapshot(s)
+    text = " ".join(" ".join(build(progress, tmp_path / "p.pdf")).split())
+    newer, older = text.split("Review on 10 Mar 2026")
+    assert "UNSIGNED: nobody has signed this review with their key yet (asked: Sam Boss)" in newer
+    assert "Signed by: Sam Boss (Line manager, AT&T Analytical), signed " in older
+    assert keys["boss"].fingerprint in older.replace(" ", "")
+    assert "UNSIGNED" not in older

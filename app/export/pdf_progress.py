@@ -40,6 +40,7 @@ from app.export.styles import (
 from app.services import progress_charts as charts
 from app.services.otj import ACTIVITIES, OtjSummary, format_minutes
 from app.services.progress import ProgressSnapshot
+from app.services.signoff import ReviewSignoff
 from app.services.skills_scan import rating_name
 
 CELL_LIMIT = 600  # characters of user text in one table cell: a row cannot split
@@ -626,6 +627,30 @@ class OtjChartFlowable(Flowable):
 # --- reviews ------------------------------------------------------------------------------------
 
 
+def _day(iso: str) -> str:
+    """A signing time as the PDF writes dates (as given when it is not an ISO date)."""
+    try:
+        return uk(Date.fromisoformat(iso[:10]))
+    except ValueError:
+        return escape(iso[:40])
+
+
+def _signatures(found: ReviewSignoff | None) -> Flowable:
+    """Who signed the review (name, date, key), or an UNSIGNED notice."""
+    signed = found.signed if found is not None else ()
+    if not signed:
+        asked = ", ".join(found.asked) if found is not None and found.asked else ""
+        note = f" (asked: {escape(clean(asked))})" if asked else ""
+        return Paragraph(
+            f"<b>UNSIGNED</b>: nobody has signed this review with their key yet{note}.", NOTICE
+        )
+    lines = [
+        f"{escape(clean(s.signer))}, signed {_day(s.signed)}, key {escape(s.fingerprint)}"
+        for s in signed
+    ]
+    return Paragraph("<b>Signed by:</b> " + "; ".join(lines), BODY)
+
+
 def reviews_section(progress: ProgressSnapshot, state: BuildState) -> list[Flowable]:
     status = progress.review_status
     out: list[Flowable] = [
@@ -660,6 +685,7 @@ def reviews_section(progress: ProgressSnapshot, state: BuildState) -> list[Flowa
             lines.append(f"<b>Off-the-job hours reviewed:</b> {format_minutes(r.otj_minutes)}")
         for line in lines:
             out.append(Paragraph(line, BODY))
+        out.append(_signatures(progress.review_signoffs.get(r.id)))
         if r.notes.strip():
             out.append(Paragraph(text(r.notes, NOTES_LIMIT), BODY))
         if r.actions:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date as Date
 
 from sqlalchemy.orm import Session
 
-from app.services import otj, portfolio, reviews, skills_scan
+from app.services import otj, portfolio, reviews, signoff, skills_scan
 from app.services.otj import Entry, OtjSummary
 from app.services.reviews import Review, ReviewStatus
 from app.services.skills_scan import RoleComparison, Scan, Tracker
@@ -23,6 +24,8 @@ class ProgressSnapshot:
     entries: tuple[Entry, ...]
     reviews: tuple[Review, ...]
     review_status: ReviewStatus
+    # per review id: who was asked to sign it, who signed or declined (signed reviews)
+    review_signoffs: Mapping[int, signoff.ReviewSignoff] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -56,4 +59,5 @@ def take_progress_snapshot(
         entries=entries,
         reviews=held,
         review_status=reviews.plan_review_status(plan, held, day),
+        review_signoffs=signoff.review_signoffs(session),
     )

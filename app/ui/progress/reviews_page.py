@@ -153,7 +153,13 @@ class ReviewsPage(QWidget):
         self.list.clear()
         for review in self.reviews:
             names = ", ".join(p.name for p in review.participants)
-            item = QListWidgetItem(f"{short_date(review.date)}\n{names}")
+            found = snap.review_signoffs.get(review.id)
+            mark = (
+                self.tr("✓ signed by {n}").format(n=len(found.signed))
+                if found is not None and found.signed
+                else self.tr("unsigned")
+            )
+            item = QListWidgetItem(f"{short_date(review.date)} · {mark}\n{names}")
             item.setToolTip(names)
             item.setData(Qt.ItemDataRole.UserRole, review.id)
             self.list.addItem(item)
@@ -180,7 +186,8 @@ class ReviewsPage(QWidget):
             self.action_table.blockSignals(False)
             return
         review = self.reviews[row]
-        lines = [self.tr("Review on {date}").format(date=short_date(review.date)), ""]
+        lines = [self.tr("Review on {date}").format(date=short_date(review.date))]
+        lines += [*self._signature_lines(review.id), ""]
         roles = {
             "apprentice": self.tr("apprentice"),
             "employer": self.tr("employer"),
@@ -216,6 +223,38 @@ class ReviewsPage(QWidget):
                 self.action_table.setItem(index, column, QTableWidgetItem(value))
         self.action_table.resizeColumnToContents(0)
         self.action_table.blockSignals(False)
+
+    def _signature_lines(self, review_id: int) -> list[str]:
+        """Who signed the review with their key (or that nobody has), and who declined."""
+        found = self.store.snapshot().review_signoffs.get(review_id)
+        signed = found.signed if found is not None else ()
+        if not signed:
+            lines = [
+                self.tr(
+                    "UNSIGNED: nobody has signed this review with their key yet. "
+                    "'portfolio signoff request-review {id}' asks the employer or the "
+                    "provider's reviewer to sign it."
+                ).format(id=review_id)
+            ]
+        else:
+            lines = [
+                self.tr("Signed by {signer} on {date}, key {key}").format(
+                    signer=s.signer, date=s.signed[:10], key=s.fingerprint
+                )
+                for s in signed
+            ]
+        if found is not None:
+            for s in found.signatures:
+                if s.decision == "declined":
+                    line = self.tr("Declined by {signer} on {date}").format(
+                        signer=s.signer, date=s.signed[:10]
+                    )
+                    lines.append(line + (f": {s.comment}" if s.comment else ""))
+            if found.asked:
+                lines.append(
+                    self.tr("Asked, no answer yet: {names}").format(names=", ".join(found.asked))
+                )
+        return lines
 
     def _action_ticked(self, item: QTableWidgetItem) -> None:
         if item.column() != 0:
