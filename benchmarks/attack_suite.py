@@ -451,10 +451,14 @@ def package_mutations(template: Path, work: Path, totals: Totals, flips: int) ->
 
 
 def kills(template: Path, work: Path, totals: Totals, trials: int) -> None:
-    from tests.crash_harness import run_trials
+    from tests.crash_harness import Crasher
 
     (work / "crash").mkdir(exist_ok=True)
-    stats = run_trials(work / "crash", trials)
+    # kill within 4 s: long enough for writers to confirm items on a busy machine
+    with Crasher(work / "crash", seed=3, max_delay_s=4.0) as crasher:
+        for _ in range(trials):
+            crasher.trial(mode="fork")
+        stats = crasher.stats
     for _ in range(stats.trials):
         totals.record("kills", "accepted")
     for problem in stats.problems:
@@ -513,6 +517,7 @@ def main() -> int:
     parser.add_argument("--flips", type=int, default=200, help="bit flips across the package")
     parser.add_argument("--kills", type=int, default=12, help="kills per kill family")
     parser.add_argument("--work", type=Path, help="a folder to work in (default: temporary)")
+    parser.add_argument("--only", help="run one family (e.g. kills)")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", "Duplicate name", UserWarning)  # a duplicated member
     work = args.work or Path(tempfile.mkdtemp(prefix="attack-suite-"))
@@ -529,6 +534,8 @@ def main() -> int:
         ("package mutations", lambda: package_mutations(template, work, totals, args.flips)),
         ("kills", lambda: kills(template, work, totals, args.kills)),
     ):
+        if args.only and args.only != name:
+            continue
         before = totals.tried
         family()
         print(f"{name:<18} {totals.tried - before:>4} variants", flush=True)
