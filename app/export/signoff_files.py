@@ -457,7 +457,7 @@ def write_response(
         if review is None or review[0] not in ("signed", "declined"):
             raise InvalidInputError(
                 "This request asks you to sign a progress review: sign it or decline it "
-                "(--sign-review or --decline-review)."
+                "(on the command line, --sign-review or --decline-review)."
             )
         if len(review[1]) > schema.MAX_TEXT:
             raise InvalidInputError("The comment is too long (a million characters at most).")

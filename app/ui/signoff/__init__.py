@@ -314,10 +314,17 @@ def import_response(window: MainWindow, store: SignoffStore, path: Path) -> Impo
         return None
     statement = outcome.statement
     confirmed = sum(len(c.confirmed) for c in statement.items)
-    text = _tr("Imported the response of {name}: {claims} confirmed.").format(
-        name=statement.name,
-        claims=_tr("1 claim") if confirmed == 1 else _tr("{n} claims").format(n=confirmed),
-    )
+    if outcome.review_decision:
+        text = (
+            _tr("Imported the response of {name}: they signed the progress review.")
+            if outcome.review_decision == "signed"
+            else _tr("Imported the response of {name}: they declined to sign the progress review.")
+        ).format(name=statement.name)
+    else:
+        text = _tr("Imported the response of {name}: {claims} confirmed.").format(
+            name=statement.name,
+            claims=_tr("1 claim") if confirmed == 1 else _tr("{n} claims").format(n=confirmed),
+        )
     earlier = [c.ref for c in statement.items if not c.current]
     if earlier:
         text += " " + _tr("Given for an earlier version of {refs}.").format(refs=", ".join(earlier))
@@ -402,6 +409,13 @@ def install(window: MainWindow) -> None:
     window.document.itemChanged.connect(lambda _id: panel.refresh())
     store.changed.connect(panel.refresh)
     panel.refresh()
+
+    def reviews_changed() -> None:  # an imported answer may sign a progress review
+        pages = getattr(window, "progress_pages", None)
+        if pages is not None:
+            pages.reviews.store.changed.emit()
+
+    store.changed.connect(reviews_changed)
 
     model = window.evidence_page.model
 

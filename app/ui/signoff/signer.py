@@ -40,7 +40,7 @@ from app.export.signoff_files import (
     open_request,
     write_response,
 )
-from app.schema.signoff import Person, RequestItem
+from app.schema.signoff import Person, RequestItem, ReviewContent
 from app.services import signing
 from app.ui.errors import show_error
 from app.ui.file_dialogs import choose_save_path
@@ -144,6 +144,65 @@ class ItemPanel(QGroupBox):
         )
 
 
+class ReviewPanel(QGroupBox):
+    """A progress review to sign: its record as sent, Sign or Decline, and a comment."""
+
+    def __init__(self, review: ReviewContent, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Progress review on {date}").format(date=review.date), parent)
+        layout = QVBoxLayout(self)
+        view = QTextBrowser(self)
+        view.setOpenLinks(False)
+        view.setAccessibleName(self.tr("The review"))
+        parts = [
+            "<p><b>{}</b> {}</p>".format(
+                _escape(self.tr("Taking part:")),
+                _escape("; ".join(f"{p.name} ({p.role})" for p in review.participants)),
+            )
+        ]
+        if review.otj_minutes is not None:
+            hours, minutes = divmod(review.otj_minutes, 60)
+            parts.append(
+                "<p><b>{}</b> {} h {:02d} min</p>".format(
+                    _escape(self.tr("Off-the-job hours reviewed:")), hours, minutes
+                )
+            )
+        if review.notes.strip():
+            parts.append(render_markdown_html(review.notes))
+        if review.actions:
+            rows = "".join(
+                f"<li>{_escape(a.text)}"
+                + (f" — {_escape(a.owner)}" if a.owner else "")
+                + (f" ({_escape(a.due)})" if a.due else "")
+                + "</li>"
+                for a in review.actions
+            )
+            parts.append(f"<p><b>{_escape(self.tr('Actions agreed:'))}</b></p><ul>{rows}</ul>")
+        view.setHtml("".join(parts))
+        view.setMinimumHeight(260)  # the review reads without scrolling a slit
+        layout.addWidget(view, 1)
+        row = QHBoxLayout()
+        self.sign = QRadioButton(self.tr("&Sign this review"), self)
+        self.decline = QRadioButton(self.tr("&Decline to sign it"), self)
+        self.choice = QButtonGroup(self)
+        for button in (self.sign, self.decline):
+            self.choice.addButton(button)
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.comment = QPlainTextEdit(self)
+        self.comment.setAccessibleName(self.tr("Your comment on the review"))
+        self.comment.setPlaceholderText(self.tr("A comment (why you decline, or anything to add)"))
+        self.comment.setMaximumHeight(90)
+        layout.addWidget(self.comment)
+
+    def answer(self) -> tuple[str, str] | None:
+        if self.sign.isChecked():
+            return ("signed", self.comment.toPlainText().strip())
+        if self.decline.isChecked():
+            return ("declined", self.comment.toPlainText().strip())
+        return None
+
+
 class SignerDialog(QDialog):
     """Read a request, answer it, sign it with one's own key and save the response."""
 
@@ -159,11 +218,19 @@ class SignerDialog(QDialog):
         self.resize(900, 720)
         outer = QVBoxLayout(self)
         apprentice = request.apprentice
-        intro = QLabel(
+        asks = (
             self.tr(
+                "<b>{name}</b> ({standard}) asks you to sign the record of a progress "
+                "review. Their key: <tt>{key}</tt>"
+            )
+            if request.review is not None
+            else self.tr(
                 "<b>{name}</b> ({standard}) asks you to confirm evidence for their "
                 "end-point assessment. Their key: <tt>{key}</tt>"
-            ).format(
+            )
+        )
+        intro = QLabel(
+            asks.format(
                 name=_escape(apprentice.name),
                 standard=_escape(
                     f"{apprentice.framework_title} {apprentice.framework} "
@@ -183,7 +250,12 @@ class SignerDialog(QDialog):
         self.panels = [ItemPanel(opened, item, inner) for item in request.items]
         for panel in self.panels:
             column.addWidget(panel)
+        self.review_panel: ReviewPanel | None = None
+        if request.review is not None:
+            self.review_panel = ReviewPanel(request.review.content, inner)
+            column.addWidget(self.review_panel, 1)
         statement_box = QGroupBox(self.tr("Witness statement (optional)"), inner)
+        statement_box.setVisible(request.review is None)
         statement_layout = QVBoxLayout(statement_box)
         self.statement = QPlainTextEdit(statement_box)
         self.statement.setPlaceholderText(
@@ -191,7 +263,8 @@ class SignerDialog(QDialog):
         )
         statement_layout.addWidget(self.statement)
         column.addWidget(statement_box)
-        column.addStretch(1)
+        if self.review_panel is None:
+            column.addStretch(1)
         scroll.setWidget(inner)
         outer.addWidget(scroll, 1)
 
@@ -255,7 +328,8 @@ class SignerDialog(QDialog):
             self.decisions(),
             self.signer(),
             out,
-            statement=self.statement.toPlainText(),
+            statement=self.statement.toPlainText() if self.review_panel is None else "",
+            review=self.review_panel.answer() if self.review_panel is not None else None,
             key=key,
             force=force,
         )
@@ -280,6 +354,16 @@ class SignerDialog(QDialog):
             show_error(self, exc)
             return
         self.signed.emit(result)
+        if self.review_panel is not None:
+            QMessageBox.information(
+                self,
+                self.tr("Response signed"),
+                self.tr(
+                    "Saved {file}: your answer to the progress review. Send it back to {name}. "
+                    "Your key fingerprint is shown below."
+                ).format(file=out.name, name=self.opened.request.apprentice.name),
+            )
+            return
         QMessageBox.information(
             self,
             self.tr("Response signed"),
