@@ -29,10 +29,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # plain ALTER TABLE … DROP COLUMN (SQLite 3.35+): the tables' SQL goes back to exactly
+    # what 0003 made, which the schema guard compares (a batch copy would rewrite it)
     op.drop_index("ix_signoff_requests_review_id", "signoff_requests")
-    with op.batch_alter_table("signoff_requests") as batch:
-        batch.drop_column("review_sha256")
-        batch.drop_column("review_id")
-    with op.batch_alter_table("signoff_responses") as batch:
-        batch.drop_column("review_comment")
-        batch.drop_column("review_decision")
+    op.drop_column("signoff_requests", "review_sha256")
+    op.drop_column("signoff_requests", "review_id")
+    op.drop_column("signoff_responses", "review_comment")
+    op.drop_column("signoff_responses", "review_decision")
