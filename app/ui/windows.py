@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.errors import PortfolioError
@@ -81,34 +81,55 @@ WARM_UP_MODULES: tuple[str, ...] = (
 )
 
 
+_warmed = threading.Event()  # set once WARM_UP_MODULES are imported (once per process)
+_warm_lock = threading.Lock()
+_warm_thread: threading.Thread | None = None
+
+
+def _warm_up() -> None:
+    for name in WARM_UP_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # the GUI thread imports it again, and says what is wrong
+            log.debug("Warm-up import of %s failed", name, exc_info=True)
+    _warmed.set()
+
+
 class WarmUp(QObject):
     """Imports ``WARM_UP_MODULES`` in a background thread, once per process.
 
     Imports never create widgets, so they are safe off the GUI thread; if the GUI
     thread needs one of the modules sooner, Python's import lock makes it wait
-    for that module, not for the rest.
+    for that module, not for the rest. The thread touches no Qt object: this object
+    looks for the end with a timer on the GUI thread, so a manager (and this object)
+    deleted meanwhile is never signalled from the thread (that crashed the tests).
     """
 
-    finished = Signal()  # emitted from the thread: a queued call into the GUI thread
+    finished = Signal()  # on the GUI thread, once the imports are done
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.done = False
-        self._thread: threading.Thread | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(20)
+        self._timer.timeout.connect(self._check)
+
+    @property
+    def done(self) -> bool:
+        return _warmed.is_set()
 
     def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="warm-up", daemon=True)
-            self._thread.start()
+        global _warm_thread
+        with _warm_lock:
+            if _warm_thread is None:
+                _warm_thread = threading.Thread(target=_warm_up, name="warm-up", daemon=True)
+                _warm_thread.start()
+        if not self._timer.isActive():
+            self._timer.start()
 
-    def _run(self) -> None:
-        for name in WARM_UP_MODULES:
-            try:
-                importlib.import_module(name)
-            except Exception:  # the GUI thread imports it again, and says what is wrong
-                log.debug("Warm-up import of %s failed", name, exc_info=True)
-        self.done = True
-        self.finished.emit()
+    def _check(self) -> None:
+        if _warmed.is_set():
+            self._timer.stop()
+            self.finished.emit()
 
 
 STRICT_EXTENSIONS_ENV = "PORTFOLIO_STRICT_EXTENSIONS"
