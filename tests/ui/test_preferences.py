@@ -65,12 +65,13 @@ def managed_window(qtbot, it_backups: Path, filled_path: Path) -> Iterator[MainW
         open_window.close()
 
 
-def test_preferences_sits_in_the_edit_menu_with_the_standard_shortcut(window: MainWindow) -> None:
+def test_preferences_sits_in_the_edit_menu_with_its_shortcut(window: MainWindow) -> None:
     action = window.preferences_action
     assert action in window.edit_menu.actions()
     assert action.text() == "&Preferences…"
-    standard = QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
-    assert action.shortcut() == (standard[0] if standard else QKeySequence())
+    # Ctrl+, everywhere (Cmd+, on macOS): Qt's platform binding shows as the word
+    # "Settings" on Linux, which the menu printed as if it were a key
+    assert action.shortcut() == QKeySequence("Ctrl+,")
 
 
 def test_the_dialog_shows_the_settings_in_force(qtbot, window: MainWindow) -> None:
