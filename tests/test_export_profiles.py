@@ -3,6 +3,7 @@ review copy adds the records; drafts, when asked for, are marked DRAFT on every 
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -10,8 +11,9 @@ import pytest
 from pypdf import PdfReader
 
 from app.export.pdf import PdfOptions, export_portfolio_pdf
-from app.models.db import Database
-from app.services import evidence
+from app.models.db import Database, open_portfolio
+from app.services import evidence, portfolio_json
+from app.services.snapshot import take_snapshot
 from tests import progress_sample
 from tests.package_helpers import run
 from tests.pdf_reading import outline_pages, page_texts
@@ -141,3 +143,138 @@ def test_the_package_carries_the_assessors_copy_unless_told(
     assert REVIEW_TEXT in _package_pdf_text(review, tmp_path)
     code, _, err = run(capsys, "--file", str(path), "verify", str(review))
     assert code == 0, err
+
+
+# Text only the programme records hold, as portfolio.json writes it, and the drafts' text.
+PROGRAMME_RECORDS = (
+    "Initial assessment with my manager",  # a skills scan's note
+    "a < b & c",  # a rating's note
+    "AWS & Terraform <modules>",  # the off-the-job log
+    "Settling in well.",  # a progress review's notes
+    "Book AWS exam",  # a review's action
+)
+DRAFT_TEXT = ("Incident review", "Long draft write-up", "Paragraph 7 of a long draft reflection.")
+
+
+def _unspaced(text: str) -> str:
+    return "".join(text.split())
+
+
+def _member_texts(package: Path, tmp_path: Path) -> dict[str, str]:
+    """Every member of ``package`` as text: the PDF's extracted text, the rest decoded."""
+    texts: dict[str, str] = {}
+    with zipfile.ZipFile(package) as zf:
+        for name in zf.namelist():
+            data = zf.read(name)
+            if name == "portfolio.pdf":
+                (tmp_path / "member.pdf").write_bytes(data)
+                texts[name] = " ".join(page_texts(PdfReader(tmp_path / "member.pdf")))
+            else:
+                texts[name] = data.decode("utf-8", errors="replace")
+    return texts
+
+
+def test_the_assessors_package_holds_no_programme_records_or_drafts_anywhere(
+    filled: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _close_for_cli(filled)
+    package = tmp_path / "assessor.portfolio"
+    code, _, err = run(capsys, "--file", str(path), "export", "package", str(package))
+    assert code == 0, err
+    texts = _member_texts(package, tmp_path)
+    assert "portfolio.json" in texts and "portfolio.pdf" in texts
+    for name, text in texts.items():
+        for record in PROGRAMME_RECORDS + DRAFT_TEXT:
+            assert record not in text, f"{record!r} is in the assessor's {name}"
+    document = json.loads(texts["portfolio.json"])
+    assert "programme" not in document
+    assert [i["ref"] for i in document["items"]] == ["E001", "E002", "E005"]
+    # the PDF's cover names the fingerprint portfolio.json carries
+    assert document["fingerprint"] in _unspaced(texts["portfolio.pdf"])
+
+    code, _, err = run(capsys, "--file", str(path), "verify", str(package))
+    assert code == 0, err
+    imported = tmp_path / "imported.sqlite3"
+    code, _, err = run(capsys, "--file", str(imported), "import", "package", str(package))
+    assert code == 0, err
+    db = open_portfolio(imported)
+    with db.reader() as session:
+        assert portfolio_json.build_programme(session) is None
+        titles = [i.title for i in evidence.items_by_id(session, evidence.item_ids(session))]
+        assert take_snapshot(session).fingerprint == document["fingerprint"]
+    db.close()
+    assert "Incident review" not in titles and "CI pipeline for the billing API" in titles
+
+
+def test_the_review_package_carries_the_programme_records_and_drafts(
+    filled: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _close_for_cli(filled)
+    package = tmp_path / "review.portfolio"
+    code, _, err = run(
+        capsys, "--file", str(path), "export", "package", str(package), "--for", "review"
+    )
+    assert code == 0, err
+    texts = _member_texts(package, tmp_path)
+    for record in PROGRAMME_RECORDS + DRAFT_TEXT:
+        assert record in texts["portfolio.json"], record
+    assert "Settling in well." in texts["portfolio.pdf"]
+    document = json.loads(texts["portfolio.json"])
+    assert document["fingerprint"] in _unspaced(texts["portfolio.pdf"])
+    code, _, err = run(capsys, "--file", str(path), "verify", str(package))
+    assert code == 0, err
+    imported = tmp_path / "imported.sqlite3"
+    code, _, err = run(capsys, "--file", str(imported), "import", "package", str(package))
+    assert code == 0, err
+    db = open_portfolio(imported)
+    with db.reader() as session:
+        programme = portfolio_json.build_programme(session)
+        assert programme is not None and programme.reviews
+        assert take_snapshot(session).fingerprint == document["fingerprint"]
+    db.close()
+
+
+def test_each_copy_of_the_package_is_the_same_bytes_every_time(
+    filled: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _close_for_cli(filled)
+    for audience in ("assessor", "review"):
+        made = []
+        for n in (1, 2):
+            out = tmp_path / f"{audience}{n}.portfolio"
+            code, _, err = run(
+                capsys, "--file", str(path), "export", "package", str(out), "--for", audience
+            )
+            assert code == 0, err
+            made.append(out.read_bytes())
+        assert made[0] == made[1], audience
+
+
+def _coverage_pages(out: Path) -> str:
+    """The text of the coverage summary and gaps pages (up to the KSB matrix)."""
+    reader = PdfReader(out)
+    starts = outline_pages(reader)
+    pages = page_texts(reader)
+    return " ".join(pages[starts["Coverage summary"] : starts["Evidence"]])
+
+
+def test_the_assessors_copy_shows_no_draft_counts_in_coverage_and_gaps(
+    filled: Database, tmp_path: Path
+) -> None:
+    out = tmp_path / "assessor.pdf"
+    export_portfolio_pdf(filled, out, PdfOptions())
+    text = _coverage_pages(out)
+    assert "Gaps" in text and "Ready" in text
+    assert "Drafts" not in text and "drafts" not in text
+    assert "Counts include only items marked ready." in text
+
+
+def test_the_review_copy_and_included_drafts_keep_the_draft_counts(
+    filled: Database, tmp_path: Path
+) -> None:
+    for options in (PdfOptions(audience="review"), PdfOptions(include_drafts=True)):
+        out = tmp_path / f"{options.audience}-{options.include_drafts}.pdf"
+        export_portfolio_pdf(filled, out, options)
+        text = _coverage_pages(out)
+        assert "Code Competency Ready Drafts" in " ".join(text.split()), options
+        assert "Drafts only" in text and "drafts are shown separately" in text

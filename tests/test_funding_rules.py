@@ -169,7 +169,7 @@ def test_the_plans_2025_terms_travel_in_the_package(db: Database, tmp_path: Path
     with db.transaction() as session:
         otj.save_plan(session, terms)
     package = tmp_path / "p.portfolio"
-    export_package(db, package, build_pdf=fake_pdf)
+    export_package(db, package, build_pdf=fake_pdf, audience="review")
     restored = tmp_path / "restored.sqlite3"
     import_package(package, restored)
     again = open_portfolio(restored)

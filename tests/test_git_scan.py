@@ -453,7 +453,7 @@ def test_a_hand_typed_item_has_no_source_in_portfolio_json(
 
     assert run(capsys, "--file", pf, "item", "add", "--title", "Typed")[0] == 0
     package = tmp_path / "out.portfolio"
-    assert run(capsys, "--file", pf, "export", "package", str(package))[0] == 0
+    assert run(capsys, "--file", pf, "export", "package", str(package), "--for", "review")[0] == 0
     with zipfile.ZipFile(package) as z:
         (item,) = json.loads(z.read("portfolio.json"))["items"]
     assert "source" not in item

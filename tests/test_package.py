@@ -64,7 +64,9 @@ def test_round_trip_export_verify_import_gives_the_same_portfolio(
     source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     package = tmp_path / "out.portfolio"
-    code, out, err = run(capsys, "--file", str(source), "export", "package", str(package))
+    code, out, err = run(
+        capsys, "--file", str(source), "export", "package", str(package), "--for", "review"
+    )
     assert code == 0, err
     key = signing.existing_key()
     assert key is not None
@@ -96,8 +98,8 @@ def test_the_same_portfolio_gives_the_same_package_bytes(source: Path, tmp_path:
     first, second, third = (tmp_path / f"{n}.portfolio" for n in range(3))
     db = open_portfolio(source)
     try:
-        export_package(db, first, key=key)
-        export_package(db, second, key=key)
+        export_package(db, first, key=key, audience="review")
+        export_package(db, second, key=key, audience="review")
     finally:
         db.close()
     assert first.read_bytes() == second.read_bytes()
@@ -107,7 +109,7 @@ def test_the_same_portfolio_gives_the_same_package_bytes(source: Path, tmp_path:
     import_package(first, restored)
     db = open_portfolio(restored)
     try:
-        export_package(db, third, key=key)
+        export_package(db, third, key=key, audience="review")
     finally:
         db.close()
     assert third.read_bytes() == first.read_bytes()
@@ -121,7 +123,7 @@ def test_an_imported_portfolio_has_the_print_renditions_of_its_images(
     package, restored = tmp_path / "p.portfolio", tmp_path / "restored.sqlite3"
     db = open_portfolio(source)
     try:
-        export_package(db, package, key=key, build_pdf=fake_pdf)
+        export_package(db, package, key=key, build_pdf=fake_pdf, audience="review")
     finally:
         db.close()
     import_package(package, restored)
@@ -139,7 +141,7 @@ def test_package_layout_manifest_and_signature(source: Path, tmp_path: Path) -> 
     package = tmp_path / "out.portfolio"
     db = open_portfolio(source)
     try:
-        export_package(db, package, key=key, build_pdf=fake_pdf)
+        export_package(db, package, key=key, build_pdf=fake_pdf, audience="review")
         with db.reader() as s:
             changed = last_changed(s)
     finally:
@@ -177,7 +179,7 @@ def test_the_pdf_cover_and_portfolio_json_name_the_signing_key(
     package = tmp_path / "out.portfolio"
     db = open_portfolio(source)
     try:
-        export_package(db, package, key=key)
+        export_package(db, package, key=key, audience="review")
     finally:
         db.close()
     content = members(package)
@@ -195,7 +197,7 @@ def test_portfolio_json_carries_every_framework_the_portfolio_uses(
     package = tmp_path / "out.portfolio"
     db = open_portfolio(source)
     try:
-        export_package(db, package, build_pdf=fake_pdf)
+        export_package(db, package, build_pdf=fake_pdf, audience="review")
     finally:
         db.close()
     document = json.loads(members(package)["portfolio.json"])
@@ -221,7 +223,7 @@ def test_verify_with_the_right_signer_in_any_format(
     package = tmp_path / "out.portfolio"
     db = open_portfolio(source)
     try:
-        export_package(db, package, key=key, build_pdf=fake_pdf)
+        export_package(db, package, key=key, build_pdf=fake_pdf, audience="review")
     finally:
         db.close()
     pasted = ":".join(key.fingerprint[i : i + 2] for i in range(0, 64, 2)).upper()
@@ -238,7 +240,7 @@ def test_export_over_an_existing_package_replaces_it_whole(
     db = open_portfolio(source)
     try:
         with pytest.raises(PortfolioError, match=r"already exists.*--force"):
-            export_package(db, package, build_pdf=fake_pdf)
+            export_package(db, package, build_pdf=fake_pdf, audience="review")
         assert package.read_bytes() == b"an older package"
         export_package(db, package, build_pdf=fake_pdf, force=True)
     finally:
@@ -312,7 +314,7 @@ def test_import_refuses_an_existing_file_and_changes_nothing(
     package = tmp_path / "out.portfolio"
     db = open_portfolio(source)
     try:
-        export_package(db, package, build_pdf=fake_pdf)
+        export_package(db, package, build_pdf=fake_pdf, audience="review")
     finally:
         db.close()
     before = source.read_bytes()
@@ -328,7 +330,7 @@ def test_import_with_the_wrong_signer_creates_nothing(
     package = tmp_path / "out.portfolio"
     db = open_portfolio(source)
     try:
-        export_package(db, package, build_pdf=fake_pdf)
+        export_package(db, package, build_pdf=fake_pdf, audience="review")
     finally:
         db.close()
     target = tmp_path / "new" / "p.sqlite3"
@@ -346,7 +348,7 @@ def test_import_into_the_default_portfolio_location(
     package = tmp_path / "out.portfolio"
     db = open_portfolio(source)
     try:
-        export_package(db, package, build_pdf=fake_pdf)
+        export_package(db, package, build_pdf=fake_pdf, audience="review")
     finally:
         db.close()
     code, out, err = run(capsys, "import", "package", str(package))
@@ -363,7 +365,7 @@ def test_a_portfolio_with_no_items_round_trips(tmp_path: Path) -> None:
     package = tmp_path / "empty.portfolio"
     db = open_portfolio(empty)
     try:
-        export_package(db, package, build_pdf=fake_pdf)
+        export_package(db, package, build_pdf=fake_pdf, audience="review")
     finally:
         db.close()
     restored = tmp_path / "restored.sqlite3"

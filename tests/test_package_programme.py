@@ -128,7 +128,7 @@ def _view(capsys: pytest.CaptureFixture[str], path: Path) -> dict[str, Any]:
 def _export(path: Path, out: Path, key: signing.SigningKey | None = None) -> None:
     db = open_portfolio(path)
     try:
-        export_package(db, out, key=key, build_pdf=fake_pdf)
+        export_package(db, out, key=key, build_pdf=fake_pdf, audience="review")
     finally:
         db.close()
 
@@ -149,7 +149,7 @@ def test_round_trip_gives_the_same_programme_records_and_evidence(
     source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     package = tmp_path / "out.portfolio"
-    out = _cli(capsys, source, "export", "package", str(package))  # with the real PDF
+    out = _cli(capsys, source, "export", "package", str(package), "--for", "review")
     assert "Signed by key" in out
     code, out, err = run(capsys, "verify", str(package))
     assert code == 0, err
@@ -470,7 +470,9 @@ def signed_good(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, signing
     try:
         progress_sample.fill(db)
         _add_more_records(db)
-        export_package(db, folder / "good.portfolio", key=key, build_pdf=fake_pdf)
+        export_package(
+            db, folder / "good.portfolio", key=key, build_pdf=fake_pdf, audience="review"
+        )
     finally:
         db.close()
     return folder / "good.portfolio", key

@@ -133,7 +133,7 @@ def test_package_round_trip_on_a_fresh_profile_keeps_coverage(
     pdf = tmp_path / "out.pdf"
     assert run(capsys, "--file", optioned, "export", "pdf", pdf)[0] == 0
     package = tmp_path / "out.portfolio"
-    assert run(capsys, "--file", optioned, "export", "package", package)[0] == 0
+    assert run(capsys, "--file", optioned, "export", "package", package, "--for", "review")[0] == 0
 
     # another person's machine: no standards imported, other keys
     fresh = tmp_path / "fresh"

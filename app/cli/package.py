@@ -34,7 +34,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         dest="audience",
         choices=tuple(PDF_BUILDERS),
         default="assessor",
-        help="which copy of the PDF the package carries: assessor (the default) or review",
+        help="which copy the package carries: assessor (the default: no drafts, no "
+        "programme records) or review (the whole portfolio)",
     )
     p.set_defaults(handler=cmd_export_package)
 
@@ -66,9 +67,7 @@ def cmd_export_package(args: argparse.Namespace) -> int:
         print(f"Made your signing key: {key.path}")
     db = open_db(args)
     try:
-        result = export_package(
-            db, out, key=key, build_pdf=PDF_BUILDERS[args.audience], force=args.force
-        )
+        result = export_package(db, out, key=key, audience=args.audience, force=args.force)
     finally:
         db.close()
     print(f"Wrote {result.path} ({result.files} files, {_megabytes(result.size)}).")

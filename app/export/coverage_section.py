@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, Table
 
-from app.export.context import ExportContext, clean, describe, plural
+from app.export.context import REVIEW, ExportContext, clean, describe, plural
 from app.export.flowables import Anchor
 from app.export.heatmap import (
     ROW_HEIGHT,
@@ -54,7 +54,8 @@ def coverage_section(ctx: ExportContext) -> list[Flowable]:
             f"{report.target} evidence {items_word} marked ready; "
             f"<b>{summary.covered_cells} of {summary.linked_cells}</b> links between "
             f"{escape(plural(group_label).lower())} and competencies have evidence. Counts include "
-            "only items marked ready; drafts are shown separately.",
+            "only items marked ready"
+            + ("; drafts are shown separately." if show_drafts(ctx) else "."),
             BODY,
         ),
     ]
@@ -70,31 +71,43 @@ def coverage_section(ctx: ExportContext) -> list[Flowable]:
         )
     out += _heatmap(ctx, group_label)
     out.append(Para("Totals by kind", SUBSECTION))
-    out.append(_totals_table(report.competencies, report.target))
+    out.append(_totals_table(report.competencies, report.target, drafts=show_drafts(ctx)))
     out += _gaps(ctx, group_label)
     out.append(PageBreak())
     return out
 
 
-def _totals_table(competencies: tuple[CompetencyCoverage, ...], target: int) -> Table:
+def show_drafts(ctx: ExportContext) -> bool:
+    """Draft counts appear unless this is the assessor's copy without drafts: the assessor
+    sees no trace of unfinished work; the review copy always shows them."""
+    return ctx.options.audience == REVIEW or ctx.options.include_drafts
+
+
+def _totals_table(
+    competencies: tuple[CompetencyCoverage, ...], target: int, *, drafts: bool = True
+) -> Table:
     kinds: dict[str, list[CompetencyCoverage]] = {}
     for c in competencies:
         kinds.setdefault(c.kind, []).append(c)
     header = ["", "Total", "Target met", "Below target", "Drafts only", "No evidence"]
+    if not drafts:
+        header.remove("Drafts only")
     rows: list[list[Paragraph]] = [[Para(h, CELL_BOLD) for h in header]]
     for kind, members in [*kinds.items(), ("all", list(competencies))]:
-        figures = (
+        figures = [
             len(members),
             sum(c.met for c in members),
             sum(1 for c in members if c.count > 0 and not c.met),
-            sum(1 for c in members if c.count == 0 and c.drafts > 0),
-            sum(1 for c in members if c.count == 0 and c.drafts == 0),
-        )
+        ]
+        if drafts:
+            figures.append(sum(1 for c in members if c.count == 0 and c.drafts > 0))
+            figures.append(sum(1 for c in members if c.count == 0 and c.drafts == 0))
+        else:  # without drafts, a competency only drafts claim has no evidence
+            figures.append(sum(1 for c in members if c.count == 0))
         label = "All" if kind == "all" else kind_label(kind)
         rows.append([Para(escape(label), CELL_BOLD)] + [Para(str(f), CELL_CENTER) for f in figures])
-    table = Table(
-        rows, colWidths=["20%", "16%", "16%", "16%", "16%", "16%"], hAlign="LEFT", splitByRow=0
-    )
+    widths = ["20%", *(["16%"] * 5 if drafts else ["20%"] * 4)]
+    table = Table(rows, colWidths=widths, hAlign="LEFT", splitByRow=0)
     table.setStyle(
         table_style(
             [
@@ -162,7 +175,9 @@ def _gaps(ctx: ExportContext, group_label: str) -> list[Flowable]:
     if not gaps:
         out.append(Para("Every competency has reached the target.", BODY))
     else:
-        rows = [[Para(h, CELL_BOLD) for h in ("Code", "Competency", "Ready", "Drafts")]]
+        drafts = show_drafts(ctx)
+        heads = ("Code", "Competency", "Ready", *(("Drafts",) if drafts else ()))
+        rows = [[Para(h, CELL_BOLD) for h in heads]]
         for gap in gaps:
             competency = framework.competency(gap.code)
             text = describe(competency)
@@ -171,10 +186,11 @@ def _gaps(ctx: ExportContext, group_label: str) -> list[Flowable]:
                     Para(_code_link(ctx, gap.code), CELL_BOLD),
                     Para(escape(text), CELL),
                     Para(str(gap.count), CELL_CENTER),
-                    Para(str(gap.drafts), CELL_CENTER),
+                    *([Para(str(gap.drafts), CELL_CENTER)] if drafts else []),
                 ]
             )
-        table = Table(rows, colWidths=["10%", "70%", "10%", "10%"], repeatRows=1)
+        widths = ["10%", "70%", "10%", "10%"] if drafts else ["10%", "80%", "10%"]
+        table = Table(rows, colWidths=widths, repeatRows=1)
         table.setStyle(
             table_style(
                 [

@@ -37,7 +37,8 @@ def matrix_section(ctx: ExportContext) -> list[Flowable]:
         Para("KSB mapping matrix", SECTION),
         Para(
             "Every competency of the standard with the evidence that claims it. Select a "
-            "reference to open that evidence item; drafts are shown in italics.",
+            "reference to open that evidence item"
+            + ("; drafts are shown in italics." if ctx.options.include_drafts else "."),
             MUTED_SMALL,
         ),
     ]
@@ -138,8 +139,9 @@ def _grid(ctx: ExportContext) -> list[Flowable]:
         Anchor("grid", ctx.state, "Evidence × KSB grid", level=1),
         Para("Evidence × KSB grid", SUBSECTION),
         Para(
-            f"{CLAIMED} claimed by a ready item, {CLAIMED_DRAFT} claimed by a draft. "
-            "Each row is an evidence item; select its reference to open it.",
+            f"{CLAIMED} claimed by a ready item"
+            + (f", {CLAIMED_DRAFT} claimed by a draft. " if ctx.options.include_drafts else ". ")
+            + "Each row is an evidence item; select its reference to open it.",
             MUTED_SMALL,
         ),
     ]

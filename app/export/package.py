@@ -1,7 +1,8 @@
 """The signed portfolio package (``.portfolio``): writing it, and importing one.
 
 A package is a zip holding ``portfolio.pdf`` (the EPA portfolio), ``portfolio.json``
-(the whole portfolio, programme records included, see ``app.schema.portfolio``),
+(the portfolio, see ``app.schema.portfolio``: the assessor's copy without drafts and
+programme records, the review copy whole),
 ``attachments/<sha256>``
 (every attachment, once), ``manifest.json`` (format, creation time, the signer's
 public key, and the path, size and SHA-256 of every other member) and
@@ -60,7 +61,7 @@ from app.schema.portfolio import uln_check_digit_ok
 from app.services import portfolio_json, signoff
 from app.services.blob_source import BlobSource, SqliteBlobSource
 from app.services.signing import SigningKey, load_or_create_key
-from app.services.snapshot import take_snapshot
+from app.services.snapshot import assessors_copy, take_snapshot
 from app.services.views import PortfolioSnapshot
 
 __all__ = [
@@ -77,6 +78,11 @@ __all__ = [
 ]
 
 _CHUNK = 1 << 20
+
+# The copies a package can carry (as ``app.export.context``'s, without importing reportlab)
+Audience = Literal["assessor", "review"]
+ASSESSOR: Audience = "assessor"
+REVIEW: Audience = "review"
 
 
 class PdfBuilder(Protocol):
@@ -141,7 +147,7 @@ def _epa_pdf(
     )
 
 
-PDF_BUILDERS: dict[str, PdfBuilder] = {"assessor": epa_pdf, "review": review_copy_pdf}
+PDF_BUILDERS: dict[Audience, PdfBuilder] = {"assessor": epa_pdf, "review": review_copy_pdf}
 
 
 @dataclass(frozen=True)
@@ -175,7 +181,8 @@ def export_package(
     out: Path,
     *,
     key: SigningKey | None = None,
-    build_pdf: PdfBuilder = epa_pdf,
+    audience: Audience = ASSESSOR,
+    build_pdf: PdfBuilder | None = None,
     progress: ProgressFn | None = None,
     cancelled: Callable[[], bool] | None = None,
     force: bool = False,
@@ -184,15 +191,26 @@ def export_package(
     """Snapshot the portfolio in ``db`` and write its signed package to ``out``
     (never over the portfolio or a database; an existing file only with ``force``).
 
+    ``audience`` picks the copy: the assessor's (the default) leaves the programme
+    records and the drafts out of ``portfolio.json`` and the PDF alike, with the
+    fingerprint of what it carries; the review copy carries the whole portfolio (the
+    PDF is the review copy, drafts left out of it as ``export pdf`` does). ``build_pdf``
+    defaults to that copy's PDF.
+
     The package carries every sign-off request and signed response the portfolio holds,
     and (with the app's own PDF builders) the PDF signed with the apprentice's
     certificate, which the manifest lists as ``certificate.der``."""
     out = Path(out)
     check_output(out, what="package", force=force, protected=[db.path])
     key = load_or_create_key() if key is None else key
+    build_pdf = PDF_BUILDERS[audience] if build_pdf is None else build_pdf
     with db.reader() as session:
         snapshot = take_snapshot(session)
-        document = portfolio_json.build_document(session, snapshot, signer=key.fingerprint)
+        if audience == ASSESSOR:
+            snapshot = assessors_copy(snapshot)
+        document = portfolio_json.build_document(
+            session, snapshot, signer=key.fingerprint, programme_records=audience == REVIEW
+        )
         extra = signoff_members(session)
     uln = document.details.uln
     if uln and not uln_check_digit_ok(uln):  # no assessor could verify the package

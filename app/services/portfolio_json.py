@@ -104,16 +104,23 @@ TagKind = Literal["competency", "group"]
 
 
 def build_document(
-    session: Session, snapshot: PortfolioSnapshot, *, signer: str | None
+    session: Session,
+    snapshot: PortfolioSnapshot,
+    *,
+    signer: str | None,
+    programme_records: bool = True,
 ) -> PortfolioDocument:
-    """The document for ``snapshot``, read in the same transaction that took it."""
+    """The document for ``snapshot``, read in the same transaction that took it.
+
+    Its items are the snapshot's; ``programme_records=False`` leaves the programme
+    records out (the assessor's copy, ``snapshot.assessors_copy``)."""
     record = session.get(PortfolioRecord, 1)
     assert record is not None  # take_snapshot already refused a file without details
     own = record.framework
     other = _other_tags(session, own.id)
     added = dict(session.execute(select(Attachment.id, Attachment.added)).tuples().all())
     sources = git_import.sources_by_item(session)
-    programme = build_programme(session)
+    programme = build_programme(session) if programme_records else None
     used: set[tuple[str, str]] = {(own.key, own.version)}
     used |= {(t.framework, t.version) for tags in other.values() for t in tags}
     used |= _programme_frameworks(programme)

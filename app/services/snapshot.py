@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -20,7 +20,7 @@ from app.services import (
     progress,
     signoff,
 )
-from app.services.views import FrameworkView, ItemView, PortfolioSnapshot
+from app.services.views import FrameworkView, ItemView, PortfolioInfo, PortfolioSnapshot
 
 
 def fingerprint(
@@ -62,11 +62,7 @@ def take_snapshot(session: Session, *, target: int = 1) -> PortfolioSnapshot:
     info = portfolio.get_info(session)
     framework = frameworks.get_framework(session)
     items = tuple(evidence.items_by_id(session, evidence.item_ids(session)))
-    info_dict = asdict(info)
-    info_dict.pop("created")
-    info_dict.pop("updated")
-    if info_dict.get("option") is None:  # a portfolio without an option keeps its print
-        info_dict.pop("option", None)
+    info_dict = _info_dict(info)
     return PortfolioSnapshot(
         info=info,
         framework=framework,
@@ -78,6 +74,36 @@ def take_snapshot(session: Session, *, target: int = 1) -> PortfolioSnapshot:
         signoff=signoff.overview(session),
         sources=git_import.sources_by_ref(session),
         **_project(session, framework, items),
+    )
+
+
+def _info_dict(info: PortfolioInfo) -> dict[str, object]:
+    """The details as the fingerprint covers them: without their timestamps."""
+    info_dict = asdict(info)
+    info_dict.pop("created")
+    info_dict.pop("updated")
+    if info_dict.get("option") is None:  # a portfolio without an option keeps its print
+        info_dict.pop("option", None)
+    return info_dict
+
+
+def assessors_copy(snapshot: PortfolioSnapshot) -> PortfolioSnapshot:
+    """What the assessor's copy of a package carries: ``snapshot`` without its drafts and
+    without the programme records (skills scans, the off-the-job log, reviews).
+
+    Its fingerprint is the one the portfolio rebuilt from that copy has (the programme
+    records join a fingerprint only when present), so the PDF's cover, ``portfolio.json``
+    and an imported copy all agree.
+    """
+    items = tuple(i for i in snapshot.items if i.status != "draft")
+    kept = {i.ref for i in items}
+    return replace(
+        snapshot,
+        items=items,
+        fingerprint=fingerprint(_info_dict(snapshot.info), items, None),
+        progress=None,
+        sources={ref: s for ref, s in snapshot.sources.items() if ref in kept},
+        # the project mapping already names ready items only
     )
 
 

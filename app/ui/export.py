@@ -51,6 +51,28 @@ def suggested_path(document: PortfolioDocument) -> Path:
     return base / f"{name or 'Apprentice'} EPA portfolio.pdf"
 
 
+def audience_combo(parent: QWidget) -> QComboBox:
+    """The choice of copy, the assessor's first (the default): the PDF and package dialogs'."""
+    combo = QComboBox(parent)
+    combo.setAccessibleName(_tr("Copy"))
+    combo.addItem(_tr("Assessor's copy"), "assessor")
+    combo.addItem(_tr("Review copy for provider and employer"), "review")
+    return combo
+
+
+def describe_audience(audience: object) -> str:
+    """What the chosen copy holds, in a sentence or two under the choice."""
+    if audience == "review":
+        return _tr(
+            "Adds the programme records: skills scans, the off-the-job training log and "
+            "progress reviews. Not for the assessor."
+        )
+    return _tr(
+        "What the assessor grades: evidence, KSB mapping and declaration. No skills "
+        "scans, off-the-job log or progress reviews."
+    )
+
+
 class ExportPdfDialog(QDialog):
     """The options of one export, and where to write it."""
 
@@ -76,11 +98,8 @@ class ExportPdfDialog(QDialog):
         where.addWidget(self.path, 1)
         where.addWidget(browse)
 
-        self.audience = QComboBox(self)
+        self.audience = audience_combo(self)
         self.audience.setObjectName("exportAudience")
-        self.audience.setAccessibleName(_tr("Copy"))
-        self.audience.addItem(_tr("Assessor's copy"), "assessor")
-        self.audience.addItem(_tr("Review copy for provider and employer"), "review")
         self.audience_note = QLabel(self)
         self.audience_note.setWordWrap(True)
         self.audience.currentIndexChanged.connect(self._describe_audience)
@@ -130,17 +149,7 @@ class ExportPdfDialog(QDialog):
         self.setMinimumWidth(520)
 
     def _describe_audience(self) -> None:
-        if self.audience.currentData() == "review":
-            text = _tr(
-                "Adds the programme records: skills scans, the off-the-job training log and "
-                "progress reviews. Not for the assessor."
-            )
-        else:
-            text = _tr(
-                "What the assessor grades: evidence, KSB mapping and declaration. No skills "
-                "scans, off-the-job log or progress reviews."
-            )
-        self.audience_note.setText(text)
+        self.audience_note.setText(describe_audience(self.audience.currentData()))
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getSaveFileName(

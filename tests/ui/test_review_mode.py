@@ -16,6 +16,7 @@ from app.export.package import export_package, verify_package
 from app.models.db import open_portfolio
 from app.services import signing
 from app.ui.main_window import MainWindow
+from app.ui.package_export import PackageCopyDialog
 from app.ui.review.assessment_page import AssessmentPage, JudgementModel
 from tests.package_helpers import fake_pdf, rewrite
 
@@ -28,7 +29,7 @@ def package(filled_path: Path, tmp_path: Path) -> Path:
     out.parent.mkdir()
     db = open_portfolio(filled_path)
     try:
-        export_package(db, out, build_pdf=fake_pdf)
+        export_package(db, out, build_pdf=fake_pdf, audience="review")
     finally:
         db.close()
     return out
@@ -218,11 +219,13 @@ def test_export_package_from_the_file_menu(
         QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(out.with_suffix("")), "")
     )
     _action(qtbot, window, "exportPackageAction").trigger()
+    qtbot.waitUntil(lambda: window.findChild(PackageCopyDialog) is not None, timeout=LONG_WAIT)
+    window.findChild(PackageCopyDialog).accept()  # the assessor's copy, the default
     qtbot.waitUntil(
         lambda: "signed by key" in window.statusBar().currentMessage(), timeout=LONG_WAIT
     )
     verified = verify_package(out)
-    assert len(verified.document.items) == 3
+    assert len(verified.document.items) == 2  # the assessor's copy leaves the draft out
     assert verified.fingerprint in window.statusBar().currentMessage()
 
 
@@ -328,6 +331,8 @@ def test_the_signing_key_fingerprint_is_shown_and_copyable_after_export_and_in_d
     out.parent.mkdir()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(out), ""))
     _action(qtbot, window, "exportPackageAction").trigger()
+    qtbot.waitUntil(lambda: window.findChild(PackageCopyDialog) is not None, timeout=LONG_WAIT)
+    window.findChild(PackageCopyDialog).accept()
     qtbot.waitUntil(lambda: window.findChild(ExportedDialog) is not None, timeout=LONG_WAIT)
     notice = window.findChild(ExportedDialog)
     key = signing.existing_key()

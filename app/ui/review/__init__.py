@@ -35,6 +35,7 @@ from app.ui.review.session import register as register_session
 from app.ui.worker import TaskCancelled, TaskContext
 
 if TYPE_CHECKING:
+    from app.export.package import Audience
     from app.ui.main_window import MainWindow
     from app.ui.windows import WindowManager
 
@@ -58,7 +59,7 @@ def install(window: MainWindow) -> None:
         export_action.setStatusTip(
             _tr("Write the signed package (PDF, portfolio data, attachments) for your assessor")
         )
-        export_action.triggered.connect(lambda _checked=False: export_package(window))
+        export_action.triggered.connect(lambda _checked=False: _choose_copy(window))
         window.add_file_action(export_action)
         import_action = QAction(_tr("&Import Package as New Portfolio…"), window)
         import_action.setObjectName("importPackageAction")
@@ -274,8 +275,19 @@ def import_package_into(window: MainWindow, package: Path, target: Path) -> None
 # --- exporting the apprentice's package ---------------------------------------------------------
 
 
-def export_package(window: MainWindow, on_done: Callable[[Path], None] | None = None) -> None:
-    """File > Export Package…: choose where, then write it off the GUI thread."""
+def _choose_copy(window: MainWindow) -> None:
+    from app.ui.package_export import show_package_dialog
+
+    show_package_dialog(window)
+
+
+def export_package(
+    window: MainWindow,
+    on_done: Callable[[Path], None] | None = None,
+    audience: Audience = "assessor",
+) -> None:
+    """File > Export Package… once the copy is chosen (``app.ui.package_export``): choose
+    where, then write it off the GUI thread."""
     from app.export.package import PackageResult
     from app.export.package import export_package as write
 
@@ -300,6 +312,7 @@ def export_package(window: MainWindow, on_done: Callable[[Path], None] | None = 
         return write(
             database,
             out,
+            audience=audience,
             force=True,  # the save dialog asked before replacing a file
             progress=lambda done, total: ctx.report(done, total),
             cancelled=ctx.is_cancelled,
