@@ -179,8 +179,9 @@ def test_the_assessors_package_holds_no_programme_records_or_drafts_anywhere(
 ) -> None:
     path = _close_for_cli(filled)
     package = tmp_path / "assessor.portfolio"
-    code, _, err = run(capsys, "--file", str(path), "export", "package", str(package))
+    code, out, err = run(capsys, "--file", str(path), "export", "package", str(package))
     assert code == 0, err
+    assert "The assessor's copy: drafts and programme records" in out
     texts = _member_texts(package, tmp_path)
     assert "portfolio.json" in texts and "portfolio.pdf" in texts
     for name, text in texts.items():

@@ -71,6 +71,13 @@ def cmd_export_package(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(f"Wrote {result.path} ({result.files} files, {_megabytes(result.size)}).")
+    if args.audience == "assessor":
+        print(
+            "The assessor's copy: drafts and programme records (skills scans, off-the-job "
+            "log, reviews) left out; --for review carries the whole portfolio."
+        )
+    else:
+        print("The review copy: the whole portfolio, programme records and drafts included.")
     print(f"Signed by key {result.fingerprint}")
     return 0
 
