@@ -386,7 +386,11 @@ def package_mutations(template: Path, work: Path, totals: Totals, flips: int) ->
     folder = work / "package"
     path = fresh(template, folder)
     package = folder / "good.portfolio"
-    assert run("--file", path, "export", "package", package).code == 0, "export failed"
+    # the review copy carries every item (the assessor's leaves drafts out), so an
+    # accepted package must import exactly the original's items
+    assert run("--file", path, "export", "package", package, "--for", "review").code == 0, (
+        "export failed"
+    )
     original = items(path)
     data = package.read_bytes()
     with zipfile.ZipFile(package) as zf:
