@@ -226,3 +226,56 @@ def test_the_review_copy_marks_an_unsigned_review_and_names_who_signed(
     assert "Signed by: Sam Boss (Line manager, AT&T Analytical), signed " in older
     assert keys["boss"].fingerprint in older.replace(" ", "")
     assert "UNSIGNED" not in older
+
+
+def _every_member_bytes(package: Path) -> dict[str, bytes]:
+    """Each member of ``package``, and each member of a zip member (a signed response)."""
+    import io
+    import zipfile
+
+    found: dict[str, bytes] = {}
+    for name, data in members(package).items():
+        found[name] = data
+        if data[:2] == b"PK":
+            with zipfile.ZipFile(io.BytesIO(data)) as inner:
+                for sub in inner.namelist():
+                    found[f"{name}/{sub}"] = inner.read(sub)
+    return found
+
+
+def test_the_assessors_package_leaves_review_signatures_out_and_the_review_copy_keeps_them(
+    db: Database, keys: dict[str, SigningKey], tmp_path: Path
+) -> None:
+    from app.export.package import export_package, import_package, verify_package
+
+    request = tmp_path / "a.request"
+    make_review_request(db, 1, BOSS, request, key=keys["apprentice"])
+    answer = tmp_path / "a.response"
+    write_response(
+        open_request(request),
+        {},
+        BOSS,
+        answer,
+        review=("declined", "Dates wrong"),
+        key=keys["boss"],
+    )
+    from app.export.signoff_files import read_response
+    from app.services import signoff
+
+    with db.transaction() as s:
+        signoff.store_response(s, read_response(answer, answer.read_bytes()))
+    secrets = (b"Dates wrong", b"On track", b"Book the EPA gateway meeting")
+
+    assessor = export_package(db, tmp_path / "a.portfolio", key=keys["apprentice"]).path
+    for name, data in _every_member_bytes(assessor).items():
+        assert not any(s in data for s in secrets), name
+    verify_package(assessor)
+    import_package(assessor, tmp_path / "a.sqlite3")
+
+    review = export_package(
+        db, tmp_path / "r.portfolio", key=keys["apprentice"], audience="review"
+    ).path
+    carried = b"".join(_every_member_bytes(review).values())
+    assert all(s in carried for s in secrets)
+    verify_package(review)
+    import_package(review, tmp_path / "r.sqlite3")

@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Literal, Protocol
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError, PortfolioError
@@ -55,6 +56,8 @@ from app.models.db import Database, open_portfolio
 from app.models.files import connect, is_disk_full
 from app.models.leftovers import sweep_folder
 from app.models.outputs import check_output, create_part, staged_output
+from app.models.signoff_orm import SignoffRequest as SignoffRequestRow
+from app.models.signoff_orm import SignoffResponse as SignoffResponseRow
 from app.schema import signoff as signoff_schema
 from app.schema.manifest import FileEntry, Manifest, encode_manifest
 from app.schema.portfolio import uln_check_digit_ok
@@ -211,7 +214,7 @@ def export_package(
         document = portfolio_json.build_document(
             session, snapshot, signer=key.fingerprint, programme_records=audience == REVIEW
         )
-        extra = signoff_members(session)
+        extra = signoff_members(session, programme_records=audience == REVIEW)
     uln = document.details.uln
     if uln and not uln_check_digit_ok(uln):  # no assessor could verify the package
         raise PortfolioError(
@@ -239,13 +242,28 @@ def export_package(
         blobs.close()
 
 
-def signoff_members(session: Session) -> list[tuple[str, bytes]]:
+def signoff_members(session: Session, *, programme_records: bool = True) -> list[tuple[str, bytes]]:
     """``signoff.json`` (the requests made) and ``signoff/<sha256>`` (each signed response),
-    or nothing when the portfolio has never asked for sign-off."""
+    or nothing when the portfolio has never asked for sign-off.
+
+    Without ``programme_records`` (the assessor's copy) the requests to sign a progress
+    review and their answers stay out too: they are about programme records, and an
+    answer carries the signer's comment on the review."""
     requests = signoff.request_records(session)
+    if not programme_records:
+        requests = [r for r in requests if r.review_id is None]
     if not requests:
         return []
     responses = signoff.response_files(session)
+    if not programme_records:
+        about_reviews = set(
+            session.scalars(
+                select(SignoffResponseRow.sha256)
+                .join(SignoffRequestRow, SignoffResponseRow.request_id == SignoffRequestRow.id)
+                .where(SignoffRequestRow.review_id.is_not(None))
+            )
+        )
+        responses = [(sha, data) for sha, data in responses if sha not in about_reviews]
     records = signoff_schema.SignoffRecords(
         format=signoff_schema.RECORD_FORMAT,
         requests=requests,
