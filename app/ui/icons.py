@@ -5,6 +5,10 @@ disabled), so they follow light and dark appearance; ``IconRefresher`` redraws t
 icons it was given when the palette changes. Nothing here falls back to Qt's own
 style icons. Material Design Icons are under the Apache License 2.0 (QtAwesome, MIT,
 ships the font and its licence).
+
+Importing QtAwesome and loading its font takes longer than drawing the first window,
+so icons given to an ``IconRefresher`` are drawn once the first window is on screen
+(``start_drawing``, called on its first paint) and at once after that.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QIcon, QPalette
 from PySide6.QtWidgets import QApplication
+from shiboken6 import isValid
 
 os.environ.setdefault("QT_API", "pyside6")  # QtAwesome reaches Qt through QtPy
 
@@ -66,6 +71,22 @@ def icon(name: str) -> QIcon:
     return qtawesome.icon(NAMES[name], color=normal.name(), color_disabled=disabled.name())
 
 
+_drawing = False  # False until the first window has been painted
+_waiting: list[IconRefresher] = []  # refreshers given icons before that
+
+
+def start_drawing() -> None:
+    """Draw every icon given so far, and any given from now on at once."""
+    global _drawing
+    if _drawing:
+        return
+    _drawing = True
+    waiting = [r for r in _waiting if isValid(r)]
+    _waiting.clear()
+    for refresher in waiting:
+        refresher.refresh()
+
+
 class IconRefresher(QObject):
     """Keeps a widget tree's icons in the palette's colours (light, dark, system)."""
 
@@ -75,10 +96,15 @@ class IconRefresher(QObject):
         watched.installEventFilter(self)
 
     def set(self, setter: Callable[[QIcon], None], name: str) -> None:
-        setter(icon(name))
         self._setters.append((setter, name))
+        if _drawing:
+            setter(icon(name))
+        elif self not in _waiting:
+            _waiting.append(self)
 
     def refresh(self) -> None:
+        if not _drawing:
+            return  # start_drawing draws them all
         for setter, name in self._setters:
             setter(icon(name))
 

@@ -53,7 +53,7 @@ from app.ui.document import PortfolioDocument
 from app.ui.drafts import DraftStore
 from app.ui.errors import show_error
 from app.ui.evidence_page import EvidencePage
-from app.ui.icons import PAGE_ICONS, IconRefresher
+from app.ui.icons import PAGE_ICONS, IconRefresher, start_drawing
 from app.ui.undo import DeleteItemCommand, ItemCommand, execute
 from app.ui.window_layout import capture_layout, restore_layout
 from app.ui.worker import Task, TaskContext, run_with_progress
@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
         self.set_framework(document.framework_key)
         self.coverage_page.refresh()
         self.firstPainted.connect(self._select_first_item)
+        self.firstPainted.connect(start_drawing)
         self._update_title()
         self._update_item_actions()
         self._update_undo_actions()
