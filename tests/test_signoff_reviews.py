@@ -118,6 +118,10 @@ def test_a_review_signed_by_the_employer_and_declined_by_the_provider_across_pro
     assert "UNSIGNED" not in text
     found = listed(capsys, p)
     assert found["signed"] is True and found["asked"] == []
+    code, text, _ = run(capsys, "--file", p, "signoff", "list", "--json")
+    assert [r["review_id"] for r in json.loads(text)["requests"]] == [1, 1]
+    code, text, _ = run(capsys, "--file", p, "signoff", "list")
+    assert "0 confirmations by 0 signers" in text  # review signatures are not evidence
     boss, tutor = found["signatures"]  # type: ignore[misc]
     assert (boss["decision"], boss["fingerprint"], boss["comment"]) == (
         "signed", boss_key, "Agreed.",

@@ -93,6 +93,7 @@ class RequestSummary:
     email: str
     refs: tuple[str, ...]
     status: Literal["pending", "answered"]
+    review_id: int | None = None  # a request to sign a progress review
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,8 @@ class SignoffOverview:
         found = [c for c in self.confirmations() if c.confirmed]
         claims = sum(len(c.confirmed) for c in found)
         earlier = sum(len(c.confirmed) for c in found if not c.current)
-        signers = len({s.fingerprint for s in self.statements})
+        # signers of evidence: a signature on a progress review alone is not counted here
+        signers = len({s.fingerprint for s in self.statements if s.items})
         return claims, signers, earlier
 
 
@@ -426,6 +428,7 @@ def overview(session: Session) -> SignoffOverview:
             email=r.email,
             refs=tuple(i.ref for i in r.items),
             status="answered" if r.responses else "pending",
+            review_id=r.review_id,
         )
         for r in requests
     )
@@ -532,6 +535,7 @@ def as_json(view: SignoffOverview) -> dict[str, Any]:
                 "email": r.email,
                 "items": list(r.refs),
                 "status": r.status,
+                "review_id": r.review_id,
             }
             for r in view.requests
         ],
