@@ -283,3 +283,31 @@ def test_the_assessors_package_leaves_review_signatures_out_and_the_review_copy_
     assert all(s in carried for s in secrets)
     verify_package(review)
     import_package(review, tmp_path / "r.sqlite3")
+
+
+def test_a_review_edited_after_signing_is_unsigned_again(
+    db: Database, keys: dict[str, SigningKey], tmp_path: Path
+) -> None:
+    from app.export.signoff_files import import_response
+    from app.services import signoff
+    from app.services.progress import take_progress_snapshot
+    from tests.test_progress_pdf import build
+
+    make_review_request(db, 1, BOSS, tmp_path / "a.request", key=keys["apprentice"])
+    opened = open_request(tmp_path / "a.request")
+    write_response(
+        opened, {}, BOSS, tmp_path / "a.response", review=("signed", ""), key=keys["boss"]
+    )
+    import_response(db, tmp_path / "a.response")
+    with db.transaction() as s:
+        review = reviews.get_review(s, 1)
+        reviews.update_review(
+            s, 1, date="2026-03-10", participants=review.participants, notes="Rewritten later."
+        )
+    with db.reader() as s:
+        found = signoff.review_signoffs(s)[1]
+        progress = take_progress_snapshot(s)
+    assert not found.signed and [x.current for x in found.signatures] == [False]
+    text = " ".join(" ".join(build(progress, tmp_path / "p.pdf")).split())
+    assert "UNSIGNED" in text
+    assert "signed for an earlier version by Sam Boss (Line manager, AT&T Analytical)" in text

@@ -641,6 +641,11 @@ def _signatures(found: ReviewSignoff | None) -> Flowable:
     if not signed:
         asked = ", ".join(found.asked) if found is not None and found.asked else ""
         note = f" (asked: {escape(clean(asked))})" if asked else ""
+        earlier = [s for s in (found.signatures if found else ()) if s.decision == "signed"]
+        if earlier:
+            note += "; signed for an earlier version by " + "; ".join(
+                escape(clean(s.signer)) for s in earlier
+            )
         return Paragraph(
             f"<b>UNSIGNED</b>: nobody has signed this review with their key yet{note}.", NOTICE
         )

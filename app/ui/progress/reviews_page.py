@@ -245,6 +245,13 @@ class ReviewsPage(QWidget):
             ]
         if found is not None:
             for s in found.signatures:
+                if s.decision == "signed" and not s.current:
+                    lines.append(
+                        self.tr(
+                            "Signed by {signer} on {date} for an earlier version: the review "
+                            "was edited since; ask again to have it signed as it reads now."
+                        ).format(signer=s.signer, date=s.signed[:10])
+                    )
                 if s.decision == "declined":
                     line = self.tr("Declined by {signer} on {date}").format(
                         signer=s.signer, date=s.signed[:10]
