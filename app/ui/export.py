@@ -91,6 +91,7 @@ class ExportPdfDialog(QDialog):
 
         self.portfolio = document.path
         self.path = QLineEdit(str(suggested_path(document)), self)
+        self._confirmed: Path | None = None  # a file the save dialog already asked to replace
         self.path.setAccessibleName(_tr("PDF file"))
         browse = QPushButton(_tr("&Browse…"), self)
         browse.clicked.connect(self._browse)
@@ -156,6 +157,7 @@ class ExportPdfDialog(QDialog):
             self, _tr("Export EPA Portfolio PDF"), self.path.text(), _tr("PDF documents (*.pdf)")
         )
         if name:
+            self._confirmed = Path(name)  # the save dialog asked before choosing a file
             self.path.setText(name)
 
     def destination(self) -> Path:
@@ -198,7 +200,23 @@ class ExportPdfDialog(QDialog):
             self.error.setText(problem)
             self.error.show()
             return
+        out = self.destination()
+        if out.exists() and out != self._confirmed and not self._replace(out):
+            return
         self.accept()
+
+    def _replace(self, out: Path) -> bool:
+        """A typed name of an existing file: ask, as the save dialog does, before replacing it."""
+        answer = QMessageBox.question(
+            self,
+            _tr("Replace the file?"),
+            _tr("{name} already exists in {folder}. Replace it?").format(
+                name=out.name, folder=out.parent
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
 
 def export_pdf(window: MainWindow, out: Path, options: PdfOptions) -> None:

@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox
 
 from app.export.pdf import PdfOptions
 from app.ui.export import ExportPdfDialog
@@ -88,6 +89,33 @@ def test_a_folder_that_does_not_exist_is_explained_and_nothing_is_written(
     assert "is a folder" in dialog.error.text()
     dialog.reject()
     assert list(folder.iterdir()) == []
+
+
+def test_a_typed_name_of_an_existing_file_is_replaced_only_when_confirmed(
+    qtbot, window: MainWindow, export_action: QAction, folder: Path, monkeypatch
+) -> None:
+    existing = folder / "kept.pdf"
+    existing.write_bytes(b"the apprentice's own file")
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.No]
+
+    def question(parent, title, text, *args, **kwargs):  # a plain function, not a Mock
+        asked.append(text)
+        return answer[0]
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    dialog = open_dialog(qtbot, window, export_action)
+    dialog.path.setText(str(existing))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert asked == [f"kept.pdf already exists in {folder}. Replace it?"]
+    assert dialog.isVisible()  # No: the dialog stays, the file is untouched
+    assert existing.read_bytes() == b"the apprentice's own file"
+
+    answer[0] = QMessageBox.StandardButton.Yes
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Exported" in window.statusBar().currentMessage(), timeout=LONG_WAIT)
+    assert existing.read_bytes().startswith(b"%PDF")
+    assert len(asked) == 2
 
 
 class CancelledWhileLayingOut:
