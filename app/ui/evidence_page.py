@@ -79,6 +79,9 @@ class EvidencePage(QWidget):
             (COL_SIGNOFF, "Signed off_"),
         ):
             header.resizeSection(column, fm.horizontalAdvance(sample) + 24)
+        # shown once an item has a sign-off (the sign-off extension says so): an empty
+        # column would squeeze the titles on a laptop screen
+        self.table.setColumnHidden(COL_SIGNOFF, True)
 
         self.editor = EvidenceEditor(document, stack, drafts, on_error, self)
 

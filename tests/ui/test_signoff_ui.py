@@ -47,6 +47,8 @@ def test_the_round_trip_in_the_app(
     use_profile(monkeypatch, apprentice)
     action = installed(qtbot, window)
     select_first_item(qtbot, window)
+    # no sign-off yet: no empty Signed off column squeezing the titles
+    assert window.evidence_page.table.isColumnHidden(COL_SIGNOFF)
     ref = window.evidence_page.editor.current_item().ref
     panel = window.signoff_panel
     assert "Nobody has confirmed this item yet" in panel.view.toPlainText()
@@ -112,6 +114,7 @@ def test_the_round_trip_in_the_app(
     row = model.index(0, COL_SIGNOFF)
     assert model.headerData(COL_SIGNOFF, Qt.Orientation.Horizontal) == "Signed off"
     assert model.data(row) == "✓ 1"
+    assert not window.evidence_page.table.isColumnHidden(COL_SIGNOFF)
     assert "Kim Witness (SRE" in model.data(row, Qt.ItemDataRole.ToolTipRole)
 
     # Editing the item keeps the confirmation, for the earlier version.

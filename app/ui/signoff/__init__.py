@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import PortfolioError
 from app.ui.errors import show_error
+from app.ui.evidence_model import COL_SIGNOFF
 from app.ui.file_dialogs import choose_save_path
 
 if TYPE_CHECKING:
@@ -420,7 +421,9 @@ def install(window: MainWindow) -> None:
     model = window.evidence_page.model
 
     def refresh_column() -> None:
-        model.set_signoff(store.marks())
+        marks = store.marks()
+        model.set_signoff(marks)
+        window.evidence_page.table.setColumnHidden(COL_SIGNOFF, not marks)
 
     store.changed.connect(refresh_column)
     window.document.itemChanged.connect(lambda _id: refresh_column())
