@@ -143,3 +143,15 @@ def test_commands_act_on_the_real_file_through_a_symlink(
     assert titles(portfolio) == ["Original"]  # the real file was restored, not the link
     kept = [p for p in portfolio.parent.iterdir() if ".before-restore-" in p.name]
     assert len(kept) == 1 and titles(kept[0]) == ["Original", "Later"]
+
+
+def test_is_held_tells_a_held_portfolio_from_a_free_one(tmp_path: Path) -> None:
+    from app.models.lock import is_held
+
+    path = tmp_path / "p.sqlite3"
+    path.write_bytes(b"")
+    assert not is_held(path)
+    lock = hold_for_session(path)
+    assert is_held(path)
+    release_session(lock)
+    assert not is_held(path)

@@ -306,6 +306,28 @@ def _busy_message(path: Path, holder: Holder | None) -> str:
     )
 
 
+def is_held(path: Path) -> bool:
+    """Whether some program (this one included) holds the writer lock on ``path`` now.
+
+    A glance, not a reservation: the answer may change the moment after. A second
+    launch of the app uses it to tell a portfolio still being closed (held) from one
+    nobody has open (free)."""
+    try:
+        fd = os.open(lock_path(path), os.O_RDWR)
+    except OSError:
+        return False  # no lock file: released (POSIX removes it), or never taken
+    try:
+        try:
+            locked = _try_lock(fd)
+        except _Unsupported:
+            return False  # no locks here: nobody can be said to hold one
+        if locked:
+            _unlock(fd)
+        return not locked
+    finally:
+        os.close(fd)
+
+
 def hold_for_session(path: Path) -> WriterLock:
     """Take the lock for as long as the app has ``path`` open (until ``release_session``)."""
     keys = _keys(path)

@@ -105,6 +105,22 @@ def no_display_reason() -> str | None:
     )
 
 
+def _say_still_open(path: Path) -> None:
+    """The portfolio is held by an app window that did not answer in time."""
+    from PySide6.QtWidgets import QMessageBox
+
+    tr = QApplication.translate
+    QMessageBox.warning(
+        None,
+        tr("main", "Apprentice Portfolio"),
+        tr(
+            "main",
+            "{name} is open in another Apprentice Portfolio window that is not "
+            "responding. Switch to that window, or close it and open the portfolio again.",
+        ).format(name=path.name),
+    )
+
+
 def run_gui(file_arg: str | None, *, read_only: bool = False, banner: str | None = None) -> int:
     """Open ``file_arg`` (else the default portfolio, creating it on first run) and run.
 
@@ -130,10 +146,15 @@ def run_gui(file_arg: str | None, *, read_only: bool = False, banner: str | None
 
         return run_signer(app, path)
     if not read_only and path.exists():
-        from app.ui.single_instance import hand_over
+        from app.ui.single_instance import Handover, await_handover
 
-        if hand_over(path):  # already open: its window has come to the front
+        # already open: its window comes to the front; being closed: wait until it is
+        handover = await_handover(path)
+        if handover is Handover.RAISED:
             return 0
+        if handover is Handover.BUSY:
+            _say_still_open(path)
+            return 1
     manager = WindowManager()
     install_file_open_handler(app, manager)
     if not manager.start(path, read_only=read_only, banner=banner):

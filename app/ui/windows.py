@@ -254,6 +254,7 @@ class WindowManager(QObject):
 
             server = InstanceServer(document.path, window)
             server.raiseRequested.connect(lambda: bring_to_front(window))
+            server.watch(window)
             window.closed.connect(server.close)
             self.instance_servers[window] = server
         # other features' pages and menus follow once the window is on screen
