@@ -68,7 +68,9 @@ class CoveragePage(QWidget):
         self.grid = HeatmapGrid(self)
         self.scroll_area = QScrollArea(self)
         self.scroll_area.setWidget(self.grid)
-        self.scroll_area.setWidgetResizable(False)
+        # the grid takes the viewport's width: its cells narrow to fit (down to a legible
+        # minimum, below which the area scrolls sideways)
+        self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.scroll_area.setFocusProxy(self.grid)
 
@@ -78,6 +80,8 @@ class CoveragePage(QWidget):
         self.gaps = QListWidget(self)
         self.gaps.setAccessibleName(self.tr("Competencies below the target"))
         self.gaps.setWordWrap(True)
+        # on a short screen the heatmap keeps its rows; the lists scroll, two lines at least
+        self.gaps.setMinimumHeight(2 * self.gaps.fontMetrics().height() + 8)
         gaps_box = QGroupBox(self.tr("Gaps"), self)
         gaps_layout = QVBoxLayout(gaps_box)
         gaps_layout.addWidget(self.gaps)
@@ -90,7 +94,13 @@ class CoveragePage(QWidget):
         self.details.setAccessibleName(self.tr("The selected cell"))
         details_box = QGroupBox(self.tr("Selected cell"), self)
         details_layout = QVBoxLayout(details_box)
-        details_layout.addWidget(self.details)
+        # on a short screen the texts scroll rather than being cut off
+        details_scroll = QScrollArea(details_box)
+        details_scroll.setWidget(self.details)
+        details_scroll.setWidgetResizable(True)
+        details_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        details_scroll.setMinimumHeight(2 * self.details.fontMetrics().height() + 8)
+        details_layout.addWidget(details_scroll)
 
         self.panels_splitter = lower = QSplitter(Qt.Orientation.Horizontal, self)
         lower.addWidget(gaps_box)
@@ -176,8 +186,8 @@ class CoveragePage(QWidget):
             counted
             + " "
             + self.tr(
-                "Hatched cells: not applicable. Bold codes are below the target. Click a cell "
-                "or a code to list its items (or use the arrow keys and Enter)."
+                "Bold codes are below the target; a green bar under a code marks it met. Click "
+                "a cell or a code to list its items (or use the arrow keys and Enter)."
             )
         )
         data = HeatmapData(framework, report, self._document.framework_key)

@@ -26,10 +26,11 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from app.services.coverage_scale import NOT_APPLICABLE, legend
+from app.services.coverage_scale import NOT_APPLICABLE, SCALE, legend
 from app.ui.heatmap_data import HeatmapData
 from app.ui.labels import kind_label
 
@@ -50,6 +51,24 @@ def not_applicable_colours(palette: QPalette) -> tuple[QColor, QColor]:
     if is_dark(palette):
         return palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Mid)
     return QColor(NOT_APPLICABLE.fill), QColor(NOT_APPLICABLE.hatch)
+
+
+# In dark mode an empty (0) cell is a muted cream with light text: the pale cream of the light
+# scale glows brighter than the cells with evidence, so evidence would read as the quieter state.
+DARK_EMPTY_FILL = "#4F4A36"
+DARK_EMPTY_TEXT = "#F4ECCF"
+
+
+def met_fill() -> str:
+    """The scale's "target met" colour, which marks a met competency's code."""
+    return SCALE[2]
+
+
+def themed_cell(fill: str, text: str, dark: bool) -> tuple[str, str]:
+    """(fill, text) of a linked cell as drawn in this appearance."""
+    if dark and fill == SCALE[0]:
+        return DARK_EMPTY_FILL, DARK_EMPTY_TEXT
+    return fill, text
 
 
 def _items(count: int) -> str:
@@ -103,7 +122,9 @@ class HeatmapGrid(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
         self.setAccessibleName(_tr("Coverage heatmap"))
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        # smaller than its natural size down to a legible minimum (cells shrink to fit)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self._full_labels = True
         self._layout_metrics()
 
     # --- data and geometry ----------------------------------------------------------------------
@@ -117,51 +138,103 @@ class HeatmapGrid(QWidget):
             and self._data.framework.key == data.framework.key
             and self._data.row_count == data.row_count
         )
+        # a count gaining a digit needs wider cells (the cursor stays where it is)
+        same_digits = self._data is not None and len(str(self._data.max_count())) == len(
+            str(data.max_count())
+        )
         self._data = data
         if not same_shape:
             self._current = (0, 0)
+        if not (same_shape and same_digits):
             self._layout_metrics()
             self.updateGeometry()
-            self.resize(self.sizeHint())
         self._announce()
         self.update()
 
     def _layout_metrics(self) -> None:
+        """The font's sizes: the natural (widest) layout and the narrowest one still legible."""
         fm = self.fontMetrics()
-        # cells fit a two-digit number, so all 51 ST0825 columns fit a laptop screen
-        self._cw = max(fm.horizontalAdvance("88") + 7, fm.height() + 4)
-        self._ch = fm.height() + 8
+        self._ch_natural = fm.height() + 8
+        self._ch_min = fm.height() + 2
         self._band = fm.height() + 6
         self._header_font = QFont(self.font())
         self._header_font.setPointSizeF(self.font().pointSizeF() * 0.85)
         header_fm = QFontMetrics(self._header_font)
+        # cells fit a two-digit number, so all 51 ST0825 columns fit a laptop screen
+        self._cw_natural = max(fm.horizontalAdvance("88") + 7, fm.height() + 4)
+        # narrower, the numbers drop to the header's size: still two digits and a code on its side
+        widest_count = "8" * len(str(self._data.max_count())) if self._data is not None else "88"
+        self._cw_min = min(
+            self._cw_natural,
+            max(header_fm.horizontalAdvance(widest_count) + 6, header_fm.height() + 1),
+        )
         codes = [c.code for c in self._data.columns] if self._data is not None else ["K25"]
         widest = max(header_fm.horizontalAdvance(code) for code in codes)
-        self._rotated = widest + 4 > self._cw  # long codes read bottom-to-top
+        # decided at the narrowest width, so the grid's height never changes with its width
+        self._rotated = widest + 4 > self._cw_min  # long codes read bottom-to-top
         self._hh = widest + 10 if self._rotated else header_fm.height() + 8
-        labels = [_tr("Total")]
-        if self._data is not None:
-            labels += [self._row_label(r) for r in range(len(self._data.rows))]
-        self._rh = max(fm.horizontalAdvance(text) for text in labels) + 16
+        rows = range(len(self._data.rows)) if self._data is not None else range(0)
+        total = fm.horizontalAdvance(_tr("Total")) + 16
+        self._rh_full = max(
+            [total] + [fm.horizontalAdvance(self._row_label(r, True)) + 16 for r in rows]
+        )
+        self._rh_short = max(
+            [total] + [fm.horizontalAdvance(self._row_label(r, False)) + 16 for r in rows]
+        )
         self._tw = max(fm.horizontalAdvance("88/88"), fm.horizontalAdvance(_tr("Covered"))) + 6
+        self._fit(self.width(), self.height())
 
-    def _row_label(self, row: int) -> str:
+    def _fit(self, width: int, height: int) -> None:
+        """Cell size and row labels for the widget's size: as large as the font likes, never
+        larger than the widget, never smaller than a legible minimum (then the area scrolls)."""
+        rows = max(1, self._data.row_count if self._data is not None else 1)
+        self._ch = max(self._ch_min, min(self._ch_natural, (height - self._fixed_height()) // rows))
+        columns = max(1, self._data.column_count if self._data is not None else 1)
+        fixed = 2 * MARGIN + TOTALS_GAP + self._tw
+        self._full_labels = (width - fixed - self._rh_full) // columns >= self._cw_min
+        self._rh = self._rh_full if self._full_labels else self._rh_short
+        self._cw = max(self._cw_min, min(self._cw_natural, (width - fixed - self._rh) // columns))
+        fm = self.fontMetrics()
+        self._cell_font = QFont(self.font())
+        widest = "8" * len(str(self._data.max_count())) if self._data is not None else "88"
+        if fm.horizontalAdvance(widest) + 6 > self._cw:
+            self._cell_font = QFont(self._header_font)
+
+    def _row_label(self, row: int, full: bool | None = None) -> str:
         assert self._data is not None
         group = self._data.rows[row]
-        if group.name:
+        if full is None:
+            full = self._full_labels
+        if group.name and full:
             name = group.name if len(group.name) <= 18 else group.name[:17] + "…"
             return f"{group.code} {name}"
         return group.code
 
-    def sizeHint(self) -> QSize:
+    def _width_for(self, row_header: int, cell: int) -> int:
         columns = self._data.column_count if self._data else 0
+        return 2 * MARGIN + row_header + columns * cell + TOTALS_GAP + self._tw
+
+    def _fixed_height(self) -> int:
+        return 2 * MARGIN + self._band + self._hh + TOTALS_GAP
+
+    def sizeHint(self) -> QSize:
         rows = self._data.row_count if self._data else 1
-        width = 2 * MARGIN + self._rh + columns * self._cw + TOTALS_GAP + self._tw
-        height = 2 * MARGIN + self._band + self._hh + rows * self._ch + TOTALS_GAP
-        return QSize(width, height)
+        height = self._fixed_height() + rows * self._ch_natural
+        return QSize(self._width_for(self._rh_full, self._cw_natural), height)
 
     def minimumSizeHint(self) -> QSize:
-        return self.sizeHint()
+        """The smallest legible grid: a scroll area scrolls only below this."""
+        rows = self._data.row_count if self._data else 1
+        height = self._fixed_height() + rows * self._ch_min
+        return QSize(self._width_for(self._rh_short, self._cw_min), height)
+
+    def content_width(self) -> int:
+        """The width the grid draws at its current size (the totals column's right edge)."""
+        return self._width_for(self._rh, self._cw)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._fit(self.width(), self.height())
+        super().resizeEvent(event)
 
     def cell_rect(self, row: int, column: int) -> QRect:
         x = MARGIN + self._rh + column * self._cw
@@ -208,31 +281,47 @@ class HeatmapGrid(QWidget):
         # the kinds band: Knowledge / Skills / Behaviours over their columns
         painter.setPen(text_colour)
         painter.setFont(bold)
-        for span in data.kind_spans:
+        for index, span in enumerate(data.kind_spans):
             left = self.header_rect(span.first).left()
             right = self.header_rect(span.last).right()
             band = QRect(left, MARGIN, right - left + 1, self._band)
+            text = kind_label(span.kind)
+            align = Qt.AlignmentFlag.AlignCenter
+            last = index == len(data.kind_spans) - 1
+            if last and painter.fontMetrics().horizontalAdvance(text) + 8 > band.width():
+                # a few narrow columns (Behaviours): the name runs on over the totals column
+                band.setRight(self.content_width() - 1)
+                align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+                band.setLeft(left + 4)
             label = painter.fontMetrics().elidedText(
-                kind_label(span.kind), Qt.TextElideMode.ElideRight, band.width() - 4
+                text, Qt.TextElideMode.ElideRight, band.width() - 4
             )
-            painter.drawText(band, Qt.AlignmentFlag.AlignCenter, label)
+            painter.drawText(band, align, label)
         painter.setFont(self.font())
 
         # column headers, row headers and the totals column
         current_row, current_column = self._current
         highlight = palette.color(QPalette.ColorRole.Highlight)
+        met_colour = QColor(met_fill())
         for column, competency in enumerate(data.columns):
             rect = self.header_rect(column)
             if column == current_column:
                 painter.fillRect(rect.adjusted(1, 1, -1, -1), _alpha(highlight, 60))
+            met = data.totals[column].met
+            if met:
+                # a met competency is marked as done (the scale's "target met" colour under its
+                # code), so it reads as achieved rather than as a quieter, disabled column
+                painter.fillRect(
+                    QRect(rect.left() + 2, rect.bottom() - 2, rect.width() - 4, 3), met_colour
+                )
             painter.setPen(text_colour)
             painter.setFont(self._header_font)
             font = painter.font()
-            font.setBold(not data.totals[column].met)
+            font.setBold(not met)
             painter.setFont(font)
             if self._rotated:
                 painter.save()
-                painter.translate(rect.center().x(), rect.bottom() - 4)
+                painter.translate(rect.center().x(), rect.bottom() - 5)
                 painter.rotate(-90)
                 painter.drawText(
                     QRect(0, -self._cw // 2, rect.height() - 8, self._cw),
@@ -296,6 +385,8 @@ class HeatmapGrid(QWidget):
             painter.fillRect(block, na_fill)
             painter.fillRect(block, hatch)
         colours: dict[str, QColor] = {}
+        dark = is_dark(palette)
+        painter.setFont(self._cell_font)
         for row in range(data.row_count):
             for column in range(data.column_count):
                 count = data.count(row, column)
@@ -305,13 +396,13 @@ class HeatmapGrid(QWidget):
                 if not rect.intersects(clip):
                     continue
                 cell = data.cell(row, column)
-                fill = colours.get(cell.fill) or colours.setdefault(cell.fill, QColor(cell.fill))
-                ink = colours.get(cell.text_colour) or colours.setdefault(
-                    cell.text_colour, QColor(cell.text_colour)
-                )
+                fill_name, ink_name = themed_cell(cell.fill, cell.text_colour, dark)
+                fill = colours.get(fill_name) or colours.setdefault(fill_name, QColor(fill_name))
+                ink = colours.get(ink_name) or colours.setdefault(ink_name, QColor(ink_name))
                 painter.fillRect(rect, fill)
                 painter.setPen(ink)
                 painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(count))
+        painter.setFont(self.font())
         # the grid lines, drawn once across each block
         painter.setPen(grid_pen)
         left = self.cell_rect(0, 0).left()
@@ -509,7 +600,7 @@ class LegendWidget(QWidget):
                 painter.fillRect(rect, na_fill)
                 painter.fillRect(rect, QBrush(na_hatch, Qt.BrushStyle.BDiagPattern))
             else:
-                painter.fillRect(rect, QColor(fill))
+                painter.fillRect(rect, QColor(themed_cell(fill, "", is_dark(palette))[0]))
             painter.setPen(palette.color(QPalette.ColorRole.Mid))
             painter.drawRect(rect.adjusted(0, 0, -1, -1))
             painter.setPen(text_colour)

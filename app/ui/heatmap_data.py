@@ -100,6 +100,10 @@ class HeatmapData:
         counts = [c for (r, _), c in self._cells.items() if r == row]
         return sum(1 for c in counts if c > 0), len(counts)
 
+    def max_count(self) -> int:
+        """The largest number any cell prints (totals included)."""
+        return max([0, *self._cells.values(), *(t.count for t in self.totals)])
+
     def met_count(self) -> int:
         return sum(1 for t in self.totals if t.met)
 
