@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -263,12 +265,26 @@ class CoveragePage(QWidget):
             return
         flt = data.filter_for_cell(row, column)
         if flt is not None:
-            self.filterRequested.emit(flt)
+            self.filterRequested.emit(self._as_counted(flt, data, column))
 
     def _on_column(self, column: int) -> None:
         data = self.grid.data()
         if data is not None:
-            self.filterRequested.emit(data.filter_for_column(column))
+            flt = data.filter_for_column(column)
+            self.filterRequested.emit(self._as_counted(flt, data, column))
+
+    def _as_counted(self, flt: ItemFilter, data: HeatmapData, column: int) -> ItemFilter:
+        """The filter narrowed to the items the cell counts: with "Confirmed by employer" on,
+        only those whose claim of the competency the employer confirmed (the same coverage
+        count as the heatmap's, with its list of items)."""
+        if not self.employer_only.isChecked():
+            return flt
+        report = self._document.coverage(
+            self._framework_key, data.target, with_items=True, confirmed_by_employer=True
+        )
+        code = data.columns[column].code
+        refs = next((c.items for c in report.competencies if c.code == code), ())
+        return replace(flt, refs=tuple(refs))
 
     def _on_gap(self, entry: QListWidgetItem) -> None:
         code = entry.data(Qt.ItemDataRole.UserRole)
