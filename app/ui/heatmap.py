@@ -355,11 +355,10 @@ class HeatmapGrid(QWidget):
                     label_rect.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, _tr("Total")
                 )
                 painter.setFont(self.font())
-                met = data.met_count()
                 painter.drawText(
                     QRect(totals_x, top, self._tw, self._ch),
                     Qt.AlignmentFlag.AlignCenter,
-                    f"{met}/{data.column_count}",
+                    f"{data.met_count()}/{data.column_count}",
                 )
             else:
                 painter.drawText(
