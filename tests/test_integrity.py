@@ -69,8 +69,8 @@ def test_a_healthy_portfolio_passes(filled: Path, capsys: pytest.CaptureFixture[
     assert (code, err) == (0, "")
     assert out == (
         f"No problems found in {filled}: quick check, the schema, links between records, "
-        "30 attachment(s) (30 stored file(s)) match their SHA-256, and the search index "
-        "agrees with 30 item(s).\n"
+        "30 attachments (30 stored files) match their SHA-256, and the search index "
+        "agrees with 30 items.\n"
     )
     code, out, _ = run(capsys, "--file", str(filled), "check", "--full")
     assert code == 0 and "full integrity check" in out
@@ -136,7 +136,7 @@ def test_changed_attachment_bytes_are_named(
 
     code, out, err = run(capsys, "--file", str(filled), "check")
     assert code == 1
-    assert "1 attachment(s) no longer match their SHA-256 — 'shot7.bin' (E007)" in err
+    assert "1 attachment no longer matches its SHA-256 — 'shot7.bin' (E007)" in err
     assert "quick_check" not in out
 
 
@@ -150,7 +150,7 @@ def test_a_search_index_out_of_step_is_reported(
     conn.close()
     result = integrity.check_portfolio(filled)
     assert result.problems == (
-        "The search index is out of step with 2 item(s) (E003, E005); searching may miss them.",
+        "The search index is out of step with 2 items (E003, E005); searching may miss them.",
     )
     assert run(capsys, "--file", str(filled), "check")[0] == 1
 
@@ -170,9 +170,9 @@ def test_broken_links_between_records_are_reported(
     code, out, _ = run(capsys, "--file", str(filled), "check")
     assert code == 1
     assert out.splitlines() == [
-        "- 1 record(s) in attachments point at blobs that no longer exist.",
-        "- 1 record(s) in attachments point at items that no longer exist.",
-        "- The bytes of 1 attachment(s) are missing: 'shot3.bin' (E003).",
+        "- 1 record in attachments points at blobs that no longer exist.",
+        "- 1 record in attachments points at items that no longer exist.",
+        "- The bytes of 1 attachment are missing: 'shot3.bin' (E003).",
     ]
 
 

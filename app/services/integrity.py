@@ -51,11 +51,12 @@ class CheckResult:
             structure = "full integrity check" if self.full else "quick check"
             return (
                 f"No problems found in {self.path}: {structure}, the schema, links between "
-                f"records, {self.attachments} attachment(s) ({self.blobs} stored file(s)) "
-                f"match their SHA-256, and the search index agrees with {self.items} item(s)."
+                f"records, {_count(self.attachments, 'attachment')} "
+                f"({_count(self.blobs, 'stored file')}) match their SHA-256, and the "
+                f"search index agrees with {_count(self.items, 'item')}."
             )
         more = len(self.problems) - 1
-        also = f" (and {more} more problem(s))" if more else ""
+        also = f" (and {more} more {'problem' if more == 1 else 'problems'})" if more else ""
         return f"{self.path} is damaged: {self.problems[0]}{also}"
 
 
@@ -140,8 +141,8 @@ def _structure(conn: sqlite3.Connection, full: bool) -> list[str]:
     rows = [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}(100)").fetchall()]
     if rows == ["ok"]:
         return []
-    count = f"{len(rows)}+" if len(rows) >= 100 else str(len(rows))
-    return [f"SQLite's {pragma} found {count} fault(s) in its pages, the first: {rows[0]}."]
+    count = "100+ faults" if len(rows) >= 100 else _count(len(rows), "fault")
+    return [f"SQLite's {pragma} found {count} in its pages, the first: {rows[0]}."]
 
 
 def _schema(conn: sqlite3.Connection) -> list[str]:
@@ -150,13 +151,15 @@ def _schema(conn: sqlite3.Connection) -> list[str]:
     foreign = foreign_objects(conn)
     if foreign:
         problems.append(
-            f"It holds {len(foreign)} schema object(s) Apprentice Portfolio did not make, "
+            f"It holds {_count(len(foreign), 'schema object')} Apprentice Portfolio did "
+            "not make, "
             f"which could run when it is changed: {_names(foreign)}."
         )
     missing = missing_objects(conn)
     if missing:
         problems.append(
-            f"{len(missing)} schema object(s) the app made are missing: {_names(missing)}."
+            f"{_count(len(missing), 'schema object')} the app made "
+            f"{'is' if len(missing) == 1 else 'are'} missing: {_names(missing)}."
         )
     return problems
 
@@ -167,7 +170,8 @@ def _links(conn: sqlite3.Connection) -> list[str]:
         for table, _rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check").fetchall()
     )
     return [
-        f"{n} record(s) in {table} point at {parent} that no longer exist."
+        f"{_count(n, 'record')} in {table} {'points' if n == 1 else 'point'} at {parent} "
+        "that no longer exist."
         for (table, parent), n in sorted(broken.items())
     ]
 
@@ -219,15 +223,22 @@ def _attachment_bytes(
     if damaged:
         problems.insert(
             0,
-            f"{len(damaged)} attachment(s) no longer match their SHA-256 — "
-            f"{_names(damaged)} — so their bytes are damaged.",
+            f"{_count(len(damaged), 'attachment')} no longer "
+            f"{'matches its' if len(damaged) == 1 else 'match their'} SHA-256 — "
+            f"{_names(damaged)} — so {'its' if len(damaged) == 1 else 'their'} bytes are "
+            "damaged.",
         )
     missing = [u for sha, names in users.items() if sha not in present for u in names]
     if missing:
         problems.append(
-            f"The bytes of {len(missing)} attachment(s) are missing: {_names(missing)}."
+            f"The bytes of {_count(len(missing), 'attachment')} are missing: {_names(missing)}."
         )
     return problems
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 item``, ``2 items``: a count with its noun (nouns here take an s)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _names(names: list[str]) -> str:
@@ -259,7 +270,7 @@ def _search_index(conn: sqlite3.Connection, counts: dict[str, int]) -> list[str]
     ).fetchone()[0]
     if out_of_step:
         problems.append(
-            f"The search index is out of step with {len(out_of_step)} item(s) "
+            f"The search index is out of step with {_count(len(out_of_step), 'item')} "
             f"({_names(out_of_step)}); searching may miss them."
         )
     if orphans:

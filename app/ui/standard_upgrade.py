@@ -238,8 +238,7 @@ def open_upgrade(window: MainWindow) -> UpgradeDialog | None:
             _tr("Upgrade Standard"),
             _tr(
                 "No newer version of {key} than v{version} is installed. Import one with "
-                "'portfolio frameworks import FILE.json' or the New Portfolio dialog's "
-                "Import standard… button."
+                "the Import standard… button of File ▸ New Portfolio, then upgrade."
             ).format(key=info.framework_key, version=info.framework_version),
         )
         return None

@@ -45,6 +45,7 @@ def test_the_reviews_page_shows_who_signed_and_marks_the_unsigned(
     assert listed[1].startswith("10 Mar 2026 · ✓ signed by 1")
     page.list.setCurrentRow(0)
     assert "UNSIGNED: nobody has signed this review" in page.detail.toPlainText()
+    assert "'portfolio" not in page.detail.toPlainText()  # no command-line wording
     page.list.setCurrentRow(1)
     shown = page.detail.toPlainText()
     assert "Signed by Sam Boss (Line manager, Acme) on 20" in shown

@@ -68,6 +68,7 @@ def test_nothing_newer_says_so(qtbot, monkeypatch, window) -> None:
     monkeypatch.setattr(QMessageBox, "information", lambda *args: shown.append(str(args[2])))
     assert open_upgrade(window) is None
     assert shown and "No newer version of ST0825 than v1.0 is installed" in shown[0]
+    assert "portfolio frameworks" not in shown[0]  # no command-line wording in the app
 
 
 def test_the_dialog_asks_for_an_option_it_cannot_match(

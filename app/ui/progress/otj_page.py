@@ -492,10 +492,18 @@ class OtjPage(QWidget):
 
         def done(result: object) -> None:
             assert isinstance(result, otj.ImportResult)
-            message = self.tr("Imported {added} entries.").format(added=result.added)
+            message = (
+                self.tr("Imported 1 entry.")
+                if result.added == 1
+                else self.tr("Imported {added} entries.").format(added=result.added)
+            )
             if result.skipped:
-                message += " " + self.tr("{skipped} already in the log were skipped.").format(
-                    skipped=result.skipped
+                message += " " + (
+                    self.tr("1 was already in the log and was skipped.")
+                    if result.skipped == 1
+                    else self.tr("{skipped} already in the log were skipped.").format(
+                        skipped=result.skipped
+                    )
                 )
             QMessageBox.information(self, self.tr("Import off-the-job CSV"), message)
 

@@ -231,10 +231,9 @@ class ReviewsPage(QWidget):
         if not signed:
             lines = [
                 self.tr(
-                    "UNSIGNED: nobody has signed this review with their key yet. "
-                    "'portfolio signoff request-review {id}' asks the employer or the "
-                    "provider's reviewer to sign it."
-                ).format(id=review_id)
+                    "UNSIGNED: nobody has signed this review with their key yet. A sign-off "
+                    "request asks the employer or the provider's reviewer to sign it."
+                )
             ]
         else:
             lines = [
