@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -122,6 +123,54 @@ def test_two_versions_side_by_side_from_one_array(
     older = json.loads(out)
     assert [c["code"] for c in older["competencies"]][:4] == ["K1", "K2", "K3", "K4"]
     assert older["competencies"][2]["text"] == "Legacy mainframe terminal emulation."
+
+
+def test_a_portfolio_lists_its_own_copies_and_skips_a_damaged_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pf = str(tmp_path / "p.sqlite3")
+    run(capsys, "--file", pf, "frameworks", "import", OPTIONS)
+    run(capsys, "--file", pf, "frameworks", "import", VERSIONS)
+    assert (
+        run(
+            capsys, "--file", pf, "init", "--framework", "ST0901", "--option", "1", "--name", "Ada"
+        )[0]
+        == 0
+    )
+    (user_data_dir() / "standards" / "ST0901-1.0.json").unlink()
+    # the portfolio's own copy still shows, with the portfolio's bundled flag
+    code, out, _ = run(capsys, "--file", pf, "frameworks", "list", "--json")
+    listed = [(f["key"], f["version"], f["bundled"]) for f in json.loads(out)]
+    assert code == 0
+    assert listed[3:] == [
+        ("ST0901", "1.0", False),
+        ("ST0990", "1.0", False),
+        ("ST0990", "1.1", False),
+    ]
+    code, out, _ = run(capsys, "--file", pf, "frameworks", "show", "st0901")
+    assert code == 0 and out.startswith("ST0901 v1.0: Network and cloud infrastructure technician")
+    # a stored copy the framework schema refuses is left out, the rest still listed
+    with sqlite3.connect(pf) as conn:
+        conn.execute(
+            "UPDATE frameworks SET document = json_set(document, '$.title', '') "
+            "WHERE key = 'ST0901'"
+        )
+    conn.close()
+    code, out, _ = run(capsys, "--file", pf, "frameworks", "list", "--json")
+    assert code == 0
+    assert [f["key"] for f in json.loads(out)] == [
+        "ST0825",
+        "DDAT-DEVOPS",
+        "TECIT50761",
+        "ST0990",
+        "ST0990",
+    ]
+    code, out, err = run(capsys, "--file", pf, "frameworks", "show", "ST0901")
+    assert (code, out) == (1, "")
+    assert err == (
+        "portfolio: No framework ST0901; installed frameworks: "
+        "DDAT-DEVOPS, ST0825, ST0990, TECIT50761.\n"
+    )
 
 
 def test_control_characters_never_reach_the_library() -> None:

@@ -12,7 +12,7 @@ import argparse
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.common import (
     portfolio_path,
@@ -28,6 +28,9 @@ from app.models.lock import WriterBusyError
 from app.schema.portfolio import STATUSES
 from app.services.coverage import coverage_json
 from app.services.views import FrameworkSummary, FrameworkView, ItemSummary, ItemView
+
+if TYPE_CHECKING:
+    from app.services.library import Installed
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -158,37 +161,24 @@ def cmd_init(args: argparse.Namespace) -> int:
 # --- frameworks ---------------------------------------------------------------------------------
 
 
-def _framework_session(args: argparse.Namespace) -> Any:
+def _installed_frameworks(args: argparse.Namespace) -> list[Installed]:
     """Every framework there is to see: the portfolio's own copies (when the file exists)
-    and the user's standards library (bundled and imported), in a database in memory."""
-    from app.models.db import Database, make_engine, upgrade
-    from app.services import frameworks, library
+    and the user's standards library (bundled and imported), each read through the
+    framework schema (``app.schema.framework``) without a database to build."""
+    import json
 
-    path = portfolio_path(args)
-    own: list[tuple[dict[str, Any], bool]] = []
-    if path.exists():
-        with reading(args) as session:
-            own = frameworks.stored_documents(session)
-    engine = make_engine(Path(":memory:"))
-    upgrade(engine)
-    db = Database(path=Path(":memory:"), engine=engine)
-    bundled = {(d.key, d.version) for d in library.bundled()}
-    with db.transaction() as session:
-        present: set[tuple[str, str]] = set()
-        for document, is_bundled in own:
-            try:
-                frameworks.install_document(session, document, bundled=is_bundled)
-            except InvalidInputError:
-                continue  # a stored copy the framework schema refuses: list what it can
-            present.add((document["key"], document["version"]))
-        for doc in library.documents():
-            if (doc.key, doc.version) not in present:
-                frameworks.install_document(
-                    session,
-                    library.document_dict(doc),
-                    bundled=(doc.key, doc.version) in bundled,
+    from app.services import library
+
+    stored: list[tuple[Any, bool]] = []
+    if portfolio_path(args).exists():
+        with read_connection(args) as conn:
+            stored = [
+                (json.loads(document), bool(is_bundled))
+                for document, is_bundled in conn.execute(
+                    "SELECT document, bundled FROM frameworks ORDER BY id"
                 )
-    return db
+            ]
+    return library.installed(stored)
 
 
 def framework_summary_json(f: FrameworkSummary) -> dict[str, Any]:
@@ -213,12 +203,12 @@ def _count(n: int, noun: str) -> str:
 
 
 def cmd_frameworks_list(args: argparse.Namespace) -> int:
-    from app.services import frameworks
+    from app.services import library
 
-    db = _framework_session(args)
-    with db.reader() as session:
-        found = frameworks.list_frameworks(session)
-    db.close()
+    found = [
+        library.summary_of(f.document, bundled=f.bundled)
+        for f in library.sorted_installed(_installed_frameworks(args))
+    ]
     if args.json:
         print_json([framework_summary_json(f) for f in found])
         return 0
@@ -270,12 +260,10 @@ def framework_json(view: FrameworkView) -> dict[str, Any]:
 
 
 def cmd_frameworks_show(args: argparse.Namespace) -> int:
-    from app.services import frameworks
+    from app.services import library
 
-    db = _framework_session(args)
-    with db.reader() as session:
-        view = frameworks.get_framework(session, args.key, args.framework_version)
-    db.close()
+    found = library.find_installed(_installed_frameworks(args), args.key, args.framework_version)
+    view = library.view_of(found.document)
     if args.json:
         print_json(framework_json(view))
         return 0

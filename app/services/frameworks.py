@@ -6,32 +6,24 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.config import resource_path
 from app.errors import InvalidInputError, NotFoundError
 from app.models.orm import Competency, Framework, Group, GroupLink, PortfolioRecord
 from app.schema import framework as schema
 from app.schema.framework import FrameworkDocument, SchemaError
 from app.services import queries
-from app.services.queries import BUNDLED_KEYS, code_noun, raw_connection, unknown_codes
+from app.services.library import bundled_documents, summary_of
+from app.services.queries import code_noun, raw_connection, unknown_codes
 from app.services.views import (
     FrameworkSummary,
     FrameworkView,
 )
 
 SCHEMA = schema.SCHEMA
-
-
-@cache
-def bundled_documents() -> tuple[str, ...]:
-    """The bundled frameworks' JSON texts, read once per process."""
-    folder = resource_path("frameworks")
-    return tuple((folder / f"{key}.json").read_text(encoding="utf-8") for key in BUNDLED_KEYS)
 
 
 def install_document(session: Session, document: dict[str, Any], *, bundled: bool) -> Framework:
@@ -164,20 +156,6 @@ def check_document(doc: Any, where: str = "the framework") -> None:
 class ImportedStandard:
     summary: FrameworkSummary
     added: bool  # False: that exact version was installed already (nothing changed)
-
-
-def summary_of(doc: FrameworkDocument, *, bundled: bool = False) -> FrameworkSummary:
-    return FrameworkSummary(
-        key=doc.key,
-        version=doc.version,
-        title=doc.title,
-        kind=doc.kind,
-        level=doc.level,
-        competencies=len(doc.competencies),
-        groups=len(doc.groups),
-        bundled=bundled,
-        options=tuple(o.title for o in doc.options),
-    )
 
 
 def _check_portfolio_copy(session: Session, doc: FrameworkDocument) -> bool:

@@ -13,15 +13,26 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
 
-from app.config import user_data_dir
+from app.config import resource_path, user_data_dir
 from app.errors import InvalidInputError, NotFoundError
 from app.schema import framework as schema
 from app.schema.framework import FrameworkDocument, SchemaError
 from app.services import ifate
-from app.services.queries import version_key
+from app.services.queries import BUNDLED_KEYS, version_key
+from app.services.views import (
+    CompetencyView,
+    FrameworkSummary,
+    FrameworkView,
+    GroupLinkView,
+    GroupView,
+    OptionView,
+)
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +45,14 @@ def _file_name(doc: FrameworkDocument) -> str:
     return f"{doc.key}-{doc.version}.json"
 
 
-def bundled() -> list[FrameworkDocument]:
-    from app.services.frameworks import bundled_documents
+@cache
+def bundled_documents() -> tuple[str, ...]:
+    """The bundled frameworks' JSON texts, read once per process."""
+    folder = resource_path("frameworks")
+    return tuple((folder / f"{key}.json").read_text(encoding="utf-8") for key in BUNDLED_KEYS)
 
+
+def bundled() -> list[FrameworkDocument]:
     return [schema.decode(text, "a bundled framework") for text in bundled_documents()]
 
 
@@ -174,3 +190,112 @@ def import_text(data: bytes | str) -> list[ImportResult]:
 def document_dict(doc: FrameworkDocument) -> dict[str, object]:
     """The document as stored in a portfolio (the frameworks table's ``document``)."""
     return json.loads(schema.encode(doc))
+
+
+# --- what ``frameworks list`` and ``show`` read, without a database ---------------------------
+
+
+@dataclass(frozen=True)
+class Installed:
+    """A framework version there is to see, with its bundled flag."""
+
+    document: FrameworkDocument
+    bundled: bool
+
+
+def installed(stored: Iterable[tuple[Any, bool]] = ()) -> list[Installed]:
+    """Every framework version there is to see: ``stored`` (a portfolio's own copies,
+    decoded JSON with their bundled flag, in the file's order) and then the library's
+    versions the portfolio lacks. A stored copy the framework schema refuses is left out,
+    as the portfolio's own reading leaves it out."""
+    found: list[Installed] = []
+    present: set[tuple[str, str]] = set()
+    for document, is_bundled in stored:
+        try:
+            doc = schema.from_builtins(document)
+        except SchemaError:
+            continue
+        if (doc.key, doc.version) in present:
+            continue
+        present.add((doc.key, doc.version))
+        found.append(Installed(doc, bool(is_bundled)))
+    shipped = {(d.key, d.version) for d in bundled()}
+    for doc in documents():
+        if (doc.key, doc.version) not in present:
+            found.append(Installed(doc, (doc.key, doc.version) in shipped))
+    return found
+
+
+def sorted_installed(found: Iterable[Installed]) -> list[Installed]:
+    """The bundled frameworks first, then by key and version (``queries.list_frameworks``)."""
+    return sorted(
+        found,
+        key=lambda f: (
+            BUNDLED_KEYS.index(f.document.key)
+            if f.document.key in BUNDLED_KEYS
+            else len(BUNDLED_KEYS),
+            f.document.key,
+            version_key(f.document.version),
+        ),
+    )
+
+
+def find_installed(found: list[Installed], key: str, version: str | None = None) -> Installed:
+    """``key`` at ``version`` among ``found`` (the newest when None), as
+    ``queries.find_framework`` finds it in a portfolio."""
+    wanted = key.strip().upper()
+    candidates = [f for f in found if f.document.key.upper() == wanted]
+    if version is not None:
+        candidates = [f for f in candidates if f.document.version == version]
+    if not candidates:
+        known = ", ".join(sorted({f.document.key for f in found}))
+        what = f"{key} version {version}" if version else key
+        raise NotFoundError(f"No framework {what}; installed frameworks: {known}.")
+    return max(candidates, key=lambda f: version_key(f.document.version))
+
+
+def summary_of(doc: FrameworkDocument, *, bundled: bool = False) -> FrameworkSummary:
+    return FrameworkSummary(
+        key=doc.key,
+        version=doc.version,
+        title=doc.title,
+        kind=doc.kind,
+        level=doc.level,
+        competencies=len(doc.competencies),
+        groups=len(doc.groups),
+        bundled=bundled,
+        options=tuple(o.title for o in doc.options),
+    )
+
+
+def view_of(doc: FrameworkDocument) -> FrameworkView:
+    """The framework as ``queries.framework_view`` reads it from a portfolio (every group)."""
+    return FrameworkView(
+        key=doc.key,
+        version=doc.version,
+        title=doc.title,
+        kind=doc.kind,
+        level=doc.level,
+        group_label=doc.group_label or "Group",
+        attribution=doc.attribution,
+        source_url=doc.source.url if doc.source is not None else "",
+        competencies=tuple(
+            CompetencyView(code=c.code, kind=c.kind, text=c.text, name=c.name)
+            for c in doc.competencies
+        ),
+        groups=tuple(
+            GroupView(
+                code=g.code,
+                text=g.text,
+                name=g.name,
+                links=tuple(
+                    GroupLinkView(competency=link.competency, level=link.level, text=link.text)
+                    for link in g.links
+                ),
+                core=g.core,
+                options=() if g.core else tuple(g.options),
+            )
+            for g in doc.groups
+        ),
+        options=tuple(OptionView(n=o.n, title=o.title) for o in doc.options),
+    )
