@@ -139,8 +139,9 @@ MAX_HINTS = 200
 CommitId = Annotated[str, pattern(r"^[0-9a-f]{40}$", "must be a commit id (40 hex digits)")]
 
 
-class HintRecord(Record):
-    """A KSB a git source suggests, with its reasons: never a claim until it is ticked."""
+class HintRecord(Record, kw_only=False):
+    """A KSB a git source suggests, with its reasons (``changed ci.yml → K1``): never a
+    claim until it is ticked."""
 
     code: Code
     reasons: Annotated[tuple[Annotated[str, text(1_000)], ...], Meta(max_length=20)] = ()

@@ -12,12 +12,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from datetime import date as Date
 from pathlib import Path
 
+import msgspec
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -234,9 +234,7 @@ def write_candidates(
 
 
 def hints_json(hints: Sequence[Hint]) -> str:
-    return json.dumps(
-        [{"code": h.code, "reasons": list(h.reasons)} for h in hints], ensure_ascii=False
-    )
+    return msgspec.json.encode(hints).decode("utf-8")
 
 
 # --- reading provenance ------------------------------------------------------------------------

@@ -7,8 +7,9 @@ No SQLAlchemy and no Qt here, so the app can show a source without loading the O
 
 from __future__ import annotations
 
-import json
 import sqlite3
+
+import msgspec
 
 from app.services.git_scan import Identity, Imported
 from app.services.views import SourceHint, SourceView
@@ -39,9 +40,8 @@ def imported(conn: sqlite3.Connection) -> Imported:
 
 def _hints(text: str) -> tuple[SourceHint, ...]:
     try:
-        data = json.loads(text or "[]")
-        return tuple(SourceHint(str(h["code"]), tuple(str(r) for r in h["reasons"])) for h in data)
-    except (ValueError, TypeError, KeyError):
+        return msgspec.json.decode(text or "[]", type=tuple[SourceHint, ...])
+    except (msgspec.DecodeError, msgspec.ValidationError):
         return ()
 
 

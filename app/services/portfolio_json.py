@@ -58,7 +58,6 @@ from app.schema.portfolio import (
     EntryRecord,
     FrameworkRecord,
     FrameworkRef,
-    HintRecord,
     ItemRecord,
     OtherTag,
     OtjRecord,
@@ -76,7 +75,7 @@ from app.schema.portfolio import (
 )
 from app.services import assessment_records, frameworks, git_import, skills_scan
 from app.services.attachments import needs_rendition, store_blob, store_rendition
-from app.services.views import ItemView, PortfolioSnapshot, SourceHint, SourceView
+from app.services.views import ItemView, PortfolioSnapshot
 
 if TYPE_CHECKING:
     from app.services.renditions import RenditionQueue
@@ -159,28 +158,10 @@ def build_document(
             if f is not None
         ),
         items=tuple(
-            item_record(i, other.get(i.id, []), added, source_record(sources.get(i.id)))
-            for i in snapshot.items
+            item_record(i, other.get(i.id, []), added, sources.get(i.id)) for i in snapshot.items
         ),
         programme=programme,  # None (not written): the portfolio has no programme records
         assessment=assessment_records.build_assessment(session),  # None: nothing to write
-    )
-
-
-def source_record(source: SourceView | None) -> SourceRecord | None:
-    """An item's git provenance as ``portfolio.json`` writes it (None: typed by hand)."""
-    if source is None:
-        return None
-    return SourceRecord(
-        kind=source.kind,
-        repository=source.repository,
-        remote_url=source.remote_url,
-        branch=source.branch,
-        tag=source.tag,
-        author=source.author,
-        commits=source.commits,
-        hints=tuple(HintRecord(code=h.code, reasons=h.reasons) for h in source.hints),
-        imported=source.imported,
     )
 
 
@@ -250,8 +231,7 @@ def item_records(session: Session, items: Sequence[ItemView]) -> list[ItemRecord
     added = dict(session.execute(select(Attachment.id, Attachment.added)).tuples().all())
     sources = git_import.sources_by_item(session)
     return [
-        item_record(item, other.get(item.id, []), added, source_record(sources.get(item.id)))
-        for item in items
+        item_record(item, other.get(item.id, []), added, sources.get(item.id)) for item in items
     ]
 
 
@@ -650,22 +630,7 @@ def _restore_item(
             )
         )
     if record.source is not None:
-        source = record.source
-        git_import.restore_source(
-            session,
-            item.id,
-            SourceView(
-                kind=source.kind,
-                repository=source.repository,
-                remote_url=source.remote_url,
-                branch=source.branch,
-                tag=source.tag,
-                author=source.author,
-                commits=source.commits,
-                hints=tuple(SourceHint(h.code, h.reasons) for h in source.hints),
-                imported=source.imported,
-            ),
-        )
+        git_import.restore_source(session, item.id, record.source)
     session.flush()
 
 

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from app.schema.portfolio import HintRecord, SourceRecord
+
 if TYPE_CHECKING:
     from app.services.progress import ProgressSnapshot
     from app.services.signoff import SignoffOverview
@@ -188,27 +190,9 @@ class CoverageReport:
         )
 
 
-@dataclass(frozen=True)
-class SourceHint:
-    """A KSB the source suggests, with why (``changed ci.yml → K1``); applied only when ticked."""
-
-    code: str
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class SourceView:
-    """Where an item imported from a git repository came from (its provenance)."""
-
-    kind: str  # merge, tag or day
-    repository: str  # the repository's folder name
-    remote_url: str  # as text, never contacted
-    branch: str
-    tag: str
-    author: str  # "Name <email>"
-    commits: tuple[str, ...]  # full commit ids
-    hints: tuple[SourceHint, ...]
-    imported: str  # when it was imported (UTC ISO 8601)
+# An item's git provenance (and a KSB it suggests) is the very record portfolio.json carries.
+SourceView = SourceRecord
+SourceHint = HintRecord
 
 
 @dataclass(frozen=True)
