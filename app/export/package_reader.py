@@ -33,6 +33,7 @@ from typing import IO, ClassVar, Self
 
 from app.errors import InvalidInputError, PortfolioError
 from app.schema.base import SchemaError
+from app.schema.manifest import FileEntry as ManifestEntry
 from app.schema.manifest import Manifest, decode_manifest
 from app.services import signing
 from app.services.portfolio_json import PortfolioDocument, parse_document
@@ -77,13 +78,6 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
-
-
-@dataclass(frozen=True)
-class ManifestEntry:
-    path: str
-    size: int
-    sha256: str
 
 
 @dataclass(frozen=True)
@@ -414,7 +408,6 @@ class SignedZipReader:
             raise self._refuse(
                 f"manifest.json lists more than the {self.limits.max_members} files allowed"
             )
-        files: list[ManifestEntry] = []
         for entry in manifest.files:
             path, size, digest = entry.path, entry.size, entry.sha256
             if member_name_problem(path) is not None:
@@ -431,7 +424,7 @@ class SignedZipReader:
             folder, _, base = path.rpartition("/")
             if folder + "/" in self.NAMED_BY_DIGEST and base != digest:
                 raise self._refuse(f"{path} is not named after its SHA-256")
-            files.append(ManifestEntry(path=path, size=size, sha256=digest))
+        files = manifest.files
         if len({f.path for f in files}) != len(files):
             raise self._refuse("manifest.json lists a file twice")
         if sum(f.size for f in files) > self.limits.max_total_bytes:
@@ -439,7 +432,7 @@ class SignedZipReader:
                 f"manifest.json declares more than the {self.limits.max_total_bytes >> 20} MB "
                 "allowed in all"
             )
-        return manifest.created, tuple(files)
+        return manifest.created, files
 
     # --- reading members ----------------------------------------------------------------------
 

@@ -380,37 +380,23 @@ def _programme_frameworks(programme: ProgrammeRecord | None) -> set[tuple[str, s
 
 
 def _other_tags(session: Session, own_framework_id: int) -> dict[int, list[OtherTag]]:
+    """Each item's tags against frameworks other than the portfolio's own, sorted."""
     found: dict[int, list[OtherTag]] = defaultdict(list)
-    competency_rows = session.execute(
-        select(
-            ItemCompetency.item_id,
-            Framework.key,
-            Framework.version,
-            Competency.code,
-            ItemCompetency.justification,
-        )
-        .join(Competency, Competency.id == ItemCompetency.competency_id)
-        .join(Framework, Framework.id == Competency.framework_id)
-        .where(Framework.id != own_framework_id)
+    tables = (
+        ("competency", Competency, ItemCompetency, ItemCompetency.competency_id),
+        ("group", Group, ItemGroup, ItemGroup.group_id),
     )
-    for item_id, key, version, code, why in competency_rows:
-        found[item_id].append(
-            OtherTag(
-                framework=key, version=version, kind="competency", code=code, justification=why
+    for kind, table, link, target in tables:
+        rows = session.execute(
+            select(link.item_id, Framework.key, Framework.version, table.code, link.justification)
+            .join(table, table.id == target)
+            .join(Framework, Framework.id == table.framework_id)
+            .where(Framework.id != own_framework_id)
+        )
+        for item_id, key, version, code, why in rows:
+            found[item_id].append(
+                OtherTag(framework=key, version=version, kind=kind, code=code, justification=why)
             )
-        )
-    group_rows = session.execute(
-        select(
-            ItemGroup.item_id, Framework.key, Framework.version, Group.code, ItemGroup.justification
-        )
-        .join(Group, Group.id == ItemGroup.group_id)
-        .join(Framework, Framework.id == Group.framework_id)
-        .where(Framework.id != own_framework_id)
-    )
-    for item_id, key, version, code, why in group_rows:
-        found[item_id].append(
-            OtherTag(framework=key, version=version, kind="group", code=code, justification=why)
-        )
     for tags in found.values():
         tags.sort(key=lambda t: (t.framework, t.version, t.kind, t.code))
     return found
