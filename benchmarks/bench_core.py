@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from app.models.db import Database, open_portfolio
-from app.services import coverage, evidence, frameworks
+from app.services import evidence, queries
 from app.services.evidence import ItemFilter
 from app.services.portfolio import create_portfolio
 
@@ -78,7 +78,7 @@ def vocabulary(rng: random.Random) -> tuple[list[str], list[float]]:
 def build(db: Database, count: int, rng: random.Random) -> list[str]:
     words, weights = vocabulary(rng)
     with db.transaction() as s:
-        view = frameworks.get_framework(s)
+        view = queries.get_framework(s)
         codes = [c.code for c in view.competencies]
         duties = [g.code for g in view.groups]
         for n in range(count):
@@ -128,24 +128,24 @@ def main() -> None:
                 f"({path.stat().st_size / 1e6:.1f} MB)"
             )
         with db.reader() as s:
-            med, worst = timed(lambda: coverage.compute_coverage(s, with_items=False))
+            med, worst = timed(lambda: queries.compute_coverage(s, with_items=False))
             print(
                 f"coverage, counts + cells (heatmap)   median {med:6.2f} ms  max {worst:6.2f} ms"
                 "  (target <= 20 ms)"
             )
-            med, worst = timed(lambda: coverage.compute_coverage(s))
+            med, worst = timed(lambda: queries.compute_coverage(s))
             print(
                 f"coverage, + item refs (--json)       median {med:6.2f} ms  max {worst:6.2f} ms"
                 "  (target <= 20 ms)"
             )
             for query in ("kubernetes rollback", "terraform", "incid", words[0]):
-                hits = len(evidence.item_ids(s, ItemFilter(search=query)))
-                med, worst = timed(lambda q=query: evidence.item_ids(s, ItemFilter(search=q)))
+                hits = len(queries.item_ids(s, ItemFilter(search=query)))
+                med, worst = timed(lambda q=query: queries.item_ids(s, ItemFilter(search=q)))
                 print(
                     f"search {query!r:22} median {med:6.2f} ms  max {worst:6.2f} ms  "
                     f"({hits} hits; target <= 10 ms)"
                 )
-            med, worst = timed(lambda: evidence.item_ids(s, ItemFilter(ksb="K7")))
+            med, worst = timed(lambda: queries.item_ids(s, ItemFilter(ksb="K7")))
             print(f"filter by KSB       median {med:6.2f} ms  max {worst:6.2f} ms")
         db.close()
 

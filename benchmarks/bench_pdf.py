@@ -32,13 +32,15 @@ from pathlib import Path
 
 from PIL import Image
 
+from app.services import queries
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.export.markdown_html import render_markdown_html  # noqa: E402
 from app.export.pdf import PdfOptions, build_pdf, placed_images  # noqa: E402
 from app.models.db import open_portfolio  # noqa: E402
-from app.services import evidence, frameworks  # noqa: E402
+from app.services import evidence  # noqa: E402
 from app.services.attachments import FileData  # noqa: E402
 from app.services.blob_source import SqliteBlobSource  # noqa: E402
 from app.services.evidence import TagInput  # noqa: E402
@@ -105,7 +107,7 @@ def build_portfolio(path: Path, items: int, photos: int, rng: random.Random) -> 
     photo_files: list[Path] = []
     try:
         with db.transaction() as s:
-            view = frameworks.get_framework(s)
+            view = queries.get_framework(s)
             codes = [c.code for c in view.competencies]
             duties = [g.code for g in view.groups]
             for n in range(items):

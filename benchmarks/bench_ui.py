@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from app.services import queries
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # The real start-up path (`portfolio --file X`), plus a filter that reports the moment the
@@ -76,13 +78,13 @@ TITLE_WORDS = [
 
 def build(path: Path, count: int, seed: int = 7) -> None:
     """A realistic-shaped ST0825 portfolio of ``count`` items, tagged and mostly ready."""
-    from app.services import evidence, frameworks
+    from app.services import evidence
     from app.services.portfolio import create_portfolio
 
     rng = random.Random(seed)
     db = create_portfolio(path, name="Bench Mark", uln="1234567899")
     with db.transaction() as s:
-        view = frameworks.get_framework(s)
+        view = queries.get_framework(s)
         for n in range(count):
             group = rng.choice(view.groups)
             linked = list(group.competency_codes)

@@ -30,6 +30,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.services import queries
+
 ROOT = Path(__file__).resolve().parents[1]
 KSBS = ("K1", "K5", "S14", "B2", "S3")
 REF = re.compile(r"^E\d{3,}$")
@@ -230,7 +232,7 @@ class Crasher:
         """The file passes ``check``; every confirmed item is there; every item there is
         whole (title, reflection, tags and attachment bytes as the writer made them)."""
         from app.models.db import open_portfolio
-        from app.services import attachments, evidence, integrity
+        from app.services import integrity
 
         after = f"after trial {self.stats.trials - 1}"
         result = integrity.check_portfolio(self.path, full=full)
@@ -238,15 +240,16 @@ class Crasher:
         db = open_portfolio(self.path)
         try:
             with db.reader() as session:
-                ids = evidence.item_ids(session)
-                refs = {s.ref: s.id for s in evidence.summaries(session, ids)}
+                ids = queries.item_ids(session)
+                refs = {s.ref: s.id for s in queries.summaries(session, ids)}
                 self.stats.found = len(refs)
                 missing = sorted(self.confirmed - set(refs))
                 self.stats.problems += [f"{after}: confirmed {ref} is missing" for ref in missing]
                 new = [refs[ref] for ref in sorted(set(refs) - self._whole)]
-                for item in evidence.items_by_id(session, new):
-                    problem = _not_whole(item, attachments.read(session, item.attachments[0].id)[1]
-                                         if len(item.attachments) == 1 else None)  # fmt: skip
+                for item in queries.items_by_id(session, new):
+                    one = item.attachments[0].id if len(item.attachments) == 1 else None
+                    data = None if one is None else queries.read_attachment(session, one)[1]
+                    problem = _not_whole(item, data)
                     if problem:
                         self.stats.problems.append(f"{after}: {item.ref} {problem}")
                     else:

@@ -6,7 +6,7 @@ import pytest
 
 from app.errors import InvalidInputError
 from app.models.db import Database
-from app.services import coverage, evidence
+from app.services import coverage, evidence, queries
 
 
 def add(db: Database, status: str, ksbs: list[str], duties: list[str]) -> None:
@@ -19,7 +19,7 @@ def test_counts_cells_and_gaps(db: Database) -> None:
     add(db, "ready", ["K4"], ["1", "2"])  # E002
     add(db, "draft", ["K1"], ["1"])  # E003: a draft, counted apart
     with db.reader() as s:
-        report = coverage.compute_coverage(s, target=2)
+        report = queries.compute_coverage(s, target=2)
     by_code = {c.code: c for c in report.competencies}
     assert (by_code["K1"].count, by_code["K1"].drafts, by_code["K1"].met) == (1, 1, False)
     assert (by_code["K4"].count, by_code["K4"].met, by_code["K4"].items) == (
@@ -38,7 +38,7 @@ def test_counts_cells_and_gaps(db: Database) -> None:
 def test_json_shape_is_the_documented_one(db: Database) -> None:
     add(db, "ready", ["K4"], ["1"])
     with db.reader() as s:
-        data = coverage.coverage_json(coverage.compute_coverage(s))
+        data = coverage.coverage_json(queries.compute_coverage(s))
     assert data["framework"] == "ST0825" and data["target"] == 1
     k4 = next(c for c in data["competencies"] if c["code"] == "K4")  # type: ignore[union-attr]
     assert k4 == {
@@ -61,7 +61,7 @@ def test_json_shape_is_the_documented_one(db: Database) -> None:
 def test_other_framework_view(db: Database) -> None:
     add(db, "ready", ["DDAT-DEVOPS:DS1"], ["DDAT-DEVOPS:L1"])
     with db.reader() as s:
-        report = coverage.compute_coverage(s, "DDAT-DEVOPS")
+        report = queries.compute_coverage(s, "DDAT-DEVOPS")
     assert report.framework == "DDAT-DEVOPS"
     assert report.summary.met == 1
     assert report.cell("L1", "DS1").count == 1  # type: ignore[union-attr]
@@ -69,14 +69,14 @@ def test_other_framework_view(db: Database) -> None:
 
 def test_bad_target(db: Database) -> None:
     with pytest.raises(InvalidInputError, match="target"), db.reader() as s:
-        coverage.compute_coverage(s, target=0)
+        queries.compute_coverage(s, target=0)
 
 
 def _naive(db: Database) -> tuple[dict[str, tuple[int, int]], dict[tuple[str, str], int]]:
     """Coverage computed the slow, obvious way from the items themselves."""
     with db.reader() as s:
-        items = evidence.list_items(s)
-        report = coverage.compute_coverage(s)
+        items = queries.list_items(s)
+        report = queries.compute_coverage(s)
     counts: dict[str, tuple[int, int]] = {c.code: (0, 0) for c in report.competencies}
     linked = {(c.group, c.competency) for c in report.cells}
     cells = dict.fromkeys(linked, 0)
@@ -96,12 +96,12 @@ def test_counts_follow_every_kind_of_change(db: Database) -> None:
 
     rng = random.Random(7)
     with db.reader() as s:
-        view = evidence.frameworks.get_framework(s)
+        view = evidence.queries.get_framework(s)
     codes = [c.code for c in view.competencies]
     duties = [g.code for g in view.groups]
     for step in range(120):
         with db.transaction() as s:
-            refs = [i.ref for i in evidence.list_items(s)]
+            refs = [i.ref for i in queries.list_items(s)]
             action = rng.choice(["add", "add", "tag", "untag", "status", "delete", "duty"])
             if action == "add" or not refs:
                 evidence.add_item(
@@ -114,7 +114,7 @@ def test_counts_follow_every_kind_of_change(db: Database) -> None:
             elif action == "tag":
                 evidence.tag(s, rng.choice(refs), rng.choice(codes + duties))
             elif action == "untag":
-                item = evidence.get_item(s, rng.choice(refs))
+                item = queries.get_item(s, rng.choice(refs))
                 tags = [*item.ksbs, *item.duties]
                 if tags:
                     evidence.untag(s, item.ref, rng.choice(tags))
@@ -126,7 +126,7 @@ def test_counts_follow_every_kind_of_change(db: Database) -> None:
                 evidence.delete_item(s, rng.choice(refs))
     counts, cells = _naive(db)
     with db.reader() as s:
-        report = coverage.compute_coverage(s)
+        report = queries.compute_coverage(s)
     assert {c.code: (c.count, c.drafts) for c in report.competencies} == counts
     assert {(c.group, c.competency): c.count for c in report.cells} == cells
     assert sum(cells.values()) > 0

@@ -13,7 +13,7 @@ from app.export.signoff_files import import_response, make_request, open_request
 from app.export.signoff_files import write_response as respond
 from app.models.db import Database
 from app.schema.signoff import Person
-from app.services import coverage, evidence, signing, signoff
+from app.services import evidence, queries, signing, signoff
 from tests.package_helpers import build_portfolio, run
 
 
@@ -46,7 +46,9 @@ def confirmed(tmp_path: Path) -> Iterator[Database]:
 
 def counts(db: Database, *, employer: bool) -> dict[str, int]:
     with db.reader() as s:
-        report = coverage.compute_coverage(s, confirmed_by_employer=employer)
+        report = queries.compute_coverage(
+            s, confirmed=signoff.employer_confirmed(s) if employer else None
+        )
     return {c.code: c.count for c in report.competencies}
 
 
@@ -59,8 +61,8 @@ def test_only_claims_the_employer_confirmed_count(confirmed: Database) -> None:
     assert only["K1"] == 1 and only["S14"] == 0 and only["B1"] == 1
     assert sum(only.values()) == 2
     with confirmed.reader() as s:
-        report = coverage.compute_coverage(s, confirmed_by_employer=True)
-        full = coverage.compute_coverage(s)
+        report = queries.compute_coverage(s, confirmed=signoff.employer_confirmed(s))
+        full = queries.compute_coverage(s)
     assert next(c for c in report.competencies if c.code == "K1").items == ("E001",)
     # a cell counts the ready items of its group whose claim of its competency was confirmed
     cells = {(c.group, c.competency): c.count for c in report.cells}

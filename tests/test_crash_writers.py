@@ -13,7 +13,7 @@ import pytest
 
 from app.errors import PortfolioError
 from app.models.db import Database, open_portfolio
-from app.services import evidence
+from app.services import evidence, queries
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock are POSIX")
@@ -45,7 +45,7 @@ def refs(path: Path) -> list[str]:
     db = open_portfolio(path)
     try:
         with db.reader() as session:
-            return [i.ref for i in evidence.list_items(session)]
+            return [i.ref for i in queries.list_items(session)]
     finally:
         db.close()
 

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from app.errors import InvalidInputError, NotFoundError
 from app.models.db import Database, open_portfolio
-from app.services import attachments, evidence
+from app.services import attachments, evidence, queries
 from app.services.evidence import ItemFilter, TagInput
 
 
@@ -37,7 +37,7 @@ def test_item_round_trips_with_tags_and_justifications(db: Database) -> None:
         duties=["5", TagInput("D1", "scripted it")],
     )
     with db.reader() as s:
-        shown = evidence.get_item(s, item.ref)
+        shown = queries.get_item(s, item.ref)
     assert shown.ksbs == ("K1", "S14")
     assert shown.duties == ("D1", "D5")
     assert shown.justifications["K1"] == "merged hourly"
@@ -50,7 +50,7 @@ def test_hostile_text_is_stored_exactly_as_typed(db: Database, hostile: str) -> 
     title = hostile if hostile.strip() else "blank"
     item = add(db, title=title[:500], body=hostile, ksbs=[TagInput("K7", hostile)])
     with db.reader() as s:
-        shown = evidence.get_item(s, item.ref)
+        shown = queries.get_item(s, item.ref)
     assert shown.title == title[:500]
     assert shown.body == hostile
     assert shown.justifications["K7"] == hostile
@@ -73,7 +73,7 @@ def test_bad_input_is_refused_and_changes_nothing(
     with pytest.raises(InvalidInputError, match=message):
         add(db, **fields)
     with db.reader() as s:
-        assert evidence.list_items(s) == []
+        assert queries.list_items(s) == []
     assert add(db).ref == "E001"  # the failed add did not use up a reference
 
 
@@ -81,7 +81,7 @@ def test_missing_attachment_refuses_the_whole_item(db: Database, tmp_path: Path)
     with pytest.raises(InvalidInputError, match="does not exist"), db.transaction() as s:
         evidence.add_item_from_paths(s, title="x", attach=[tmp_path / "nope.png"])
     with db.reader() as s:
-        assert evidence.list_items(s) == []
+        assert queries.list_items(s) == []
 
 
 def test_attachments_are_content_addressed_and_deduplicated(db: Database, tmp_path: Path) -> None:
@@ -94,7 +94,7 @@ def test_attachments_are_content_addressed_and_deduplicated(db: Database, tmp_pa
     assert first.attachments[0].size == 17
     assert first.attachments[0].media_type == "text/plain"
     with db.reader() as s:
-        _view, data = attachments.read(s, first.attachments[0].id)
+        _view, data = queries.read_attachment(s, first.attachments[0].id)
         assert data == b"BUILD SUCCESSFUL\n"
         assert s.execute(text("SELECT count(*) FROM blobs")).scalar() == 1
     with db.transaction() as s:
@@ -116,7 +116,7 @@ def test_tag_untag_and_update(db: Database) -> None:
         evidence.untag(s, "E001", "K1")
         evidence.update_item(s, "E001", title="Terraform", status="ready", date="2026-01-05")
     with db.reader() as s:
-        item = evidence.get_item(s, "e001")
+        item = queries.get_item(s, "e001")
     assert item.ksbs == ("K7",)
     assert item.duties == ("D3",)
     assert item.justifications["K7"] == "terraform modules, reviewed"
@@ -131,7 +131,7 @@ def test_tags_against_another_framework_are_kept_apart(db: Database) -> None:
 
 def test_unknown_ref(db: Database) -> None:
     with pytest.raises(NotFoundError, match="E404"), db.reader() as s:
-        evidence.get_item(s, "E404")
+        queries.get_item(s, "E404")
 
 
 def test_filters_and_full_text_search(db: Database) -> None:
@@ -147,7 +147,7 @@ def test_filters_and_full_text_search(db: Database) -> None:
     with db.reader() as s:
 
         def refs(**kw: object) -> list[str]:
-            return [i.ref for i in evidence.list_items(s, ItemFilter(**kw))]  # type: ignore[arg-type]
+            return [i.ref for i in queries.list_items(s, ItemFilter(**kw))]  # type: ignore[arg-type]
 
         assert refs(ksb="K7") == ["E001"]
         assert refs(duty="2") == ["E001"]
@@ -165,12 +165,12 @@ def test_search_index_follows_edits_and_deletes(db: Database) -> None:
     with db.transaction() as s:
         evidence.update_item(s, "E001", title="Helm chart")
     with db.reader() as s:
-        assert evidence.list_items(s, ItemFilter(search="kubernetes")) == []
-        assert [i.ref for i in evidence.list_items(s, ItemFilter(search="helm"))] == ["E001"]
+        assert queries.list_items(s, ItemFilter(search="kubernetes")) == []
+        assert [i.ref for i in queries.list_items(s, ItemFilter(search="helm"))] == ["E001"]
     with db.transaction() as s:
         evidence.delete_item(s, "E001")
     with db.reader() as s:
-        assert evidence.list_items(s, ItemFilter(search="helm")) == []
+        assert queries.list_items(s, ItemFilter(search="helm")) == []
 
 
 def test_reopened_file_keeps_everything(db: Database, portfolio_path: Path) -> None:
@@ -178,6 +178,6 @@ def test_reopened_file_keeps_everything(db: Database, portfolio_path: Path) -> N
     db.close()
     again = open_portfolio(portfolio_path)
     with again.reader() as s:
-        item = evidence.get_item(s, "E001")
+        item = queries.get_item(s, "E001")
     again.close()
     assert (item.title, item.ksbs, item.body) == ("Kept", ("K2",), "body")

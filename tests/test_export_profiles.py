@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from app.export.pdf import PdfOptions, export_portfolio_pdf
 from app.models.db import Database, open_portfolio
-from app.services import evidence, portfolio_json
+from app.services import evidence, portfolio_json, queries
 from app.services.snapshot import take_snapshot
 from tests import progress_sample
 from tests.package_helpers import run
@@ -201,7 +201,7 @@ def test_the_assessors_package_holds_no_programme_records_or_drafts_anywhere(
     db = open_portfolio(imported)
     with db.reader() as session:
         assert portfolio_json.build_programme(session) is None
-        titles = [i.title for i in evidence.items_by_id(session, evidence.item_ids(session))]
+        titles = [i.title for i in queries.all_items(session)]
         assert take_snapshot(session).fingerprint == document["fingerprint"]
     db.close()
     assert "Incident review" not in titles and "CI pipeline for the billing API" in titles

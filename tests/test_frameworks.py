@@ -10,7 +10,7 @@ import pytest
 
 from app.errors import InvalidInputError
 from app.models.db import Database
-from app.services import evidence, frameworks
+from app.services import evidence, frameworks, queries
 from tests.package_helpers import ST0999
 
 
@@ -24,7 +24,7 @@ def test_import_numbers_codes_by_position(db: Database) -> None:
         2,
     )
     with db.reader() as s:
-        view = frameworks.get_framework(s, "ST0999")
+        view = queries.get_framework(s, "ST0999")
     assert [c.code for c in view.competencies] == ["K1", "K2", "S1", "B1"]
     assert view.competencies[0].text == "Widgets & <gadgets>"
     assert view.groups[0].competency_codes == ("K1", "K2", "S1")
@@ -39,9 +39,9 @@ def test_versions_side_by_side_and_newest_by_default(db: Database) -> None:
         frameworks.import_standard(s, json.dumps(ST0999))
         frameworks.import_standard(s, json.dumps(older))
     with db.reader() as s:
-        assert frameworks.get_framework(s, "ST0999").version == "1.1"
-        assert len(frameworks.get_framework(s, "ST0999", "1.0").competencies) == 3
-        keys = [(f.key, f.version) for f in frameworks.list_frameworks(s)]
+        assert queries.get_framework(s, "ST0999").version == "1.1"
+        assert len(queries.get_framework(s, "ST0999", "1.0").competencies) == 3
+        keys = [(f.key, f.version) for f in queries.list_frameworks(s)]
     assert keys[:3] == [("ST0825", "1.0"), ("DDAT-DEVOPS", "2020-01-07"), ("TECIT50761", "1")]
     assert ("ST0999", "1.0") in keys and ("ST0999", "1.1") in keys
 
@@ -75,7 +75,7 @@ def test_malformed_standards_import_nothing(db: Database, text: str, message: st
     with pytest.raises(InvalidInputError, match=message), db.transaction() as s:
         frameworks.import_standard(s, text)
     with db.reader() as s:
-        assert {f.key for f in frameworks.list_frameworks(s)} == {
+        assert {f.key for f in queries.list_frameworks(s)} == {
             "ST0825",
             "DDAT-DEVOPS",
             "TECIT50761",
@@ -111,7 +111,7 @@ def test_items_can_be_tagged_against_an_imported_standard(db: Database) -> None:
 
 def test_ddat_levels_carry_required_levels(db: Database) -> None:
     with db.reader() as s:
-        view = frameworks.get_framework(s, "DDAT-DEVOPS")
+        view = queries.get_framework(s, "DDAT-DEVOPS")
     apprentice = view.groups[0]
     assert apprentice.code == "L1"
     assert {link.level for link in apprentice.links} == {"awareness"}

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from app.export.package import export_package, import_package, verify_package
 from app.models.db import Database, open_portfolio
-from app.services import backups, evidence, integrity
+from app.services import backups, evidence, integrity, queries
 from app.services.attachments import FileData
 from app.services.evidence import TagInput
 from app.services.signing import load_or_create_key
@@ -39,7 +39,7 @@ item = st.fixed_dictionaries(
 def as_typed(db: Database) -> list[tuple[object, ...]]:
     """Each item's ref, title, body, K1 justification and attachments (name, bytes)."""
     with db.reader() as session:
-        every = evidence.items_by_id(session, evidence.item_ids(session))
+        every = queries.all_items(session)
     conn = sqlite3.connect(db.path)
     try:
         blob = {sha: bytes(data) for sha, data in conn.execute("SELECT sha256, data FROM blobs")}

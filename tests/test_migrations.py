@@ -34,7 +34,7 @@ from app.models.db import (
     upgrade,
 )
 from app.models.orm import PortfolioRecord
-from app.services import backups, coverage, evidence, frameworks, integrity
+from app.services import backups, evidence, frameworks, integrity, queries
 from app.services.attachments import FileData
 from app.services.evidence import ItemFilter, TagInput
 from app.settings import load_settings
@@ -127,15 +127,15 @@ def test_upgrading_from_the_first_revision_keeps_everything(old_file: Path) -> N
         assert current_revision(db.engine) == head_revision()
         assert snapshot(old_file, tables) == before  # every row, every original column
         with db.reader() as session:
-            items = evidence.list_items(session)
+            items = queries.list_items(session)
             assert [i.ref for i in items][:4] == ["E001", "E002", "E003", "E005"]
-            second = evidence.get_item(session, "E002")
+            second = queries.get_item(session, "E002")
             assert second.body == "# Reflection 2\n\nTerraform pipeline 2\r\nxx"
             assert second.justifications["K1"] == "Because 2"
             assert [(t.framework, t.code) for t in second.other_tags] == [("DDAT-DEVOPS", "DS1")]
-            found = evidence.list_items(session, ItemFilter(search="terraform"))
+            found = queries.list_items(session, ItemFilter(search="terraform"))
             assert len(found) == 11
-            report = coverage.compute_coverage(session)
+            report = queries.compute_coverage(session)
             k1 = next(c for c in report.competencies if c.code == "K1")
             assert (k1.count, k1.drafts) == (7, 4)
         with db.transaction() as session:

@@ -13,7 +13,7 @@ from app.cli import main
 from app.errors import InvalidInputError, NotFoundError
 from app.models.db import Database
 from app.models.progress_orm import OtjEntry
-from app.services import evidence, otj
+from app.services import evidence, otj, queries
 from app.services.otj import Plan
 
 
@@ -396,7 +396,7 @@ def test_a_portfolio_from_before_the_programme_records_gains_them(portfolio_path
                 otj.make_input(date="2025-01-06", minutes=30, activity="other", items=["E001"]),
             )
         with reopened.reader() as session:
-            assert evidence.get_item(session, "E001").title == "Kept"
+            assert queries.get_item(session, "E001").title == "Kept"
             assert otj.list_entries(session)[0].items == ("E001",)
     finally:
         reopened.close()

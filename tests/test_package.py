@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from app.errors import PortfolioError
 from app.export.package import export_package, import_package, verify_package
 from app.models.db import open_portfolio
-from app.services import evidence, portfolio_json, signing
+from app.services import portfolio_json, queries, signing
 from app.services.blob_source import SqliteBlobSource
 from app.services.portfolio import last_changed
 from tests.package_helpers import build_portfolio, fake_pdf, members, run, tree
@@ -374,6 +374,6 @@ def test_a_portfolio_with_no_items_round_trips(tmp_path: Path) -> None:
     db = open_portfolio(restored)
     try:
         with db.reader() as s:
-            assert evidence.list_items(s) == []
+            assert queries.list_items(s) == []
     finally:
         db.close()

@@ -21,7 +21,7 @@ import pytest
 from app.export.package import export_package, import_package
 from app.models.db import Database, open_portfolio
 from app.services import otj, portfolio_json, reviews, signing, skills_scan
-from app.services.portfolio import get_info
+from app.services.queries import portfolio_info as get_info
 from app.services.skills_scan import RatingInput
 from app.services.snapshot import fingerprint, take_snapshot
 from tests import progress_sample

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from app.models.db import Database
-from app.services import evidence, otj, readiness, reviews
+from app.services import evidence, otj, queries, readiness, reviews
 from app.services.evidence import TagInput
 from tests.package_helpers import run
 
@@ -34,7 +34,7 @@ def filled(db: Database) -> Database:
 
 def test_item_problems_name_what_a_ready_item_lacks(filled: Database) -> None:
     with filled.reader() as session:
-        items = {i.ref: i for i in evidence.items_by_id(session, evidence.item_ids(session))}
+        items = {i.ref: i for i in queries.all_items(session)}
     kinds = {ref: [p.kind for p in readiness.item_problems(i)] for ref, i in items.items()}
     assert kinds == {
         "E001": [],

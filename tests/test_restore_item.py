@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from app.errors import InvalidInputError
 from app.models.db import Database, open_portfolio
-from app.services import attachments, coverage, evidence, git_import, otj
+from app.services import evidence, git_import, git_sources, otj, queries
 from app.services.attachments import FileData
 from app.services.evidence import TagInput
 from app.services.views import CoverageReport, ItemView, SourceHint, SourceView
@@ -37,7 +37,7 @@ def add_full_item(db: Database, **overrides: object) -> ItemView:
 
 def all_coverage(db: Database) -> dict[str, CoverageReport]:
     with db.reader() as s:
-        return {key: coverage.compute_coverage(s, key) for key in FRAMEWORKS}
+        return {key: queries.compute_coverage(s, key) for key in FRAMEWORKS}
 
 
 def delete(db: Database, ref: str) -> evidence.ItemSnapshot:
@@ -63,7 +63,7 @@ def test_delete_then_restore_gives_back_the_same_item_and_coverage(
     add_full_item(db, title="Kept", body="Other work", files=[], ksbs=["K1"], duties=["D5"])
     item = add_full_item(db)
     with db.reader() as s:
-        before = evidence.get_item(s, item.ref)
+        before = queries.get_item(s, item.ref)
     covered = all_coverage(db)
     assert before.other_tags and before.attachments and before.justifications["K1"]
 
@@ -79,12 +79,12 @@ def test_delete_then_restore_gives_back_the_same_item_and_coverage(
     reopened = open_portfolio(portfolio_path)  # it is in the file, not just in the session
     try:
         with reopened.reader() as s:
-            assert evidence.get_item(s, "E002") == before
-            _view, data = attachments.read(s, before.attachments[0].id)
+            assert queries.get_item(s, "E002") == before
+            _view, data = queries.read_attachment(s, before.attachments[0].id)
             assert data == png_bytes()
-            found = evidence.list_items(s, evidence.ItemFilter(search="actions"))
+            found = queries.list_items(s, evidence.ItemFilter(search="actions"))
             assert [i.ref for i in found] == ["E002"]  # the search index has it again
-            assert [i.ref for i in evidence.list_items(s, evidence.ItemFilter(ksb="K1"))] == [
+            assert [i.ref for i in queries.list_items(s, evidence.ItemFilter(ksb="K1"))] == [
                 "E001",
                 "E002",
             ]
@@ -123,7 +123,7 @@ def test_restoring_over_an_existing_ref_is_refused_and_changes_nothing(db: Datab
     with pytest.raises(InvalidInputError, match=r"E001 cannot be restored: E001 is already"):
         restore(db, snapshot)
     with db.reader() as s:
-        assert evidence.get_item(s, item.ref) == item
+        assert queries.get_item(s, item.ref) == item
     assert count(db, "attachments") == 2
 
 
@@ -199,10 +199,10 @@ def test_an_item_from_git_keeps_its_source(db: Database) -> None:
     snapshot = delete(db, item.ref)
     assert snapshot.source == source
     with db.reader() as s:
-        assert git_import.sources_by_ref(s) == {}  # gone with the item
+        assert git_sources.sources_by_ref(s) == {}  # gone with the item
     restore(db, snapshot)
     with db.reader() as s:
-        assert git_import.sources_by_ref(s) == {"E001": source}  # provenance is back too
+        assert git_sources.sources_by_ref(s) == {"E001": source}  # provenance is back too
 
 
 def test_hostile_text_survives_a_delete_and_restore(db: Database, hostile: str) -> None:

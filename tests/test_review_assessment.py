@@ -12,7 +12,7 @@ from app.config import user_data_dir
 from app.errors import PortfolioError
 from app.export.assessment_pdf import build_assessment_pdf
 from app.models.db import Database
-from app.services import assessment, coverage, evidence, frameworks
+from app.services import assessment, evidence, queries
 from app.services.assessment import EVIDENCED, NOT_EVIDENCED, NOT_YET_SEEN, PackageIdentity
 
 IDENTITY = PackageIdentity(
@@ -97,8 +97,8 @@ def test_the_record_pdf_shows_every_ksb_its_judgement_and_the_package(
     with db.transaction() as s:
         evidence.add_item(s, title="Pipeline", date="2026-03-01", status="ready", ksbs=["K1"])
     with db.reader() as s:
-        framework = frameworks.get_framework(s)
-        report = coverage.compute_coverage(s)
+        framework = queries.get_framework(s)
+        report = queries.compute_coverage(s)
     record, _ = assessment.load_assessment(IDENTITY)
     record = assessment.record_judgement(
         record, "K1", EVIDENCED, "Clear <b>CI</b> & AT&T evidence", when="2026-04-01T09:00:00+00:00"
@@ -135,7 +135,7 @@ def test_the_record_pdf_shows_every_ksb_its_judgement_and_the_package(
 
 def test_the_record_pdf_into_a_missing_folder_is_refused(db: Database, tmp_path: Path) -> None:
     with db.reader() as s:
-        framework = frameworks.get_framework(s)
+        framework = queries.get_framework(s)
     record, _ = assessment.load_assessment(IDENTITY)
     with pytest.raises(PortfolioError, match="does not exist"):
         build_assessment_pdf(record, framework, None, tmp_path / "no" / "r.pdf")
@@ -143,7 +143,7 @@ def test_the_record_pdf_into_a_missing_folder_is_refused(db: Database, tmp_path:
 
 def test_the_record_pdf_survives_hostile_text(db: Database, tmp_path: Path, hostile: str) -> None:
     with db.reader() as s:
-        framework = frameworks.get_framework(s)
+        framework = queries.get_framework(s)
     record, _ = assessment.load_assessment(IDENTITY)
     record = assessment.record_judgement(record, "K1", EVIDENCED, hostile)
     record = assessment.with_assessor(record, hostile[:200])

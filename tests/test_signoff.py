@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.models.db import open_portfolio
-from app.services import evidence, portfolio_json, signoff
+from app.services import evidence, portfolio_json, queries, signoff
 from tests.package_helpers import build_portfolio, run
 
 
@@ -177,7 +177,7 @@ def test_an_item_edited_after_sign_off_keeps_its_confirmation_for_the_earlier_ve
             evidence.update_item(s, "E004", body="Rewritten after the sign-off.")
         with db.reader() as s:
             after = signoff.confirmations_for(s, "E004")
-            updated = evidence.get_item(s, "E004").updated
+            updated = queries.get_item(s, "E004").updated
     finally:
         db.close()
     assert before[0].current and before[0].confirmed == ("B1",)

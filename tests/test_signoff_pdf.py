@@ -19,7 +19,7 @@ from app.export.signoff_files import import_response, make_request, open_request
 from app.export.signoff_files import write_response as respond
 from app.models.db import Database, open_portfolio
 from app.schema.signoff import Person
-from app.services import evidence, portfolio, signing
+from app.services import evidence, portfolio, queries, signing
 from tests.package_helpers import build_portfolio, members, run
 from tests.pdf_reading import all_text
 
@@ -122,7 +122,7 @@ def test_the_pdf_shows_confirmations_witness_statements_and_the_signed_declarati
 ) -> None:
     with signed_off.transaction() as s:
         evidence.update_item(s, "E001", body="Changed after the sign-off.")
-        changed = evidence.get_item(s, "E001").updated[:10]
+        changed = queries.get_item(s, "E001").updated[:10]
     out = tmp_path / "signed.pdf"
     export_portfolio_pdf(signed_off, out, PdfOptions(include_drafts=True))
     text = all_text(out)

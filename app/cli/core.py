@@ -134,7 +134,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from app.services import portfolio
+    from app.services import portfolio, queries
 
     path = portfolio_path(args)
     db = portfolio.create_portfolio(
@@ -148,7 +148,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         provider=args.provider,
     )
     with db.reader() as session:
-        info = portfolio.get_info(session)
+        info = queries.portfolio_info(session)
     db.close()
     option = f", option {info.option.n}: {info.option.title}" if info.option else ""
     print(
@@ -472,11 +472,14 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
         return print_theme_coverage(args)
     if args.confirmed_by_employer:  # the sign-off records are read through the ORM
-        from app.services import coverage
+        from app.services import queries, signoff
 
         with reading(args) as session:
-            report = coverage.compute_coverage(
-                session, args.framework, target=args.target, confirmed_by_employer=True
+            report = queries.compute_coverage(
+                session,
+                args.framework,
+                target=args.target,
+                confirmed=signoff.employer_confirmed(session),
             )
     else:
         from app.services import queries

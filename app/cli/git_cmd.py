@@ -7,7 +7,7 @@ from datetime import date as Date
 from pathlib import Path
 
 from app.cli.common import print_json, reading, writing
-from app.services import evidence, git_import
+from app.services import evidence, git_import, git_sources
 from app.services.git_scan import scan_json
 
 
@@ -64,7 +64,7 @@ def cmd_identity_add(args: argparse.Namespace) -> int:
 
 def cmd_identity_list(args: argparse.Namespace) -> int:
     with reading(args) as session:
-        identities = git_import.list_identities(session)
+        identities = git_sources.identities(session)
     if args.json:
         print_json([{"email": i.email, "name": i.name} for i in identities])
         return 0

@@ -44,7 +44,7 @@ from app.models.outputs import check_output, staged_output
 from app.schema import signoff as schema
 from app.schema.manifest import FileEntry
 from app.schema.portfolio import ItemRecord
-from app.services import frameworks, portfolio, portfolio_json, signoff
+from app.services import portfolio_json, queries, signoff
 from app.services.blob_source import SqliteBlobSource
 from app.services.signing import SigningKey, load_or_create_key
 from app.services.views import FrameworkView, ItemView
@@ -201,8 +201,8 @@ def make_request(
     with db.reader() as session:
         items = signoff.item_views(session, refs)
         records = portfolio_json.item_records(session, items)
-        info = portfolio.get_info(session)
-        framework = frameworks.get_framework(session)
+        info = queries.portfolio_info(session)
+        framework = queries.get_framework(session)
     blobs = SqliteBlobSource(db.path)
     members: list[tuple[str, bytes]] = []
     try:
@@ -266,8 +266,8 @@ def make_review_request(
     key = load_or_create_key() if key is None else key
     with db.reader() as session:
         content = signoff.review_content(session, review_id)
-        info = portfolio.get_info(session)
-        framework = frameworks.get_framework(session)
+        info = queries.portfolio_info(session)
+        framework = queries.get_framework(session)
     request = schema.SignoffRequest(
         request_id=secrets.token_hex(16),
         created=utc_now(),

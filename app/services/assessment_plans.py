@@ -30,7 +30,7 @@ from app.schema.assessment_plan import (
     decode_plan,
 )
 from app.schema.base import SchemaError
-from app.services import coverage, frameworks
+from app.services import frameworks, queries
 from app.services.views import CompetencyCoverage, CoverageReport
 
 MAX_PLAN_BYTES = 2_000_000
@@ -258,7 +258,7 @@ def portfolio_theme_report(session: Session, target: int = 1) -> ThemeReport | N
     plan = plan_for_portfolio(session)
     if plan is None:
         return None
-    return theme_coverage(plan, coverage.compute_coverage(session, target=target))
+    return theme_coverage(plan, queries.compute_coverage(session, target=target))
 
 
 # --- JSON ---------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from app.errors import NotFoundError
 from app.models.db import utc_now
 from app.models.orm import Attachment, Blob, Item, Rendition
-from app.services import queries
 from app.services.files_in import MAX_ATTACHMENT_BYTES, FileData, read_file
 from app.services.views import AttachmentView
 from app.services.views import Rendition as RenditionView
@@ -141,11 +140,6 @@ def drop_unused_blobs(session: Session, digests: list[str]) -> None:
         if not used:
             session.execute(delete(Rendition).where(Rendition.sha256 == digest))
             session.execute(delete(Blob).where(Blob.sha256 == digest))
-
-
-def read(session: Session, attachment_id: int) -> tuple[AttachmentView, bytes]:
-    """An attachment and its bytes."""
-    return queries.read_attachment(queries.raw_connection(session), attachment_id)
 
 
 def to_view(attachment: Attachment) -> AttachmentView:

@@ -16,7 +16,7 @@ from app.errors import InvalidInputError
 from app.models.db import utc_now
 from app.models.discussion_orm import DiscussionNote
 from app.schema.assessment_plan import AssessmentPlan, Criterion, Method
-from app.services import assessment_plans, evidence, portfolio
+from app.services import assessment_plans, portfolio, queries
 
 DISCUSSION_METHOD = "PD"
 STAR = ("situation", "task", "action", "result")
@@ -65,9 +65,7 @@ def preparation(session: Session) -> list[ThemePrep]:
     method = discussion_method(plan) if plan else None
     if method is None:
         return []
-    items = [
-        i for i in evidence.items_by_id(session, evidence.item_ids(session)) if i.status != "draft"
-    ]
+    items = [i for i in queries.all_items(session) if i.status != "draft"]
     notes = {n.theme: n for n in session.scalars(select(DiscussionNote)).all()}
     out: list[ThemePrep] = []
     for theme in method.themes:

@@ -37,12 +37,10 @@ from app.services.queries import (
     check_title,
     fts_query,
     normalise_duty,
-    raw_connection,
 )
 from app.services.views import (
     AttachmentSnapshot,
     ItemSnapshot,
-    ItemSummary,
     ItemView,
     TagSnapshot,
 )
@@ -169,7 +167,7 @@ def add_item(
     for file in files:
         attachment_service.add_attachment(session, item, file)
     session.flush()
-    return get_item(session, item.ref)
+    return queries.get_item(session, item.ref)
 
 
 def add_item_from_paths(
@@ -207,7 +205,7 @@ def update_item(
         item.body = body
     item.updated = utc_now()
     session.flush()
-    return get_item(session, item.ref)
+    return queries.get_item(session, item.ref)
 
 
 def delete_item(session: Session, ref: str) -> None:
@@ -406,7 +404,7 @@ def restore_item(session: Session, snapshot: ItemSnapshot) -> ItemView:
     # refs are never reused: a restored item keeps the counter past its number
     record.next_item_number = max(record.next_item_number, snapshot.number + 1)
     session.flush()
-    return get_item(session, item.ref)
+    return queries.get_item(session, item.ref)
 
 
 def tag(session: Session, ref: str, code: str, justification: str = "") -> ItemView:
@@ -428,7 +426,7 @@ def tag(session: Session, ref: str, code: str, justification: str = "") -> ItemV
     existing.justification = why
     item.updated = utc_now()
     session.flush()
-    return get_item(session, item.ref)
+    return queries.get_item(session, item.ref)
 
 
 def untag(session: Session, ref: str, code: str) -> ItemView:
@@ -447,7 +445,7 @@ def untag(session: Session, ref: str, code: str) -> ItemView:
         )
     item.updated = utc_now()
     session.flush()
-    return get_item(session, item.ref)
+    return queries.get_item(session, item.ref)
 
 
 def _is_group_code(session: Session, code: str) -> bool:
@@ -474,35 +472,6 @@ def _is_group_code(session: Session, code: str) -> bool:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def item_ids(session: Session, flt: ItemFilter = ItemFilter(), order: SortKey = "ref") -> list[int]:
-    """The ids of the items matching ``flt``, in order: cheap, for lazy lists."""
-    return queries.item_ids(raw_connection(session), flt, order)
-
-
-def summaries(session: Session, ids: Sequence[int]) -> list[ItemSummary]:
-    """Rows for ``ids`` (in that order), with tags and attachments."""
-    return queries.summaries(raw_connection(session), ids)
-
-
-def list_items(
-    session: Session, flt: ItemFilter = ItemFilter(), order: SortKey = "ref"
-) -> list[ItemSummary]:
-    return summaries(session, item_ids(session, flt, order))
-
-
-def get_item(session: Session, ref: str) -> ItemView:
-    return queries.get_item(raw_connection(session), ref)
-
-
-def items_by_id(session: Session, ids: Sequence[int]) -> list[ItemView]:
-    """Full items (body, justifications, tags against every framework) for ``ids``."""
-    return queries.items_by_id(raw_connection(session), ids)
-
-
-def count_items(session: Session) -> int:
-    return queries.count_items(raw_connection(session))
-
-
 def refs_exist(session: Session, refs: Iterable[str]) -> None:
     wanted = {r.upper() for r in refs}
     found = set(session.scalars(select(Item.ref).where(Item.ref.in_(wanted))))
@@ -525,14 +494,9 @@ __all__ = [
     "check_title",
     "delete_item",
     "fts_query",
-    "get_item",
-    "item_ids",
-    "items_by_id",
-    "list_items",
     "normalise_duty",
     "restore_item",
     "snapshot_item",
-    "summaries",
     "tag",
     "untag",
     "update_item",

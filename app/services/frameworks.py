@@ -20,7 +20,6 @@ from app.services.library import bundled_documents, summary_of
 from app.services.queries import code_noun, raw_connection, unknown_codes
 from app.services.views import (
     FrameworkSummary,
-    FrameworkView,
 )
 
 SCHEMA = schema.SCHEMA
@@ -110,10 +109,6 @@ def stored_documents(session: Session) -> list[tuple[dict[str, Any], bool]]:
     ]
 
 
-def list_frameworks(session: Session) -> list[FrameworkSummary]:
-    return queries.list_frameworks(raw_connection(session))
-
-
 def find_framework(session: Session, key: str, version: str | None = None) -> Framework:
     """The framework ``key`` at ``version`` (the newest installed when None)."""
     found = session.get(Framework, queries.find_framework(raw_connection(session), key, version).id)
@@ -131,12 +126,6 @@ def portfolio_framework(session: Session) -> Framework:
         raise NotFoundError("This file has no portfolio details; run 'portfolio init' first.")
     session.info["portfolio_framework"] = record.framework
     return record.framework
-
-
-def get_framework(
-    session: Session, key: str | None = None, version: str | None = None
-) -> FrameworkView:
-    return queries.get_framework(raw_connection(session), key, version)
 
 
 # --- checking a framework document -----------------------------------------------------------

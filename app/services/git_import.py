@@ -29,13 +29,12 @@ from app.services.git_scan import (
     Candidate,
     Hint,
     Identity,
-    Imported,
     Progress,
     ScanResult,
     file_kinds,
     scan_repository,
 )
-from app.services.queries import MAX_TITLE, raw_connection
+from app.services.queries import MAX_TITLE
 from app.services.views import SourceView as Source
 
 _EMAIL = re.compile(r"^[^\s<>@]+@[^\s<>@]+$")
@@ -43,10 +42,6 @@ MAX_IDENTITIES = 50
 
 
 # --- identities ----------------------------------------------------------------------------------
-
-
-def list_identities(session: Session) -> list[Identity]:
-    return git_sources.identities(raw_connection(session))
 
 
 def add_identity(session: Session, email: str, name: str = "") -> Identity:
@@ -61,7 +56,7 @@ def add_identity(session: Session, email: str, name: str = "") -> Identity:
         raise InvalidInputError("The name must be one line of at most 200 characters.")
     row = session.scalar(select(GitIdentity).where(GitIdentity.email == email))
     if row is None:
-        if len(list_identities(session)) >= MAX_IDENTITIES:
+        if len(git_sources.identities(session)) >= MAX_IDENTITIES:
             raise InvalidInputError(f"A portfolio keeps at most {MAX_IDENTITIES} git identities.")
         session.add(GitIdentity(email=email, name=name, added=utc_now()))
     elif name:
@@ -80,10 +75,6 @@ def remove_identity(session: Session, email: str) -> None:
 # --- what is already imported ---------------------------------------------------------------------
 
 
-def imported_work(session: Session) -> Imported:
-    return git_sources.imported(raw_connection(session))
-
-
 def scan(
     session: Session,
     path: Path,
@@ -95,13 +86,13 @@ def scan(
 ) -> ScanResult:
     """Scan ``path`` for the apprentice's work not yet imported (``authors`` instead of the
     stored identities when given)."""
-    identities = [Identity(a) for a in authors] if authors else list_identities(session)
+    identities = [Identity(a) for a in authors] if authors else git_sources.identities(session)
     return scan_repository(
         path,
         identities,
         framework_key=frameworks.portfolio_framework(session).key,
         since=since,
-        imported=imported_work(session),
+        imported=git_sources.imported(session),
         progress=progress,
         cancelled=cancelled,
     )
@@ -194,7 +185,7 @@ def write_candidates(
     session: Session, candidates: Sequence[Candidate], repository: str, remote_url: str
 ) -> list[str]:
     """Draft items for ``candidates`` (already scanned), each with its source."""
-    taken = imported_work(session)
+    taken = git_sources.imported(session)
     refs: list[str] = []
     now = utc_now()
     for candidate in candidates:
@@ -238,16 +229,6 @@ def hints_json(hints: Sequence[Hint]) -> str:
 
 
 # --- reading provenance ------------------------------------------------------------------------
-
-
-def sources_by_item(session: Session) -> dict[int, Source]:
-    """Every item's provenance by item id (for exports)."""
-    return git_sources.sources(raw_connection(session))
-
-
-def sources_by_ref(session: Session) -> dict[str, Source]:
-    """Every item's provenance by ref (E001), for the PDF."""
-    return {f"E{item_id:03d}": source for item_id, source in sources_by_item(session).items()}
 
 
 def restore_source(session: Session, item_id: int, source: Source) -> None:

@@ -7,11 +7,10 @@ No SQLAlchemy and no Qt here, so the app can show a source without loading the O
 
 from __future__ import annotations
 
-import sqlite3
-
 import msgspec
 
 from app.services.git_scan import Identity, Imported
+from app.services.queries import Reader, connection
 from app.services.views import SourceHint, SourceView
 
 _SOURCE_COLUMNS = (
@@ -19,17 +18,17 @@ _SOURCE_COLUMNS = (
 )
 
 
-def identities(conn: sqlite3.Connection) -> list[Identity]:
-    rows = conn.execute("SELECT email, name FROM git_identities ORDER BY id").fetchall()
+def identities(conn: Reader) -> list[Identity]:
+    rows = connection(conn).execute("SELECT email, name FROM git_identities ORDER BY id").fetchall()
     return [Identity(email=str(email), name=str(name)) for email, name in rows]
 
 
-def imported(conn: sqlite3.Connection) -> Imported:
+def imported(conn: Reader) -> Imported:
     """Commits imported as merges or days, and tagged commits imported as releases. A release
     lists the commits it collects without taking them: they stay proposed on their own."""
     commits: set[str] = set()
     tags: set[str] = set()
-    for kind, ids in conn.execute("SELECT kind, commits FROM item_sources"):
+    for kind, ids in connection(conn).execute("SELECT kind, commits FROM item_sources"):
         shas = str(ids).split()
         if kind == "tag":
             tags.update(shas[:1])
@@ -60,15 +59,22 @@ def _view(row: tuple[object, ...]) -> SourceView:
     )
 
 
-def source(conn: sqlite3.Connection, item_id: int) -> SourceView | None:
+def source(conn: Reader, item_id: int) -> SourceView | None:
     """Item ``item_id``'s provenance; None for an item typed by hand."""
-    row = conn.execute(
-        f"SELECT {_SOURCE_COLUMNS} FROM item_sources WHERE item_id = ?", (item_id,)
-    ).fetchone()
+    row = (
+        connection(conn)
+        .execute(f"SELECT {_SOURCE_COLUMNS} FROM item_sources WHERE item_id = ?", (item_id,))
+        .fetchone()
+    )
     return None if row is None else _view(row)
 
 
-def sources(conn: sqlite3.Connection) -> dict[int, SourceView]:
+def sources(conn: Reader) -> dict[int, SourceView]:
     """Every item's provenance by item id."""
-    rows = conn.execute(f"SELECT {_SOURCE_COLUMNS} FROM item_sources ORDER BY item_id")
+    rows = connection(conn).execute(f"SELECT {_SOURCE_COLUMNS} FROM item_sources ORDER BY item_id")
     return {int(row[0]): _view(row) for row in rows}
+
+
+def sources_by_ref(conn: Reader) -> dict[str, SourceView]:
+    """Every item's provenance by ref (E001), for the PDF."""
+    return {f"E{item_id:03d}": source for item_id, source in sources(conn).items()}

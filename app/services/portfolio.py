@@ -80,10 +80,6 @@ def create_portfolio(
     return db
 
 
-def get_info(session: Session) -> PortfolioInfo:
-    return queries.portfolio_info(queries.raw_connection(session))
-
-
 def update_details(
     session: Session,
     *,
@@ -106,7 +102,7 @@ def update_details(
     if provider is not None:
         record.provider = provider.strip()
     touch(session)
-    return get_info(session)
+    return queries.portfolio_info(session)
 
 
 def touch(session: Session) -> None:

@@ -73,7 +73,7 @@ from app.schema.portfolio import (
     Tag,
     encode,
 )
-from app.services import assessment_records, frameworks, git_import, skills_scan
+from app.services import assessment_records, frameworks, git_import, git_sources, skills_scan
 from app.services.attachments import needs_rendition, store_blob, store_rendition
 from app.services.views import ItemView, PortfolioSnapshot
 
@@ -118,7 +118,7 @@ def build_document(
     own = record.framework
     other = _other_tags(session, own.id)
     added = dict(session.execute(select(Attachment.id, Attachment.added)).tuples().all())
-    sources = git_import.sources_by_item(session)
+    sources = git_sources.sources(session)
     programme = build_programme(session) if programme_records else None
     used: set[tuple[str, str]] = {(own.key, own.version)}
     used |= {(t.framework, t.version) for tags in other.values() for t in tags}
@@ -229,7 +229,7 @@ def item_records(session: Session, items: Sequence[ItemView]) -> list[ItemRecord
         return []
     other = _other_tags(session, record.framework.id)
     added = dict(session.execute(select(Attachment.id, Attachment.added)).tuples().all())
-    sources = git_import.sources_by_item(session)
+    sources = git_sources.sources(session)
     return [
         item_record(item, other.get(item.id, []), added, sources.get(item.id)) for item in items
     ]

@@ -21,7 +21,7 @@ from app.errors import InvalidInputError
 from app.models.db import utc_now
 from app.models.project_orm import ProjectNote, ProjectRecord, ProjectWeek
 from app.schema.assessment_plan import AssessmentPlan, Method
-from app.services import assessment_plans, evidence, portfolio
+from app.services import assessment_plans, portfolio, queries
 from app.services.views import CompetencyView, ItemView
 
 SCOPE_WORD_LIMIT = 500
@@ -186,12 +186,11 @@ def mapping(session: Session) -> list[MappingRow]:
     plan = assessment_plans.plan_for_portfolio(session)
     if plan is None:
         return []
-    from app.services import frameworks
 
     return mapping_rows(
         plan,
-        frameworks.get_framework(session).competencies,
-        evidence.items_by_id(session, evidence.item_ids(session)),
+        queries.get_framework(session).competencies,
+        queries.all_items(session),
         get_project(session).notes,
     )
 

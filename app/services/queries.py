@@ -1,10 +1,13 @@
 """The read side of a portfolio, in SQL on the sqlite3 driver connection.
 
-Every list, heatmap, item page and framework view is read here, with no ORM:
-the services hand in their session's own connection (``raw_connection``), and
-the desktop app its read connection, so that its first window is drawn before
-SQLAlchemy has even been imported (about 0.4 s of a cold start). Writes stay in
-the ORM services. Nothing here imports SQLAlchemy or Qt; a test keeps it so.
+Every list, heatmap, item page and framework view is read here, with no ORM, and
+only here: each read takes a ``Reader``, the desktop app's or the command line's
+read connection, or a service's ORM session (read on its own connection, in its
+transaction: ``connection``). There is no second, session-only version of a read
+in the services (docs/ARCHITECTURE.md, "Reads and writes"; tests/test_read_path.py).
+The app's first window is drawn before SQLAlchemy has even been imported (about
+0.4 s of a cold start). Writes stay in the ORM services. Nothing here imports
+SQLAlchemy or Qt; a test keeps it so.
 
 Each function reads inside whatever transaction the connection is in; callers
 that need several reads to agree wrap them in one (``ReadConnection.read``).
@@ -18,7 +21,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from app.errors import InvalidInputError, NotFoundError
 from app.schema.portfolio import MAX_TITLE, STATUSES
@@ -73,6 +76,16 @@ class FrameworkRow:
     attribution: str
     source_url: str
     bundled: bool
+
+
+# What every read takes: the read connection (CLI, desktop app), or an ORM session (a
+# service reading inside its transaction).
+Reader: TypeAlias = "sqlite3.Connection | Session"
+
+
+def connection(db: Reader) -> sqlite3.Connection:
+    """The sqlite3 connection to read on: ``db`` itself, or a session's own connection."""
+    return db if isinstance(db, sqlite3.Connection) else raw_connection(db)
 
 
 def raw_connection(session: Session) -> sqlite3.Connection:
@@ -155,8 +168,9 @@ def _framework(row: tuple[object, ...]) -> FrameworkRow:
     )
 
 
-def portfolio_framework(conn: sqlite3.Connection) -> FrameworkRow:
+def portfolio_framework(conn: Reader) -> FrameworkRow:
     """The framework the portfolio follows."""
+    conn = connection(conn)
     row = conn.execute(
         f"SELECT {_FRAMEWORK_COLUMNS} FROM frameworks "
         "WHERE id = (SELECT framework_id FROM portfolio WHERE id = 1)"
@@ -166,8 +180,9 @@ def portfolio_framework(conn: sqlite3.Connection) -> FrameworkRow:
     return _framework(row)
 
 
-def find_framework(conn: sqlite3.Connection, key: str, version: str | None = None) -> FrameworkRow:
+def find_framework(conn: Reader, key: str, version: str | None = None) -> FrameworkRow:
     """The framework ``key`` at ``version`` (the newest installed when None)."""
+    conn = connection(conn)
     candidates = [
         _framework(row)
         for row in conn.execute(
@@ -184,9 +199,8 @@ def find_framework(conn: sqlite3.Connection, key: str, version: str | None = Non
     return max(candidates, key=lambda f: version_key(f.version))
 
 
-def framework_for(
-    conn: sqlite3.Connection, key: str | None = None, version: str | None = None
-) -> FrameworkRow:
+def framework_for(conn: Reader, key: str | None = None, version: str | None = None) -> FrameworkRow:
+    conn = connection(conn)
     return portfolio_framework(conn) if key is None else find_framework(conn, key, version)
 
 
@@ -250,7 +264,8 @@ def counted_competencies(
     }
 
 
-def portfolio_info(conn: sqlite3.Connection) -> PortfolioInfo:
+def portfolio_info(conn: Reader) -> PortfolioInfo:
+    conn = connection(conn)
     row = conn.execute(
         "SELECT p.apprentice_name, p.uln, p.employer, p.provider, f.key, f.version, "
         "p.created, p.updated, p.framework_id FROM portfolio p "
@@ -336,17 +351,19 @@ def framework_view(
 
 
 def get_framework(
-    conn: sqlite3.Connection, key: str | None = None, version: str | None = None
+    conn: Reader, key: str | None = None, version: str | None = None
 ) -> FrameworkView:
     """A framework; the portfolio's own (``key`` None) as its chosen option counts it."""
+    conn = connection(conn)
     if key is None:
         framework = portfolio_framework(conn)
         return framework_view(conn, framework, portfolio_option(conn, framework.id))
     return framework_view(conn, find_framework(conn, key, version))
 
 
-def list_frameworks(conn: sqlite3.Connection) -> list[FrameworkSummary]:
+def list_frameworks(conn: Reader) -> list[FrameworkSummary]:
     """Every installed framework version: the bundled ones first, then by key and version."""
+    conn = connection(conn)
     competencies = dict(
         conn.execute("SELECT framework_id, count(*) FROM competencies GROUP BY framework_id")
     )
@@ -409,10 +426,9 @@ def _code_id(conn: sqlite3.Connection, code: str, default: FrameworkRow, *, grou
 # --- items ----------------------------------------------------------------------------------------
 
 
-def item_ids(
-    conn: sqlite3.Connection, flt: ItemFilter = ItemFilter(), order: SortKey = "ref"
-) -> list[int]:
+def item_ids(conn: Reader, flt: ItemFilter = ItemFilter(), order: SortKey = "ref") -> list[int]:
     """The ids of the items matching ``flt``, in order: cheap, for lazy lists."""
+    conn = connection(conn)
     match = fts_query(flt.search) if flt.search else None
     only_search = not (flt.status or flt.ksb or flt.duty or flt.refs is not None)
     if match is not None and only_search and order == "ref":
@@ -467,15 +483,17 @@ def item_ids(
     return [row[0] for row in conn.execute(sql + f"ORDER BY {ordering}", params)]
 
 
-def item_id(conn: sqlite3.Connection, ref: str) -> int:
+def item_id(conn: Reader, ref: str) -> int:
+    conn = connection(conn)
     row = conn.execute("SELECT id FROM items WHERE ref = ?", (ref.strip().upper(),)).fetchone()
     if row is None:
         raise NotFoundError(f"There is no evidence item {ref}; see 'portfolio item list'.")
     return int(row[0])
 
 
-def summaries(conn: sqlite3.Connection, ids: Sequence[int]) -> list[ItemSummary]:
+def summaries(conn: Reader, ids: Sequence[int]) -> list[ItemSummary]:
     """Rows for ``ids`` (in that order), with tags and attachments, in four queries."""
+    conn = connection(conn)
     if not ids:
         return []
     framework = portfolio_framework(conn)
@@ -528,8 +546,9 @@ def summaries(conn: sqlite3.Connection, ids: Sequence[int]) -> list[ItemSummary]
     ]
 
 
-def items_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> list[ItemView]:
+def items_by_id(conn: Reader, ids: Sequence[int]) -> list[ItemView]:
     """Full items (body, justifications, tags against every framework) for ``ids``."""
+    conn = connection(conn)
     framework = portfolio_framework(conn)
     heads = {s.id: s for s in summaries(conn, ids)}
     own: dict[tuple[str, int], list[tuple[int, TagView]]] = defaultdict(list)
@@ -587,12 +606,28 @@ def items_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> list[ItemView]:
     return full
 
 
-def get_item(conn: sqlite3.Connection, ref: str) -> ItemView:
+def get_item(conn: Reader, ref: str) -> ItemView:
+    conn = connection(conn)
     return items_by_id(conn, [item_id(conn, ref)])[0]
 
 
-def read_attachment(conn: sqlite3.Connection, attachment_id: int) -> tuple[AttachmentView, bytes]:
+def list_items(
+    conn: Reader, flt: ItemFilter = ItemFilter(), order: SortKey = "ref"
+) -> list[ItemSummary]:
+    """The rows of the items matching ``flt``, in order (``item_ids``, then ``summaries``)."""
+    conn = connection(conn)
+    return summaries(conn, item_ids(conn, flt, order))
+
+
+def all_items(conn: Reader) -> list[ItemView]:
+    """Every item in full, in ref order."""
+    conn = connection(conn)
+    return items_by_id(conn, item_ids(conn))
+
+
+def read_attachment(conn: Reader, attachment_id: int) -> tuple[AttachmentView, bytes]:
     """An attachment and its bytes."""
+    conn = connection(conn)
     row = conn.execute(
         "SELECT id, name, size, sha256, media_type FROM attachments WHERE id = ?",
         (attachment_id,),
@@ -645,7 +680,7 @@ def _claims_json(
 
 
 def compute_coverage(
-    conn: sqlite3.Connection,
+    conn: Reader,
     framework_key: str | None = None,
     version: str | None = None,
     target: int = 1,
@@ -664,6 +699,7 @@ def compute_coverage(
     that set instead of the precomputed ``group_links.ready_count``: a cell counts
     ready items tagged with its group whose claim of its competency is confirmed.
     """
+    conn = connection(conn)
     if not 1 <= target <= MAX_TARGET:
         raise InvalidInputError(f"The target must be between 1 and {MAX_TARGET}, not {target}.")
     framework = framework_for(conn, framework_key, version)
@@ -773,5 +809,6 @@ def compute_coverage(
     )
 
 
-def count_items(conn: sqlite3.Connection) -> int:
+def count_items(conn: Reader) -> int:
+    conn = connection(conn)
     return int(conn.execute("SELECT count(*) FROM items").fetchone()[0])

@@ -135,10 +135,9 @@ class Readiness:
 
 def readiness(session: Session, as_of: Date | None = None) -> Readiness:
     """Every gateway check, read in the caller's transaction, as on ``as_of`` (today)."""
-    from app.services import evidence
 
     day = as_of or Date.today()
-    items = evidence.items_by_id(session, evidence.item_ids(session))
+    items = queries.all_items(session)
     warnings = tuple(ItemWarning(i.ref, i.title, p) for i in items if (p := item_problems(i)))
     checks = [_items_check(warnings), _ksb_check(session)]
     themes = _theme_check(session)
@@ -164,9 +163,8 @@ def _items_check(warnings: tuple[ItemWarning, ...]) -> Check:
 
 
 def _ksb_check(session: Session) -> Check:
-    from app.services import coverage
 
-    report = coverage.compute_coverage(session, with_items=False)
+    report = queries.compute_coverage(session, with_items=False)
     gaps = [c.code for c in report.competencies if not c.met]
     if not gaps:
         return Check(

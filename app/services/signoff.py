@@ -28,7 +28,7 @@ from app.models.signoff_orm import (
     SignoffResponseItem,
 )
 from app.schema import signoff as schema
-from app.services import evidence, portfolio_json
+from app.services import evidence, portfolio_json, queries
 from app.services.views import ItemView
 
 MAX_REQUEST_ITEMS = schema.MAX_ITEMS
@@ -126,7 +126,7 @@ def item_views(session: Session, refs: Sequence[str]) -> list[ItemView]:
         if code not in seen:
             seen.append(code)
     evidence.refs_exist(session, seen)
-    return [evidence.get_item(session, ref) for ref in seen]
+    return [queries.get_item(session, ref) for ref in seen]
 
 
 def current_hashes(session: Session, refs: Iterable[str] | None = None) -> dict[str, str]:
@@ -138,7 +138,7 @@ def current_hashes(session: Session, refs: Iterable[str] | None = None) -> dict[
     if not wanted:
         return {}
     ids = [int(ref[1:]) for ref in wanted]  # an item's id is its number (E007 is 7)
-    views = [v for v in evidence.items_by_id(session, ids) if v.ref in wanted]
+    views = [v for v in queries.items_by_id(session, ids) if v.ref in wanted]
     records = portfolio_json.item_records(session, views)
     return {v.ref: portfolio_json.content_hash(r) for v, r in zip(views, records, strict=True)}
 
@@ -463,9 +463,8 @@ def employer_confirmed(session: Session) -> set[tuple[int, str]]:
     left their organisation blank is taken to be of the organisation the request was
     addressed to. Confirmations given for an earlier version of an item do not count.
     """
-    from app.services import portfolio
 
-    employer = portfolio.get_info(session).employer
+    employer = queries.portfolio_info(session).employer
     view = overview(session)
     addressed = {r.request_id: r.organisation for r in view.requests}
     chosen: set[tuple[int, str]] = set()

@@ -30,7 +30,7 @@ from app.models.progress_orm import (
     SkillsScan,
 )
 from app.schema.portfolio import MAX_NOTE
-from app.services import coverage, frameworks, portfolio
+from app.services import frameworks, portfolio, queries
 from app.services.competency_codes import DDAT_KEY, display_code, resolve_codes
 from app.services.csv_cells import read_csv, restore, write_csv
 from app.services.otj import to_date
@@ -518,9 +518,9 @@ def list_scans(session: Session) -> list[Scan]:
 def evidence_counts(session: Session) -> dict[str, tuple[int, int]]:
     """(ready items, drafts) per shown code, for the portfolio framework and the DDaT role."""
     own = frameworks.portfolio_framework(session)
-    counts = {c.code: (c.count, c.drafts) for c in coverage.compute_coverage(session).competencies}
+    counts = {c.code: (c.count, c.drafts) for c in queries.compute_coverage(session).competencies}
     if own.key != DDAT_KEY:
-        for c in coverage.compute_coverage(session, DDAT_KEY).competencies:
+        for c in queries.compute_coverage(session, DDAT_KEY).competencies:
             counts[display_code(c.code, DDAT_KEY, False)] = (c.count, c.drafts)
     return counts
 
@@ -531,7 +531,7 @@ def tracker(session: Session) -> Tracker:
 
 def role_levels(session: Session) -> list[tuple[str, str]]:
     """(code, title) of each DDaT role level, apprentice first."""
-    ddat = frameworks.get_framework(session, DDAT_KEY)
+    ddat = queries.get_framework(session, DDAT_KEY)
     return [(g.code, g.name or g.text) for g in ddat.groups]
 
 
@@ -562,7 +562,7 @@ def role_comparison(
     session: Session, level: str | None = None, tracked: Tracker | None = None
 ) -> RoleComparison:
     """Latest DDaT skill ratings against ``level`` (the portfolio's chosen level if None)."""
-    ddat = frameworks.get_framework(session, DDAT_KEY)
+    ddat = queries.get_framework(session, DDAT_KEY)
     rows = (tracked or tracker(session)).rows
     current = {r.code.rpartition(":")[2]: r.current for r in rows if r.framework == DDAT_KEY}
     return compare_with_level(ddat, level or get_role_level(session), current)

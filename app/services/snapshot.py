@@ -11,13 +11,11 @@ from sqlalchemy.orm import Session
 
 from app.schema.portfolio import ProgrammeRecord
 from app.services import (
-    coverage,
-    evidence,
-    frameworks,
-    git_import,
+    git_sources,
     portfolio,
     portfolio_json,
     progress,
+    queries,
     signoff,
 )
 from app.services.views import FrameworkView, ItemView, PortfolioInfo, PortfolioSnapshot
@@ -59,20 +57,20 @@ def fingerprint(
 
 def take_snapshot(session: Session, *, target: int = 1) -> PortfolioSnapshot:
     """Everything an export needs, read inside the caller's (read) transaction."""
-    info = portfolio.get_info(session)
-    framework = frameworks.get_framework(session)
-    items = tuple(evidence.items_by_id(session, evidence.item_ids(session)))
+    info = queries.portfolio_info(session)
+    framework = queries.get_framework(session)
+    items = tuple(queries.all_items(session))
     info_dict = _info_dict(info)
     return PortfolioSnapshot(
         info=info,
         framework=framework,
         items=items,
-        coverage=coverage.compute_coverage(session, target=target),
+        coverage=queries.compute_coverage(session, target=target),
         last_changed=portfolio.last_changed(session),
         fingerprint=fingerprint(info_dict, items, portfolio_json.build_programme(session)),
         progress=progress.take_progress_snapshot(session, progress.export_date(session)),
         signoff=signoff.overview(session),
-        sources=git_import.sources_by_ref(session),
+        sources=git_sources.sources_by_ref(session),
         **_project(session, framework, items),
     )
 

@@ -213,7 +213,7 @@ def plan_upgrade(session: Session, to_version: str, option: str | None = None) -
     """What moving to ``to_version`` would change (nothing is written)."""
     conn = raw_connection(session)
     current = queries.portfolio_framework(conn)
-    info = portfolio.get_info(session)
+    info = queries.portfolio_info(session)
     to_version = to_version.strip()
     if to_version == current.version:
         raise InvalidInputError(

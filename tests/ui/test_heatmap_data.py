@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.models.db import Database
-from app.services import coverage, evidence, frameworks
+from app.services import evidence, frameworks, queries
 from app.services.coverage_scale import NOT_APPLICABLE, colour_for
 from app.ui.heatmap_data import HeatmapData
 from tests.ui.conftest import add_items
@@ -11,15 +11,15 @@ from tests.ui.conftest import add_items
 
 def heatmap(db: Database, key: str | None = None, target: int = 1) -> HeatmapData:
     with db.reader() as s:
-        framework = frameworks.get_framework(s, key)
-        report = coverage.compute_coverage(s, key, target=target)
+        framework = queries.get_framework(s, key)
+        report = queries.compute_coverage(s, key, target=target)
         portfolio_key = frameworks.portfolio_framework(s).key
     return HeatmapData(framework, report, portfolio_key)
 
 
 def items_matching(db: Database, flt: evidence.ItemFilter) -> list[str]:
     with db.reader() as s:
-        return [i.ref for i in evidence.list_items(s, flt)]
+        return [i.ref for i in queries.list_items(s, flt)]
 
 
 def test_cells_count_ready_items_tagged_with_both(db: Database) -> None:

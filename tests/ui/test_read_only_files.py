@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.models.db import make_engine
-from app.services import evidence
+from app.services import queries
 
 
 def digest(path: Path) -> str:
@@ -47,7 +47,7 @@ def test_the_orm_reads_a_read_only_file(filled_path: Path, mode: str) -> None:
 
         db = Database(path=filled_path, engine=engine)
         with db.reader() as session:
-            assert len(evidence.list_items(session)) == 3
+            assert len(queries.list_items(session)) == 3
     finally:
         engine.dispose()
     if mode == "immutable":  # read-only media: nothing may be made beside it

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.errors import PortfolioError
 from app.models.db import open_portfolio
-from app.services import coverage
+from app.services import queries
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -124,7 +124,7 @@ def test_the_first_window_is_drawn_before_the_orm_loads_and_works_after(
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     db = open_portfolio(filled_path)
     with db.reader() as session:
-        met = coverage.compute_coverage(session).summary.met
+        met = queries.compute_coverage(session).summary.met
     db.close()
     assert met > 0
     assert seen == {

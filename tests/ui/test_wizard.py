@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
 
 from app.errors import PortfolioError
 from app.models.db import open_portfolio
+from app.services import queries
 from app.ui.windows import WindowManager
 from app.ui.wizard import NewPortfolioDialog
 
@@ -244,9 +245,7 @@ def test_every_installed_standard_and_version_is_offered_and_searchable(
     assert dialog.result() == QDialog.DialogCode.Accepted, dialog.error.text()
     assert dialog.database is not None
     with dialog.database.reader() as session:
-        from app.services import portfolio
-
-        info = portfolio.get_info(session)
+        info = queries.portfolio_info(session)
     dialog.database.close()
     assert (info.framework_key, info.framework_version) == ("ST0990", "1.0")
 
@@ -275,9 +274,7 @@ def test_import_standard_then_choose_its_option(qtbot, monkeypatch, tmp_path: Pa
     assert dialog.result() == QDialog.DialogCode.Accepted, dialog.error.text()
     assert dialog.database is not None
     with dialog.database.reader() as session:
-        from app.services import portfolio
-
-        info = portfolio.get_info(session)
+        info = queries.portfolio_info(session)
     dialog.database.close()
     assert info.option is not None and info.option.title == "Cloud infrastructure"
 
