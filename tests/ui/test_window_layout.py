@@ -215,3 +215,30 @@ def test_at_150_percent_or_on_a_small_screen_the_window_stays_on_it(screen: QRec
         rect = placement(saved, [screen])
         assert screen.contains(rect)
         assert rect.height() + FRAME.height() <= screen.height()
+
+
+SCALED_LAPTOP = QRect(0, 0, 910, 512)  # a 1366 x 768 laptop at 150 %, as the app sees it
+
+
+def test_left_on_a_big_monitor_it_reopens_on_a_laptop_at_150_percent_within_its_screen(
+    qtbot, next_run, filled_path: Path, screens: list[QRect]
+) -> None:
+    first = next_run(filled_path)
+    resize(qtbot, first, 1280, 820, 300, 200)
+    first.close()
+    screens[:] = [SCALED_LAPTOP]
+    window = next_run(filled_path)
+    # as large as that screen allows, its frame and title bar included, and no larger
+    assert window.size() == SCALED_LAPTOP.size() - FRAME
+    assert window.minimumSizeHint().height() <= window.height()  # nothing forced past it
+
+
+def test_the_first_window_on_a_1366_by_768_laptop_fits_it_whole(
+    next_run, filled_path: Path, screens: list[QRect]
+) -> None:
+    laptop = QRect(0, 0, 1366, 728)  # a task bar takes 40 px
+    screens[:] = [laptop]
+    window = next_run(filled_path)
+    assert window.width() + FRAME.width() <= laptop.width()
+    assert window.height() + FRAME.height() <= laptop.height()
+    assert window.width() >= 1200  # and not needlessly small
