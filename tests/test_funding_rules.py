@@ -178,3 +178,12 @@ def test_the_plans_2025_terms_travel_in_the_package(db: Database, tmp_path: Path
             assert otj.get_plan(session) == terms
     finally:
         again.close()
+
+
+def test_the_12_week_rule_is_said_once_with_its_source() -> None:
+    text = funding_rules.review_rule_text(None, None)
+    assert text == (
+        "A progress review at least every 12 weeks; source: Apprenticeship funding rules "
+        "2022 to 2023 (DfE), rules P59-P60."
+    )
+    assert text.count("every 12 weeks") == 1

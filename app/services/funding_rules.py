@@ -136,7 +136,7 @@ def review_rule_text(rule: str | None, agreed_months: int | None, reason: str = 
             "A progress review at least every 3 calendar months, by the end of the third "
             f"month after the last review's month; source: {RULES_2025_DOC}, rule 92."
         )
-    return f"A progress review at least every 12 weeks; source: {ruleset(rule).review_source}."
+    return f"A progress review at least every 12 weeks; source: {RULES_2022_DOC}, rules P59-P60."
 
 
 def otj_required_2025(minimum_minutes: int, rpl_minutes: int) -> int:

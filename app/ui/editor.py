@@ -21,6 +21,7 @@ from html import escape
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QComboBox,
     QDateEdit,
     QFormLayout,
@@ -301,6 +302,15 @@ class EvidenceEditor(QWidget):
         self.status_text.setVisible(read_only)
         self.body.setVisible(not read_only)
         self.format_bar.set_editable(not read_only)
+        # and a title and date that read as text, not as fields waiting to be typed in
+        self.title.setFrame(not read_only)
+        self.date.setFrame(not read_only)
+        self.date.setCalendarPopup(not read_only)
+        self.date.setButtonSymbols(
+            QAbstractSpinBox.ButtonSymbols.NoButtons
+            if read_only
+            else QAbstractSpinBox.ButtonSymbols.UpDownArrows
+        )
 
     def _on_item_changed(self, item_id: int) -> None:
         """The portfolio changed this item (undo/redo, a tag, a file): show it as it is now."""

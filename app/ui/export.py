@@ -147,7 +147,7 @@ class ExportPdfDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(680)  # a usual path and file name fit whole
 
     def _describe_audience(self) -> None:
         self.audience_note.setText(describe_audience(self.audience.currentData()))

@@ -105,7 +105,7 @@ class ExportedDialog(QDialog):
         self.folder_button.clicked.connect(self.show_folder)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(560)  # a usual path reads on one line
 
     def open_file(self) -> None:
         open_url(QUrl.fromLocalFile(str(self.path)))

@@ -242,6 +242,8 @@ class IdentitiesDialog(QDialog):
         self.email.setAccessibleName(_tr("Email"))
         self.name = QLineEdit(self)
         self.name.setAccessibleName(_tr("Name (optional)"))
+        self.name.setPlaceholderText(_tr("Optional"))
+        self.setMinimumWidth(460)  # the sentence above reads in two lines, not five
         add = QPushButton(_tr("&Add"), self)
         add.clicked.connect(self._add)
         self.remove = QPushButton(_tr("&Remove"), self)

@@ -45,6 +45,9 @@ def test_every_editing_action_and_field_is_disabled(qtbot, manager, filled_path:
     window.evidence_page.select_item(item.id)
     editor = window.evidence_page.editor
     assert editor.title.isReadOnly() and editor.body.isReadOnly() and editor.date.isReadOnly()
+    # and they read as text: no field frame, no calendar button inviting a change
+    assert not editor.title.hasFrame() and not editor.date.hasFrame()
+    assert not editor.date.calendarPopup()
     assert not editor.status.isEnabled()
     picker = editor.tags
     assert picker.only_ticked.isChecked()  # an assessor sees what is claimed

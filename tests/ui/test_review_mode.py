@@ -15,6 +15,7 @@ from app.config import user_data_dir
 from app.export.package import export_package, verify_package
 from app.models.db import open_portfolio
 from app.services import signing
+from app.ui.exported import grouped
 from app.ui.main_window import MainWindow
 from app.ui.package_export import PackageCopyDialog
 from app.ui.review.assessment_page import AssessmentPage, JudgementModel
@@ -87,8 +88,8 @@ def test_open_a_package_read_only_and_record_a_judgement(
     assert review.document.read_only
     assert review.banner.isVisible()
     assert review.banner.text() == (
-        f"Read-only — signed by key {key.fingerprint} (the first package seen here from this "
-        "apprentice)."
+        f"Read-only — signed by key {grouped(key.fingerprint)} (the first package seen here "
+        "from this apprentice)."
     )
     assert review.evidence_page.model.rowCount() == 3
     assert not review.new_item_action.isEnabled()
@@ -297,7 +298,7 @@ def test_a_package_signed_by_another_key_than_before_is_flagged(
         db.close()
     flagged = _open_for_review(qtbot, manager, window, forged, monkeypatch)
     text = flagged.banner.text()
-    assert f"signed by key {other_key.fingerprint}. Warning:" in text
+    assert f"signed by key {grouped(other_key.fingerprint)}. Warning:" in text
     assert f"({signing.existing_key().fingerprint[:16]}…)" in text
     assert "check with them that this package is theirs" in text
 

@@ -50,6 +50,9 @@ class DiscussionPage(QWidget):
         self.list.setObjectName("discussionThemes")
         self.list.setAccessibleName(self.tr("Discussion themes"))
         self.list.currentRowChanged.connect(self._show)
+        # a long theme name wraps onto a second line rather than hiding behind a scrollbar
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.overview = QPlainTextEdit(self)
         self.overview.setObjectName("themeCriteria")
         self.overview.setReadOnly(True)
@@ -110,6 +113,7 @@ class DiscussionPage(QWidget):
         self.list.clear()
         for theme in self.themes:
             item = QListWidgetItem(f"{theme.code} {theme.name}")
+            item.setToolTip(f"{theme.code} {theme.name}")
             item.setData(Qt.ItemDataRole.UserRole, theme.code)
             self.list.addItem(item)
         self.list.blockSignals(False)

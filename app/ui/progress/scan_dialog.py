@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from app.errors import PortfolioError
 from app.services.skills_scan import SCALE, RatingInput
 from app.ui.errors import show_error
+from app.ui.progress.charts import short_date
 from app.ui.progress.store import ProgressStore
 
 NOT_RATED = -1
@@ -369,6 +370,17 @@ class ConfirmDialog(QDialog):
         self.role = QLineEdit(self)
         self.role.setPlaceholderText(self.tr("e.g. Line manager"))
         self.date = date_edit(self, store.today())
+        scan = next((x for x in store.snapshot().scans if x.id == scan_id), None)
+        when = short_date(scan.date) if scan is not None else ""
+        intro = QLabel(
+            self.tr(
+                "Record who agreed the ratings of the skills scan of {date}: your employer "
+                "or line manager, and the day they agreed them."
+            ).format(date=when),
+            self,
+        )
+        intro.setWordWrap(True)
+        self.setMinimumWidth(420)
         form = QFormLayout()
         form.addRow(self.tr("Name"), self.name)
         form.addRow(self.tr("Role"), self.role)
@@ -379,6 +391,7 @@ class ConfirmDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(buttons)
 

@@ -143,8 +143,11 @@ def choose_package(window: MainWindow) -> None:
 
 def banner_for(session: ReviewSession) -> str:
     """What the review window says above everything: read-only, whose key, and whether
-    this apprentice's earlier packages were signed by the same key."""
-    fingerprint = session.package.fingerprint
+    this apprentice's earlier packages were signed by the same key. The fingerprint is
+    grouped in fours, as the apprentice's own copy shows it for reading out."""
+    from app.ui.exported import grouped
+
+    fingerprint = grouped(session.package.fingerprint)
     signer = session.signer
     if signer.kind == "new-key":
         earlier = ", ".join(f"{key[:16]}…" for key in signer.earlier_keys)
