@@ -99,7 +99,10 @@ class TagRow(QWidget):
         grid.setColumnStretch(1, 1)
         if is_group and linked:
             self.suggest = QPushButton(
-                self.tr("Suggest its {n} linked KSBs").format(n=linked), self
+                self.tr("Suggest its linked KSB")
+                if linked == 1
+                else self.tr("Suggest its {n} linked KSBs").format(n=linked),
+                self,
             )
             self.suggest.setAccessibleName(
                 self.tr("Suggest the competencies linked to {code}").format(code=code)
@@ -399,11 +402,15 @@ class TagPicker(QWidget):
             self.tr("1 competency") if linked == 1
             else self.tr("{n} competencies").format(n=linked)
         )  # fmt: skip
-        self.suggestion_label.setText(
-            self.tr(
+        if untagged == 0:
+            text = self.tr("{duty} is linked to {linked}, all tagged on this item.").format(
+                duty=group.code, linked=linked_text
+            )
+        else:
+            text = self.tr(
                 "{duty} is linked to {linked} ({m} not tagged yet): tick those this item shows."
             ).format(duty=group.code, linked=linked_text, m=untagged)
-        )
+        self.suggestion_label.setText(text)
 
     def clear_suggestion(self) -> None:
         self._suggest = None

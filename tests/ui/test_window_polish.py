@@ -170,3 +170,29 @@ def test_one_icon_set_recoloured_when_the_appearance_changes(qtbot, window: Main
         assert ink(window.new_item_action) > light  # light ink on the dark theme
     finally:
         set_appearance(before)
+
+
+def test_a_duty_with_one_linked_ksb_says_so_in_the_singular(qtbot) -> None:
+    from app.ui.tag_picker import TagRow
+
+    one = TagRow("D1", "D1", "A duty", None, is_group=True, linked=1)
+    many = TagRow("D2", "D2", "Another duty", None, is_group=True, linked=14)
+    qtbot.addWidget(one)
+    qtbot.addWidget(many)
+    assert one.suggest is not None and one.suggest.text() == "Suggest its linked KSB"
+    assert many.suggest is not None and many.suggest.text() == "Suggest its 14 linked KSBs"
+
+
+def test_the_suggestion_says_when_every_linked_ksb_is_tagged(qtbot, window: MainWindow) -> None:
+    select(window, "E001")
+    editor = window.evidence_page.editor
+    editor.tabs.setCurrentWidget(editor.tags)
+    picker = editor.tags
+    picker.suggest_for("D5")
+    for code in sorted(picker.suggested_codes() or ()):
+        if code != "D5" and not picker.row(code).check.isChecked():
+            picker.row(code).check.click()
+    assert picker.suggestion_label.text().startswith("D5 is linked to ")
+    assert picker.suggestion_label.text().endswith("competencies, all tagged on this item.")
+    window.undo_action.trigger()
+    assert "(1 not tagged yet)" in picker.suggestion_label.text()
