@@ -533,3 +533,29 @@ def test_a_recorded_review_is_edited_in_its_form(tmp_path: Path, open_window, qt
     assert after.notes == "Notes corrected after the meeting."
     assert len(store.snapshot().reviews) == len(page.reviews)  # changed, not added
     assert [a.done for a in after.actions] == [a.done for a in before.actions]
+
+
+def test_the_otj_log_shows_several_rows_at_1024_by_700(tmp_path: Path, open_window, qtbot) -> None:
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QScrollArea
+
+    window = open_window(make_portfolio(tmp_path, filled=True))
+    window.resize(1024, 700)
+    otj_page = window.progress_pages.otj
+    window.show_page(otj_page)
+    qtbot.waitUntil(lambda: otj_page.table.isVisible())
+    assert otj_page.views.currentWidget() is otj_page.table  # the log first, the chart a tab
+    table = otj_page.table
+    rows = table.viewport().height() // table.rowHeight(0)
+    assert rows >= 5, rows
+    # all of it in view as the page opens, without scrolling the page
+    scroll = otj_page.findChild(QScrollArea)
+
+    def bottom() -> int:
+        return table.mapTo(scroll.viewport(), QPoint(0, table.height())).y()
+
+    qtbot.waitUntil(lambda: bottom() <= scroll.viewport().height())  # once the layout settles
+    assert not scroll.verticalScrollBar().isVisible()
+    assert otj_page.edit_button.isVisible()
+    otj_page.views.setCurrentWidget(otj_page.chart)
+    assert otj_page.chart.isVisible() and not otj_page.edit_button.isVisible()

@@ -9,6 +9,7 @@ from PySide6.QtCore import (
     QDate,
     QModelIndex,
     QPersistentModelIndex,
+    QSize,
     Qt,
     Signal,
 )
@@ -25,6 +26,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +49,15 @@ from app.ui.worker import Task, TaskContext, run_with_progress
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class _Views(QTabWidget):
+    """The log and chart tabs: they ask for no more height than their minimum (five rows of
+    the log), so the page's scroll area scrolls only when even that does not fit; any spare
+    height is theirs."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.minimumSizeHint().height())
 
 
 class LogModel(RowsTableModel):
@@ -170,6 +182,9 @@ class OtjPage(QWidget):
             " border-radius: 3px; padding: 6px 10px; }"
         )
         self.chart = OtjChart(self)
+        # in its tab the chart takes the height there is (the log sets the tabs' minimum)
+        self.chart.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.chart.setMinimumHeight(120)
 
         self.form = self._entry_form()
 
@@ -182,7 +197,12 @@ class OtjPage(QWidget):
             sort_column=LogModel.DATE,
             order=Qt.SortOrder.DescendingOrder,
         )
-        self.table.setMinimumHeight(220)
+        # compact rows, and room for several of them however short the window
+        row_height = self.table.fontMetrics().height() + 8
+        self.table.verticalHeader().setDefaultSectionSize(row_height)
+        self.table.setMinimumHeight(
+            self.table.horizontalHeader().sizeHint().height() + 5 * row_height
+        )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(LogModel.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
         for column in (LogModel.DATE, LogModel.TIME, LogModel.ACTIVITY, LogModel.COUNTS):
@@ -200,22 +220,32 @@ class OtjPage(QWidget):
         self.import_button.clicked.connect(self.import_csv)
         self.export_button = QPushButton(self.tr("Export CSV…"), self)
         self.export_button.clicked.connect(self.export_csv)
-        log_buttons = QHBoxLayout()
-        log_buttons.addWidget(self._heading(self.tr("The log")))
-        log_buttons.addStretch(1)
+        log_buttons = QWidget(self)
+        buttons_layout = QHBoxLayout(log_buttons)
+        buttons_layout.setContentsMargins(0, 0, 0, 2)
         for button in (self.edit_button, self.delete_button, self.import_button,
                        self.export_button):  # fmt: skip
-            log_buttons.addWidget(button)
+            buttons_layout.addWidget(button)
+
+        # the log and the chart share the space below the form: on a laptop screen both in full
+        # pushed the log below the fold (at 1024×700 it had one row); the log's buttons sit
+        # beside the tabs, shown with the log
+        self.views = _Views(self)
+        self.views.setDocumentMode(True)
+        self.views.addTab(self.table, self.tr("The log"))
+        self.views.addTab(self.chart, self.tr("Chart"))
+        self.views.setCornerWidget(log_buttons, Qt.Corner.TopRightCorner)
+        self.views.currentChanged.connect(
+            lambda index: log_buttons.setVisible(self.views.widget(index) is self.table)
+        )
 
         body = QWidget(self)
         layout = QVBoxLayout(body)
         layout.addLayout(top)
         layout.addLayout(cards)
         layout.addWidget(self.notices)
-        layout.addWidget(self.chart)
         layout.addWidget(self.form)
-        layout.addLayout(log_buttons)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.views, 1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -230,13 +260,6 @@ class OtjPage(QWidget):
         self.edit_button.setVisible(writable)
         store.changed.connect(self.refresh)
         self.refresh()
-
-    def _heading(self, text: str) -> QLabel:
-        label = QLabel(text, self)
-        font = label.font()
-        font.setBold(True)
-        label.setFont(font)
-        return label
 
     def _entry_form(self) -> QGroupBox:
         box = QGroupBox(self.tr("Log off-the-job training"), self)
