@@ -19,7 +19,7 @@ import msgspec
 from msgspec import Meta
 
 from app.config import user_data_dir
-from app.schema.base import Record
+from app.schema.base import Record, one_of
 
 MAX_PIXELS = 100_000  # beyond any screen: a larger number in the file is a damaged value
 MAX_RECENT = 8
@@ -108,7 +108,7 @@ class Settings:
         int, Meta(ge=1, le=100_000, title="Minutes between automatic backups")
     ] = 15
     heatmap_target: Annotated[int, Meta(ge=1, le=1_000, title="Heatmap target (items per KSB)")] = 1
-    export_page_size: Annotated[str, Meta(pattern="^(A4|Letter)$", title="PDF page size")] = "A4"
+    export_page_size: Annotated[str, one_of(PAGE_SIZES), _label("PDF page size")] = "A4"
     recent_files: Annotated[
         tuple[Annotated[str, Meta(max_length=4096)], ...], _label("Recent portfolios")
     ] = ()
@@ -147,6 +147,13 @@ def labels() -> dict[str, str]:
         if title:
             found[name] = title
     return found
+
+
+def bounds(name: str) -> tuple[int, int]:
+    """The smallest and the largest value of the whole-number setting ``name``."""
+    meta = next(m for m in typing.get_args(_declared()[name])[1:] if isinstance(m, Meta))
+    assert meta.ge is not None and meta.le is not None
+    return int(meta.ge), int(meta.le)
 
 
 def remembered() -> frozenset[str]:

@@ -27,13 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import user_data_dir
-from app.services.queries import MAX_TARGET
+from app.schema.settings import PAGE_SIZES, bounds
 from app.settings import Settings, managed_notice
-
-PAGE_SIZES = ("A4", "Letter")
-MAX_KEEP = 1000
-MAX_DAYS = 3650
-MAX_INTERVAL = 24 * 60
 
 
 class PreferencesDialog(QDialog):
@@ -59,15 +54,15 @@ class PreferencesDialog(QDialog):
         self.choose_portfolio_folder = self._chooser(self.portfolio_folder)
         self.choose_backup_folder = self._chooser(self.backup_folder)
 
-        self.keep_recent = self._spin(1, MAX_KEEP, settings.backup_keep_recent)
+        self.keep_recent = self._spin(settings, "backup_keep_recent")
         self.keep_recent.setAccessibleName(self.tr("Recent backups kept"))
-        self.keep_daily_days = self._spin(0, MAX_DAYS, settings.backup_keep_daily_days)
+        self.keep_daily_days = self._spin(settings, "backup_keep_daily_days")
         self.keep_daily_days.setAccessibleName(self.tr("Days of daily backups kept"))
         self.keep_daily_days.setSuffix(self.tr(" days"))
-        self.interval = self._spin(1, MAX_INTERVAL, settings.backup_interval_minutes)
+        self.interval = self._spin(settings, "backup_interval_minutes")
         self.interval.setAccessibleName(self.tr("Minutes between automatic backups"))
         self.interval.setSuffix(self.tr(" min"))
-        self.target = self._spin(1, MAX_TARGET, settings.heatmap_target)
+        self.target = self._spin(settings, "heatmap_target")
         self.target.setAccessibleName(self.tr("Default coverage target (items per KSB)"))
         self.page_size = QComboBox(self)
         self.page_size.setAccessibleName(self.tr("PDF page size"))
@@ -117,10 +112,11 @@ class PreferencesDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
-    def _spin(self, low: int, high: int, value: int) -> QSpinBox:
+    def _spin(self, settings: Settings, name: str) -> QSpinBox:
+        """A spin box for the whole-number setting ``name``, within its declared limits."""
         spin = QSpinBox(self)
-        spin.setRange(low, high)
-        spin.setValue(max(low, min(value, high)))
+        spin.setRange(*bounds(name))
+        spin.setValue(getattr(settings, name))
         return spin
 
     def _chooser(self, field: QLineEdit) -> QPushButton:
