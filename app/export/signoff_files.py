@@ -201,8 +201,8 @@ def make_request(
     with db.reader() as session:
         items = signoff.item_views(session, refs)
         records = portfolio_json.item_records(session, items)
-        info = queries.portfolio_info(session)
         framework = queries.get_framework(session)
+        apprentice = _apprentice(session, framework.title)
     blobs = SqliteBlobSource(db.path)
     members: list[tuple[str, bytes]] = []
     try:
@@ -215,15 +215,7 @@ def make_request(
     request = schema.SignoffRequest(
         request_id=secrets.token_hex(16),
         created=utc_now(),
-        apprentice=schema.Apprentice(
-            name=info.apprentice_name,
-            uln=info.uln,
-            employer=info.employer,
-            provider=info.provider,
-            framework=info.framework_key,
-            framework_version=info.framework_version,
-            framework_title=framework.title,
-        ),
+        apprentice=apprentice,
         apprentice_key=key.fingerprint,
         signer=signer,
         items=build_request_items(
@@ -235,12 +227,7 @@ def make_request(
         ),
     )
     members.append((REQUEST_JSON, schema.encode(request)))
-    with staged_output(out, what="sign-off request", force=force, protected=[db.path]) as temp:
-        _write_signed(temp, schema.REQUEST_FORMAT, key, request.created, members)
-        with RequestReader(temp) as reader:
-            manifest_sha256 = reader.verify_signed().manifest_sha256
-        with db.transaction() as session:
-            signoff.record_request(session, signoff.request_record(request, manifest_sha256))
+    _publish_request(db, out, force, key, request, members)
     return RequestResult(
         path=out,
         request_id=request.request_id,
@@ -266,35 +253,53 @@ def make_review_request(
     key = load_or_create_key() if key is None else key
     with db.reader() as session:
         content = signoff.review_content(session, review_id)
-        info = queries.portfolio_info(session)
-        framework = queries.get_framework(session)
+        apprentice = _apprentice(session, queries.get_framework(session).title)
     request = schema.SignoffRequest(
         request_id=secrets.token_hex(16),
         created=utc_now(),
-        apprentice=schema.Apprentice(
-            name=info.apprentice_name,
-            uln=info.uln,
-            employer=info.employer,
-            provider=info.provider,
-            framework=info.framework_key,
-            framework_version=info.framework_version,
-            framework_title=framework.title,
-        ),
+        apprentice=apprentice,
         apprentice_key=key.fingerprint,
         signer=signer,
         items=[],
         review=schema.ReviewRequest(content=content, content_sha256=schema.review_hash(content)),
     )
     members = [(REQUEST_JSON, schema.encode(request))]
+    _publish_request(db, out, force, key, request, members)
+    return RequestResult(
+        path=out, request_id=request.request_id, fingerprint=key.fingerprint, refs=()
+    )
+
+
+def _apprentice(session: queries.Reader, framework_title: str) -> schema.Apprentice:
+    """Who asks, as a request names them."""
+    info = queries.portfolio_info(session)
+    return schema.Apprentice(
+        name=info.apprentice_name,
+        uln=info.uln,
+        employer=info.employer,
+        provider=info.provider,
+        framework=info.framework_key,
+        framework_version=info.framework_version,
+        framework_title=framework_title,
+    )
+
+
+def _publish_request(
+    db: Database,
+    out: Path,
+    force: bool,
+    key: SigningKey,
+    request: schema.SignoffRequest,
+    members: list[tuple[str, bytes]],
+) -> None:
+    """Sign ``members`` into a request file beside ``out``, record the request in the
+    portfolio, then move the file into place: both happen or neither."""
     with staged_output(out, what="sign-off request", force=force, protected=[db.path]) as temp:
         _write_signed(temp, schema.REQUEST_FORMAT, key, request.created, members)
         with RequestReader(temp) as reader:
             manifest_sha256 = reader.verify_signed().manifest_sha256
         with db.transaction() as session:
             signoff.record_request(session, signoff.request_record(request, manifest_sha256))
-    return RequestResult(
-        path=out, request_id=request.request_id, fingerprint=key.fingerprint, refs=()
-    )
 
 
 def _check_person(person: schema.Person) -> None:
