@@ -14,16 +14,18 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import partial
-from typing import TYPE_CHECKING, Any, Literal
+from functools import cache, partial
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import msgspec
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.errors import InvalidInputError
 from app.models.orm import (
     Attachment,
+    Base,
     Blob,
     Competency,
     Framework,
@@ -97,6 +99,8 @@ __all__ = [
 ]
 
 TagKind = Literal["competency", "group"]
+R = TypeVar("R", bound=msgspec.Struct)
+M = TypeVar("M", bound=Base)
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -133,27 +137,18 @@ def build_document(
         fingerprint=snapshot.fingerprint,
         signer=signer,
         last_changed=snapshot.last_changed,
-        portfolio=DetailsRecord(
-            apprentice_name=info.apprentice_name,
-            uln=info.uln,
-            employer=info.employer,
-            provider=info.provider,
+        portfolio=_record(
+            DetailsRecord,
+            info,
             framework=FrameworkRef(
                 key=info.framework_key,
                 version=info.framework_version,
                 option=None if info.option is None else info.option.n,
             ),
             next_item_number=record.next_item_number,
-            created=info.created,
-            updated=info.updated,
         ),
         frameworks=tuple(
-            FrameworkRecord(
-                key=f.key,
-                version=f.version,
-                bundled=f.bundled,
-                document=json.loads(f.document),
-            )
+            _record(FrameworkRecord, f, document=json.loads(f.document))
             for f in documents
             if f is not None
         ),
@@ -172,29 +167,26 @@ def item_record(
     source: SourceRecord | None = None,
 ) -> ItemRecord:
     """One evidence item exactly as ``portfolio.json`` writes it (the only place that does)."""
-    return ItemRecord(
-        ref=item.ref,
+    return _record(
+        ItemRecord,
+        item,
         number=int(item.ref[1:]),
-        title=item.title,
-        date=item.date,
-        status=item.status,
-        body=item.body,
-        created=item.created,
-        updated=item.updated,
-        ksbs=tuple(Tag(code=t.code, justification=t.justification) for t in item.ksb_tags),
-        duties=tuple(Tag(code=t.code, justification=t.justification) for t in item.duty_tags),
+        ksbs=tuple(_record(Tag, t) for t in item.ksb_tags),
+        duties=tuple(_record(Tag, t) for t in item.duty_tags),
         other_tags=tuple(other_tags),
         attachments=tuple(
-            AttachmentRecord(
-                name=a.name,
-                size=a.size,
-                sha256=a.sha256,
-                media_type=a.media_type,
-                added=added.get(a.id, ""),
-            )
-            for a in item.attachments
+            _record(AttachmentRecord, a, added=added.get(a.id, "")) for a in item.attachments
         ),
         source=source,
+    )
+
+
+def _record(kind: type[R], origin: object, /, **given: Any) -> R:
+    """A ``kind`` record whose fields are ``origin``'s attributes of the same names, but
+    for those ``given``: the record's own definition says what is written."""
+    fields = kind.__struct_fields__
+    return kind(
+        **{name: given[name] if name in given else getattr(origin, name) for name in fields}
     )
 
 
@@ -281,27 +273,24 @@ def build_programme(session: Session) -> ProgrammeRecord | None:
     return ProgrammeRecord(
         role_level=None
         if settings is None
-        else RoleLevelRecord(level=settings.role_level, updated=settings.updated),
+        else _record(RoleLevelRecord, settings, level=settings.role_level),
         scans=tuple(
-            ScanRecord(
-                id=scan.id,
-                date=scan.date,
-                note=scan.note,
-                created=scan.created,
-                updated=scan.updated,
+            _record(
+                ScanRecord,
+                scan,
                 ratings=tuple(
-                    RatingRecord(
+                    _record(
+                        RatingRecord,
+                        r,
                         framework=(c := ref(r.competency_id)).framework,
                         version=c.version,
                         code=c.code,
-                        rating=r.rating,
                         agreed=r.agreed_rating,
-                        note=r.note,
                     )
                     for r in sorted(scan.ratings, key=lambda r: order(r.competency_id))
                 ),
                 confirmations=tuple(
-                    ConfirmationRecord(name=c.name, role=c.role, date=c.date)
+                    _record(ConfirmationRecord, c)
                     for c in sorted(scan.confirmations, key=lambda c: c.id)
                 ),
             )
@@ -310,29 +299,19 @@ def build_programme(session: Session) -> ProgrammeRecord | None:
         otj=OtjRecord(
             plan=None
             if plan is None
-            else PlanRecord(
+            else _record(
+                PlanRecord,
+                plan,
                 start=plan.start_date,
                 gateway=plan.gateway_date,
-                contracted_minutes=plan.contracted_minutes,
-                rule=plan.rule,
-                fixed_minutes=plan.fixed_minutes,
-                leave_weeks=plan.leave_weeks,
-                updated=plan.updated,
                 rpl_minutes=plan.rpl_minutes or 0,
                 minimum_source=plan.minimum_source or "",
-                minimum_date=plan.minimum_date,
-                review_months=plan.review_months,
                 review_reason=plan.review_reason or "",
             ),
             entries=tuple(
-                EntryRecord(
-                    id=entry.id,
-                    date=entry.date,
-                    minutes=entry.minutes,
-                    activity=entry.activity,
-                    description=entry.description,
-                    created=entry.created,
-                    updated=entry.updated,
+                _record(
+                    EntryRecord,
+                    entry,
                     competencies=tuple(
                         ref(i) for i in sorted(entry_competencies[entry.id], key=order)
                     ),
@@ -342,19 +321,16 @@ def build_programme(session: Session) -> ProgrammeRecord | None:
             ),
         ),
         reviews=tuple(
-            ReviewRecord(
-                id=review.id,
-                date=review.date,
-                notes=review.notes,
+            _record(
+                ReviewRecord,
+                review,
                 otj_minutes=review.otj_minutes_reviewed,
-                created=review.created,
-                updated=review.updated,
                 participants=tuple(
-                    ParticipantRecord(role=p.role, name=p.name)
+                    _record(ParticipantRecord, p)
                     for p in sorted(review.participants, key=lambda p: (p.position, p.id))
                 ),
                 actions=tuple(
-                    ActionRecord(id=a.id, text=a.text, owner=a.owner, due=a.due_date, done=a.done)
+                    _record(ActionRecord, a, due=a.due_date)
                     for a in sorted(review.actions, key=lambda a: (a.position, a.id))
                 ),
             )
@@ -477,19 +453,7 @@ def restore_document(
             frameworks.install_document(session, record.document, bundled=False)
     details = document.details
     own = _framework_row(session, details.framework_key, details.framework_version)
-    session.add(
-        PortfolioRecord(
-            id=1,
-            apprentice_name=details.apprentice_name,
-            uln=details.uln,
-            employer=details.employer,
-            provider=details.provider,
-            framework_id=own.id,
-            next_item_number=details.next_item_number,
-            created=details.created,
-            updated=details.updated,
-        )
-    )
+    session.add(_row(PortfolioRecord, details, id=1, framework_id=own.id))
     frameworks.set_portfolio_option(session, details.framework.option)
     lookup = _CodeLookup(session)
     # Print renditions of the photos are made on worker threads while items are written.
@@ -508,6 +472,18 @@ def restore_document(
     session.flush()
     _restore_programme(session, document.programme, lookup)
     assessment_records.restore_assessment(session, document.assessment)
+
+
+def _row(model: type[M], record: msgspec.Struct, /, **given: Any) -> M:
+    """A new ``model`` row: each column from ``record``'s field of the same name, and ``given``."""
+    columns = _columns(model)
+    values = {name: getattr(record, name) for name in record.__struct_fields__ if name in columns}
+    return model(**{**values, **given})
+
+
+@cache
+def _columns(model: type[Base]) -> frozenset[str]:
+    return frozenset(sa_inspect(model).column_attrs.keys())
 
 
 def _framework_row(session: Session, key: str, version: str) -> Framework:
@@ -559,17 +535,7 @@ def _restore_item(
     renditions: RenditionQueue | None,
     stream_blob: Callable[[str], Iterable[bytes]] | None = None,
 ) -> None:
-    item = Item(
-        id=record.number,  # an item's id is its number (E007 is id 7)
-        number=record.number,
-        ref=record.ref,
-        title=record.title,
-        date=record.date,
-        status=record.status,
-        body=record.body,
-        created=record.created,
-        updated=record.updated,
-    )
+    item = _row(Item, record, id=record.number)  # an item's id is its number (E007 is id 7)
     session.add(item)
     session.flush()
     competencies: dict[int, str] = {}
@@ -604,17 +570,7 @@ def _restore_item(
                 store_blob(session, data)
                 if image and renditions is not None:
                     renditions.add(attachment.sha256, data)
-        session.add(
-            Attachment(
-                item_id=item.id,
-                name=attachment.name,
-                sha256=attachment.sha256,
-                size=attachment.size,
-                media_type=attachment.media_type,
-                position=position,
-                added=attachment.added,
-            )
-        )
+        session.add(_row(Attachment, attachment, item_id=item.id, position=position))
     if record.source is not None:
         git_import.restore_source(session, item.id, record.source)
     session.flush()
@@ -665,53 +621,28 @@ def _restore_programme(
             )
         session.add(ProgressSettings(id=1, role_level=level, updated=programme.role_level.updated))
     for scan in programme.scans:
-        row = SkillsScan(
-            id=scan.id, date=scan.date, note=scan.note, created=scan.created, updated=scan.updated
-        )
+        row = _row(SkillsScan, scan)
         row.ratings = [
-            SkillsRating(
+            _row(
+                SkillsRating,
+                r,
                 competency_id=competency(r.competency, f"Skills scan {scan.id} rates"),
-                rating=r.rating,
-                note=r.note,
                 agreed_rating=r.agreed,
             )
             for r in scan.ratings
         ]
-        row.confirmations = [
-            SkillsConfirmation(name=c.name, role=c.role, date=c.date) for c in scan.confirmations
-        ]
+        row.confirmations = [_row(SkillsConfirmation, c) for c in scan.confirmations]
         session.add(row)
         session.flush()  # confirmations take their ids in the order recorded
     if programme.plan is not None:
         plan = programme.plan
-        session.add(
-            OtjPlan(
-                id=1,
-                start_date=plan.start,
-                gateway_date=plan.gateway,
-                contracted_minutes=plan.contracted_minutes,
-                rule=plan.rule,
-                fixed_minutes=plan.fixed_minutes,
-                leave_weeks=plan.leave_weeks,
-                updated=plan.updated,
-                rpl_minutes=plan.rpl_minutes,
-                minimum_source=plan.minimum_source,
-                minimum_date=plan.minimum_date,
-                review_months=plan.review_months,
-                review_reason=plan.review_reason,
-            )
-        )
+        session.add(_row(OtjPlan, plan, id=1, start_date=plan.start, gateway_date=plan.gateway))
     for entry in programme.entries:
         what = f"Off-the-job entry {entry.id} is linked to"
         session.add(
-            OtjEntry(
-                id=entry.id,
-                date=entry.date,
-                minutes=entry.minutes,
-                activity=entry.activity,
-                description=entry.description,
-                created=entry.created,
-                updated=entry.updated,
+            _row(
+                OtjEntry,
+                entry,
                 competency_links=[
                     OtjEntryCompetency(competency_id=competency(ref, what))
                     for ref in entry.competencies
@@ -721,23 +652,12 @@ def _restore_programme(
             )
         )
     for review in programme.reviews:
-        row_review = ProgressReview(
-            id=review.id,
-            date=review.date,
-            notes=review.notes,
-            otj_minutes_reviewed=review.otj_minutes,
-            created=review.created,
-            updated=review.updated,
-        )
+        row_review = _row(ProgressReview, review, otj_minutes_reviewed=review.otj_minutes)
         row_review.participants = [
-            ReviewParticipant(role=p.role, name=p.name, position=n)
-            for n, p in enumerate(review.participants)
+            _row(ReviewParticipant, p, position=n) for n, p in enumerate(review.participants)
         ]
         row_review.actions = [
-            ReviewAction(
-                id=a.id, text=a.text, owner=a.owner, due_date=a.due, done=a.done, position=n
-            )
-            for n, a in enumerate(review.actions)
+            _row(ReviewAction, a, due_date=a.due, position=n) for n, a in enumerate(review.actions)
         ]
         session.add(row_review)
         session.flush()  # participants take their ids in the order recorded
