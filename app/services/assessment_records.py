@@ -15,6 +15,7 @@ from app.models.project_orm import ProjectNote, ProjectRecord, ProjectWeek
 from app.schema import assessment_records as rec
 from app.schema.assessment_plan import decode_plan
 from app.schema.base import SchemaError
+from app.services.records import to_record, to_row
 
 
 def build_assessment(session: Session) -> rec.AssessmentRecord | None:
@@ -32,23 +33,11 @@ def build_assessment(session: Session) -> rec.AssessmentRecord | None:
             title=row.title if row else "",
             scope=row.scope if row else "",
             updated=row.updated if row else "",
-            weeks=tuple(
-                rec.WeekRecord(
-                    week=w.week, plan=w.plan, log=w.log, minutes=w.minutes, updated=w.updated
-                )
-                for w in weeks
-            ),
-            notes=tuple(rec.NoteRecord(code=n.code, note=n.note, updated=n.updated) for n in notes),
+            weeks=tuple(to_record(rec.WeekRecord, w) for w in weeks),
+            notes=tuple(to_record(rec.NoteRecord, n) for n in notes),
         )
     discussion = tuple(
-        rec.DiscussionRecord(
-            theme=d.theme,
-            situation=d.situation,
-            task=d.task,
-            action=d.action,
-            result=d.result,
-            updated=d.updated,
-        )
+        to_record(rec.DiscussionRecord, d)
         for d in session.scalars(select(DiscussionNote).order_by(DiscussionNote.theme))
     )
     found = rec.AssessmentRecord(plans=plans, project=project, discussion=discussion)
@@ -77,26 +66,8 @@ def restore_assessment(session: Session, record: rec.AssessmentRecord | None) ->
         )
     project = record.project
     if project is not None:
-        session.add(
-            ProjectRecord(id=1, title=project.title, scope=project.scope, updated=project.updated)
-        )
-        for w in project.weeks:
-            session.add(
-                ProjectWeek(
-                    week=w.week, plan=w.plan, log=w.log, minutes=w.minutes, updated=w.updated
-                )
-            )
-        for note in project.notes:
-            session.add(ProjectNote(code=note.code, note=note.note, updated=note.updated))
-    for d in record.discussion:
-        session.add(
-            DiscussionNote(
-                theme=d.theme,
-                situation=d.situation,
-                task=d.task,
-                action=d.action,
-                result=d.result,
-                updated=d.updated,
-            )
-        )
+        session.add(to_row(ProjectRecord, project, id=1))
+        session.add_all(to_row(ProjectWeek, w) for w in project.weeks)
+        session.add_all(to_row(ProjectNote, note) for note in project.notes)
+    session.add_all(to_row(DiscussionNote, d) for d in record.discussion)
     session.flush()

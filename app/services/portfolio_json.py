@@ -14,18 +14,16 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import cache, partial
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
-from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.errors import InvalidInputError
 from app.models.orm import (
     Attachment,
-    Base,
     Blob,
     Competency,
     Framework,
@@ -77,6 +75,7 @@ from app.schema.portfolio import (
 )
 from app.services import assessment_records, frameworks, git_import, git_sources, skills_scan
 from app.services.attachments import needs_rendition, store_blob, store_rendition
+from app.services.records import to_record, to_row
 from app.services.views import ItemView, PortfolioSnapshot
 
 if TYPE_CHECKING:
@@ -99,8 +98,6 @@ __all__ = [
 ]
 
 TagKind = Literal["competency", "group"]
-R = TypeVar("R", bound=msgspec.Struct)
-M = TypeVar("M", bound=Base)
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -137,7 +134,7 @@ def build_document(
         fingerprint=snapshot.fingerprint,
         signer=signer,
         last_changed=snapshot.last_changed,
-        portfolio=_record(
+        portfolio=to_record(
             DetailsRecord,
             info,
             framework=FrameworkRef(
@@ -148,7 +145,7 @@ def build_document(
             next_item_number=record.next_item_number,
         ),
         frameworks=tuple(
-            _record(FrameworkRecord, f, document=json.loads(f.document))
+            to_record(FrameworkRecord, f, document=json.loads(f.document))
             for f in documents
             if f is not None
         ),
@@ -167,26 +164,17 @@ def item_record(
     source: SourceRecord | None = None,
 ) -> ItemRecord:
     """One evidence item exactly as ``portfolio.json`` writes it (the only place that does)."""
-    return _record(
+    return to_record(
         ItemRecord,
         item,
         number=int(item.ref[1:]),
-        ksbs=tuple(_record(Tag, t) for t in item.ksb_tags),
-        duties=tuple(_record(Tag, t) for t in item.duty_tags),
+        ksbs=tuple(to_record(Tag, t) for t in item.ksb_tags),
+        duties=tuple(to_record(Tag, t) for t in item.duty_tags),
         other_tags=tuple(other_tags),
         attachments=tuple(
-            _record(AttachmentRecord, a, added=added.get(a.id, "")) for a in item.attachments
+            to_record(AttachmentRecord, a, added=added.get(a.id, "")) for a in item.attachments
         ),
         source=source,
-    )
-
-
-def _record(kind: type[R], origin: object, /, **given: Any) -> R:
-    """A ``kind`` record whose fields are ``origin``'s attributes of the same names, but
-    for those ``given``: the record's own definition says what is written."""
-    fields = kind.__struct_fields__
-    return kind(
-        **{name: given[name] if name in given else getattr(origin, name) for name in fields}
     )
 
 
@@ -273,13 +261,13 @@ def build_programme(session: Session) -> ProgrammeRecord | None:
     return ProgrammeRecord(
         role_level=None
         if settings is None
-        else _record(RoleLevelRecord, settings, level=settings.role_level),
+        else to_record(RoleLevelRecord, settings, level=settings.role_level),
         scans=tuple(
-            _record(
+            to_record(
                 ScanRecord,
                 scan,
                 ratings=tuple(
-                    _record(
+                    to_record(
                         RatingRecord,
                         r,
                         framework=(c := ref(r.competency_id)).framework,
@@ -290,7 +278,7 @@ def build_programme(session: Session) -> ProgrammeRecord | None:
                     for r in sorted(scan.ratings, key=lambda r: order(r.competency_id))
                 ),
                 confirmations=tuple(
-                    _record(ConfirmationRecord, c)
+                    to_record(ConfirmationRecord, c)
                     for c in sorted(scan.confirmations, key=lambda c: c.id)
                 ),
             )
@@ -299,7 +287,7 @@ def build_programme(session: Session) -> ProgrammeRecord | None:
         otj=OtjRecord(
             plan=None
             if plan is None
-            else _record(
+            else to_record(
                 PlanRecord,
                 plan,
                 start=plan.start_date,
@@ -309,7 +297,7 @@ def build_programme(session: Session) -> ProgrammeRecord | None:
                 review_reason=plan.review_reason or "",
             ),
             entries=tuple(
-                _record(
+                to_record(
                     EntryRecord,
                     entry,
                     competencies=tuple(
@@ -321,16 +309,16 @@ def build_programme(session: Session) -> ProgrammeRecord | None:
             ),
         ),
         reviews=tuple(
-            _record(
+            to_record(
                 ReviewRecord,
                 review,
                 otj_minutes=review.otj_minutes_reviewed,
                 participants=tuple(
-                    _record(ParticipantRecord, p)
+                    to_record(ParticipantRecord, p)
                     for p in sorted(review.participants, key=lambda p: (p.position, p.id))
                 ),
                 actions=tuple(
-                    _record(ActionRecord, a, due=a.due_date)
+                    to_record(ActionRecord, a, due=a.due_date)
                     for a in sorted(review.actions, key=lambda a: (a.position, a.id))
                 ),
             )
@@ -453,7 +441,7 @@ def restore_document(
             frameworks.install_document(session, record.document, bundled=False)
     details = document.details
     own = _framework_row(session, details.framework_key, details.framework_version)
-    session.add(_row(PortfolioRecord, details, id=1, framework_id=own.id))
+    session.add(to_row(PortfolioRecord, details, id=1, framework_id=own.id))
     frameworks.set_portfolio_option(session, details.framework.option)
     lookup = _CodeLookup(session)
     # Print renditions of the photos are made on worker threads while items are written.
@@ -472,18 +460,6 @@ def restore_document(
     session.flush()
     _restore_programme(session, document.programme, lookup)
     assessment_records.restore_assessment(session, document.assessment)
-
-
-def _row(model: type[M], record: msgspec.Struct, /, **given: Any) -> M:
-    """A new ``model`` row: each column from ``record``'s field of the same name, and ``given``."""
-    columns = _columns(model)
-    values = {name: getattr(record, name) for name in record.__struct_fields__ if name in columns}
-    return model(**{**values, **given})
-
-
-@cache
-def _columns(model: type[Base]) -> frozenset[str]:
-    return frozenset(sa_inspect(model).column_attrs.keys())
 
 
 def _framework_row(session: Session, key: str, version: str) -> Framework:
@@ -535,7 +511,7 @@ def _restore_item(
     renditions: RenditionQueue | None,
     stream_blob: Callable[[str], Iterable[bytes]] | None = None,
 ) -> None:
-    item = _row(Item, record, id=record.number)  # an item's id is its number (E007 is id 7)
+    item = to_row(Item, record, id=record.number)  # an item's id is its number (E007 is id 7)
     session.add(item)
     session.flush()
     competencies: dict[int, str] = {}
@@ -570,7 +546,7 @@ def _restore_item(
                 store_blob(session, data)
                 if image and renditions is not None:
                     renditions.add(attachment.sha256, data)
-        session.add(_row(Attachment, attachment, item_id=item.id, position=position))
+        session.add(to_row(Attachment, attachment, item_id=item.id, position=position))
     if record.source is not None:
         git_import.restore_source(session, item.id, record.source)
     session.flush()
@@ -621,9 +597,9 @@ def _restore_programme(
             )
         session.add(ProgressSettings(id=1, role_level=level, updated=programme.role_level.updated))
     for scan in programme.scans:
-        row = _row(SkillsScan, scan)
+        row = to_row(SkillsScan, scan)
         row.ratings = [
-            _row(
+            to_row(
                 SkillsRating,
                 r,
                 competency_id=competency(r.competency, f"Skills scan {scan.id} rates"),
@@ -631,16 +607,16 @@ def _restore_programme(
             )
             for r in scan.ratings
         ]
-        row.confirmations = [_row(SkillsConfirmation, c) for c in scan.confirmations]
+        row.confirmations = [to_row(SkillsConfirmation, c) for c in scan.confirmations]
         session.add(row)
         session.flush()  # confirmations take their ids in the order recorded
     if programme.plan is not None:
         plan = programme.plan
-        session.add(_row(OtjPlan, plan, id=1, start_date=plan.start, gateway_date=plan.gateway))
+        session.add(to_row(OtjPlan, plan, id=1, start_date=plan.start, gateway_date=plan.gateway))
     for entry in programme.entries:
         what = f"Off-the-job entry {entry.id} is linked to"
         session.add(
-            _row(
+            to_row(
                 OtjEntry,
                 entry,
                 competency_links=[
@@ -652,12 +628,13 @@ def _restore_programme(
             )
         )
     for review in programme.reviews:
-        row_review = _row(ProgressReview, review, otj_minutes_reviewed=review.otj_minutes)
+        row_review = to_row(ProgressReview, review, otj_minutes_reviewed=review.otj_minutes)
         row_review.participants = [
-            _row(ReviewParticipant, p, position=n) for n, p in enumerate(review.participants)
+            to_row(ReviewParticipant, p, position=n) for n, p in enumerate(review.participants)
         ]
         row_review.actions = [
-            _row(ReviewAction, a, due_date=a.due, position=n) for n, a in enumerate(review.actions)
+            to_row(ReviewAction, a, due_date=a.due, position=n)
+            for n, a in enumerate(review.actions)
         ]
         session.add(row_review)
         session.flush()  # participants take their ids in the order recorded
