@@ -6,6 +6,11 @@ show these as warnings. ``readiness`` gathers the gateway checks: evidence items
 warnings, KSBs and themes without evidence, off-the-job hours against the plan,
 progress reviews up to date, and sign-off requests still unanswered. The desktop's
 Gateway readiness page and ``portfolio readiness --json`` read this one function.
+
+Every sentence is also a ``Message``: an English template (its message id) and the values
+that fill it. The command line prints the English; the desktop translates the template
+through Qt (``app.ui.readiness_text``) and fills in the same values, so this module stays
+free of Qt.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date as Date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Union
 
 from app.services import queries
 from app.services.views import ItemView
@@ -24,11 +29,44 @@ if TYPE_CHECKING:
 
 # The gateway checks below import their services (and so SQLAlchemy) when they run: the
 # item checks above are used by the editor, which is drawn before the ORM has loaded.
-from app.wording import counted
 
 NO_REFLECTION = "no-reflection"
 NO_TAG = "no-tag"
 NO_JUSTIFICATION = "no-justification"
+
+# A value in a message: text, a number, another message, or messages joined with "; ".
+Value = Union[str, int, "Message", tuple["Message", ...]]
+
+
+@dataclass(frozen=True)
+class Message:
+    """A sentence as a message id (an English template with ``{name}`` fields) and its values."""
+
+    template: str
+    values: tuple[tuple[str, Value], ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The sentence in English."""
+        return self.template.format(**{name: _english(v) for name, v in self.values})
+
+
+def _english(value: Value) -> str | int:
+    if isinstance(value, Message):
+        return value.text
+    if isinstance(value, tuple):
+        return "; ".join(m.text for m in value)
+    return value
+
+
+def _m(template: str, **values: Value) -> Message:
+    """A message; ``template`` must be a literal (the desktop lists every one to translate)."""
+    return Message(template, tuple(values.items()))
+
+
+def _plural(count: int, one: str, many: str, **values: Value) -> Message:
+    """``one`` for a count of 1, else ``many`` with the count as ``{n}``."""
+    return _m(one, **values) if count == 1 else _m(many, n=count, **values)
 
 
 @dataclass(frozen=True)
@@ -36,6 +74,15 @@ class ItemProblem:
     kind: str  # NO_REFLECTION | NO_TAG | NO_JUSTIFICATION
     code: str = ""  # the tag without a justification
     message: str = ""
+
+    @property
+    def note(self) -> Message:
+        """The problem on its own, as a message."""
+        if self.kind == NO_REFLECTION:
+            return _m("no reflection written")
+        if self.kind == NO_TAG:
+            return _m("not tagged with any KSB or duty")
+        return _m("{code} is claimed without a justification", code=self.code)
 
 
 def item_problems(item: ItemView) -> tuple[ItemProblem, ...]:
@@ -45,34 +92,47 @@ def item_problems(item: ItemView) -> tuple[ItemProblem, ...]:
         return ()
     found: list[ItemProblem] = []
     if not item.body.strip():
-        found.append(ItemProblem(NO_REFLECTION, message="no reflection written"))
+        found.append(_problem(NO_REFLECTION))
     tags = (*item.ksb_tags, *item.duty_tags, *item.other_tags)
     if not tags:
-        found.append(ItemProblem(NO_TAG, message="not tagged with any KSB or duty"))
+        found.append(_problem(NO_TAG))
     for tag in item.ksb_tags:  # the claims the assessor weighs; duties only group them
         if not tag.justification.strip():
-            found.append(
-                ItemProblem(
-                    NO_JUSTIFICATION, tag.code, f"{tag.code} is claimed without a justification"
-                )
-            )
+            found.append(_problem(NO_JUSTIFICATION, tag.code))
     return tuple(found)
 
 
-def warning_text(problems: tuple[ItemProblem, ...]) -> str:
-    """One line for a list's tooltip or the editor's banner."""
+def _problem(kind: str, code: str = "") -> ItemProblem:
+    bare = ItemProblem(kind, code)
+    return ItemProblem(kind, code, bare.note.text)
+
+
+def warning(problems: tuple[ItemProblem, ...]) -> Message | None:
+    """One line for a list's tooltip or the editor's banner (None: nothing lacking)."""
     if not problems:
-        return ""
+        return None
     unjustified = [p.code for p in problems if p.kind == NO_JUSTIFICATION]
-    parts = [p.message for p in problems if p.kind != NO_JUSTIFICATION]
+    parts = [p.note for p in problems if p.kind != NO_JUSTIFICATION]
     if unjustified:
-        parts.append(f"no justification for {', '.join(unjustified)}")
-    text = "; ".join(parts)
-    return "Marked ready, but " + text + "."
+        parts.append(_m("no justification for {codes}", codes=", ".join(unjustified)))
+    return _m("Marked ready, but {problems}.", problems=tuple(parts))
+
+
+def warning_text(problems: tuple[ItemProblem, ...]) -> str:
+    """``warning`` in English ("" when nothing is lacking)."""
+    found = warning(problems)
+    return "" if found is None else found.text
 
 
 def ready_warnings(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, str]:
-    """``warning_text`` for each of ``ids`` that is ready and lacks something, by SQL alone
+    """``warning_text`` for each of ``ids`` that is ready and lacks something."""
+    return {ident: warning_text(p) for ident, p in ready_problems(conn, ids).items()}
+
+
+def ready_problems(
+    conn: sqlite3.Connection, ids: Sequence[int]
+) -> dict[int, tuple[ItemProblem, ...]]:
+    """``item_problems`` for each of ``ids`` that is ready and lacks something, by SQL alone
     (the evidence list asks for one block of rows at a time; it never loads bodies)."""
     if not ids:
         return {}
@@ -88,9 +148,9 @@ def ready_warnings(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, st
     ):
         found = problems.setdefault(ident, [])
         if empty:
-            found.append(ItemProblem(NO_REFLECTION, message="no reflection written"))
+            found.append(_problem(NO_REFLECTION))
         if not tagged:
-            found.append(ItemProblem(NO_TAG, message="not tagged with any KSB or duty"))
+            found.append(_problem(NO_TAG))
     for ident, code in conn.execute(
         "SELECT t.item_id, c.code FROM item_competencies t "
         "JOIN competencies c ON c.id = t.competency_id "
@@ -99,16 +159,24 @@ def ready_warnings(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, st
         "AND trim(t.justification) = '' ORDER BY t.item_id, c.position",
         [*ids, framework.id],
     ):
-        problems.setdefault(ident, []).append(ItemProblem(NO_JUSTIFICATION, code))
-    return {ident: warning_text(tuple(p)) for ident, p in problems.items() if p}
+        problems.setdefault(ident, []).append(_problem(NO_JUSTIFICATION, code))
+    return {ident: tuple(p) for ident, p in problems.items() if p}
 
 
 @dataclass(frozen=True)
 class Check:
     key: str
     ok: bool
-    message: str
-    details: tuple[str, ...] = ()
+    note: Message
+    detail_notes: tuple[Message, ...] = ()
+
+    @property
+    def message(self) -> str:
+        return self.note.text
+
+    @property
+    def details(self) -> tuple[str, ...]:
+        return tuple(d.text for d in self.detail_notes)
 
 
 @dataclass(frozen=True)
@@ -152,13 +220,21 @@ def readiness(session: Session, as_of: Date | None = None) -> Readiness:
 
 def _items_check(warnings: tuple[ItemWarning, ...]) -> Check:
     if not warnings:
-        return Check("items", True, "Every ready item has a reflection and justified tags.")
+        return Check("items", True, _m("Every ready item has a reflection and justified tags."))
+    details = []
+    for w in warnings:
+        found = warning(w.problems)
+        if found is not None:
+            details.append(_m("{ref}: {warning}", ref=w.ref, warning=found))
     return Check(
         "items",
         False,
-        f"{counted(len(warnings), 'ready item')} still "
-        f"{'lacks' if len(warnings) == 1 else 'lack'} something.",
-        tuple(f"{w.ref}: {warning_text(w.problems)}" for w in warnings),
+        _plural(
+            len(warnings),
+            "1 ready item still lacks something.",
+            "{n} ready items still lack something.",
+        ),
+        tuple(details),
     )
 
 
@@ -168,9 +244,20 @@ def _ksb_check(session: Session) -> Check:
     gaps = [c.code for c in report.competencies if not c.met]
     if not gaps:
         return Check(
-            "ksbs", True, f"Every one of the {report.summary.competencies} KSBs has evidence."
+            "ksbs",
+            True,
+            _m("Every one of the {n} KSBs has evidence.", n=report.summary.competencies),
         )
-    return Check("ksbs", False, f"{counted(len(gaps), 'KSB')} without evidence: {' '.join(gaps)}.")
+    return Check(
+        "ksbs",
+        False,
+        _plural(
+            len(gaps),
+            "1 KSB without evidence: {codes}.",
+            "{n} KSBs without evidence: {codes}.",
+            codes=" ".join(gaps),
+        ),
+    )
 
 
 def _theme_check(session: Session) -> Check | None:
@@ -181,13 +268,19 @@ def _theme_check(session: Session) -> Check | None:
         return None
     open_themes = [t for t in report.themes if t.gaps]
     if not open_themes:
-        return Check("themes", True, "Every theme of the assessment plan has evidence.")
+        return Check("themes", True, _m("Every theme of the assessment plan has evidence."))
     return Check(
         "themes",
         False,
-        f"{counted(len(open_themes), 'theme')} of the assessment plan "
-        f"{'has' if len(open_themes) == 1 else 'have'} KSBs without evidence.",
-        tuple(f"{t.code} {t.name}: {' '.join(t.gaps)}" for t in open_themes),
+        _plural(
+            len(open_themes),
+            "1 theme of the assessment plan has KSBs without evidence.",
+            "{n} themes of the assessment plan have KSBs without evidence.",
+        ),
+        tuple(
+            _m("{code} {name}: {codes}", code=t.code, name=t.name, codes=" ".join(t.gaps))
+            for t in open_themes
+        ),
     )
 
 
@@ -197,15 +290,25 @@ def _project_check(session: Session) -> Check:
     current = project.get_project(session)
     limit = project.SCOPE_WORD_LIMIT
     if not current.scope.strip():
-        return Check("project", False, "The project scope (summary) is not written yet.")
+        return Check("project", False, _m("The project scope (summary) is not written yet."))
     if current.over_limit:
         return Check(
             "project",
             False,
-            f"The project scope is {current.words} words, over the {limit}-word limit.",
+            _m(
+                "The project scope is {words} words, over the {limit}-word limit.",
+                words=current.words,
+                limit=limit,
+            ),
         )
     return Check(
-        "project", True, f"The project scope is written: {current.words} of {limit} words."
+        "project",
+        True,
+        _m(
+            "The project scope is written: {words} of {limit} words.",
+            words=current.words,
+            limit=limit,
+        ),
     )
 
 
@@ -215,16 +318,31 @@ def _otj_check(session: Session, day: Date) -> Check:
 
     summary = otj.summary(session, day)
     if summary.plan is None or summary.required_minutes is None:
-        return Check("otj", False, "No off-the-job plan yet: set one to see the hours required.")
+        return Check(
+            "otj", False, _m("No off-the-job plan yet: set one to see the hours required.")
+        )
     logged = format_minutes(summary.logged_minutes)
     required = format_minutes(summary.required_minutes)
     if summary.met:
-        return Check("otj", True, f"Off-the-job training: {logged} of {required} logged.")
+        return Check(
+            "otj",
+            True,
+            _m(
+                "Off-the-job training: {logged} of {required} logged.",
+                logged=logged,
+                required=required,
+            ),
+        )
     remaining = format_minutes(summary.remaining_minutes or 0)
     return Check(
         "otj",
         False,
-        f"Off-the-job training: {logged} of {required} logged; {remaining} still to log.",
+        _m(
+            "Off-the-job training: {logged} of {required} logged; {remaining} still to log.",
+            logged=logged,
+            required=required,
+            remaining=remaining,
+        ),
     )
 
 
@@ -233,11 +351,20 @@ def _review_check(session: Session, day: Date) -> Check:
 
     status = reviews.status(session, day)
     if status.due is None:
-        return Check("reviews", False, "No progress review and no plan to count one from.")
+        return Check("reviews", False, _m("No progress review and no plan to count one from."))
     if status.overdue:
-        return Check("reviews", False, f"A progress review is overdue: it was due on {status.due}.")
+        return Check(
+            "reviews",
+            False,
+            _m("A progress review is overdue: it was due on {due}.", due=str(status.due)),
+        )
     return Check(
-        "reviews", True, f"Progress reviews are up to date; the next is due by {status.due}."
+        "reviews",
+        True,
+        _m(
+            "Progress reviews are up to date; the next is due by {due}.",
+            due=str(status.due),
+        ),
     )
 
 
@@ -246,12 +373,19 @@ def _signoff_check(session: Session) -> Check:
 
     pending = [r for r in signoff.overview(session).requests if r.status == "pending"]
     if not pending:
-        return Check("signoffs", True, "No sign-off request is waiting for an answer.")
+        return Check("signoffs", True, _m("No sign-off request is waiting for an answer."))
     return Check(
         "signoffs",
         False,
-        f"{counted(len(pending), 'sign-off request')} still waiting for an answer.",
-        tuple(f"{r.name} ({r.role}): {', '.join(r.refs)}" for r in pending),
+        _plural(
+            len(pending),
+            "1 sign-off request still waiting for an answer.",
+            "{n} sign-off requests still waiting for an answer.",
+        ),
+        tuple(
+            _m("{name} ({role}): {refs}", name=r.name, role=r.role, refs=", ".join(r.refs))
+            for r in pending
+        ),
     )
 
 

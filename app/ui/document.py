@@ -191,8 +191,10 @@ class PortfolioDocument(QObject):
     def ready_warnings(self, ids: Sequence[int]) -> dict[int, str]:
         """What each of ``ids`` that is marked ready still lacks (app.services.readiness)."""
         from app.services import readiness
+        from app.ui.readiness_text import warning_text
 
-        return self._read(lambda conn: readiness.ready_warnings(conn, ids))
+        problems = self._read(lambda conn: readiness.ready_problems(conn, ids))
+        return {ident: warning_text(found) for ident, found in problems.items()}
 
     def item(self, item_id: int) -> ItemView | None:
         found = self._read(lambda conn: queries.items_by_id(conn, [item_id]))

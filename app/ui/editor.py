@@ -280,8 +280,9 @@ class EvidenceEditor(QWidget):
         )
         # imported here: readiness brings the ORM, which must not load before the first paint
         from app.services import readiness
+        from app.ui.readiness_text import warning_text
 
-        warning = readiness.warning_text(readiness.item_problems(item))
+        warning = warning_text(readiness.item_problems(item))
         self.readiness_warning.setText("⚠ " + warning if warning else "")
         self.readiness_warning.setVisible(bool(warning))
 

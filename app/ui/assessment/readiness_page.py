@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 
 from app.services.readiness import Readiness
 from app.ui.assessment.store import AssessmentStore
+from app.ui.readiness_text import translated
 
 
 class ReadinessPage(QWidget):
@@ -72,9 +73,9 @@ class ReadinessPage(QWidget):
         self.checks.clear()
         for check in report.checks:
             mark = "✓" if check.ok else "✗"
-            row = QTreeWidgetItem([f"{mark} {check.message}"])
+            row = QTreeWidgetItem([f"{mark} {translated(check.note)}"])
             row.setData(0, Qt.ItemDataRole.UserRole, check.key)
-            for line in check.details:
-                row.addChild(QTreeWidgetItem([line]))
+            for line in check.detail_notes:
+                row.addChild(QTreeWidgetItem([translated(line)]))
             self.checks.addTopLevelItem(row)
             row.setExpanded(not check.ok)
