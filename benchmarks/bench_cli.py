@@ -25,8 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET_S = 0.25
 
 
-def build(folder: Path, items: int, env: dict[str, str]) -> tuple[Path, Path]:
-    """The portfolio file and a signed package of it, in ``folder`` (made once)."""
+def build(folder: Path, items: int, env: dict[str, str]) -> tuple[Path, Path, Path]:
+    """The portfolio file and signed packages of it (the assessor's copy and the review
+    copy, which carries the programme records), in ``folder`` (made once)."""
     sys.path.insert(0, str(ROOT))
     from app.services import evidence
     from tools.make_demo import ITEMS
@@ -34,6 +35,7 @@ def build(folder: Path, items: int, env: dict[str, str]) -> tuple[Path, Path]:
 
     path = folder / "bench.sqlite3"
     package = folder / "bench.portfolio"
+    review = folder / "bench-review.portfolio"
     if not path.exists():
         build_demo(path)
         from app.models.db import open_portfolio
@@ -52,15 +54,19 @@ def build(folder: Path, items: int, env: dict[str, str]) -> tuple[Path, Path]:
                     duties=spec["duties"],  # type: ignore[arg-type]
                 )
         db.close()
-    if not package.exists():
-        subprocess.run(
-            [sys.executable, "-m", "app", "--file", str(path), "export", "package", str(package)],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-    return path, package
+    for out, audience in ((package, "assessor"), (review, "review")):
+        if not out.exists():
+            subprocess.run(
+                [
+                    *(sys.executable, "-m", "app", "--file", str(path)),
+                    *("export", "package", str(out), "--for", audience),
+                ],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+    return path, package, review
 
 
 def time_command(
@@ -107,7 +113,7 @@ def main() -> None:
         env = dict(os.environ)
         env["PORTFOLIO_CONFIG_DIR"] = str(folder / "config")
         env["PORTFOLIO_DATA_DIR"] = str(folder / "data")
-        path, package = build(folder, args.items, env)
+        path, package, review = build(folder, args.items, env)
         f = ["--file", str(path)]
         commands = {
             "item list": [*f, "item", "list"],
@@ -121,6 +127,8 @@ def main() -> None:
             "frameworks show ST0825": [*f, "frameworks", "show", "ST0825"],
             "frameworks show ST0825 --json": [*f, "frameworks", "show", "ST0825", "--json"],
             "verify PACKAGE": ["verify", str(package)],
+            # the review copy: drafts too (and programme records, when there are any)
+            "verify REVIEW-PACKAGE": ["verify", str(review)],
         }
         print(f"{args.items} items; median of {args.runs} fresh processes; target {TARGET_S} s")
         other = f" {'compare':>8}" if args.compare else ""

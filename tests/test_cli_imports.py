@@ -130,3 +130,16 @@ def test_help_and_unknown_words_still_see_every_command() -> None:
     assert command_modules(["--help"]) == list(COMMAND_MODULES)
     assert command_modules(["--file", "x", "no-such-command"]) == list(COMMAND_MODULES)
     assert command_modules(["--file=x", "item", "list"]) == ["app.cli.core", "app.cli.bulk"]
+
+
+def test_verify_does_not_load_the_orm(
+    pf: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = tmp_path / "p.portfolio"
+    assert run(capsys, "--file", pf, "export", "package", str(package))[0] == 0
+    done = subprocess.run(
+        [sys.executable, "-c", WRAPPER, "verify", str(package)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "OK: the signature and all" in done.stdout
+    assert "loaded: []" in done.stderr

@@ -1,4 +1,7 @@
-"""The signed package commands: ``export package``, ``verify`` and ``import package``."""
+"""The signed package commands: ``export package`` and ``import package``.
+
+``verify`` is in ``app.cli.verify_cmd``, which loads no database code.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +15,12 @@ from app.cli.common import (
     output_path,
     portfolio_path,
 )
+from app.cli.verify_cmd import megabytes, report
 from app.export.package import (
     PDF_BUILDERS,
     export_package,
     import_package,
-    verify_package,
 )
-from app.export.package_reader import VerifiedPackage
 from app.services import signing
 from app.wording import counted
 
@@ -39,11 +41,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.set_defaults(handler=cmd_export_package)
 
-    p = sub.add_parser("verify", help="check a signed package's signature and every file in it")
-    p.add_argument("package", metavar="FILE.portfolio")
-    p.add_argument("--signer", metavar="FINGERPRINT", help="also insist that this key signed it")
-    p.set_defaults(handler=cmd_verify)
-
     imports = command_group(sub, "import", "recreate a portfolio from a signed package")
     p = imports.add_parser(
         "package", help="recreate a working portfolio (the new --file) from a package"
@@ -53,10 +50,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--signer", metavar="FINGERPRINT", help="only import a package signed by this key"
     )
     p.set_defaults(handler=cmd_import_package)
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size:,} bytes"
 
 
 def cmd_export_package(args: argparse.Namespace) -> int:
@@ -70,7 +63,7 @@ def cmd_export_package(args: argparse.Namespace) -> int:
         result = export_package(db, out, key=key, audience=args.audience, force=args.force)
     finally:
         db.close()
-    print(f"Wrote {result.path} ({result.files} files, {_megabytes(result.size)}).")
+    print(f"Wrote {result.path} ({result.files} files, {megabytes(result.size)}).")
     if args.audience == "assessor":
         print(
             "The assessor's copy: drafts and programme records (skills scans, off-the-job "
@@ -82,38 +75,11 @@ def cmd_export_package(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report(package: VerifiedPackage) -> None:
-    print(f"Signed by key {package.fingerprint}")
-    print(
-        f"OK: the signature and all {len(package.files)} files match "
-        f"({_megabytes(package.total_bytes)})."
-    )
-    print(package.summary())
-    if package.pdf_certificate:
-        print("The PDF is signed (PAdES) with the certificate this key vouches for.")
-    if package.signoff is not None:
-        print(package.signoff.summary())
-
-
-def cmd_verify(args: argparse.Namespace) -> int:
-    package = verify_package(Path(args.package).expanduser(), signer=args.signer)
-    _report(package)
-    if args.signer is None:
-        print(
-            "This proves the package is intact as its key signed it, not whose key that is: "
-            "check the fingerprint above with the apprentice (in person or by phone, not in "
-            "the package's own email), then verify with --signer FINGERPRINT."
-        )
-    else:
-        print("The key is the one given with --signer.")
-    return 0
-
-
 def cmd_import_package(args: argparse.Namespace) -> int:
     target = portfolio_path(args)
     if args.file is None:
         target.parent.mkdir(parents=True, exist_ok=True)  # our own data folder, on first use
     result = import_package(Path(args.package).expanduser(), target, signer=args.signer)
-    _report(result.package)
+    report(result.package)
     print(f"Imported {counted(result.items, 'evidence item')} into {result.path}.")
     return 0

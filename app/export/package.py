@@ -51,6 +51,7 @@ from app.export.package_reader import (
     PackageReader,
     ProgressFn,
     VerifiedPackage,
+    verify_package,
 )
 from app.models.db import Database, open_portfolio
 from app.models.files import connect, is_disk_full
@@ -493,33 +494,21 @@ def import_package(
     return ImportResult(path=target, package=verified)
 
 
-def verify_package(
-    path: Path,
-    *,
-    signer: str | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-    progress: ProgressFn | None = None,
-    cancelled: Callable[[], bool] | None = None,
-) -> VerifiedPackage:
-    """Verify the package at ``path``; raise ``PackageError`` naming the first problem.
-
-    Past the signature and every member's hash, its portfolio is rebuilt exactly as
-    ``import package`` rebuilds it (codes known to its frameworks, the content
-    fingerprint matching), in a private temporary folder removed at once: a package
-    verifies if and only if it imports.
-    """
-    with PackageReader(path, limits=limits) as reader:
-        verified = reader.verify(signer=signer, progress=progress, cancelled=cancelled)
-        try:
-            private = tempfile.TemporaryDirectory(prefix="portfolio-verify-")
-        except OSError as exc:
-            raise PackageError(
-                f"Cannot check the package: the temporary folder is not writable "
-                f"({exc.strerror or exc})."
-            ) from exc
-        with private as folder:
-            restore_into(Path(folder) / "check.sqlite3", reader, renditions=False)
-    return verified
+def check_by_rebuilding(reader: PackageReader) -> None:
+    """Rebuild the verified package's portfolio exactly as ``import package`` rebuilds it
+    (codes known to its frameworks, the content fingerprint matching, its sign-off records
+    put back), in a private temporary folder removed at once; raise ``PackageError``
+    naming the first problem. ``verify_package`` calls this for a package whose
+    portfolio it cannot judge without building it."""
+    try:
+        private = tempfile.TemporaryDirectory(prefix="portfolio-verify-")
+    except OSError as exc:
+        raise PackageError(
+            f"Cannot check the package: the temporary folder is not writable "
+            f"({exc.strerror or exc})."
+        ) from exc
+    with private as folder:
+        restore_into(Path(folder) / "check.sqlite3", reader, renditions=False)
 
 
 def _disk_full(exc: BaseException, folder: Path) -> bool:

@@ -35,8 +35,9 @@ from app.errors import InvalidInputError, PortfolioError
 from app.schema.base import SchemaError
 from app.schema.manifest import FileEntry as ManifestEntry
 from app.schema.manifest import Manifest, decode_manifest
+from app.schema.portfolio import PortfolioDocument
 from app.services import signing
-from app.services.portfolio_json import PortfolioDocument, parse_document
+from app.services.portfolio_check import parse_document, rebuilt_fingerprint
 from app.wording import counted
 
 FORMAT = "apprentice-portfolio-package/1"
@@ -578,7 +579,7 @@ class PackageReader(SignedZipReader):
         listed = {f.path: f for f in contents.files}
         self._check_document(document, listed, contents.fingerprint)
         if CERTIFICATE in contents.kept:
-            from app.export.pdf_signing import ed25519_fingerprint_of
+            from app.export.pdf_certificate import ed25519_fingerprint_of
 
             if ed25519_fingerprint_of(contents.kept[CERTIFICATE]) != contents.fingerprint:
                 raise self._refuse(
@@ -601,15 +602,15 @@ class PackageReader(SignedZipReader):
     ) -> PackageSignoff | None:
         """Check every carried response's own signature and that it answers a request the
         package records, about the content that was sent."""
-        from app.export.signoff_files import read_response
-        from app.schema import signoff as schema
-
         kept = contents.kept
         responses = {p[len(SIGNOFF) :]: d for p, d in kept.items() if p.startswith(SIGNOFF)}
         if SIGNOFF_JSON not in kept:
             if responses:
                 raise self._refuse(f"it carries sign-off responses but no {SIGNOFF_JSON}")
             return None
+        from app.export.signoff_files import read_response
+        from app.schema import signoff as schema
+
         try:
             records = schema.decode(kept[SIGNOFF_JSON], schema.SignoffRecords, SIGNOFF_JSON)
         except ValueError as exc:
@@ -691,9 +692,40 @@ class PackageReader(SignedZipReader):
         return self.stream(ATTACHMENTS + sha256)
 
 
+def verify_package(
+    path: Path,
+    *,
+    signer: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: ProgressFn | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> VerifiedPackage:
+    """Verify the package at ``path``; raise ``PackageError`` naming the first problem.
+
+    A package verifies if and only if it imports. Past the signature, every member's hash
+    and the schema, its portfolio must rebuild as ``import package`` rebuilds it: codes
+    known to its frameworks, the content fingerprint matching. Where
+    ``portfolio_check.rebuilt_fingerprint`` can tell without a database that it does (the
+    document's fingerprint is the one the rebuilt portfolio would read back), that
+    suffices; otherwise (a fingerprint or code it cannot vouch for, programme,
+    assessment or sign-off records) the portfolio is rebuilt in a private temporary
+    folder (``app.export.package.check_by_rebuilding``), which decides and words any
+    refusal exactly as the import does.
+    """
+    with PackageReader(path, limits=limits) as reader:
+        verified = reader.verify(signer=signer, progress=progress, cancelled=cancelled)
+        document = verified.document
+        if verified.signoff is None and rebuilt_fingerprint(document) == document.fingerprint:
+            return verified
+        from app.export.package import check_by_rebuilding
+
+        check_by_rebuilding(reader)
+    return verified
+
+
 def _content_hashes(document: PortfolioDocument) -> dict[str, str]:
     """Each item's content hash, from ``portfolio.json``'s own item records."""
-    from app.services.portfolio_json import content_hash
+    from app.services.portfolio_check import content_hash
 
     return {item.ref: content_hash(item) for item in document.items}
 

@@ -36,13 +36,14 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.x509.oid import NameOID
 
 from app.errors import PortfolioError
+from app.export.pdf_certificate import CERTIFICATE_URN
+from app.export.pdf_certificate import ed25519_fingerprint_of as ed25519_fingerprint_of
 from app.services.signing import SigningKey
 
 CONTENTS_BYTES = 8192  # room for the CMS SignedData (a P-256 one is about 1 kB)
 _HKDF_INFO = b"apprentice-portfolio/pdf-signing/p-256/1"
 _P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 _BYTE_RANGE_WIDTH = 10
-CERTIFICATE_URN = "urn:ed25519-sha256:"
 
 
 @dataclass(frozen=True)
@@ -113,19 +114,6 @@ def pdf_identity(key: SigningKey, name: str) -> PdfIdentity:
         certificate=certificate.public_bytes(serialization.Encoding.DER),
         ed25519_fingerprint=fingerprint,
     )
-
-
-def ed25519_fingerprint_of(certificate: bytes) -> str | None:
-    """The Ed25519 fingerprint a PDF certificate names, or None."""
-    try:
-        cert = x509.load_der_x509_certificate(certificate)
-        names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    except (ValueError, x509.ExtensionNotFound):
-        return None
-    for uri in names.get_values_for_type(x509.UniformResourceIdentifier):
-        if uri.startswith(CERTIFICATE_URN):
-            return uri[len(CERTIFICATE_URN) :]
-    return None
 
 
 # --- the CMS signature ----------------------------------------------------------------------

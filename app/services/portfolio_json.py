@@ -9,15 +9,13 @@ The schema is documented in the README ("portfolio.json").
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import msgspec
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -46,8 +44,6 @@ from app.models.progress_orm import (
     SkillsRating,
     SkillsScan,
 )
-from app.schema import portfolio as schema
-from app.schema.base import SchemaError
 from app.schema.portfolio import (
     FORMAT,
     ActionRecord,
@@ -75,6 +71,13 @@ from app.schema.portfolio import (
 )
 from app.services import assessment_records, frameworks, git_import, git_sources, skills_scan
 from app.services.attachments import needs_rendition, store_blob, store_rendition
+from app.services.portfolio_check import (
+    CONTENT_KEYS,
+    content_hash,
+    content_record,
+    hash_content,
+    parse_document,
+)
 from app.services.records import to_record, to_row
 from app.services.views import ItemView, PortfolioSnapshot
 
@@ -82,6 +85,7 @@ if TYPE_CHECKING:
     from app.services.renditions import RenditionQueue
 
 __all__ = [
+    "CONTENT_KEYS",
     "FORMAT",
     "PortfolioDocument",
     "ProgrammeRecord",
@@ -176,30 +180,6 @@ def item_record(
         ),
         source=source,
     )
-
-
-# What a signed statement confirms: the item's content, not its status or timestamps.
-CONTENT_KEYS = ("title", "date", "body", "ksbs", "duties", "other_tags")
-
-
-def content_record(record: ItemRecord | Mapping[str, Any]) -> dict[str, Any]:
-    """The content part of an ``item_record``: title, date, body, claims with their
-    justifications, and the attachments' SHA-256s."""
-    fields = record if isinstance(record, Mapping) else msgspec.to_builtins(record)
-    content = {key: fields[key] for key in CONTENT_KEYS}
-    content["attachments"] = [a["sha256"] for a in fields["attachments"]]
-    return content
-
-
-def content_hash(record: ItemRecord | Mapping[str, Any]) -> str:
-    """The SHA-256 of an item's content record in ``portfolio.json``'s canonical bytes."""
-    return hash_content(content_record(record))
-
-
-def hash_content(content: Mapping[str, Any]) -> str:
-    """The SHA-256 of a content record (as ``content_record`` makes it, or as a sign-off
-    request carries it) in ``portfolio.json``'s canonical bytes."""
-    return hashlib.sha256(encode(content)).hexdigest()
 
 
 def item_records(session: Session, items: Sequence[ItemView]) -> list[ItemRecord]:
@@ -367,47 +347,6 @@ def _other_tags(session: Session, own_framework_id: int) -> dict[int, list[Other
 
 
 # --- reading and validating ---------------------------------------------------------------------
-
-
-def parse_document(data: bytes) -> PortfolioDocument:
-    """Validate ``portfolio.json`` bytes completely; refuse with one sentence naming the place.
-
-    The records and their limits are the schema's (``app.schema.portfolio``); every
-    framework document it carries passes the one framework check (``frameworks import``'s).
-    """
-    try:
-        document = schema.decode_document(data)
-        for n, record in enumerate(document.frameworks):
-            where = f"frameworks[{n}]"
-            frameworks.check_document(record.document, f"{where}.document")
-            if (record.document["key"], str(record.document["version"])) != (
-                record.key,
-                record.version,
-            ):
-                raise SchemaError(
-                    f"{where} names {record.key} v{record.version} but its document is "
-                    "another framework"
-                )
-        _check_option(document)
-    except SchemaError as exc:
-        problem = str(exc)  # a problem of the file as a whole names the file already
-        if not problem.startswith("portfolio.json"):
-            problem = f"portfolio.json is not valid: {problem}"
-        raise InvalidInputError(f"{problem}.") from exc
-    return document
-
-
-def _check_option(document: PortfolioDocument) -> None:
-    """The option the portfolio follows is one its standard lists."""
-    ref = document.details.framework
-    own = document.framework(ref.key, ref.version)
-    if ref.option is None or own is None:
-        return
-    if not any(o.get("n") == ref.option for o in own.document.get("options") or []):
-        raise SchemaError(
-            f"the portfolio follows option {ref.option} of {ref.key} v{ref.version}, "
-            "which has no such option"
-        )
 
 
 # --- recreating a working portfolio -------------------------------------------------------------

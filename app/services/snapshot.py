@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -18,6 +16,7 @@ from app.services import (
     queries,
     signoff,
 )
+from app.services.portfolio_check import content_fingerprint
 from app.services.views import FrameworkView, ItemView, PortfolioInfo, PortfolioSnapshot
 
 
@@ -32,9 +31,9 @@ def fingerprint(
     records). It joins the payload, without its timestamps, only when there are
     records, so a portfolio without them keeps the fingerprint it always had.
     """
-    payload: dict[str, object] = {
-        "portfolio": info_dict,
-        "items": [
+    return content_fingerprint(
+        info_dict,
+        [
             {
                 "ref": i.ref,
                 "title": i.title,
@@ -48,11 +47,8 @@ def fingerprint(
             }
             for i in items
         ],
-    }
-    if programme is not None:
-        payload["programme"] = programme.content()
-    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        programme,
+    )
 
 
 def take_snapshot(session: Session, *, target: int = 1) -> PortfolioSnapshot:
