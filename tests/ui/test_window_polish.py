@@ -196,3 +196,17 @@ def test_the_suggestion_says_when_every_linked_ksb_is_tagged(qtbot, window: Main
     assert picker.suggestion_label.text().endswith("competencies, all tagged on this item.")
     window.undo_action.trigger()
     assert "(1 not tagged yet)" in picker.suggestion_label.text()
+
+
+def test_with_every_page_in_the_window_still_fits_a_laptop_at_150_percent(
+    qtbot, manager, filled_path
+) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    # 1366 x 768 at 150 % is 910 x 512 to the app; the title bar takes 40 of that
+    with qtbot.waitSignal(manager.extensions_installed, timeout=30_000):
+        window = manager.open_path(filled_path)
+    QCoreApplication.sendPostedEvents()  # the pages' layouts are in
+    window.layout().activate()
+    needed = window.minimumSizeHint().expandedTo(window.minimumSize())
+    assert needed.width() <= 910 - 16 and needed.height() <= 512 - 40, needed

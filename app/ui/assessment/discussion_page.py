@@ -15,11 +15,13 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -90,12 +92,20 @@ class DiscussionPage(QWidget):
 
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.overview, 2)
         right_layout.addLayout(form, 3)
         right_layout.addLayout(buttons)
+        # on a short screen (a laptop at 150 %) the notes scroll: the page must not make
+        # the whole window taller than the screen
+        scroller = QScrollArea(self)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setWidget(right)
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.list)
-        split.addWidget(right)
+        split.addWidget(scroller)
         split.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(split)
