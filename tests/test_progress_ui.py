@@ -459,6 +459,8 @@ def test_the_progress_page_fits_a_1024_by_700_window(empty_window, qtbot) -> Non
         text = str(table.model().headerData(column, Qt.Orientation.Horizontal))
         if column != 1:  # the competency's text takes what is left
             assert header.sectionSize(column) >= metrics.horizontalAdvance(text), text
+    # and what is left reads as words, not a few letters
+    assert header.sectionSize(1) >= metrics.horizontalAdvance("Continuous Integration")
     # the scale's names never run together: side by side, on two lines, or as digits
     widths = [float(metrics.horizontalAdvance(n)) for n in ("0 new to me", "3 practitioner")]
     assert DumbbellChart.scale_layout(200, widths) == "one line"

@@ -252,6 +252,9 @@ class SkillsPage(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 2)  # the tracker's columns need the wider half
         split.setStretchFactor(1, 3)
+        # from the start, not only once resized: at 1024 px the competency's text kept
+        # eight characters beside the chart's natural width
+        split.setSizes([380, 620])
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
