@@ -102,5 +102,7 @@ def shortcuts_dialog(window: QMainWindow) -> QDialog:
     layout = QVBoxLayout(dialog)
     layout.addWidget(table)
     layout.addWidget(buttons)
-    dialog.resize(640, 520)
+    from app.ui.window_layout import fit_dialog
+
+    fit_dialog(dialog, 640, 520)
     return dialog

@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.undo import TagCommand, execute
+from app.ui.window_layout import fit_dialog
 from app.ui.worker import Task, TaskCancelled, TaskContext
 
 if TYPE_CHECKING:
@@ -308,7 +309,7 @@ class GitImportDialog(QDialog):
         self.result_: ScanResult | None = None
         self.task: Task | None = None
         self.setWindowTitle(_tr("Import from Git Repository"))
-        self.resize(1100, 640)
+        fit_dialog(self, 1100, 640)
 
         self.repo = QLineEdit(self)
         self.repo.setAccessibleName(_tr("Repository folder"))

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import PortfolioError
 from app.settings import load_settings
+from app.ui.window_layout import fit_dialog
 from app.ui.worker import TaskContext
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ class UpgradeDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        self.resize(720, 520)
+        fit_dialog(self, 720, 520)
         self.version.currentIndexChanged.connect(self.review)
         self.option.activated.connect(self._option_chosen)
         self.buttons.accepted.connect(self.upgrade)

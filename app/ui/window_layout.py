@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMainWindow, QSplitter
+from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
 from app.settings import WindowLayout
 
@@ -24,6 +24,17 @@ DEFAULT_SIZE = QSize(1280, 820)
 FRAME = QSize(16, 40)
 GRIP = QSize(120, 24)  # this much of the title bar on a screen, and the user can drag it back
 CASCADE = 28  # px a second window is set below and right of the one it opens beside
+
+
+def fit_dialog(dialog: QWidget, width: int, height: int) -> None:
+    """Size ``dialog`` ``width`` x ``height``, or smaller where its screen (a laptop at
+    150 %, a small monitor) has less room, so its title bar and buttons stay on it."""
+    owner = dialog.parentWidget() or dialog
+    screen = owner.screen()
+    if screen is not None:
+        room = screen.availableGeometry().size() - FRAME
+        width, height = min(width, room.width()), min(height, room.height())
+    dialog.resize(width, height)
 
 
 def screen_areas() -> list[QRect]:

@@ -242,3 +242,31 @@ def test_the_first_window_on_a_1366_by_768_laptop_fits_it_whole(
     assert window.width() + FRAME.width() <= laptop.width()
     assert window.height() + FRAME.height() <= laptop.height()
     assert window.width() >= 1200  # and not needlessly small
+
+
+def test_a_dialog_larger_than_its_screen_is_made_to_fit_it(qtbot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    from app.ui.window_layout import fit_dialog
+
+    room = window.screen().availableGeometry().size() - FRAME
+    dialog = QDialog(window)
+    qtbot.addWidget(dialog)
+    fit_dialog(dialog, room.width() + 500, room.height() + 300)  # as on a laptop at 150 %
+    assert dialog.size() == room
+    fit_dialog(dialog, 400, 300)  # where there is room, the size asked for
+    assert dialog.size() == QSize(400, 300)
+
+
+def test_the_off_the_job_plan_scrolls_rather_than_squeezing_its_fields(
+    qtbot, window: MainWindow
+) -> None:
+    from PySide6.QtWidgets import QScrollArea
+
+    from app.ui.progress.plan_dialog import PlanDialog
+
+    qtbot.waitUntil(lambda: hasattr(window, "progress_pages"), timeout=30_000)
+    dialog = PlanDialog(window.progress_pages.store, window)  # type: ignore[attr-defined]
+    qtbot.addWidget(dialog)
+    assert dialog.findChildren(QScrollArea)  # a short screen scrolls the form
+    assert dialog.minimumSizeHint().height() < 300  # so the dialog fits a 512 px screen

@@ -12,10 +12,12 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -27,6 +29,7 @@ from app.services.otj import format_minutes
 from app.ui.errors import show_error
 from app.ui.progress.scan_dialog import date_edit, to_date
 from app.ui.progress.store import ProgressStore
+from app.ui.window_layout import fit_dialog
 
 
 def hours_minutes(parent: QWidget, minutes: int, max_hours: int) -> tuple[QSpinBox, QSpinBox]:
@@ -57,7 +60,7 @@ class PlanDialog(QDialog):
         self.store = store
         self.setWindowTitle(self.tr("Off-the-job training plan"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.resize(680, 640)
+        fit_dialog(self, 680, 640)
         today = store.today()
         plan = store.plan() or otj.Plan(
             today,
@@ -155,11 +158,22 @@ class PlanDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
 
+        # the form and the rules scroll above the buttons where the screen is short (a
+        # laptop at 150 %) instead of being squeezed until the fields are cut in half
+        body = QWidget(self)
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addLayout(form)
+        body_layout.addWidget(rules)
+        body_layout.addWidget(self.explanation)
+        body_layout.addStretch(1)
+        scroller = QScrollArea(self)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setWidget(body)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(rules)
-        layout.addWidget(self.explanation)
-        layout.addStretch(1)
+        layout.addWidget(scroller, 1)
         layout.addWidget(buttons)
 
         for signal in (self.start.dateChanged, self.gateway.dateChanged):

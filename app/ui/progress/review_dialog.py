@@ -30,6 +30,7 @@ from app.ui.errors import show_error
 from app.ui.progress.plan_dialog import hours_minutes, pair
 from app.ui.progress.scan_dialog import date_edit, to_date
 from app.ui.progress.store import ProgressStore
+from app.ui.window_layout import fit_dialog
 
 
 class DueDateDelegate(QStyledItemDelegate):
@@ -90,7 +91,7 @@ class ReviewDialog(QDialog):
             self.tr("Edit progress review") if review else self.tr("Record a progress review")
         )
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.resize(720, 640)
+        fit_dialog(self, 720, 640)
         info = store.document.info()
         today = store.today()
 

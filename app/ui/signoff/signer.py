@@ -44,6 +44,7 @@ from app.schema.signoff import Person, RequestItem, ReviewContent
 from app.services import signing
 from app.ui.errors import show_error
 from app.ui.file_dialogs import choose_save_path
+from app.ui.window_layout import fit_dialog
 
 UNDECIDED, CONFIRM, DECLINE = 0, 1, 2
 
@@ -215,7 +216,7 @@ class SignerDialog(QDialog):
         self.setWindowTitle(
             self.tr("Sign-off request from {name}").format(name=request.apprentice.name)
         )
-        self.resize(900, 720)
+        fit_dialog(self, 900, 720)
         outer = QVBoxLayout(self)
         apprentice = request.apprentice
         asks = (
