@@ -19,9 +19,9 @@ import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 
-import app.models.db as db_module
 from app.cli import COMMAND_MODULES, COMMAND_WORDS, command_modules, main
-from app.models.db import current_revision, head_revision, make_engine
+from app.models.db import make_engine
+from app.models.revisions import alembic_config, head_revision, revision_of
 from app.models.schema_guard import expected_schema
 
 HEAVY = ("sqlalchemy", "alembic", "reportlab", "PySide6")
@@ -83,21 +83,19 @@ def test_a_read_command_migrates_an_old_portfolio_first(
     pf: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, before, _ = run(capsys, "--file", pf, "item", "show", "E001", "--json")
-    config = db_module.alembic_config()
+    config = alembic_config()
     previous = ScriptDirectory.from_config(config).get_revision(head_revision()).down_revision
     assert isinstance(previous, str)
     engine = make_engine(Path(pf))
     with engine.begin() as conn:
-        command.downgrade(db_module.alembic_config(conn), previous)
+        command.downgrade(alembic_config(conn), previous)
     engine.dispose()
 
     code, after, err = run(capsys, "--file", pf, "item", "show", "E001", "--json")
     assert code == 0, err
     assert json.loads(after)["ksbs"] == ["K1", "S14"]
     assert after == before
-    engine = make_engine(Path(pf))
-    assert current_revision(engine) == head_revision()
-    engine.dispose()
+    assert revision_of(Path(pf)) == head_revision()
 
 
 def _fingerprint(parser: argparse.ArgumentParser) -> tuple[Any, ...]:

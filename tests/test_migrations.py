@@ -19,21 +19,13 @@ from typing import Any
 import pytest
 from alembic import command
 
-import app.models.db as db_module
-import app.models.opening as opening_module
+import app.models.revisions as revisions_module
 from app.cli import main
 from app.errors import PortfolioError
 from app.models.backup import BackupPolicy, list_backups, portfolio_backup_folder
-from app.models.db import (
-    APPLICATION_ID,
-    Database,
-    current_revision,
-    head_revision,
-    make_engine,
-    open_portfolio,
-    upgrade,
-)
+from app.models.db import APPLICATION_ID, Database, make_engine, open_portfolio, upgrade
 from app.models.orm import PortfolioRecord
+from app.models.revisions import alembic_config, head_revision, revision_of
 from app.services import backups, evidence, frameworks, integrity, queries
 from app.services.attachments import FileData
 from app.services.evidence import ItemFilter, TagInput
@@ -76,9 +68,9 @@ def make_first_revision(path: Path) -> None:
     db.close()
     engine = make_engine(path)
     with engine.begin() as conn:
-        command.downgrade(db_module._alembic_config(conn), "0001")
-    assert current_revision(engine) == "0001"
+        command.downgrade(alembic_config(conn), "0001")
     engine.dispose()
+    assert revision_of(path) == "0001"
 
 
 def snapshot(path: Path, tables: dict[str, list[str]]) -> dict[str, list[tuple[Any, ...]]]:
@@ -124,7 +116,7 @@ def test_upgrading_from_the_first_revision_keeps_everything(old_file: Path) -> N
 
     db = open_portfolio(old_file)
     try:
-        assert current_revision(db.engine) == head_revision()
+        assert revision_of(old_file) == head_revision()
         assert snapshot(old_file, tables) == before  # every row, every original column
         with db.reader() as session:
             items = queries.list_items(session)
@@ -190,11 +182,12 @@ def broken_head(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """The real migrations plus one more that fails half-way."""
     real_head = head_revision()
     copy = tmp_path / "migrations"
-    shutil.copytree(db_module.MIGRATIONS_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(revisions_module.MIGRATIONS_DIR, copy, ignore=ignore)
     (copy / "versions" / "9999_broken.py").write_text(
         textwrap.dedent(BROKEN_MIGRATION.format(head=real_head))
     )
-    monkeypatch.setattr(opening_module, "MIGRATIONS_DIR", copy)
+    monkeypatch.setattr(revisions_module, "MIGRATIONS_DIR", copy)
     assert head_revision() == "9999"
     return real_head
 

@@ -375,7 +375,8 @@ def test_cli_export_then_import_into_another_portfolio(
 def test_a_portfolio_from_before_the_programme_records_gains_them(portfolio_path: Path) -> None:
     from alembic import command
 
-    from app.models.db import _alembic_config, current_revision, make_engine, open_portfolio
+    from app.models.db import make_engine, open_portfolio
+    from app.models.revisions import alembic_config, revision_of
     from app.services.portfolio import create_portfolio
 
     db = create_portfolio(portfolio_path, name="Ada")
@@ -384,9 +385,9 @@ def test_a_portfolio_from_before_the_programme_records_gains_them(portfolio_path
     db.close()
     engine = make_engine(portfolio_path)
     with engine.begin() as conn:
-        command.downgrade(_alembic_config(conn), "0001")
-    assert current_revision(engine) == "0001"
+        command.downgrade(alembic_config(conn), "0001")
     engine.dispose()
+    assert revision_of(portfolio_path) == "0001"
 
     reopened = open_portfolio(portfolio_path, backup_dir=portfolio_path.parent / "backups")
     try:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the ORM is imported by the commands that write, never to re
     from sqlalchemy.orm import Session
 
     from app.models.db import Database
+    from app.models.opening import OpenedFile
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -33,29 +34,33 @@ def backup_dir() -> Path:
     return load_settings().resolved_backup_folder()
 
 
-def open_db(args: argparse.Namespace) -> Database:
-    """Open the portfolio named by ``--file`` / ``PORTFOLIO_FILE`` / the default."""
-    from app.models.db import open_portfolio
+def open_file(args: argparse.Namespace) -> OpenedFile:
+    """Open the portfolio named by ``--file`` / ``PORTFOLIO_FILE`` / the default, as the
+    app opens it (``app.models.opening``): checked, backed up on open (at most every N
+    minutes, and always before a migration), migrated when old."""
+    from app.models.opening import open_existing
     from app.services.backups import policy_from_settings
 
-    # Backed up on open (at most every N minutes, and always before a migration).
     policy = policy_from_settings(load_settings())
-    return open_portfolio(portfolio_path(args), backups_policy=policy)
+    return open_existing(portfolio_path(args), backups_policy=policy)
+
+
+def open_db(args: argparse.Namespace) -> Database:
+    """``open_file``, then the ORM over it (for commands that write)."""
+    from app.models.db import database_for
+
+    return database_for(open_file(args).path)
 
 
 @contextmanager
 def read_connection(args: argparse.Namespace) -> Iterator[sqlite3.Connection]:
-    """A consistent read of the portfolio for ``app.services.queries``, without the ORM.
+    """A consistent read of the portfolio for ``app.services.queries``, without the ORM
+    (``open_file``: only a file that needs migrating loads SQLAlchemy and Alembic); the
+    file is closed afterwards."""
+    from app.models.opening import ReadConnection
 
-    Opened exactly as ``open_db`` opens it (checked, backed up on open, migrated when
-    old: only then are SQLAlchemy and Alembic imported); the file is closed afterwards.
-    """
-    from app.models.opening import ReadConnection, open_existing
-    from app.services.backups import policy_from_settings
-
-    path = portfolio_path(args)
-    opened = open_existing(path, backups_policy=policy_from_settings(load_settings()))
-    reader = ReadConnection(path)
+    opened = open_file(args)
+    reader = ReadConnection(opened.path)
     try:
         with reader.read() as conn:
             yield conn

@@ -332,6 +332,28 @@ def automatic_backup(
     return made
 
 
+def backup_on_open(path: Path, policy: BackupPolicy) -> None:
+    """The automatic backup on open; a failure is logged, never blocks opening."""
+    try:
+        automatic_backup(path, policy, reason="open")
+    except PortfolioError as exc:
+        log.warning("Automatic backup of %s failed: %s", path, exc)
+
+
+def backup_before_migration(path: Path, policy: BackupPolicy | None, revision: str | None) -> Path:
+    """The checked copy a migration is made after: into the portfolio's backup folder,
+    or (no policy) beside it, to be removed once the migration has succeeded."""
+    reason = f"before-migration-{revision or 'none'}"
+    folder = path.parent if policy is None else portfolio_backup_folder(path, policy.folder)
+    try:
+        return online_backup(path, folder, reason=reason)
+    except PortfolioError as exc:
+        raise PortfolioError(
+            f"{path} needs updating to this version's file format, but it could not be "
+            f"backed up first ({str(exc).rstrip('.')}); nothing was changed."
+        ) from exc
+
+
 # --- putting a backup back ----------------------------------------------------------------------
 
 

@@ -1,7 +1,9 @@
-"""Opening a portfolio file: engine, pragmas, migrations, transactions.
+"""The ORM over a portfolio file: engine, pragmas, transactions, creating a file.
 
-Nothing connects at import time: ``open_portfolio(path)`` is the one entry
-point, so tests hand it a file in ``tmp_path``.
+Nothing connects at import time. An existing file is opened by the one sequence in
+``app.models.opening``; ``database_for`` is its last step for the ORM, and
+``open_portfolio(path)`` both together (or, with ``create=True``, a new file), so
+tests hand it a file in ``tmp_path``.
 
 Safety rules kept here:
 - WAL with ``synchronous = FULL``: a committed action survives a crash or a power cut.
@@ -26,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
@@ -34,7 +36,6 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import PortfolioError
-from app.models import backup as backups
 from app.models.backup import BackupPolicy
 from app.models.files import (
     APPLICATION_ID,
@@ -47,26 +48,16 @@ from app.models.files import (
     sqlite_error_name,
 )
 from app.models.lock import WriterLock, hold_for_session, release_session, writing
-from app.models.opening import (
-    MIGRATIONS_DIR,
-    alembic_config,
-    backup_on_open,
-    head_revision,
-    is_known_revision,
-    open_existing,
-    revision_rows,
-)
+from app.models.opening import open_existing
+from app.models.revisions import alembic_config, head_revision
 from app.models.schema_guard import expected_schema, trust_for_writing
 
 __all__ = [
     "APPLICATION_ID",
-    "MIGRATIONS_DIR",
     "SQLITE_HEADER",
     "BackupPolicy",
     "Database",
-    "current_revision",
-    "head_revision",
-    "is_known_revision",
+    "database_for",
     "make_engine",
     "open_portfolio",
     "upgrade",
@@ -74,8 +65,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-_alembic_config = alembic_config  # the old name, kept for callers
 
 
 def utc_now() -> str:
@@ -153,6 +142,15 @@ def access_mode(path: Path) -> str:
         return "rw"  # let the engine's own connection say what is wrong
     conn.close()
     return mode
+
+
+def database_for(
+    path: Path, *, query_only: bool = False, session_lock: WriterLock | None = None
+) -> Database:
+    """The ORM over the portfolio at ``path``, opened by ``app.models.opening``: the last
+    step of opening, for changes (read-only where the file or its folder is)."""
+    engine = make_engine(path, query_only=query_only, mode=access_mode(path))
+    return Database(path=path, engine=engine, session_lock=session_lock)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -252,22 +250,6 @@ def storage_error(
     return PortfolioError(sqlite_error_message(path, text, name=name, action=action))
 
 
-def current_revision(engine: Engine) -> str | None:
-    """The file's format revision (what Alembic's MigrationContext reads), None if unversioned."""
-    with engine.connect() as conn:
-        dbapi = conn.connection.dbapi_connection
-        assert isinstance(dbapi, sqlite3.Connection)
-        rows = revision_rows(dbapi)
-    if rows is None:
-        return None
-    if len(rows) > 1:  # several heads: let Alembic say what that means
-        from alembic.runtime.migration import MigrationContext
-
-        with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
-    return rows[0] if rows else None
-
-
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run our migrations. Callers have made the file themselves or proved its schema
     ours (``open_existing`` checks it first), so the migrations' own writes may fire the
@@ -308,9 +290,7 @@ def open_portfolio(
         policy = BackupPolicy(folder=Path(backup_dir))
     if not create:
         opened = open_existing(path, backups_policy=policy, exclusive=exclusive)
-        path = opened.path  # the real file, through any symlink
-        engine = make_engine(path, mode=access_mode(path))
-        return Database(path=path, engine=engine, session_lock=opened.session_lock)
+        return database_for(opened.path, session_lock=opened.session_lock)
     if path.exists():
         raise PortfolioError(f"{path} already exists; choose another file name.")
     if not path.parent.is_dir():
@@ -335,18 +315,6 @@ def open_portfolio(
     return Database(path=path, engine=engine, session_lock=session_lock)
 
 
-def prepare_existing(path: Path, policy: BackupPolicy | None) -> None:
-    """Bring the file at ``path`` up to this version's format (``open_existing`` calls
-    this only when its quick look saw another revision than the head)."""
-    engine = make_engine(path)
-    try:
-        _prepare_existing(engine, path, policy)
-    except (OperationalError, DatabaseError) as exc:
-        raise storage_error(path, exc, action="opened") from exc
-    finally:
-        engine.dispose()
-
-
 def _create(engine: Engine, path: Path) -> None:
     try:
         with engine.begin() as conn:
@@ -358,68 +326,3 @@ def _create(engine: Engine, path: Path) -> None:
             with contextlib.suppress(OSError):
                 leftover.unlink(missing_ok=True)
         raise
-
-
-def _prepare_existing(engine: Engine, path: Path, policy: BackupPolicy | None) -> None:
-    revision = current_revision(engine)
-    head = head_revision()
-    if revision == head:
-        if policy is not None:
-            backup_on_open(path, policy)
-        return
-    if revision is not None and not is_known_revision(revision):
-        raise PortfolioError(
-            f"{path} was saved by a newer version of Apprentice Portfolio "
-            f"(file format {revision}); update the app to open it. Nothing was changed."
-        )
-    with writing(path):
-        # Read again under the lock: another process may have migrated it meanwhile.
-        revision = current_revision(engine)
-        if revision != head:
-            _migrate(engine, path, policy, revision)
-
-
-def _migrate(engine: Engine, path: Path, policy: BackupPolicy | None, revision: str | None) -> None:
-    """Upgrade to head after a checked backup; on failure, put the file back from it."""
-    reason = f"before-migration-{revision or 'none'}"
-    keep_backup = policy is not None
-    try:
-        if policy is not None:
-            folder = backups.portfolio_backup_folder(path, policy.folder)
-            saved = backups.online_backup(path, folder, reason=reason)
-        else:
-            saved = backups.online_backup(path, path.parent, reason=reason)
-    except PortfolioError as exc:
-        raise PortfolioError(
-            f"{path} needs updating to this version's file format, but it could not be "
-            f"backed up first ({str(exc).rstrip('.')}); nothing was changed."
-        ) from exc
-    try:
-        upgrade(engine)
-    except Exception as exc:
-        engine.dispose()
-        log.exception("Migration of %s failed", path)
-        _roll_back_migration(path, saved, exc, keep_backup=keep_backup)
-    if not keep_backup:
-        saved.unlink(missing_ok=True)
-
-
-def _roll_back_migration(path: Path, saved: Path, exc: Exception, *, keep_backup: bool) -> NoReturn:
-    why = str(getattr(exc, "orig", None) or exc).strip() or type(exc).__name__
-    try:
-        staged = backups.stage_copy(saved, path)
-        backups.put_back(staged, path)
-    except Exception as restore_exc:
-        raise PortfolioError(
-            f"Updating {path} to this version's file format failed ({why}), and putting "
-            f"it back failed too ({str(restore_exc).rstrip('.')}); your data is safe in {saved}: "
-            "restore it "
-            f"with 'portfolio --file {path} restore {saved}'."
-        ) from exc
-    if not keep_backup:
-        saved.unlink(missing_ok=True)
-    where = f" (a copy stays in {saved})" if keep_backup else ""
-    raise PortfolioError(
-        f"Updating {path} to this version's file format failed ({why}); it has been put "
-        f"back exactly as it was before{where}. Please report this problem."
-    ) from exc

@@ -14,10 +14,12 @@ import os
 import shutil
 import sqlite3
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from app.errors import NotAPortfolioError, PortfolioError
+from app.errors import NotAPortfolioError, NotFoundError, PortfolioError
 
 # PRAGMA application_id marks a file as ours ("APPF"), so `--file` pointed at
 # some other SQLite database is refused instead of being "migrated".
@@ -132,6 +134,20 @@ def file_kind_problem(path: Path, what: str = "portfolio") -> str | None:
     if not stat.S_ISREG(mode):
         return f"{path} is not an ordinary file (a socket?), so not a {what} file."
     return None
+
+
+def missing_message(path: Path) -> str:
+    return (
+        f"No portfolio at {path}; create one with "
+        f"'portfolio --file {path} init --framework ST0825 --name NAME'."
+    )
+
+
+def recognise(path: Path) -> None:
+    """Refuse (one sentence) anything at ``path`` but an existing portfolio file."""
+    if not path.exists():
+        raise NotFoundError(missing_message(path))
+    check_is_portfolio(path)
 
 
 def check_is_portfolio(path: Path) -> None:
@@ -283,6 +299,16 @@ def sqlite_error_message(path: Path, text: str, *, name: str = "", action: str =
             f"Run 'portfolio check' and restore a backup."
         )
     return f"The portfolio {path} could not be {action} ({text})."
+
+
+@contextmanager
+def storage_errors(path: Path, action: str) -> Iterator[None]:
+    """An SQLite error in the block becomes one sentence (``sqlite_error_message``)."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        message = sqlite_error_message(path, str(exc), name=sqlite_error_name(exc), action=action)
+        raise PortfolioError(message) from exc
 
 
 def sqlite_error_name(exc: BaseException) -> str:

@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from app.errors import PortfolioError
+from app.models.files import connect_existing, storage_errors
+from app.models.revisions import is_known_revision, single_revision
 
 
 class SchemaObject(NamedTuple):
@@ -92,14 +94,12 @@ def expected_schema(revision: str) -> frozenset[SchemaObject]:
 
 
 def _cache_file(revision: str) -> Path | None:
-    from app.config import user_data_dir
-    from app.models.opening import MIGRATIONS_DIR
+    from app.models.revisions import cache_folder, scripts_digest
 
     try:
         digest = hashlib.sha256(importlib.metadata.version("sqlalchemy").encode())
-        for script in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
-            digest.update(script.name.encode() + b"\0" + script.read_bytes())
-        folder = user_data_dir() / "schema-cache"
+        digest.update(scripts_digest().encode())
+        folder = cache_folder()
     except (OSError, importlib.metadata.PackageNotFoundError):
         return None
     safe = re.sub(r"[^A-Za-z0-9_-]", "_", revision)
@@ -121,8 +121,6 @@ def _run_migrations(revision: str) -> frozenset[SchemaObject]:
 
 
 def _revision(conn: sqlite3.Connection) -> str | None:
-    from app.models.opening import single_revision
-
     try:
         return single_revision(conn)
     except sqlite3.Error:
@@ -136,9 +134,7 @@ def _describe(obj: SchemaObject) -> str:
 
 @functools.lru_cache(maxsize=16)
 def _known(revision: str) -> bool:
-    from app.models.opening import head_revision, is_known_revision
-
-    return revision == head_revision() or is_known_revision(revision)
+    return is_known_revision(revision)
 
 
 def foreign_objects(conn: sqlite3.Connection) -> list[str]:
@@ -179,6 +175,18 @@ def foreign_schema_message(path: Path, objects: list[str], action: str) -> str:
         f"it was not {action} and nothing in it ran. Restore a backup, or open it in "
         "the sqlite3 shell to see what was added."
     )
+
+
+def check_file(path: Path, action: str) -> None:
+    """Refuse (one sentence) the file at ``path`` when its schema holds objects our
+    migrations did not make: a planted trigger or view must never run. ``action`` is
+    what is refused ("opened", "backed up", "restored")."""
+    with storage_errors(path, action):
+        conn = connect_existing(path)
+        try:
+            refuse_foreign_schema(conn, path, action)
+        finally:
+            conn.close()
 
 
 def refuse_foreign_schema(conn: sqlite3.Connection, path: Path, action: str) -> None:

@@ -24,8 +24,9 @@ from app.models import backup as backup_files
 from app.models.backup import BackupFile, BackupPolicy, Progress
 from app.models.files import check_is_portfolio, connect_existing, file_kind_problem
 from app.models.lock import real_path, writing
-from app.models.opening import check_schema, is_known_revision
 from app.models.outputs import check_output
+from app.models.revisions import is_known_revision
+from app.models.schema_guard import check_file
 from app.services.integrity import CheckResult, check_portfolio
 from app.settings import Settings
 
@@ -95,7 +96,7 @@ def _require_portfolio(path: Path) -> None:
     if not path.exists():
         raise NotFoundError(f"No portfolio at {path}.")
     check_is_portfolio(path)
-    check_schema(path, "backed up")
+    check_file(path, "backed up")
 
 
 def _file_revision(path: Path) -> str | None:
@@ -121,7 +122,7 @@ def verify_backup(src: Path, *, progress: Progress | None = None) -> CheckResult
         raise PortfolioError(
             f"{src} is not a portfolio backup ({exc}); nothing was changed."
         ) from exc
-    check_schema(src, "restored")
+    check_file(src, "restored")
     reporter = None if progress is None else (lambda done, total, _msg: progress(done, total))
     result = check_portfolio(src, full=True, progress=reporter)
     if not result.ok:

@@ -127,11 +127,9 @@ class PortfolioDocument(QObject):
     def db(self) -> Database:
         """The ORM over this file, for changes (made on first use: it loads SQLAlchemy)."""
         if self._db is None:
-            from app.models.db import Database, access_mode, make_engine
+            from app.models.db import database_for
 
-            mode = access_mode(self._path) if self.read_only else "rw"
-            engine = make_engine(self._path, query_only=self.read_only, mode=mode)
-            self._db = Database(path=self._path, engine=engine)
+            self._db = database_for(self._path, query_only=self.read_only)
         return self._db
 
     def close(self) -> None:

@@ -107,7 +107,7 @@ sys.exit(main(sys.argv[1:]))
 def remember_expected_schema() -> None:
     """What this version's first start (or any init or migration) leaves in the user's
     data folder: the schema the migrations make, so opening a file needs no Alembic."""
-    from app.models.opening import head_revision
+    from app.models.revisions import head_revision
     from app.models.schema_guard import expected_schema
 
     expected_schema.cache_clear()
@@ -170,10 +170,10 @@ def test_an_unexpected_error_is_one_plain_message_and_a_log(qtbot, monkeypatch) 
 def test_the_quick_file_format_check_agrees_with_alembic() -> None:
     from alembic.script import ScriptDirectory
 
-    from app.models import db
+    from app.models import revisions
 
-    expected = ScriptDirectory.from_config(db._alembic_config()).get_current_head()
-    assert db.head_revision() == expected
+    expected = ScriptDirectory.from_config(revisions.alembic_config()).get_current_head()
+    assert revisions.head_revision() == expected
 
 
 def test_opening_an_up_to_date_portfolio_does_not_load_alembic(filled_path: Path) -> None:
