@@ -258,3 +258,20 @@ def test_a_file_from_a_newer_version_is_refused_untouched(
     with pytest.raises(PortfolioError, match="saved by a newer version of Apprentice Portfolio"):
         open_portfolio(portfolio_path)
     assert portfolio_path.read_bytes() == before
+
+
+def test_a_file_recording_several_formats_is_refused_untouched(
+    db: Database, portfolio_path: Path
+) -> None:
+    db.close()
+    conn = sqlite3.connect(portfolio_path)
+    conn.execute("INSERT INTO alembic_version (version_num) VALUES ('0001')")
+    conn.commit()
+    conn.close()
+    before = portfolio_path.read_bytes()
+    with pytest.raises(PortfolioError, match="records several file formats at once"):
+        open_portfolio(portfolio_path)
+    assert portfolio_path.read_bytes() == before
+    code = main(["--file", str(portfolio_path), "item", "list"])
+    assert code == 1
+    assert portfolio_path.read_bytes() == before
