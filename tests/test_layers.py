@@ -79,3 +79,72 @@ def test_cli_commands_run_without_loading_qt(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT
     )
     assert result.returncode == 0, result.stderr
+
+
+# The desktop app reaches the database through one application-layer object: the open
+# portfolio, app/ui/document.py (PortfolioDocument). Before a portfolio is open it goes
+# through app/services/portfolio_files.py (Qt-free: test_core_packages_never_import_qt).
+# docs/ARCHITECTURE.md states the rule.
+APP_LAYER = ROOT / "app" / "ui" / "document.py"
+# the file itself too: backups and checks go through the document or portfolio_files
+DATABASE_MODULES = (
+    "sqlalchemy",
+    "alembic",
+    "app.models",
+    "app.services.backups",
+    "app.services.integrity",
+)
+ALLOWED = ("app.models.outputs",)  # the rule for output paths: a name, not the database
+DATABASE_NAMES = {"Database", "Session", "open_portfolio", "open_existing", "create_portfolio"}
+DATABASE_ATTRIBUTES = {"db", "transaction", "reader"}
+
+
+def database_uses(path: Path) -> list[str]:
+    """What ``path`` imports or names of the database layer, each as "line: what"."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        found += [
+            f"{node.lineno}: imports {n}"
+            for n in names[:1]
+            if n.startswith(DATABASE_MODULES) and not n.startswith(ALLOWED)
+        ]
+        named = [n for n in names if n.split(".")[-1] in DATABASE_NAMES]
+        found += [f"{node.lineno}: imports {n}" for n in named]
+        if isinstance(node, ast.Name) and node.id in DATABASE_NAMES:
+            found.append(f"{node.lineno}: names {node.id}")
+        if isinstance(node, ast.Attribute) and node.attr in DATABASE_ATTRIBUTES:
+            found.append(f"{node.lineno}: uses .{node.attr}")
+    return found
+
+
+def test_the_ui_reaches_the_database_only_through_the_document() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}:{use}"
+        for path in sorted((ROOT / "app" / "ui").rglob("*.py"))
+        if path != APP_LAYER
+        for use in database_uses(path)
+    ]
+    assert offenders == []
+
+
+def test_the_rule_catches_a_page_opening_its_own_transaction(tmp_path: Path) -> None:
+    page = tmp_path / "page.py"
+    page.write_text(
+        "from app.models.db import Database\n"
+        "def save(document):\n"
+        "    with document.db.transaction() as session:\n"
+        "        pass\n",
+        encoding="utf-8",
+    )
+    assert database_uses(page) == [
+        "1: imports app.models.db",
+        "1: imports app.models.db.Database",
+        "3: uses .transaction",
+        "3: uses .db",
+    ]
+    assert database_uses(APP_LAYER) != []  # the one module allowed

@@ -8,7 +8,9 @@
   and File > Check Portfolio, and an automatic backup at most every N minutes
   (from the settings) while the user edits.
 
-The work runs off the GUI thread; nothing here touches a Session.
+The work runs off the GUI thread; nothing here touches a Session or the file itself:
+before a document is open through ``app.services.portfolio_files``, then through
+the document.
 """
 
 from __future__ import annotations
@@ -24,9 +26,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from app.errors import PortfolioError
-from app.models.files import check_is_portfolio
-from app.services import backups, integrity
-from app.services.integrity import CheckResult
+from app.services import portfolio_files
+from app.services.portfolio_files import CheckResult
 from app.settings import Settings, load_settings
 from app.ui.worker import Task, TaskContext, run_task
 
@@ -89,21 +90,14 @@ def check_on_open(
     file without asking, and keeps a damaged file beside the restored one.
     """
     path = Path(path)
-    if not path.is_file():
-        return path  # opening it will say what is wrong
     settings = settings if settings is not None else load_settings()
-    try:
-        check_is_portfolio(path)
-    except PortfolioError:
-        # Some other file, or one whose first page is gone: only a file we have backed
-        # up before is ours to offer a backup for; otherwise opening it says what it is.
-        if not backups.list_backups(path, settings):
-            return path
+    if not portfolio_files.worth_checking(path, settings):
+        return path  # opening it will say what it is, or what is wrong
     try:
         result = run_blocking(
             parent,
             _tr("Checking {name}…").format(name=path.name),
-            lambda: integrity.quick_check_file(path),
+            lambda: portfolio_files.quick_check(path),
         )
     except PortfolioError:
         return path  # unreadable: opening it says so in its own words
@@ -116,8 +110,8 @@ def _offer_restore(
     parent: QWidget | None, path: Path, result: CheckResult, settings: Settings
 ) -> Path | None:
     log.warning("%s is damaged: %s", path, "; ".join(result.problems))
-    candidates = backups.list_backups(path, settings)
-    folder = backups.backup_folder(path, settings)
+    candidates = portfolio_files.backups_of(path, settings)
+    folder = portfolio_files.backup_folder(path, settings)
     if not candidates:
         QMessageBox.critical(
             parent,
@@ -147,7 +141,7 @@ def _offer_restore(
         restored = run_blocking(
             parent,
             _tr("Checking the backups and restoring {name}…").format(name=path.name),
-            lambda: backups.restore_newest_good(path, settings),
+            lambda: portfolio_files.restore_newest_good(path, settings),
         )
     except PortfolioError as exc:
         QMessageBox.critical(parent, _title(), str(exc))
@@ -195,9 +189,9 @@ class AutomaticBackups(QObject):
         if self._task is not None and not self._task.is_finished():
             self._again = True
             return
-        path, settings = self.path, self.settings
+        document, settings = self.window.document, self.settings
         self._task = run_task(
-            lambda _ctx: backups.maybe_backup(path, settings),
+            lambda _ctx: document.backup_if_due(settings),
             on_success=self._done,
             on_error=self._failed,
             parent=self,
@@ -226,10 +220,10 @@ class AutomaticBackups(QObject):
 
 
 def back_up_now(window: MainWindow, settings: Settings) -> None:
-    path = window.document.path
+    document = window.document
 
     def work(ctx: TaskContext) -> Path:
-        return backups.backup_now(path, settings, progress=lambda d, t: ctx.report(d, t))
+        return document.back_up(settings, progress=lambda d, t: ctx.report(d, t))
 
     def done(made: object) -> None:
         QMessageBox.information(window, _title(), _tr("Backed up to {path}.").format(path=made))
@@ -238,10 +232,10 @@ def back_up_now(window: MainWindow, settings: Settings) -> None:
 
 
 def check_now(window: MainWindow, settings: Settings) -> None:
-    path = window.document.path
+    document = window.document
 
     def work(ctx: TaskContext) -> CheckResult:
-        return integrity.check_portfolio(path, progress=ctx.report)
+        return document.check(progress=ctx.report)
 
     def done(result: object) -> None:
         assert isinstance(result, CheckResult)
@@ -257,7 +251,7 @@ def check_now(window: MainWindow, settings: Settings) -> None:
             ).format(
                 summary=result.summary(),
                 details="\n".join(f"• {p}" for p in result.problems),
-                folder=backups.backup_folder(path, settings),
+                folder=document.backup_folder(settings),
             ),
         )
 

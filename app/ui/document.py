@@ -1,13 +1,19 @@
 """The open portfolio as the GUI sees it: thin commands over the services, plus signals.
 
-Widgets never touch a Session: they call these methods, each one user action
-in one transaction, and listen to the signals to refresh. A read-only document
-(the assessor's review mode) refuses every change, and its SQLite connections
-are ``query_only`` as well, so a bug in a widget cannot write to it either.
+This is the application layer of the desktop app: the one module of ``app.ui`` that
+reaches the database (``app.models``: opening, ``Database``, transactions;
+docs/ARCHITECTURE.md, and tests/test_layers.py keeps it so). Widgets call these
+methods, each one user action in one transaction, and listen to the signals to
+refresh; a page's store that needs a service of its own runs it in ``reading()`` or
+``changing()``. Before a portfolio is open, the app goes through
+``app.services.portfolio_files`` instead. A read-only document (the assessor's review
+mode) refuses every change, and its SQLite connections are ``query_only`` as well, so
+a bug in a widget cannot write to it either.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,9 +44,17 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
+    from app.export.context import Audience, PdfOptions, PdfResult
+    from app.export.package import PackageResult
+    from app.export.signoff_files import RequestResult
+    from app.models.backup import Progress
     from app.models.db import Database
+    from app.schema.signoff import Person
     from app.services.files_in import FileData
     from app.services.git_scan import Candidate, Identity, Imported
+    from app.services.integrity import CheckResult
+    from app.services.integrity import Progress as CheckProgress
+    from app.services.signoff import ImportOutcome
     from app.services.standard_upgrade import UpgradePlan
 
 T = TypeVar("T")
@@ -85,6 +99,7 @@ class PortfolioDocument(QObject):
             self._db = source
             if read_only:
                 source.make_query_only()
+        self._db_made = threading.Lock()  # ``db`` may first be asked for on a worker thread
         self._reader = ReadConnection(self._path)
         self._frameworks: dict[str, FrameworkView] = {}
         self._info: PortfolioInfo | None = None
@@ -100,6 +115,41 @@ class PortfolioDocument(QObject):
             policy = policy_from_settings(settings if settings is not None else load_settings())
         opened = open_existing(Path(path), backups_policy=policy, exclusive=not read_only)
         return cls.adopt(opened, read_only=read_only)
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        *,
+        name: str,
+        framework_key: str,
+        framework_version: str | None = None,
+        option: str | None = None,
+        uln: str = "",
+        employer: str = "",
+        provider: str = "",
+    ) -> PortfolioDocument:
+        """Create the portfolio at ``path`` (``app.services.portfolio.create_portfolio``)
+        and open it, held from the start, as the app holds any open portfolio: nothing
+        else may write to it between creating it and showing it."""
+        from app.services.portfolio import create_portfolio
+
+        database = create_portfolio(
+            path,
+            name=name,
+            framework_key=framework_key,
+            framework_version=framework_version,
+            option=option,
+            uln=uln,
+            employer=employer,
+            provider=provider,
+        )
+        try:
+            database.hold_exclusive()
+        except BaseException:
+            database.close()
+            raise
+        return cls.adopt(database)
 
     @classmethod
     def adopt(cls, source: Database | OpenedFile, *, read_only: bool = False) -> PortfolioDocument:
@@ -126,11 +176,12 @@ class PortfolioDocument(QObject):
     @property
     def db(self) -> Database:
         """The ORM over this file, for changes (made on first use: it loads SQLAlchemy)."""
-        if self._db is None:
-            from app.models.db import database_for
+        with self._db_made:
+            if self._db is None:
+                from app.models.db import database_for
 
-            self._db = database_for(self._path, query_only=self.read_only)
-        return self._db
+                self._db = database_for(self._path, query_only=self.read_only)
+            return self._db
 
     def close(self) -> None:
         self._reader.close()
@@ -217,7 +268,7 @@ class PortfolioDocument(QObject):
         if confirmed_by_employer:
             from app.services import signoff
 
-            with self.db.reader() as session:
+            with self.reading() as session:
                 confirmed = signoff.employer_confirmed(session)
         return self._read(
             lambda conn: queries.compute_coverage(
@@ -229,11 +280,43 @@ class PortfolioDocument(QObject):
         return self._read(lambda conn: queries.read_attachment(conn, attachment_id))
 
     @contextmanager
-    def _changing(self) -> Iterator[Session]:
+    def reading(self) -> Iterator[Session]:
+        """A consistent read through the ORM, for a page's own services (it loads
+        SQLAlchemy: what the first window shows reads through ``app.services.queries``)."""
+        with self.db.reader() as session:
+            yield session
+
+    @contextmanager
+    def changing(self) -> Iterator[Session]:
         """One user action, in one transaction (refused when read-only)."""
         self._check_writable()
         with self.db.transaction() as session:
             yield session
+
+    # --- the file: backups and checks (app.ui.backup; safe on a worker thread) ---------------
+
+    def backup_if_due(self, settings: Settings) -> Path | None:
+        """The automatic backup, when the newest is older than the settings' interval."""
+        from app.services import backups
+
+        return backups.maybe_backup(self._path, settings)
+
+    def back_up(self, settings: Settings, *, progress: Progress | None = None) -> Path:
+        """File ▸ Back Up Now: a checked copy in the backup folder."""
+        from app.services import backups
+
+        return backups.backup_now(self._path, settings, progress=progress)
+
+    def backup_folder(self, settings: Settings) -> Path:
+        from app.services import backups
+
+        return backups.backup_folder(self._path, settings)
+
+    def check(self, *, progress: CheckProgress | None = None) -> CheckResult:
+        """File ▸ Check Portfolio: the file, its links, every attachment, the index."""
+        from app.services import integrity
+
+        return integrity.check_portfolio(self._path, progress=progress)
 
     # --- changing -------------------------------------------------------------------------------
     # The write services load SQLAlchemy: they are imported on first use (by then the
@@ -243,7 +326,7 @@ class PortfolioDocument(QObject):
         """Change the apprentice's name, ULN, employer and/or provider."""
         from app.services import portfolio
 
-        with self._changing() as session:
+        with self.changing() as session:
             info = portfolio.update_details(session, **details)
         self._info = info
         self.infoChanged.emit()
@@ -252,7 +335,7 @@ class PortfolioDocument(QObject):
     def add_item(self, title: str, *, date: str | None = None) -> ItemView:
         from app.services import evidence
 
-        with self._changing() as session:
+        with self.changing() as session:
             item = evidence.add_item(session, title=title, date=date)
         self.itemsChanged.emit()
         return item
@@ -261,7 +344,7 @@ class PortfolioDocument(QObject):
         """Change title, date, status and/or body (keyword arguments of those names)."""
         from app.services import evidence
 
-        with self._changing() as session:
+        with self.changing() as session:
             item = evidence.update_item(session, ref, **changes)
         self.itemChanged.emit(item.id)
         if "status" in changes:
@@ -273,7 +356,7 @@ class PortfolioDocument(QObject):
         put it back."""
         from app.services import evidence
 
-        with self._changing() as session:
+        with self.changing() as session:
             snapshot = evidence.snapshot_item(session, ref)
             evidence.delete_item(session, ref)
         self.itemsChanged.emit()
@@ -284,7 +367,7 @@ class PortfolioDocument(QObject):
         """Put back an item ``delete_item`` deleted, exactly as it was."""
         from app.services import evidence
 
-        with self._changing() as session:
+        with self.changing() as session:
             item = evidence.restore_item(session, snapshot)
         self.itemsChanged.emit()
         self.coverageChanged.emit()
@@ -294,7 +377,7 @@ class PortfolioDocument(QObject):
         """Add the tag ``code`` (qualified, see ``qualify``) or change its justification."""
         from app.services import evidence
 
-        with self._changing() as session:
+        with self.changing() as session:
             item = evidence.tag(session, ref, code, justification)
         self.itemChanged.emit(item.id)
         self.coverageChanged.emit()
@@ -303,7 +386,7 @@ class PortfolioDocument(QObject):
     def untag(self, ref: str, code: str) -> ItemView:
         from app.services import evidence
 
-        with self._changing() as session:
+        with self.changing() as session:
             item = evidence.untag(session, ref, code)
         self.itemChanged.emit(item.id)
         self.coverageChanged.emit()
@@ -312,7 +395,7 @@ class PortfolioDocument(QObject):
     def attach(self, ref: str, file: FileData) -> AttachmentView:
         from app.services import attachments
 
-        with self._changing() as session:
+        with self.changing() as session:
             view = attachments.attach(session, ref, file)
             item_id = queries.item_id(queries.raw_connection(session), ref)
         self.itemChanged.emit(item_id)
@@ -321,7 +404,7 @@ class PortfolioDocument(QObject):
     def remove_attachment(self, ref: str, attachment_id: int) -> None:
         from app.services import attachments
 
-        with self._changing() as session:
+        with self.changing() as session:
             attachments.remove(session, attachment_id)
             item_id = queries.item_id(queries.raw_connection(session), ref)
         self.itemChanged.emit(item_id)
@@ -336,13 +419,13 @@ class PortfolioDocument(QObject):
     def add_git_identity(self, email: str, name: str = "") -> Identity:
         from app.services import git_import
 
-        with self._changing() as session:
+        with self.changing() as session:
             return git_import.add_identity(session, email, name)
 
     def remove_git_identity(self, email: str) -> None:
         from app.services import git_import
 
-        with self._changing() as session:
+        with self.changing() as session:
             git_import.remove_identity(session, email)
 
     def git_imported(self) -> Imported:
@@ -363,7 +446,7 @@ class PortfolioDocument(QObject):
         """Scanned candidates become draft items with their source, in one transaction."""
         from app.services import git_import
 
-        with self._changing() as session:
+        with self.changing() as session:
             refs = git_import.write_candidates(session, candidates, repository, remote_url)
         self.itemsChanged.emit()
         return refs
@@ -374,21 +457,21 @@ class PortfolioDocument(QObject):
         """Versions of the portfolio's standard it could move to (library or stored)."""
         from app.services import standard_upgrade
 
-        with self.db.reader() as session:
+        with self.reading() as session:
             return standard_upgrade.newer_versions(session)
 
     def plan_standard_upgrade(self, version: str, option: str | None = None) -> UpgradePlan:
         """How moving to ``version`` of the standard would map KSBs and duties (no change)."""
         from app.services import standard_upgrade
 
-        with self.db.reader() as session:
+        with self.reading() as session:
             return standard_upgrade.plan_upgrade(session, version, option)
 
     def upgrade_standard(self, version: str, option: str | None = None) -> UpgradePlan:
         """Move to ``version`` in one transaction (take the backup first: a long file task)."""
         from app.services import standard_upgrade
 
-        with self._changing() as session:
+        with self.changing() as session:
             plan = standard_upgrade.plan_upgrade(session, version, option)
             standard_upgrade.apply_upgrade(session, plan)
         self._frameworks.clear()
@@ -409,8 +492,81 @@ class PortfolioDocument(QObject):
         from app.services import bulk_import
 
         entries = bulk_import.read_entries(path)
-        with self._changing() as session:
+        with self.changing() as session:
             refs = bulk_import.import_entries(session, entries, progress)
         self.itemsChanged.emit()
         self.coverageChanged.emit()
         return refs
+
+    # --- files written from the portfolio (each may run on a worker thread) --------------------
+
+    def export_pdf(
+        self,
+        out: Path,
+        options: PdfOptions,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> PdfResult:
+        """The EPA portfolio PDF; an existing ``out`` is replaced (the dialog has asked)."""
+        from app.export.pdf import export_portfolio_pdf
+
+        return export_portfolio_pdf(
+            self.db, out, options, progress=progress, cancelled=cancelled, force=True
+        )
+
+    def export_package(
+        self,
+        out: Path,
+        *,
+        audience: Audience,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> PackageResult:
+        """The signed package; an existing ``out`` is replaced (the dialog has asked)."""
+        from app.export.package import export_package
+
+        return export_package(
+            self.db, out, audience=audience, progress=progress, cancelled=cancelled, force=True
+        )
+
+    def export_discussion_sheet(
+        self,
+        out: Path,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> PdfResult:
+        """One page per theme for the professional discussion (``out`` replaced)."""
+        from app.export.discussion_sheet import export_discussion_sheet
+
+        return export_discussion_sheet(
+            self.db, out, force=True, progress=progress, cancelled=cancelled
+        )
+
+    def export_project_pack(
+        self,
+        out: Path,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> PdfResult:
+        """The work-based project's submission pack (``out`` replaced)."""
+        from app.export.project_pack import export_project_pack
+
+        return export_project_pack(self.db, out, force=True, progress=progress, cancelled=cancelled)
+
+    # --- sign-off (app.ui.signoff) -------------------------------------------------------------
+
+    def request_signoff(self, refs: Sequence[str], signer: Person, out: Path) -> RequestResult:
+        """A sign-off request for ``refs`` written to ``out`` (replaced: the dialog asked)."""
+        from app.export.signoff_files import make_request
+
+        return make_request(self.db, refs, signer, out, force=True)
+
+    def import_signoff_response(self, path: Path) -> ImportOutcome:
+        """Store a signer's response file (refused when read-only)."""
+        from app.export.signoff_files import import_response
+
+        self._check_writable()
+        return import_response(self.db, path)

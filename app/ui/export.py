@@ -221,18 +221,16 @@ class ExportPdfDialog(QDialog):
 
 def export_pdf(window: MainWindow, out: Path, options: PdfOptions) -> None:
     """Write the PDF to ``out`` off the GUI thread, with progress and Cancel."""
-    database = window.document.db  # the worker reads through its own connection
+    document = window.document  # the worker reads through its own connection
 
     def work(context: TaskContext) -> PdfResult:
-        from app.export.pdf import ExportCancelled, export_portfolio_pdf
+        from app.export.pdf import ExportCancelled
 
         context.report(0, 0, _tr("Reading the portfolio…"))
         try:
-            return export_portfolio_pdf(
-                database,
+            return document.export_pdf(  # replacing a file the dialog asked about
                 out,
                 options,
-                force=True,  # the dialog asked before replacing a file
                 progress=lambda done, total: context.report(
                     done, total, _tr("Laying out the pages…")
                 ),

@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.errors import PortfolioError
-from app.models.files import writable
+from app.services.portfolio_files import can_write
 from app.settings import Settings, load_settings, save_settings, with_recent_file
 from app.ui.backup import check_on_open
 from app.ui.document import PortfolioDocument
@@ -31,7 +31,6 @@ from app.ui.preferences import PreferencesDialog
 from app.ui.window_layout import cascaded
 
 if TYPE_CHECKING:
-    from app.models.db import Database
     from app.ui.single_instance import InstanceServer
 
 log = logging.getLogger(__name__)
@@ -308,7 +307,7 @@ class WindowManager(QObject):
             if window.document.path.resolve() == path.resolve() and not read_only:
                 bring_to_front(window)
                 return window
-        if not read_only and path.is_file() and not writable(path):
+        if not read_only and path.is_file() and not can_write(path):
             # A read-only file or folder (or medium) opens read-only, and says so.
             read_only = True
             banner = banner or self.tr(
@@ -353,23 +352,18 @@ class WindowManager(QObject):
         dialog = NewPortfolioDialog(path, parent=parent)
 
         def created() -> None:
-            if dialog.database is not None:
-                database, dialog.database = dialog.database, None
-                self.show_created(database, replace_window=parent)
+            if dialog.document is not None:
+                document, dialog.document = dialog.document, None
+                self.show_created(document, replace_window=parent)
 
         dialog.accepted.connect(created)
         dialog.open()
 
     def show_created(
-        self, database: Database, *, replace_window: MainWindow | None = None
-    ) -> MainWindow | None:
+        self, document: PortfolioDocument, *, replace_window: MainWindow | None = None
+    ) -> MainWindow:
         """Show a portfolio the wizard has just created, keeping its writer lock (never
         closed and reopened, so nothing else can write to it in between)."""
-        try:
-            document = PortfolioDocument.adopt(database)
-        except PortfolioError as exc:
-            show_error(replace_window, exc)
-            return None
         return self.window_for(document, replace_window=replace_window)
 
     def first_run(self, path: Path, parent: QWidget | None = None) -> MainWindow | None:
@@ -382,11 +376,10 @@ class WindowManager(QObject):
         if isinstance(app, QApplication):
             app.setQuitOnLastWindowClosed(False)  # closing the dialog must not end the app
         try:
-            if dialog.exec() != NewPortfolioDialog.DialogCode.Accepted or dialog.database is None:
+            if dialog.exec() != NewPortfolioDialog.DialogCode.Accepted or dialog.document is None:
                 return None
-            database: Database = dialog.database
-            dialog.database = None
-            return self.show_created(database)
+            document, dialog.document = dialog.document, None
+            return self.show_created(document)
         finally:
             if isinstance(app, QApplication):
                 app.setQuitOnLastWindowClosed(quit_on_close)

@@ -27,10 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import InvalidInputError, PortfolioError
-from app.models.db import Database
 from app.schema.framework import FrameworkDocument
 from app.services import frameworks, ifate, library
-from app.services.portfolio import create_portfolio, validate_uln
+from app.services.portfolio import validate_uln
 from app.ui.document import PortfolioDocument
 from app.ui.errors import show_error
 from app.ui.file_dialogs import choose_new_portfolio_path
@@ -138,7 +137,7 @@ class StandardPicker(QWidget):
 
 
 class NewPortfolioDialog(QDialog):
-    """Asks for the details, creates the file; ``database`` is set once accepted,
+    """Asks for the details, creates the file; ``document`` is set once accepted,
     holding the single-writer lock (whoever takes it over closes it)."""
 
     def __init__(
@@ -146,7 +145,7 @@ class NewPortfolioDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.path = path
-        self.database: Database | None = None
+        self.document: PortfolioDocument | None = None
         self.setWindowTitle(
             self.tr("Welcome to Apprentice Portfolio") if first_run else self.tr("New Portfolio")
         )
@@ -304,7 +303,7 @@ class NewPortfolioDialog(QDialog):
             if standard is None:
                 raise InvalidInputError(self.tr("Choose the standard you follow."))
             option = self.option.currentData()
-            self.database = create_portfolio(
+            self.document = PortfolioDocument.create(
                 self.path,
                 name=self.name.text(),
                 framework_key=standard.key,
@@ -314,13 +313,7 @@ class NewPortfolioDialog(QDialog):
                 employer=self.employer.text(),
                 provider=self.provider.text(),
             )
-            # held from the start, as the app holds any open portfolio: nothing else
-            # may write to it between creating it and showing it
-            self.database.hold_exclusive()
         except PortfolioError as exc:
-            if self.database is not None:
-                self.database.close()
-                self.database = None
             self.error.setText(str(exc))
             self.error.show()
             return

@@ -20,7 +20,7 @@ def test_an_unwritable_portfolio_opens_read_only_with_the_banner(
 ) -> None:
     # What os.access reports for a 0444 file or a 0555 folder (root passes every check,
     # so the permission itself is exercised in tests/test_crash_storage.py).
-    monkeypatch.setattr("app.ui.windows.writable", lambda _path: False)
+    monkeypatch.setattr("app.ui.windows.can_write", lambda _path: False)
     before = digest(filled_path)
     window = manager.open_path(filled_path)
     assert window is not None

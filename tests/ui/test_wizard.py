@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
 
 from app.errors import PortfolioError
 from app.models.db import open_portfolio
-from app.services import queries
 from app.ui.windows import WindowManager
 from app.ui.wizard import NewPortfolioDialog
 
@@ -243,10 +242,9 @@ def test_every_installed_standard_and_version_is_offered_and_searchable(
     fill(qtbot, dialog, "Sam Taylor")
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted, dialog.error.text()
-    assert dialog.database is not None
-    with dialog.database.reader() as session:
-        info = queries.portfolio_info(session)
-    dialog.database.close()
+    assert dialog.document is not None
+    info = dialog.document.info()
+    dialog.document.close()
     assert (info.framework_key, info.framework_version) == ("ST0990", "1.0")
 
 
@@ -272,10 +270,9 @@ def test_import_standard_then_choose_its_option(qtbot, monkeypatch, tmp_path: Pa
     assert dialog.create_button.isEnabled()
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted, dialog.error.text()
-    assert dialog.database is not None
-    with dialog.database.reader() as session:
-        info = queries.portfolio_info(session)
-    dialog.database.close()
+    assert dialog.document is not None
+    info = dialog.document.info()
+    dialog.document.close()
     assert info.option is not None and info.option.title == "Cloud infrastructure"
 
 

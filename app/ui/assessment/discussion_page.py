@@ -175,15 +175,11 @@ class DiscussionPage(QWidget):
 
 
 def export_sheet(window: MainWindow, out: Path) -> None:
-    database = window.document.db
+    document = window.document
 
     def work(context: TaskContext) -> object:
-        from app.export.discussion_sheet import export_discussion_sheet
-
-        return export_discussion_sheet(
-            database,
+        return document.export_discussion_sheet(  # the save dialog has already asked
             out,
-            force=True,  # the save dialog has already asked
             progress=lambda done, total: context.report(done, total, "Laying out the pages…"),
             cancelled=context.is_cancelled,
         )

@@ -327,15 +327,11 @@ class ProjectPage(QWidget):
 def export_pack(window: MainWindow, out: Path) -> None:
     """Write the submission pack off the GUI thread (an existing file is replaced: the
     save dialog has already asked)."""
-    database = window.document.db
+    document = window.document
 
     def work(context: TaskContext) -> object:
-        from app.export.project_pack import export_project_pack
-
-        return export_project_pack(
-            database,
+        return document.export_project_pack(
             out,
-            force=True,
             progress=lambda done, total: context.report(done, total, "Laying out the pages…"),
             cancelled=context.is_cancelled,
         )

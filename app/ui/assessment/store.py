@@ -28,15 +28,15 @@ class AssessmentStore(QObject):
         other.connect(self.changed)
 
     def readiness(self) -> Readiness:
-        with self.document.db.reader() as session:
+        with self.document.reading() as session:
             return readiness.readiness(session)
 
     def plan(self) -> AssessmentPlan | None:
-        with self.document.db.reader() as session:
+        with self.document.reading() as session:
             return assessment_plans.plan_for_portfolio(session)
 
     def theme_report(self, target: int = 1) -> ThemeReport | None:
-        with self.document.db.reader() as session:
+        with self.document.reading() as session:
             return assessment_plans.portfolio_theme_report(session, target)
 
     # --- the work-based project -----------------------------------------------------------------
@@ -52,41 +52,41 @@ class AssessmentStore(QObject):
             )
 
     def current_project(self) -> Project:
-        with self.document.db.reader() as session:
+        with self.document.reading() as session:
             return project.get_project(session)
 
     def mapping(self) -> list[MappingRow]:
-        with self.document.db.reader() as session:
+        with self.document.reading() as session:
             return project.mapping(session)
 
     def save_scope(self, title: str, scope: str) -> Project:
         self._check_writable()
-        with self.document.db.transaction() as session:
+        with self.document.changing() as session:
             saved = project.save_scope(session, title=title, scope=scope)
         self.changed.emit()
         return saved
 
     def save_week(self, week: int, plan: str, log: str, minutes: int) -> Week:
         self._check_writable()
-        with self.document.db.transaction() as session:
+        with self.document.changing() as session:
             saved = project.save_week(session, week, plan=plan, log=log, minutes=minutes)
         self.changed.emit()
         return saved
 
     def set_note(self, code: str, note: str) -> None:
         self._check_writable()
-        with self.document.db.transaction() as session:
+        with self.document.changing() as session:
             project.set_note(session, code, note)
         self.changed.emit()
 
     # --- professional discussion preparation ----------------------------------------------------
 
     def discussion(self) -> list[ThemePrep]:
-        with self.document.db.reader() as session:
+        with self.document.reading() as session:
             return discussion.preparation(session)
 
     def save_discussion_notes(self, theme: str, **fields: str) -> None:
         self._check_writable()
-        with self.document.db.transaction() as session:
+        with self.document.changing() as session:
             discussion.save_notes(session, theme, **fields)
         self.changed.emit()

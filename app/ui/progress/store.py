@@ -54,29 +54,29 @@ class ProgressStore(QObject):
         """Everything the pages show, read once per change (and per day)."""
         today = self.today()
         if self._cached is None or self._cached[0] != today:
-            with self.document.db.reader() as session:
+            with self.document.reading() as session:
                 self._cached = (today, take_progress_snapshot(session, today))
         return self._cached[1]
 
     def scan_competencies(self) -> list[skills_scan.TrackedCompetency]:
-        with self.document.db.reader() as session:
+        with self.document.reading() as session:
             return skills_scan.scan_competencies(session)
 
     def role_levels(self) -> list[tuple[str, str]]:
-        with self.document.db.reader() as session:
+        with self.document.reading() as session:
             return skills_scan.role_levels(session)
 
     def role_level(self) -> str:
-        with self.document.db.reader() as session:
+        with self.document.reading() as session:
             return skills_scan.get_role_level(session)
 
     def plan(self) -> otj.Plan | None:
-        with self.document.db.reader() as session:
+        with self.document.reading() as session:
             return otj.get_plan(session)
 
     def otj_minutes_to(self, day: Date) -> int:
         """Countable minutes logged up to ``day``: what a review on that day looks back on."""
-        with self.document.db.reader() as session:
+        with self.document.reading() as session:
             plan = otj.get_plan(session)
             return sum(
                 e.minutes
@@ -85,11 +85,11 @@ class ProgressStore(QObject):
             )
 
     def entries(self) -> list[otj.Entry]:
-        with self.document.db.reader() as session:
+        with self.document.reading() as session:
             return otj.list_entries(session)
 
     def review_status(self) -> reviews.ReviewStatus:
-        with self.document.db.reader() as session:
+        with self.document.reading() as session:
             return reviews.status(session, self.today())
 
     def review_rule(self) -> str:
@@ -109,7 +109,7 @@ class ProgressStore(QObject):
         confirmed_on: Date | None = None,
     ) -> skills_scan.Scan:
         self._check_writable()
-        with self.document.db.transaction() as session:
+        with self.document.changing() as session:
             scan = skills_scan.add_scan(
                 session,
                 date=date,
@@ -124,46 +124,46 @@ class ProgressStore(QObject):
 
     def confirm_scan(self, scan_id: int, *, name: str, role: str, date: Date) -> None:
         self._check_writable()
-        with self.document.db.transaction() as session:
+        with self.document.changing() as session:
             skills_scan.confirm_scan(session, scan_id, name=name, role=role, date=date)
         self.changed.emit()
 
     def delete_scan(self, scan_id: int) -> None:
         self._check_writable()
-        with self.document.db.transaction() as session:
+        with self.document.changing() as session:
             skills_scan.delete_scan(session, scan_id)
         self.changed.emit()
 
     def set_role_level(self, level: str) -> None:
         self._check_writable()
-        with self.document.db.transaction() as session:
+        with self.document.changing() as session:
             skills_scan.set_role_level(session, level)
         self.changed.emit()
 
     def save_plan(self, plan: otj.Plan) -> otj.Plan:
         self._check_writable()
-        with self.document.db.transaction() as session:
+        with self.document.changing() as session:
             saved = otj.save_plan(session, plan)
         self.changed.emit()
         return saved
 
     def add_entry(self, entry: otj.EntryInput) -> otj.Entry:
         self._check_writable()
-        with self.document.db.transaction() as session:
+        with self.document.changing() as session:
             added = otj.add_entry(session, entry)
         self.changed.emit()
         return added
 
     def update_entry(self, entry_id: int, entry: otj.EntryInput) -> otj.Entry:
         self._check_writable()
-        with self.document.db.transaction() as session:
+        with self.document.changing() as session:
             updated = otj.update_entry(session, entry_id, entry)
         self.changed.emit()
         return updated
 
     def delete_entry(self, entry_id: int) -> None:
         self._check_writable()
-        with self.document.db.transaction() as session:
+        with self.document.changing() as session:
             otj.delete_entry(session, entry_id)
         self.changed.emit()
 
@@ -175,7 +175,7 @@ class ProgressStore(QObject):
         """All or nothing; may run on a worker thread (``changed`` then reaches the GUI
         thread queued)."""
         self._check_writable()
-        with self.document.db.transaction() as session:
+        with self.document.changing() as session:
             result = otj.import_entries(session, rows, progress)
         self.changed.emit()
         return result
@@ -193,7 +193,7 @@ class ProgressStore(QObject):
         actions: Sequence[reviews.Action],
     ) -> reviews.Review:
         self._check_writable()
-        with self.document.db.transaction() as session:
+        with self.document.changing() as session:
             review = reviews.add_review(
                 session,
                 date=date,
@@ -216,7 +216,7 @@ class ProgressStore(QObject):
         actions: Sequence[reviews.Action],
     ) -> reviews.Review:
         self._check_writable()
-        with self.document.db.transaction() as session:
+        with self.document.changing() as session:
             review = reviews.update_review(
                 session,
                 review_id,
@@ -231,12 +231,12 @@ class ProgressStore(QObject):
 
     def set_action_done(self, action_id: int, done: bool) -> None:
         self._check_writable()
-        with self.document.db.transaction() as session:
+        with self.document.changing() as session:
             reviews.set_action_done(session, action_id, done)
         self.changed.emit()
 
     def delete_review(self, review_id: int) -> None:
         self._check_writable()
-        with self.document.db.transaction() as session:
+        with self.document.changing() as session:
             reviews.delete_review(session, review_id)
         self.changed.emit()

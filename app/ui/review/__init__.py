@@ -292,7 +292,6 @@ def export_package(
     """File > Export Package… once the copy is chosen (``app.ui.package_export``): choose
     where, then write it off the GUI thread."""
     from app.export.package import PackageResult
-    from app.export.package import export_package as write
 
     window.evidence_page.editor.flush()  # what was just typed goes into the package
     info = window.document.info()
@@ -309,14 +308,12 @@ def export_package(
     )
     if out is None:
         return
-    database = window.document.db
+    document = window.document
 
     def work(ctx: TaskContext) -> PackageResult:
-        return write(
-            database,
+        return document.export_package(  # replacing a file the save dialog asked about
             out,
             audience=audience,
-            force=True,  # the save dialog asked before replacing a file
             progress=lambda done, total: ctx.report(done, total),
             cancelled=ctx.is_cancelled,
         )

@@ -362,7 +362,7 @@ class AssessmentPage(QWidget):
 
             found: dict[str, list[tuple[Confirmation, str]]] = {}
             try:
-                with self._window.document.db.reader() as session:
+                with self._window.document.reading() as session:
                     for statement in signoff.overview(session).statements:
                         for c in statement.items:
                             found.setdefault(c.ref, []).append((c, statement.statement))

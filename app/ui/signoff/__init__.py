@@ -66,7 +66,7 @@ class SignoffStore(QObject):
         """The evidence list's Signed off column: per item id, a mark and its tooltip."""
         from app.services import signoff
 
-        with self.document.db.reader() as session:
+        with self.document.reading() as session:
             view = signoff.overview(session)
         found: dict[int, list[Confirmation]] = {}
         for c in view.confirmations():
@@ -87,26 +87,21 @@ class SignoffStore(QObject):
     def confirmations(self, ref: str) -> list[Confirmation]:
         from app.services import signoff
 
-        with self.document.db.reader() as session:
+        with self.document.reading() as session:
             return signoff.confirmations_for(session, ref)
 
     def request(
         self, refs: list[str], name: str, role: str, organisation: str, email: str, out: Path
     ) -> RequestResult:
-        from app.export.signoff_files import make_request
         from app.schema.signoff import Person
 
         person = Person(name=name, role=role, organisation=organisation, email=email)
-        result = make_request(self.document.db, refs, person, out, force=True)
+        result = self.document.request_signoff(refs, person, out)
         self.changed.emit()
         return result
 
     def import_response(self, path: Path) -> ImportOutcome:
-        from app.export.signoff_files import import_response
-
-        if self.document.read_only:
-            raise PortfolioError(_tr("This portfolio is open read-only; nothing can be changed."))
-        outcome = import_response(self.document.db, path)
+        outcome = self.document.import_signoff_response(path)  # refused when read-only
         self.changed.emit()
         return outcome
 
