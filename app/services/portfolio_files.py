@@ -2,9 +2,10 @@
 
 The desktop app reaches a portfolio through ``app.ui.document.PortfolioDocument``
 once it is open, and through these before (or instead of) opening it: whether it can
-be written, the quick check before opening, its backups, and restoring the newest good
-one. Each works on the file's path, off the GUI thread where it takes a while; nothing
-here imports Qt or the ORM on load (docs/ARCHITECTURE.md).
+be written, whether another window still holds it, the quick check before opening,
+its backups, and restoring the newest good one. Each works on the file's path (off
+the GUI thread where it takes a while); nothing here imports Qt or the ORM on load
+(docs/ARCHITECTURE.md).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from app.errors import PortfolioError
 from app.models.backup import BackupFile
 from app.models.files import check_is_portfolio, writable
+from app.models.lock import is_held
 from app.services import backups, integrity
 from app.services.backups import RestoreResult
 from app.services.integrity import CheckResult
@@ -26,6 +28,7 @@ __all__ = [
     "backup_folder",
     "backups_of",
     "can_write",
+    "in_use",
     "quick_check",
     "restore_newest_good",
     "worth_checking",
@@ -35,6 +38,12 @@ __all__ = [
 def can_write(path: Path) -> bool:
     """Whether the portfolio at ``path`` can be changed (else it opens read-only)."""
     return writable(path)
+
+
+def in_use(path: Path) -> bool:
+    """Whether a program (this one included) has the portfolio open for writing now: a
+    glance, not a reservation (``app.models.lock.is_held``)."""
+    return is_held(path)
 
 
 def worth_checking(path: Path, settings: Settings) -> bool:

@@ -23,7 +23,7 @@ from pathlib import Path
 from PySide6.QtCore import QDeadlineTimer, QEvent, QEventLoop, QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from app.models.lock import is_held
+from app.services.portfolio_files import in_use
 
 RAISE = b"raise\n"
 ANSWER = b"raised\n"
@@ -95,7 +95,7 @@ def await_handover(
         remaining = max(1, min(wait_ms, deadline.remainingTime()))
         if ask_to_raise(path, remaining) is Reply.RAISED:
             return Handover.RAISED
-        if not is_held(path):
+        if not in_use(path):
             return Handover.FREE
         if deadline.hasExpired():
             return Handover.BUSY
