@@ -348,3 +348,55 @@ def test_the_signing_key_fingerprint_is_shown_and_copyable_after_export_and_in_d
     details = window.findChild(DetailsDialog)
     assert details.fingerprint.label.text().replace(" ", "") == key.fingerprint
     details.reject()
+
+
+def test_the_assessor_reads_the_evidence_beside_the_judgement_at_1024_by_700(
+    qtbot, manager, window: MainWindow, package: Path, monkeypatch
+) -> None:
+    from PySide6.QtCore import QUrl
+
+    review = _open_for_review(qtbot, manager, window, package, monkeypatch)
+    review.resize(1024, 700)
+    page = _assessment_page(qtbot, review)
+    review.show_page(page)
+    page.select("K7")
+    qtbot.waitUntil(lambda: page.table.isVisible() and page.current_code() == "K7")
+
+    # beside the judgement: the claim's justification (none given here) and the rendered
+    # reflections of both items; choosing KSBs never leaves the page
+    shown = page.evidence_view.toPlainText()
+    assert "E001 — CI pipeline for the payments API" not in shown  # E001 does not claim K7
+    assert "E002 — Terraform modules for staging" in shown
+    assert "How it shows K7: no justification given" in shown
+    assert "Provisioned the staging VPC with reusable Terraform modules." in shown
+    assert "Open E002 in the Evidence tab" in shown
+    page.select("K1")
+    assert "Built a GitHub Actions pipeline" in page.evidence_view.toPlainText()
+    assert review.pages.currentWidget() is page
+
+    # the columns: the competency's text keeps room for its words, no sideways scrolling
+    table, header = page.table, page.table.horizontalHeader()
+    text_column = JudgementModel.TEXT
+    room = table.fontMetrics().horizontalAdvance("x" * 20)
+
+    def widths() -> list[int]:
+        return [header.sectionSize(c) for c in range(header.count())]
+
+    qtbot.waitUntil(lambda: header.sectionSize(text_column) >= room)
+    assert header.visualIndex(text_column) == 1  # read right after the KSB's code
+    assert sum(widths()) <= table.viewport().width()
+    before = widths()
+    with qtbot.waitSignal(page.saved, timeout=LONG_WAIT):
+        qtbot.keyClicks(page.comment, "A long comment " * 20)
+    assert widths() == before
+    assert header.sectionSize(text_column) >= room
+
+    # an item's link opens it (and its attachments) in the Evidence tab, only when asked;
+    # back on the page, the KSB is where the assessor left it
+    page.evidence_view.anchorClicked.emit(QUrl("item:E001"))
+    assert review.pages.currentWidget() is review.evidence_page
+    model = review.evidence_page.model
+    assert model.rowCount() == 1
+    review.show_page(page)
+    assert page.current_code() == "K1"
+    assert page.comment.toPlainText().startswith("A long comment")

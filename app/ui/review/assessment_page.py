@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QUrl,
     Signal,
 )
 from PySide6.QtGui import QColor
@@ -179,19 +180,25 @@ class AssessmentPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        # fixed widths (typing a comment never reshuffles the columns); the competency's
-        # text has the rest
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # what is judged first: KSB, its text, the judgement; then the evidence and the
+        # comment (both in full on the right). Fixed widths, so typing a comment never
+        # reshuffles the columns; the competency's text has the rest of the width.
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.moveSection(header.visualIndex(JudgementModel.TEXT), 1)
+        header.moveSection(header.visualIndex(JudgementModel.JUDGEMENT), 2)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(JudgementModel.TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         metrics = self.table.fontMetrics()
         for column, sample in (
             (JudgementModel.CODE, "K25"),
-            (JudgementModel.EVIDENCE, "E001, E002, E003"),
-            (JudgementModel.JUDGEMENT, "Not evidenced"),
-            (JudgementModel.COMMENT, "A comment of some length"),
+            (JudgementModel.EVIDENCE, "E001, E002"),
+            (JudgementModel.JUDGEMENT, self.model.label(NOT_EVIDENCED)),
+            (JudgementModel.COMMENT, "A comment"),
         ):
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 20)
+        self.table.setMinimumWidth(self.table_minimum_width())
 
         self.summary = QLabel(self)
         self.assessor = QLineEdit(self._assessment.assessor, self)
@@ -214,16 +221,16 @@ class AssessmentPage(QWidget):
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.evidence_label = QLabel(details)
         self.evidence_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.show_evidence = QPushButton(self.tr("Show &Evidence"), details)
-        evidence_row = QHBoxLayout()
-        evidence_row.addWidget(self.evidence_label, 1)
-        evidence_row.addWidget(self.show_evidence)
+        self.evidence_label.setWordWrap(True)
         # what the apprentice claims for this KSB, beside the judgement: each linked item's
-        # justification and its reflection, rendered (the assessor keeps their place)
+        # justification and its reflection, rendered, so the assessor reads the evidence
+        # without leaving the page (each item's link opens it, with its attachments, in the
+        # Evidence tab, only when asked)
         self.evidence_view = QTextBrowser(details)
         self.evidence_view.setAccessibleName(self.tr("Evidence for the selected KSB"))
         self.evidence_view.setOpenLinks(False)
         self.evidence_view.setOpenExternalLinks(False)
+        self.evidence_view.anchorClicked.connect(self._open_item)
 
         box = QGroupBox(self.tr("Judgement"), details)
         self.choices = QButtonGroup(self)
@@ -248,7 +255,7 @@ class AssessmentPage(QWidget):
 
         details_layout = QVBoxLayout(details)
         details_layout.addWidget(self.heading)
-        details_layout.addLayout(evidence_row)
+        details_layout.addWidget(self.evidence_label)
         details_layout.addWidget(self.evidence_view, 3)
         details_layout.addWidget(box)
         details_layout.addWidget(comment_label)
@@ -269,7 +276,6 @@ class AssessmentPage(QWidget):
         self.choices.buttonClicked.connect(self._on_judgement)
         self.comment.textChanged.connect(self._on_comment_typed)
         self.assessor.editingFinished.connect(self._save_assessor)
-        self.show_evidence.clicked.connect(self._show_evidence)
         self.export_button.clicked.connect(self.export_record)
 
         self._update_summary()
@@ -299,7 +305,7 @@ class AssessmentPage(QWidget):
         try:
             self._current = code
             enabled = code is not None
-            for widget in (self.comment, self.show_evidence, *self.buttons.values()):
+            for widget in (self.comment, *self.buttons.values()):
                 widget.setEnabled(enabled)
             if code is None:
                 self.heading.setText(self.tr("Choose a KSB on the left."))
@@ -337,6 +343,12 @@ class AssessmentPage(QWidget):
                 parts.append(f"<h3>{escape(ref)}</h3>")
                 continue
             parts.append(f"<h3>{escape(ref)} — {escape(item.title)}</h3>")
+            opener = escape(self.tr("Open {ref} in the Evidence tab").format(ref=ref))
+            link = f"<a href='item:{escape(ref, quote=True)}'>{opener}</a>"
+            if item.attachments:
+                names = ", ".join(a.name for a in item.attachments)
+                link = "{} {} · {}".format(escape(self.tr("Attached:")), escape(names), link)
+            parts.append(f"<p>{link}</p>")
             claim = next((t for t in item.ksb_tags if t.code == code), None)
             justification = claim.justification.strip() if claim is not None else ""
             label = escape(self.tr("How it shows {code}:").format(code=code))
@@ -431,9 +443,20 @@ class AssessmentPage(QWidget):
             )
         )
 
-    def _show_evidence(self) -> None:
-        if self._current is not None:
-            self._window.show_items(ItemFilter(ksb=self._current))
+    def table_minimum_width(self) -> int:
+        """The fixed columns plus room for about 24 characters of the competency's text."""
+        header = self.table.horizontalHeader()
+        fixed = sum(
+            header.sectionSize(c) for c in range(header.count()) if c != JudgementModel.TEXT
+        )
+        text = self.table.fontMetrics().horizontalAdvance("x" * 24)
+        scroll = self.table.verticalScrollBar().sizeHint().width()
+        return fixed + text + scroll + 2 * self.table.frameWidth()
+
+    def _open_item(self, url: QUrl) -> None:
+        """An item's link: that item in the Evidence tab (its attachments too)."""
+        if url.scheme() == "item" and url.path():
+            self._window.show_items(ItemFilter(refs=(url.path(),)))
 
     # --- recording ------------------------------------------------------------------------------
 
