@@ -237,7 +237,8 @@ class SignerDialog(QDialog):
                     f"{apprentice.framework_title} {apprentice.framework} "
                     f"v{apprentice.framework_version}".strip()
                 ),
-                key=opened.fingerprint,
+                # in fours, as the apprentice's own Portfolio Details shows it to read out
+                key=" ".join(opened.fingerprint[i : i + 4] for i in range(0, 64, 4)),
             ),
             self,
         )
