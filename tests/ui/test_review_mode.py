@@ -109,6 +109,16 @@ def test_open_a_package_read_only_and_record_a_judgement(
     assert window.isVisible()  # the assessor's own window stays open beside it
 
     page = _assessment_page(qtbot, review)
+    # the other pages too: nothing to type into or press that could only be refused
+    project, discussion = review.project_page, review.discussion_page
+    assert project.title.isReadOnly() and project.scope.isReadOnly()
+    for widget in (project.save_scope_button, project.save_week_button, project.week_plan):
+        assert not widget.isVisibleTo(project)
+    assert not discussion.save_button.isVisibleTo(discussion)
+    assert all(edit.isReadOnly() for edit in discussion.fields.values())
+    reviews = review.progress_pages.reviews
+    assert not reviews.record_button.isVisibleTo(reviews)
+    assert not reviews.delete_button.isVisibleTo(reviews)
     qtmodeltester.check(page.model)
     # one tab of each name: the judgement page alone is "Assessment", the plan's is "Themes"
     titles = [review.pages.tabText(i).replace("&", "") for i in range(review.pages.count())]

@@ -83,6 +83,9 @@ class DiscussionPage(QWidget):
         self.save_button = QPushButton(self.tr("Save notes"), self)
         self.save_button.clicked.connect(self.save)
         self.save_button.setEnabled(not store.read_only)
+        self.save_button.setVisible(not store.read_only)  # hidden for a reader, not greyed
+        for edit in self.fields.values():
+            edit.setReadOnly(store.read_only)
         self.sheet_button = QPushButton(self.tr("Export prep sheet…"), self)
         self.sheet_button.clicked.connect(self.export_sheet)
         buttons = QHBoxLayout()

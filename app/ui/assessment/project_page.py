@@ -234,6 +234,20 @@ class ProjectPage(QWidget):
         layout.addWidget(split)
         for button in (self.save_scope_button, self.save_week_button, self.save_note_button):
             button.setEnabled(not store.read_only)
+        if store.read_only:  # a reader sees the project, with nothing to type into
+            self.title.setReadOnly(True)
+            self.scope.setReadOnly(True)
+            for control in (
+                self.save_scope_button,
+                self.save_week_button,
+                self.save_note_button,
+                self.week,
+                self.week_plan,
+                self.week_log,
+                self.week_hours,
+                self.note,
+            ):
+                control.setVisible(False)
         store.changed.connect(self.refresh)
         self.load_scope()
         self.refresh()

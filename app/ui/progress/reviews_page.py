@@ -138,6 +138,9 @@ class ReviewsPage(QWidget):
 
         self.record_button.setEnabled(not store.read_only)
         self.delete_button.setEnabled(not store.read_only)
+        # read-only (an assessor's review): no editing controls at all, not greyed ones
+        self.record_button.setVisible(not store.read_only)
+        self.delete_button.setVisible(not store.read_only)
         self.edit_button.setVisible(not store.read_only)
         store.changed.connect(self.refresh)
         self.refresh()

@@ -263,6 +263,7 @@ class SkillsPage(QWidget):
         for button in (self.new_button, self.import_button, self.confirm_button,
                        self.delete_button):  # fmt: skip
             button.setEnabled(not store.read_only)
+            button.setVisible(not store.read_only)  # hidden for a reader, not greyed
         self.level.setEnabled(not store.read_only)
         store.changed.connect(self.refresh)
         self.refresh()
