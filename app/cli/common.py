@@ -53,6 +53,16 @@ def open_db(args: argparse.Namespace) -> Database:
 
 
 @contextmanager
+def opened(args: argparse.Namespace) -> Iterator[Database]:
+    """The portfolio as ``open_db`` opens it, closed again afterwards."""
+    db = open_db(args)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+@contextmanager
 def read_connection(args: argparse.Namespace) -> Iterator[sqlite3.Connection]:
     """A consistent read of the portfolio for ``app.services.queries``, without the ORM
     (``open_file``: only a file that needs migrating loads SQLAlchemy and Alembic); the
@@ -72,23 +82,15 @@ def read_connection(args: argparse.Namespace) -> Iterator[sqlite3.Connection]:
 @contextmanager
 def writing(args: argparse.Namespace) -> Iterator[Session]:
     """One command, one transaction on the portfolio; the file is closed afterwards."""
-    db = open_db(args)
-    try:
-        with db.transaction() as session:
-            yield session
-    finally:
-        db.close()
+    with opened(args) as db, db.transaction() as session:
+        yield session
 
 
 @contextmanager
 def reading(args: argparse.Namespace) -> Iterator[Session]:
     """A consistent read of the portfolio; the file is closed afterwards."""
-    db = open_db(args)
-    try:
-        with db.reader() as session:
-            yield session
-    finally:
-        db.close()
+    with opened(args) as db, db.reader() as session:
+        yield session
 
 
 def add_output_argument(

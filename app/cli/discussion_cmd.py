@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from app.cli.common import add_output_argument, open_db, output_path, print_json, reading, writing
+from app.cli.common import (
+    add_output_argument,
+    opened,
+    output_path,
+    print_json,
+    reading,
+    writing,
+)
 from app.services import discussion
 from app.wording import counted
 
@@ -62,10 +69,7 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     out = output_path(args, "PDF")
     from app.export.discussion_sheet import export_discussion_sheet
 
-    db = open_db(args)
-    try:
+    with opened(args) as db:
         result = export_discussion_sheet(db, out, force=args.force)
-    finally:
-        db.close()
     print(f"Wrote {out} ({result.pages} pages).")
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.cli.common import add_output_argument, command_group, open_db, output_path
+from app.cli.common import add_output_argument, command_group, opened, output_path
 
 AUDIENCES = ("assessor", "review")  # app.export.context's, without importing reportlab here
 
@@ -55,11 +55,8 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
         order=args.order,
         page_size=args.page_size,
     )
-    db = open_db(args)
-    try:
+    with opened(args) as db:
         result = export_portfolio_pdf(db, out, options, force=args.force, sign=not args.unsigned)
-    finally:
-        db.close()
     print(f"Wrote {out} ({result.pages} pages).")
     if not args.unsigned:
         print("Signed (PAdES) with the certificate of your key; --unsigned leaves it unsigned.")

@@ -11,7 +11,7 @@ from pathlib import Path
 from app.cli.common import (
     add_output_argument,
     command_group,
-    open_db,
+    opened,
     output_path,
     portfolio_path,
 )
@@ -58,11 +58,8 @@ def cmd_export_package(args: argparse.Namespace) -> int:
     key = signing.load_or_create_key()
     if not had_key:
         print(f"Made your signing key: {key.path}")
-    db = open_db(args)
-    try:
+    with opened(args) as db:
         result = export_package(db, out, key=key, audience=args.audience, force=args.force)
-    finally:
-        db.close()
     print(f"Wrote {result.path} ({result.files} files, {megabytes(result.size)}).")
     if args.audience == "assessor":
         print(

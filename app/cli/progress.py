@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from app.cli.common import (
     add_output_argument,
-    open_db,
+    opened,
     output_path,
     print_json,
     read_text_file,
@@ -198,8 +198,7 @@ def cmd_scan_progress(args: argparse.Namespace) -> int:
 
 
 def cmd_scan_level(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened(args) as db:
         if args.level is None:
             with db.reader() as session:
                 chosen = skills_scan.get_role_level(session)
@@ -211,8 +210,6 @@ def cmd_scan_level(args: argparse.Namespace) -> int:
         with db.transaction() as session:
             chosen = skills_scan.set_role_level(session, args.level)
             title = dict(skills_scan.role_levels(session))[chosen]
-    finally:
-        db.close()
     print(f"Progress is now compared with DDaT {chosen} {title}.")
     return 0
 
@@ -377,8 +374,7 @@ def cmd_otj_plan(args: argparse.Namespace) -> int:
             args.review_reason,
         )
     )
-    db = open_db(args)
-    try:
+    with opened(args) as db:
         if not changes:
             with db.reader() as session:
                 plan = otj.get_plan(session)
@@ -390,8 +386,6 @@ def cmd_otj_plan(args: argparse.Namespace) -> int:
         else:
             with db.transaction() as session:
                 plan = otj.save_plan(session, _merge_plan(otj.get_plan(session), args))
-    finally:
-        db.close()
     if args.json:
         print_json(_plan_json(plan))
         return 0

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from app.cli.common import (
     add_output_argument,
-    open_db,
+    opened,
     output_path,
     print_json,
     read_text_file,
@@ -99,10 +99,7 @@ def cmd_project_pack(args: argparse.Namespace) -> int:
     out = output_path(args, "PDF")
     from app.export.project_pack import export_project_pack  # reportlab only when needed
 
-    db = open_db(args)
-    try:
+    with opened(args) as db:
         result = export_project_pack(db, out, force=args.force)
-    finally:
-        db.close()
     print(f"Wrote {out} ({result.pages} pages).")
     return 0

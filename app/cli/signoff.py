@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.common import open_db, print_json, read_text_file, reading
+from app.cli.common import opened, print_json, read_text_file, reading
 from app.errors import InvalidInputError
 from app.schema.signoff import Person
 from app.services import signing
@@ -101,22 +101,26 @@ def _key() -> signing.SigningKey:
     return key
 
 
-def cmd_request(args: argparse.Namespace) -> int:
-    from app.export.signoff_files import make_request
-    from app.services.signoff import parse_claims
-
+def _signer(args: argparse.Namespace) -> Person:
+    """The person a request asks (--name, --role, --organisation, --email)."""
     if not args.name.strip():
         raise InvalidInputError("Give the signer's name (--name).")
-    claims = parse_claims(args.claims, args.refs)
-    signer = Person(
+    return Person(
         name=args.name.strip(),
         role=args.role.strip(),
         organisation=args.organisation.strip(),
         email=args.email.strip(),
     )
+
+
+def cmd_request(args: argparse.Namespace) -> int:
+    from app.export.signoff_files import make_request
+    from app.services.signoff import parse_claims
+
+    signer = _signer(args)
+    claims = parse_claims(args.claims, args.refs)
     key = _key()
-    db = open_db(args)
-    try:
+    with opened(args) as db:
         result = make_request(
             db,
             args.refs,
@@ -126,8 +130,6 @@ def cmd_request(args: argparse.Namespace) -> int:
             key=key,
             force=args.force,
         )
-    finally:
-        db.close()
     print(f"Wrote {result.path}: {counted(len(result.refs), 'item')} for {signer.name} to confirm.")
     print(f"Signed by your key {result.fingerprint}")
     return 0
@@ -136,22 +138,12 @@ def cmd_request(args: argparse.Namespace) -> int:
 def cmd_request_review(args: argparse.Namespace) -> int:
     from app.export.signoff_files import make_review_request
 
-    if not args.name.strip():
-        raise InvalidInputError("Give the signer's name (--name).")
-    signer = Person(
-        name=args.name.strip(),
-        role=args.role.strip(),
-        organisation=args.organisation.strip(),
-        email=args.email.strip(),
-    )
+    signer = _signer(args)
     key = _key()
-    db = open_db(args)
-    try:
+    with opened(args) as db:
         result = make_review_request(
             db, args.review_id, signer, Path(args.out).expanduser(), key=key, force=args.force
         )
-    finally:
-        db.close()
     print(f"Wrote {result.path}: progress review {args.review_id} for {signer.name} to sign.")
     print(f"Signed by your key {result.fingerprint}")
     return 0
@@ -217,11 +209,8 @@ def cmd_respond(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from app.export.signoff_files import import_response
 
-    db = open_db(args)
-    try:
+    with opened(args) as db:
         outcome = import_response(db, Path(args.response).expanduser())
-    finally:
-        db.close()
     statement = outcome.statement
     if outcome.review_decision:
         print(

@@ -41,6 +41,12 @@ class SignoffError(PortfolioError):
 # --- views ----------------------------------------------------------------------------------
 
 
+def signer_label(name: str, role: str, organisation: str) -> str:
+    """``Sam Lead (Team lead, Acme)``: a signer as the app names them."""
+    extra = ", ".join(p for p in (role, organisation) if p)
+    return f"{name} ({extra})" if extra else name
+
+
 @dataclass(frozen=True)
 class Confirmation:
     """What one signer said about one item."""
@@ -61,8 +67,7 @@ class Confirmation:
 
     @property
     def signer(self) -> str:
-        extra = ", ".join(p for p in (self.role, self.organisation) if p)
-        return f"{self.name} ({extra})" if extra else self.name
+        return signer_label(self.name, self.role, self.organisation)
 
 
 @dataclass(frozen=True)
@@ -631,8 +636,7 @@ class ReviewSignature:
 
     @property
     def signer(self) -> str:
-        extra = ", ".join(p for p in (self.role, self.organisation) if p)
-        return f"{self.name} ({extra})" if extra else self.name
+        return signer_label(self.name, self.role, self.organisation)
 
 
 @dataclass(frozen=True)
