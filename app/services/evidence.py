@@ -285,7 +285,7 @@ def snapshot_item(session: Session, ref: str) -> ItemSnapshot:
         groups=tuple(TagSnapshot(*row) for row in groups),
         attachments=tuple(attachments),
         otj_entries=tuple(entries),
-        source=git_sources.source(queries.raw_connection(session), item.id),
+        source=git_sources.source(session, item.id),
     )
 
 

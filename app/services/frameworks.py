@@ -111,7 +111,7 @@ def stored_documents(session: Session) -> list[tuple[dict[str, Any], bool]]:
 
 def find_framework(session: Session, key: str, version: str | None = None) -> Framework:
     """The framework ``key`` at ``version`` (the newest installed when None)."""
-    found = session.get(Framework, queries.find_framework(raw_connection(session), key, version).id)
+    found = session.get(Framework, queries.find_framework(session, key, version).id)
     assert found is not None
     return found
 

@@ -362,7 +362,7 @@ def plan_json(plan: UpgradePlan, *, applied: bool) -> dict[str, object]:
 def newer_versions(session: Session) -> list[str]:
     """The versions of the portfolio's standard newer than the one it follows, oldest
     first: in the user's library or already stored in the portfolio."""
-    current = queries.portfolio_framework(raw_connection(session))
+    current = queries.portfolio_framework(session)
     versions = {d.version for d in library.documents() if d.key == current.key}
     versions |= set(session.scalars(select(Framework.version).where(Framework.key == current.key)))
     return sorted(
