@@ -35,6 +35,7 @@ from app.services.git_scan import (
     scan_repository,
 )
 from app.services.queries import MAX_TITLE
+from app.services.records import to_row
 from app.services.views import SourceView as Source
 
 _EMAIL = re.compile(r"^[^\s<>@]+@[^\s<>@]+$")
@@ -233,17 +234,5 @@ def hints_json(hints: Sequence[Hint]) -> str:
 
 def restore_source(session: Session, item_id: int, source: Source) -> None:
     """Record ``source`` for an item being recreated (package import)."""
-    session.add(
-        ItemSource(
-            item_id=item_id,
-            kind=source.kind,
-            repository=source.repository,
-            remote_url=source.remote_url,
-            branch=source.branch,
-            tag=source.tag,
-            author=source.author,
-            commits=" ".join(source.commits),
-            hints=hints_json(source.hints),
-            imported=source.imported,
-        )
-    )
+    commits, hints = " ".join(source.commits), hints_json(source.hints)
+    session.add(to_row(ItemSource, source, item_id=item_id, commits=commits, hints=hints))
