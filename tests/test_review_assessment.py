@@ -152,3 +152,12 @@ def test_the_record_pdf_survives_hostile_text(db: Database, tmp_path: Path, host
     text = " ".join(p.extract_text() for p in PdfReader(out).pages)
     probe = hostile.split()[0][:30] if hostile.strip() else ""
     assert probe.replace("\t", "") in "".join(text.split()) or not probe
+
+
+def test_a_judgement_the_app_does_not_know_sets_the_file_aside() -> None:
+    record, _ = assessment.load_assessment(IDENTITY)
+    path = assessment.save_assessment(assessment.record_judgement(record, "K1", EVIDENCED, ""))
+    path.write_text(path.read_text("utf-8").replace('"evidenced"', '"maybe"'), "utf-8")
+    again, notice = assessment.load_assessment(IDENTITY)
+    assert notice is not None and "could not be read" in notice
+    assert again.judgements == {}

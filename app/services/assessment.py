@@ -19,16 +19,27 @@ import secrets
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+
+import msgspec
 
 from app.config import user_data_dir
 from app.errors import InvalidInputError, PortfolioError
-
-FORMAT = "apprentice-portfolio-assessment/1"
-NOT_YET_SEEN, EVIDENCED, NOT_EVIDENCED = "not-yet-seen", "evidenced", "not-evidenced"
-JUDGEMENTS = (NOT_YET_SEEN, EVIDENCED, NOT_EVIDENCED)
-MAX_COMMENT = 100_000
-MAX_ASSESSOR = 200
+from app.schema.judgements import (
+    EVIDENCED,
+    FORMAT,
+    JUDGEMENTS,
+    MAX_ASSESSOR,
+    MAX_COMMENT,
+    NOT_EVIDENCED,
+    NOT_YET_SEEN,
+    AssessmentFile,
+    FrameworkName,
+    Judgement,
+    PackageRecord,
+    SchemaError,
+    decode_assessment,
+)
+from app.services.records import to_record
 
 
 def now() -> str:
@@ -48,13 +59,6 @@ class PackageIdentity:
     framework_version: str
     package_name: str  # the file name it was opened from
     created: str  # the portfolio's last change, as the package records it
-
-
-@dataclass(frozen=True)
-class Judgement:
-    judgement: str = NOT_YET_SEEN
-    comment: str = ""
-    updated: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,33 +124,27 @@ def with_assessor(assessment: Assessment, name: str) -> Assessment:
 # --- the file -----------------------------------------------------------------------------------
 
 
-def to_json(assessment: Assessment) -> dict[str, Any]:
+def to_json(assessment: Assessment) -> AssessmentFile:
+    """The file's record (judgements by code)."""
     package = assessment.package
-    return {
-        "format": FORMAT,
-        "package": {
-            "sha256": package.sha256,
-            "signer": package.signer,
-            "portfolio_fingerprint": package.portfolio_fingerprint,
-            "apprentice_name": package.apprentice_name,
-            "uln": package.uln,
-            "framework": {"key": package.framework_key, "version": package.framework_version},
-            "package_name": package.package_name,
-            "created": package.created,
-        },
-        "assessor": assessment.assessor,
-        "updated": assessment.updated,
-        "judgements": {
-            code: {"judgement": j.judgement, "comment": j.comment, "updated": j.updated}
-            for code, j in sorted(assessment.judgements.items())
-        },
-    }
+    return AssessmentFile(
+        format=FORMAT,
+        package=to_record(
+            PackageRecord,
+            package,
+            framework=FrameworkName(key=package.framework_key, version=package.framework_version),
+        ),
+        assessor=assessment.assessor,
+        updated=assessment.updated,
+        judgements=dict(sorted(assessment.judgements.items())),
+    )
 
 
 def save_assessment(assessment: Assessment, folder: Path | None = None) -> Path:
     """Write the assessment file atomically; return its path."""
     path = assessment_file(assessment.package.sha256, folder)
-    data = (json.dumps(to_json(assessment), ensure_ascii=False, indent=2) + "\n").encode()
+    record = msgspec.to_builtins(to_json(assessment))
+    data = (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode()
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -175,9 +173,11 @@ def load_assessment(
     if not path.exists():
         return Assessment(package=package), None
     try:
-        raw = json.loads(path.read_bytes().decode("utf-8"))
-        return _from_json(raw, package), None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError, KeyError, TypeError):
+        found = decode_assessment(path.read_bytes())
+        if found.package.sha256 != package.sha256:
+            raise SchemaError("an assessment of another package")
+        return Assessment(package, found.assessor, found.updated, found.judgements), None
+    except (OSError, SchemaError):
         aside = path.with_name(f"{path.stem}.damaged-{datetime.now(UTC):%Y%m%dT%H%M%S}.json")
         try:
             path.rename(aside)
@@ -191,21 +191,18 @@ def load_assessment(
         )
 
 
-def _from_json(raw: Any, package: PackageIdentity) -> Assessment:
-    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
-        raise ValueError("not an assessment file")
-    if raw["package"]["sha256"] != package.sha256:
-        raise ValueError("an assessment of another package")
-    judgements: dict[str, Judgement] = {}
-    for code, entry in dict(raw.get("judgements") or {}).items():
-        judgement, comment = entry["judgement"], entry.get("comment", "")
-        if judgement not in JUDGEMENTS or not isinstance(comment, str):
-            raise ValueError(f"bad judgement for {code}")
-        judgements[str(code)] = Judgement(judgement, comment, str(entry.get("updated", "")))
-    assessor = raw.get("assessor", "")
-    return Assessment(
-        package=package,
-        assessor=assessor if isinstance(assessor, str) else "",
-        updated=str(raw.get("updated", "")),
-        judgements=judgements,
-    )
+__all__ = [
+    "EVIDENCED",
+    "MAX_COMMENT",
+    "NOT_EVIDENCED",
+    "NOT_YET_SEEN",
+    "Assessment",
+    "Judgement",
+    "PackageIdentity",
+    "assessment_file",
+    "load_assessment",
+    "record_judgement",
+    "save_assessment",
+    "to_json",
+    "with_assessor",
+]
