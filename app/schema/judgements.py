@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 
-from app.schema.base import SchemaError, Sha256, Stamp, check_format, decode, one_of, text
+from app.schema.base import Sha256, Stamp, check_format, decode, one_of, text
 
 FORMAT = "apprentice-portfolio-assessment/1"
 NOT_YET_SEEN, EVIDENCED, NOT_EVIDENCED = "not-yet-seen", "evidenced", "not-evidenced"
@@ -53,20 +53,3 @@ def decode_assessment(data: bytes) -> AssessmentFile:
     """An assessment file's bytes, checked; ``SchemaError`` says why not."""
     check_format(data, FORMAT, "the assessment")
     return decode(data, AssessmentFile, name="the assessment")
-
-
-__all__ = [
-    "EVIDENCED",
-    "FORMAT",
-    "JUDGEMENTS",
-    "MAX_ASSESSOR",
-    "MAX_COMMENT",
-    "NOT_EVIDENCED",
-    "NOT_YET_SEEN",
-    "AssessmentFile",
-    "FrameworkName",
-    "Judgement",
-    "PackageRecord",
-    "SchemaError",
-    "decode_assessment",
-]

@@ -24,6 +24,7 @@ import msgspec
 
 from app.config import user_data_dir
 from app.errors import InvalidInputError, PortfolioError
+from app.schema.base import SchemaError
 from app.schema.judgements import (
     EVIDENCED,
     FORMAT,
@@ -36,7 +37,6 @@ from app.schema.judgements import (
     FrameworkName,
     Judgement,
     PackageRecord,
-    SchemaError,
     decode_assessment,
 )
 from app.services.records import to_record
