@@ -9,6 +9,7 @@ re-signed variant here is judged both ways: the answers must be the same.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -174,3 +175,109 @@ def test_a_plain_package_is_judged_without_a_rebuild(
     )
     code, _, err = run(capsys, "verify", str(bad))
     assert (code, err) == (1, "portfolio: rebuilt\n")  # the rebuild was asked to decide
+
+
+# --- sign-off records -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def signed_off(tmp_path_factory: pytest.TempPathFactory, key: SigningKey) -> Path:
+    """The assessor's copy of a portfolio with two answered sign-off requests."""
+    from app.export.signoff_files import (
+        import_response,
+        make_request,
+        open_request,
+        parse_decisions,
+        write_response,
+    )
+    from app.schema.signoff import Person
+
+    folder = tmp_path_factory.mktemp("signed-off")
+    db = build_portfolio(folder / "p.sqlite3")
+    try:
+        for name, refs, confirm in (
+            ("Kim Witness", ["E004"], ["E004"]),
+            ("Sam Boss", ["E001"], ["E001:K1"]),
+        ):
+            signer = signing.load_or_create_key(folder / f"{name}.pem")
+            req = folder / f"{name}.request"
+            make_request(
+                db, refs, Person(name=name, role="Lead", organisation="Acme"), req, key=key
+            )
+            opened = open_request(req)
+            decisions = parse_decisions(opened, confirm, [])
+            out = folder / f"{name}.response"
+            write_response(opened, decisions, opened.request.signer, out, key=signer)
+            import_response(db, out)
+        export_package(db, folder / "signed-off.portfolio", key=key)
+    finally:
+        db.close()
+    return folder / "signed-off.portfolio"
+
+
+def test_a_package_with_sign_off_records_is_judged_without_a_rebuild(
+    signed_off: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _rebuild_verdict(signed_off) == ""
+
+    def no_rebuild(reader: PackageReader) -> None:
+        raise PackageError("rebuilt")
+
+    monkeypatch.setattr(package_module, "check_by_rebuilding", no_rebuild)
+    code, out, err = run(capsys, "verify", str(signed_off))
+    assert (code, err) == (0, "")
+    assert "Sign-off: 2 confirmations by 2 signers, 0 for earlier versions" in out
+
+
+def _records(
+    change: Callable[[dict[str, Any]], None],
+) -> Callable[[dict[str, bytes]], dict[str, bytes]]:
+    def apply(content: dict[str, bytes]) -> dict[str, bytes]:
+        records = json.loads(content["signoff.json"])
+        change(records)
+        return {**content, "signoff.json": json.dumps(records).encode()}
+
+    return apply
+
+
+def _asking(records: dict[str, Any], ref: str) -> dict[str, Any]:
+    return next(r for r in records["requests"] if r["items"][0]["ref"] == ref)
+
+
+SIGNOFF_VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
+    ("request recorded twice", lambda r: r["requests"].append(r["requests"][0])),
+    ("claim not asked", lambda r: _asking(r, "E001")["items"][0].update(requested=["S14"])),
+    (
+        "item asked twice",
+        lambda r: _asking(r, "E001")["items"].append(_asking(r, "E001")["items"][0]),
+    ),
+    ("request about a review", lambda r: _asking(r, "E004").update(review_id=1)),
+    (
+        "unanswered request added",
+        lambda r: r["requests"].append({**_asking(r, "E004"), "request_id": "f" * 32}),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "change", [v[1] for v in SIGNOFF_VARIANTS], ids=[v[0] for v in SIGNOFF_VARIANTS]
+)
+def test_verify_answers_on_sign_off_records_as_the_rebuild_does(
+    signed_off: Path,
+    key: SigningKey,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    change: Callable[[dict[str, Any]], None],
+) -> None:
+    bad = rewrite(signed_off, tmp_path / "variant.portfolio", _records(change), sign_with=key)
+    expected = _rebuild_verdict(bad)
+    code, out, err = run(capsys, "verify", str(bad))
+    if expected == "":
+        assert (code, err) == (0, ""), err
+    else:  # (a database constraint's refusal names the rebuild's temporary folder)
+        assert (code, out) == (1, "")
+        assert _no_folder(err) == _no_folder(f"portfolio: {expected}\n")
+
+
+def _no_folder(text: str) -> str:
+    return re.sub(r"portfolio-verify-[^/]+", "portfolio-verify-…", text)

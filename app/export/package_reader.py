@@ -37,7 +37,7 @@ from app.schema.manifest import FileEntry as ManifestEntry
 from app.schema.manifest import Manifest, decode_manifest
 from app.schema.portfolio import PortfolioDocument
 from app.services import signing
-from app.services.portfolio_check import parse_document, rebuilt_fingerprint
+from app.services.portfolio_check import parse_document, rebuilt_fingerprint, signoff_restores
 from app.wording import counted
 
 FORMAT = "apprentice-portfolio-package/1"
@@ -554,6 +554,8 @@ class PackageReader(SignedZipReader):
     ) -> None:
         super().__init__(path, limits=limits, data=data)
         self._verified: VerifiedPackage | None = None
+        # the carried sign-off records go back in plainly (portfolio_check.signoff_restores)
+        self._signoff_restores = False
 
     def verify(
         self,
@@ -608,7 +610,7 @@ class PackageReader(SignedZipReader):
             if responses:
                 raise self._refuse(f"it carries sign-off responses but no {SIGNOFF_JSON}")
             return None
-        from app.export.signoff_files import read_response
+        from app.export.signoff_reader import read_response
         from app.schema import signoff as schema
 
         try:
@@ -619,6 +621,7 @@ class PackageReader(SignedZipReader):
             raise self._refuse(f"{SIGNOFF_JSON} does not list exactly the responses it carries")
         requests = {r.request_id: r for r in records.requests}
         current = _content_hashes(document)
+        carried = []
         confirmations = earlier = statements = 0
         signers: set[str] = set()
         for sha in records.responses:
@@ -629,6 +632,7 @@ class PackageReader(SignedZipReader):
                 raise self._refuse(
                     f"the sign-off response {SIGNOFF}{sha[:12]}… is not intact: {reason}"
                 ) from exc
+            carried.append(verified)
             response = verified.response
             request = requests.get(response.request_id)
             if request is None or request.request_sha256 != response.request_sha256:
@@ -648,6 +652,7 @@ class PackageReader(SignedZipReader):
                     earlier += len(item.confirmed)
             signers.add(verified.fingerprint)
             statements += bool(response.statement.strip())
+        self._signoff_restores = signoff_restores(records, carried)
         return PackageSignoff(
             responses=len(records.responses),
             confirmations=confirmations,
@@ -680,6 +685,12 @@ class PackageReader(SignedZipReader):
                 raise self._refuse(f"{path} is not used by any evidence item")
 
     @property
+    def signoff_restores(self) -> bool:
+        """After ``verify()``: its sign-off records go back in plainly on import
+        (``portfolio_check.signoff_restores``); False when it carries none."""
+        return self._signoff_restores
+
+    @property
     def verified(self) -> VerifiedPackage:
         if self._verified is None:
             raise RuntimeError("verify() the package before reading it")
@@ -707,15 +718,17 @@ def verify_package(
     known to its frameworks, the content fingerprint matching. Where
     ``portfolio_check.rebuilt_fingerprint`` can tell without a database that it does (the
     document's fingerprint is the one the rebuilt portfolio would read back), that
-    suffices; otherwise (a fingerprint or code it cannot vouch for, programme,
-    assessment or sign-off records) the portfolio is rebuilt in a private temporary
+    suffices, with ``signoff_restores`` vouching for any sign-off records; otherwise (a
+    fingerprint, code or sign-off record it cannot vouch for, programme or assessment
+    records) the portfolio is rebuilt in a private temporary
     folder (``app.export.package.check_by_rebuilding``), which decides and words any
     refusal exactly as the import does.
     """
     with PackageReader(path, limits=limits) as reader:
         verified = reader.verify(signer=signer, progress=progress, cancelled=cancelled)
         document = verified.document
-        if verified.signoff is None and rebuilt_fingerprint(document) == document.fingerprint:
+        signoff_plain = verified.signoff is None or reader.signoff_restores
+        if signoff_plain and rebuilt_fingerprint(document) == document.fingerprint:
             return verified
         from app.export.package import check_by_rebuilding
 

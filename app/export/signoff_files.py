@@ -35,9 +35,12 @@ from app.export.package import _member, _zip_time, manifest_bytes
 from app.export.package_reader import (
     MANIFEST,
     SIGNATURE,
-    PackageError,
-    SignedContents,
     SignedZipReader,
+)
+from app.export.signoff_reader import (
+    RESPONSE_JSON,
+    decode_member,
+    read_response,
 )
 from app.models.db import Database, utc_now
 from app.models.outputs import check_output, staged_output
@@ -50,7 +53,6 @@ from app.services.signing import SigningKey, load_or_create_key
 from app.services.views import FrameworkView, ItemView
 
 REQUEST_JSON = "request.json"
-RESPONSE_JSON = "response.json"
 RENDITIONS = "renditions/"
 T = TypeVar("T")
 
@@ -62,16 +64,6 @@ class RequestReader(SignedZipReader):
     SUFFIX: ClassVar[str] = ".request"
     MEMBER_NAME: ClassVar[re.Pattern[str]] = re.compile(r"request\.json|renditions/[0-9a-f]{64}")
     REQUIRED: ClassVar[tuple[str, ...]] = (REQUEST_JSON,)
-    NAMED_BY_DIGEST: ClassVar[tuple[str, ...]] = ()
-
-
-class ResponseReader(SignedZipReader):
-    FORMAT: ClassVar[str] = schema.RESPONSE_FORMAT
-    KIND: ClassVar[str] = "sign-off response"
-    DESCRIPTION: ClassVar[str] = "sign-off response"
-    SUFFIX: ClassVar[str] = ".response"
-    MEMBER_NAME: ClassVar[re.Pattern[str]] = re.compile(r"response\.json")
-    REQUIRED: ClassVar[tuple[str, ...]] = (RESPONSE_JSON,)
     NAMED_BY_DIGEST: ClassVar[tuple[str, ...]] = ()
 
 
@@ -331,11 +323,7 @@ class OpenedRequest:
         return next((i for i in self.request.items if i.ref == ref), None)
 
 
-def _decode(reader: SignedZipReader, data: bytes, kind: type[T], what: str) -> T:
-    try:
-        return schema.decode(data, kind, what)
-    except ValueError as exc:
-        raise reader._refuse(str(exc)) from exc
+_decode = decode_member
 
 
 def open_request(path: Path) -> OpenedRequest:
@@ -522,31 +510,6 @@ def write_response(
         confirmed=sum(len(i.confirmed) for i in response.items),
         declined=sum(len(i.declined) for i in response.items),
     )
-
-
-def read_response(path: Path, data: bytes | None = None) -> signoff.VerifiedResponse:
-    """Verify a response file (or its bytes, as a package carries them)."""
-    path = Path(path)
-    if data is None:
-        try:
-            data = path.read_bytes() if path.is_file() else None
-        except OSError as exc:
-            raise PackageError(
-                f"The sign-off response {path} cannot be read ({exc.strerror or exc})."
-            ) from exc
-    with ResponseReader(path, data=data) as reader:
-        contents: SignedContents = reader.verify_signed(keep=lambda _entry: True)
-        response = _decode(
-            reader, contents.kept[RESPONSE_JSON], schema.SignoffResponse, RESPONSE_JSON
-        )
-        assert data is not None  # a missing file was refused by verify_signed
-        return signoff.VerifiedResponse(
-            response=response,
-            fingerprint=contents.fingerprint,
-            manifest_sha256=contents.manifest_sha256,
-            sha256=hashlib.sha256(data).hexdigest(),
-            data=data,
-        )
 
 
 def import_response(db: Database, path: Path) -> signoff.ImportOutcome:

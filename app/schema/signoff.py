@@ -12,6 +12,7 @@ Limits are constraints here, so a hostile file is refused while it is decoded.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Final, Literal, TypeVar
 
 import msgspec
@@ -206,6 +207,17 @@ class SignoffRecords(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     format: Literal["apprentice-portfolio-signoff-records/1"]
     requests: Annotated[list[RequestRecord], msgspec.Meta(max_length=100_000)]
     responses: Annotated[list[Sha256], msgspec.Meta(max_length=100_000)]
+
+
+@dataclass(frozen=True)
+class VerifiedResponse:
+    """A response whose signature ``app.export.signoff_reader.read_response`` checked."""
+
+    response: SignoffResponse
+    fingerprint: str  # the signer's key
+    manifest_sha256: str
+    sha256: str  # of the whole file
+    data: bytes
 
 
 def review_hash(content: ReviewContent) -> str:

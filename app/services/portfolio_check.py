@@ -5,9 +5,9 @@ fingerprint the portfolio rebuilt from a document would have.
 all accept exactly what it accepts. ``rebuilt_fingerprint`` tells ``verify`` what
 ``import package`` would read back from the database it builds (its items in number
 order, its tags in their framework's order, the frameworks this app bundles used as
-installed), so that a package whose portfolio plainly rebuilds is not rebuilt just to
-be checked; where it cannot tell, it says so and the caller rebuilds
-(``app.export.package.restore_into``).
+installed), and ``signoff_restores`` whether its sign-off records go back in, so that
+a package whose portfolio plainly rebuilds is not rebuilt just to be checked; where
+they cannot tell, they say so and the caller rebuilds (``app.export.package.restore_into``).
 
 No SQLAlchemy, no Qt: ``portfolio verify`` imports this (tests/test_cli_imports.py).
 """
@@ -27,6 +27,7 @@ from app.schema import portfolio as schema
 from app.schema.base import SchemaError
 from app.schema.framework import FrameworkDocument
 from app.schema.portfolio import ItemRecord, PortfolioDocument, ProgrammeRecord, encode
+from app.schema.signoff import SignoffRecords, VerifiedResponse
 
 # --- reading ------------------------------------------------------------------------------------
 
@@ -211,3 +212,47 @@ def rebuilt_fingerprint(document: PortfolioDocument) -> str | None:
             }
         )
     return content_fingerprint(info, items, None)
+
+
+def signoff_restores(records: SignoffRecords, responses: Sequence[VerifiedResponse]) -> bool:
+    """True when ``import package`` plainly puts back these sign-off records (every request
+    recorded once, each response stored against its request: ``app.services.signoff``'s
+    ``record_request`` and ``store_response`` refuse nothing here). False where it may
+    refuse or cannot tell without a database: a repeated request or item, a response
+    repeated or answering a request answered already, anything about a progress review
+    (its review lives in the programme records), a claim answered that was not asked.
+    ``responses`` are the carried responses, verified, in ``records.responses``' order."""
+    requests = {r.request_id: r for r in records.requests}
+    if len(requests) != len(records.requests):
+        return False
+    for request in records.requests:
+        if request.review_id is not None or request.review_sha256 is not None:
+            return False
+        if len({i.ref for i in request.items}) != len(request.items):
+            return False
+    answered: set[str] = set()
+    files: set[str] = set()
+    manifests: set[str] = set()
+    for verified in responses:
+        response = verified.response
+        answers = requests.get(response.request_id)
+        if answers is None or answers.request_sha256 != response.request_sha256:
+            return False
+        if response.review is not None or response.request_id in answered:
+            return False
+        if verified.sha256 in files or verified.manifest_sha256 in manifests:
+            return False
+        if len({i.ref for i in response.items}) != len(response.items):
+            return False
+        asked = {i.ref: i for i in answers.items}
+        for item in response.items:
+            sent = asked.get(item.ref)
+            if sent is None or sent.content_sha256 != item.content_sha256:
+                return False
+            allowed = {code for code in sent.requested if code}
+            if any(code not in allowed for code in (*item.confirmed, *item.declined)):
+                return False
+        answered.add(response.request_id)
+        files.add(verified.sha256)
+        manifests.add(verified.manifest_sha256)
+    return True

@@ -28,6 +28,7 @@ from app.models.signoff_orm import (
     SignoffResponseItem,
 )
 from app.schema import signoff as schema
+from app.schema.signoff import VerifiedResponse
 from app.services import evidence, portfolio_json, queries
 from app.services.views import ItemView
 
@@ -205,17 +206,6 @@ def record_request(session: Session, request: schema.RequestRecord) -> None:
 
 
 # --- responses ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class VerifiedResponse:
-    """A response whose signature ``signoff_files`` checked."""
-
-    response: schema.SignoffResponse
-    fingerprint: str  # the signer's key
-    manifest_sha256: str
-    sha256: str  # of the whole file
-    data: bytes
 
 
 @dataclass(frozen=True)
