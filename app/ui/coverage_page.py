@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
@@ -37,7 +38,7 @@ class CoveragePage(QWidget):
         self._document = document
         self._framework_key = document.framework_key
         self._stale = True
-        self._grid_sized = False
+        self._user_sized = False  # the user dragged the splitter: their sizes stand
 
         self.heading = QLabel(self)
         font = self.heading.font()
@@ -123,6 +124,7 @@ class CoveragePage(QWidget):
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 0)
         split.setSizes([1000, 200])  # the grid first, as much as it needs
+        split.splitterMoved.connect(self._on_splitter_moved)
 
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
@@ -188,8 +190,8 @@ class CoveragePage(QWidget):
             counted
             + " "
             + self.tr(
-                "Bold codes are below the target; a green bar under a code marks it met. Click "
-                "a cell or a code to list its items (or use the arrow keys and Enter)."
+                "Bold codes: below the target; a green bar: met. Click a cell or a code (or "
+                "press Enter) to list its items."
             )
         )
         data = HeatmapData(framework, report, self._document.framework_key)
@@ -202,11 +204,9 @@ class CoveragePage(QWidget):
         )
         needed = self.grid.sizeHint().height() + extra
         # on a short screen the grid scrolls rather than push the window off it
-        self.scroll_area.setMinimumHeight(min(needed, 150))
+        self.scroll_area.setMinimumHeight(min(needed, 110))
         self.scroll_area.setMaximumHeight(needed)  # any spare height goes to the panels below
-        if not self._grid_sized:  # the first time: the whole grid where the window allows
-            self._grid_sized = True
-            self.splitter.setSizes([needed + 80, 1])
+        self._share_height()
         heading = self.tr("Coverage of {key} {title} v{version}").format(
             key=framework.key, title=framework.title, version=framework.version
         )
@@ -233,6 +233,35 @@ class CoveragePage(QWidget):
 
     def data(self) -> HeatmapData | None:
         return self.grid.data()
+
+    # --- the height between the grid and the panels ---------------------------------------------
+
+    def _share_height(self) -> None:
+        """The whole grid at its natural size where the window allows, yet the panels keep a
+        few lines; on a short window the grid's rows shrink (to a legible minimum) first."""
+        if self._user_sized:
+            return
+        total = sum(self.splitter.sizes())
+        if total <= 0:
+            return
+        extra = (
+            2 * self.scroll_area.frameWidth()
+            + self.scroll_area.horizontalScrollBar().sizeHint().height()
+        )
+        hint = self.hint.heightForWidth(max(1, self.hint.width())) + 6
+        natural = self.grid.sizeHint().height() + extra + hint
+        smallest = self.grid.minimumSizeHint().height() + extra + hint
+        lines = self.gaps.fontMetrics().lineSpacing()
+        panels = self.panels_splitter.minimumSizeHint().height() + 3 * lines
+        upper = max(smallest, min(natural, total - panels))
+        self.splitter.setSizes([upper, total - upper])
+
+    def _on_splitter_moved(self, _pos: int, _index: int) -> None:
+        self._user_sized = True
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._share_height()
 
     def _fill_gaps(self, data: HeatmapData) -> None:
         self.gaps.clear()
