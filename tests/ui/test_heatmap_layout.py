@@ -39,6 +39,9 @@ def test_every_column_is_in_view_without_a_sideways_scrollbar(
     # the Covered column is in view too
     covered = grid.mapTo(viewport, QPoint(grid.content_width() - 1, 0))
     assert covered.x() < viewport.width()
+    # and every row, Total included, while the Gaps list keeps two lines at least
+    qtbot.waitUntil(lambda: page.scroll_area.verticalScrollBar().maximum() == 0)
+    assert page.gaps.viewport().height() >= 2 * page.gaps.fontMetrics().lineSpacing()
 
 
 def test_cells_narrow_to_fit_and_come_back_when_the_window_widens(
