@@ -51,14 +51,16 @@ def status_text(status: ReviewStatus, with_rule: bool = False) -> str:
         )
     days = status.days_left or 0
     if status.overdue:
-        text = _tr(
-            "Your progress review is overdue: it was due on {due} ({days} ago), counting "
-            "from {what}."
-        ).format(
-            due=short_date(status.due),
-            days=_days(-days),
-            what=_tr("the last one") if status.last else _tr("the start of your plan"),
-        )
+        # (counted from the last review, unless there has been none: then say so) — one
+        # line beside its button on a laptop at 150 %, where two made the window too tall
+        text = (
+            _tr("Your progress review is overdue: it was due on {due} ({days} ago).")
+            if status.last
+            else _tr(
+                "Your progress review is overdue: it was due on {due} ({days} ago), "
+                "counting from the start of your plan."
+            )
+        ).format(due=short_date(status.due), days=_days(-days))
     elif days == 0:
         text = _tr("Your next progress review is due today.")
     else:
@@ -68,9 +70,9 @@ def status_text(status: ReviewStatus, with_rule: bool = False) -> str:
     if status.late_actions:
         late = status.late_actions
         text += " " + (
-            _tr("1 review action is past its due date.")
+            _tr("1 review action is overdue.")
             if late == 1
-            else _tr("{n} review actions are past their due date.").format(n=late)
+            else _tr("{n} review actions are overdue.").format(n=late)
         )
     if with_rule and status.rule_text:
         text += "\n" + status.rule_text
