@@ -98,6 +98,9 @@ class ReviewsPage(QWidget):
         self.list = QListWidget(self)
         self.list.setAccessibleName(self.tr("Reviews"))
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # who took part wraps onto the next line rather than behind a sideways scrollbar
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setSpacing(2)
         self.list.currentRowChanged.connect(self._show_review)
         self.detail = QPlainTextEdit(self)
