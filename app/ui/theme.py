@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QPalette
+from PySide6.QtCore import QObject, QRectF, Qt
+from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QMenu,
@@ -46,10 +46,44 @@ class _AppStyle(QProxyStyle):
             return 0
         return super().styleHint(hint, option, widget, returnData)
 
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if (
+            element in _CHECK_INDICATORS
+            and option.palette.color(QPalette.ColorRole.Base).lightness() < 100
+        ):
+            # On a dark palette Fusion outlines a check box in a colour darker than the
+            # window: an unticked box in a list (Request Sign-off's items) disappeared.
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(option.palette.color(QPalette.ColorRole.Mid).lighter(150))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            side = min(option.rect.width(), option.rect.height()) - 1
+            box = QRectF(option.rect.x() + 0.5, option.rect.y() + 0.5, side, side)
+            box.moveCenter(QRectF(option.rect).center())
+            painter.drawRoundedRect(box.adjusted(0.5, 0.5, -0.5, -0.5), 2.0, 2.0)
+            painter.restore()
+
+
+_CHECK_INDICATORS = (
+    QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+    QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
+)
+
+
+def app_style() -> QStyle:
+    """Fusion (the same look everywhere, and it honours the palette fully), adjusted."""
+    return _AppStyle(QStyleFactory.create("Fusion"))
+
 
 def apply_style(app: QApplication) -> None:
-    # Fusion: the same look everywhere, and it honours the palette fully
-    app.setStyle(_AppStyle(QStyleFactory.create("Fusion")))
+    app.setStyle(app_style())
     appearance = os.environ.get("PORTFOLIO_APPEARANCE", "system").lower()
     set_appearance(appearance if appearance in APPEARANCES else "system")
 

@@ -210,3 +210,27 @@ def test_with_every_page_in_the_window_still_fits_a_laptop_at_150_percent(
     window.layout().activate()
     needed = window.minimumSizeHint().expandedTo(window.minimumSize())
     assert needed.width() <= 910 - 16 and needed.height() <= 512 - 40, needed
+
+
+def test_an_unticked_box_shows_on_the_dark_palette(qtbot) -> None:
+    from PySide6.QtWidgets import QCheckBox, QStyle, QStyleOptionButton
+
+    from app.ui.theme import app_style, dark_palette
+
+    box = QCheckBox("E002")
+    style = app_style()
+    box.setStyle(style)
+    box.setPalette(dark_palette())
+    qtbot.addWidget(box)
+    box.resize(box.sizeHint())
+    option = QStyleOptionButton()
+    box.initStyleOption(option)
+    area = style.subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+    image = box.grab().toImage()
+    background = dark_palette().color(box.backgroundRole()).lightness()
+    lightest = max(
+        image.pixelColor(x, y).lightness()
+        for x in range(area.left(), area.right() + 1)
+        for y in range(area.top(), area.bottom() + 1)
+    )
+    assert lightest - background >= 40  # its outline stands out (Fusion's own: darker)
