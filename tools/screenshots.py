@@ -19,6 +19,10 @@ programme records (skills scans, off-the-job log, reviews, project, discussion
 notes); the portfolio given is copied, never changed. Settings, keys and the
 standards library live in a temporary folder, not the user's.
 
+With ``--docs FOLDER`` the curated set (``CURATED``: each main page at 1366×768, the
+evidence page at 1024×700, at 150 % and dark, and review mode) is also written there
+as 256-colour PNGs; ``--curate-only`` does that from images already in OUT_DIR.
+
 Names: ``page-<tab>.png``, ``editor-<tab>.png`` (the evidence editor's tabs),
 ``dialog-<name>.png``, ``review-<tab>.png`` (a signed package opened for review)
 and ``signer.png`` (the signer's view of a sign-off request). ``--only`` keeps the
@@ -538,6 +542,49 @@ def run_worker(
     return 1 if shooter.failed else 0
 
 
+# the set kept in docs/screenshots (and shown in the README): each main page at 1366x768,
+# and the evidence page at 1024x700, at 150 % and dark
+CURATED = {
+    **{
+        f"window-{page}.png": f"laptop/page-{page}.png"
+        for page in (
+            "evidence",
+            "coverage",
+            "progress",
+            "off-the-job",
+            "reviews",
+            "themes",
+            "project",
+            "discussion",
+            "gateway",
+        )
+    },
+    "window-review-mode.png": "laptop/review-evidence.png",
+    "window-evidence-1024x700.png": "small/page-evidence.png",
+    "window-evidence-150-percent.png": "scaled/page-evidence.png",
+    "window-evidence-dark.png": "dark/page-evidence.png",
+}
+
+
+def curate(shots: Path, docs: Path) -> list[str]:
+    """Copy the curated set from ``shots`` into ``docs`` as 256-colour PNGs (a quarter
+    of the size, no visible change for screenshots); the names of any missing."""
+    from PIL import Image
+
+    docs.mkdir(parents=True, exist_ok=True)
+    missing = []
+    for name, source in CURATED.items():
+        if not (shots / source).exists():
+            missing.append(source)
+            continue
+        with Image.open(shots / source) as image:
+            small = image.convert("RGB").quantize(
+                colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+            )
+            small.save(docs / name, optimize=True)
+    return missing
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="the folder for the images")
@@ -545,17 +592,31 @@ def main() -> int:
     parser.add_argument("--file", dest="portfolio", type=Path, help="the portfolio to show")
     parser.add_argument("--config", action="append", choices=sorted(CONFIGS))
     parser.add_argument("--only", metavar="WORD", help="only the shots whose name has WORD")
+    parser.add_argument(
+        "--docs",
+        type=Path,
+        metavar="FOLDER",
+        help="also write the curated set (see CURATED) there, e.g. docs/screenshots",
+    )
+    parser.add_argument(
+        "--curate-only", action="store_true", help="only curate the images already in OUT_DIR"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--request", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--package", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         return run_worker(args.out, args.file, args.request, args.package, args.only)
-    with tempfile.TemporaryDirectory(prefix="shots-") as tmp:
-        portfolio = args.portfolio or build_demo(Path(tmp))
-        status = 0
-        for name in args.config or list(CONFIGS):
-            status |= run_config(CONFIGS[name], portfolio, args.out / name, args.only)
+    status = 0
+    if not args.curate_only:
+        with tempfile.TemporaryDirectory(prefix="shots-") as tmp:
+            portfolio = args.portfolio or build_demo(Path(tmp))
+            for name in args.config or list(CONFIGS):
+                status |= run_config(CONFIGS[name], portfolio, args.out / name, args.only)
+    if args.docs is not None:
+        for source in curate(args.out, args.docs):
+            print(f"screenshots: {source} is missing: not curated", file=sys.stderr)
+            status = 1
     return status
 
 
