@@ -42,6 +42,13 @@ def install(window: MainWindow) -> ProgressPages:
         reviews=ReviewsPage(store, window),
         notice=ReviewNotice(store, window),
     )
+    window.progress_pages = pages  # type: ignore[attr-defined]
+    if window.document.read_only and store.snapshot().empty:
+        # An assessor's copy carries no programme records: three empty pages addressed to
+        # the apprentice ("Set your off-the-job plan…") would only puzzle the assessor.
+        for widget in (pages.skills, pages.otj, pages.reviews, pages.notice):
+            widget.hide()
+        return pages
     window.add_page(_tr("Progress"), pages.skills)
     window.add_page(_tr("Off-the-job"), pages.otj)
     window.add_page(_tr("Reviews"), pages.reviews)
@@ -55,7 +62,6 @@ def install(window: MainWindow) -> ProgressPages:
     # on the Reviews page the page itself says it; elsewhere the notice does
     window.pages.currentChanged.connect(lambda _index: _place_notice(window, pages))
     _place_notice(window, pages)
-    window.progress_pages = pages  # type: ignore[attr-defined]
     return pages
 
 
