@@ -42,3 +42,17 @@ def test_the_prep_sheet_is_exported(qtbot, window: MainWindow, tmp_path: Path, m
     page.sheet_button.click()
     qtbot.waitUntil(lambda: "Exported" in window.statusBar().currentMessage(), timeout=60_000)
     assert "(8 pages)" in window.statusBar().currentMessage()
+
+
+def test_a_long_theme_name_wraps_in_the_list_at_1024_px(qtbot, window: MainWindow) -> None:
+    window.resize(1024, 700)
+    page = page_of(qtbot, window)
+    qtbot.waitUntil(lambda: page.list.viewport().width() > 0)
+    longest = max(range(page.list.count()), key=lambda r: len(page.list.item(r).text()))
+    item = page.list.item(longest)
+    assert item.text() == "PD8 Communicating and Knowledge Sharing"
+    # read whole (on two lines), with nothing hidden behind a sideways scrollbar
+    assert not page.list.horizontalScrollBar().isVisible()
+    shown = page.list.visualItemRect(item)
+    assert shown.right() <= page.list.viewport().width()
+    assert item.toolTip() == item.text()
