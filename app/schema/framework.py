@@ -13,6 +13,7 @@ No Qt, no ORM: this module imports only msgspec and the standard library.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import msgspec
@@ -181,17 +182,17 @@ def check_document(doc: FrameworkDocument, where: str = "the framework") -> Fram
 
 def from_builtins(value: Any, where: str = "the framework") -> FrameworkDocument:
     """Validate a decoded JSON value (dicts and lists) as a framework document."""
-    try:
-        doc = msgspec.convert(value, FrameworkDocument)
-    except msgspec.ValidationError as exc:
-        raise SchemaError(translate(exc, where, FrameworkDocument)) from None
-    return check_document(doc, where)
+    return _checked(lambda: msgspec.convert(value, FrameworkDocument), where)
 
 
 def decode(data: bytes | str, where: str = "the framework") -> FrameworkDocument:
     """Parse and validate a framework document's JSON text."""
+    return _checked(lambda: msgspec.json.decode(data, type=FrameworkDocument), where)
+
+
+def _checked(read: Callable[[], FrameworkDocument], where: str) -> FrameworkDocument:
     try:
-        doc = msgspec.json.decode(data, type=FrameworkDocument)
+        doc = read()
     except msgspec.ValidationError as exc:
         raise SchemaError(translate(exc, where, FrameworkDocument)) from None
     except msgspec.DecodeError as exc:
