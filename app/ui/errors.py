@@ -33,9 +33,28 @@ _COMMAND_HINT = re.compile(
 )
 
 
+# where the app has the same thing, the command is named by its place in the app
+_IN_THE_APP = (
+    (
+        re.compile(r"'portfolio frameworks import[^']*'"),
+        "the Import standard… button of File ▸ New Portfolio",
+    ),
+    (
+        re.compile(r",? e\.g\. 'portfolio git identity add [^']*'(?: \(or give --author\))?"),
+        " (Identities… in Import from Git Repository)",
+    ),
+)
+# any other clause naming a command is dropped: "; 'portfolio scan template F' writes one"
+_COMMAND_CLAUSE = re.compile(r"[;,]?\s*[^;,.]*'(?:portfolio|make) [^']*'[^;.]*(?=[.;]|$)")
+
+
 def without_command_hints(text: str) -> str:
     """``text`` without pointers to command-line commands, which the app does not have."""
-    cleaned = _COMMAND_HINT.sub("", text).strip()
+    cleaned = _COMMAND_HINT.sub("", text)
+    for pattern, in_the_app in _IN_THE_APP:
+        cleaned = pattern.sub(in_the_app, cleaned)
+    shorter = _COMMAND_CLAUSE.sub("", cleaned).strip()
+    cleaned = shorter if shorter.rstrip(".!?") else cleaned.strip()  # never say nothing
     return cleaned if cleaned.endswith((".", "!", "?")) else cleaned + "."
 
 

@@ -142,6 +142,28 @@ def test_errors_in_the_app_carry_no_command_line_wording(qtbot, monkeypatch, win
     assert shown == ["ST0825 has no competency K99."]
 
 
+def test_a_command_in_a_message_becomes_its_place_in_the_app_or_goes() -> None:
+    from app.ui.errors import without_command_hints
+
+    assert without_command_hints(
+        "The ratings file needs a first line naming its columns, with at least code and "
+        "rating; 'portfolio scan template FILE.csv' writes one to fill in."
+    ) == ("The ratings file needs a first line naming its columns, with at least code and rating.")
+    assert without_command_hints(
+        "No git identity is set: add the email address you commit with, e.g. "
+        "'portfolio git identity add you@example.com' (or give --author)."
+    ) == (
+        "No git identity is set: add the email address you commit with (Identities… in "
+        "Import from Git Repository)."
+    )
+    assert without_command_hints(
+        "ST0825 version 2.0 is not installed; save its JSON from the Skills England API and "
+        "import it with 'portfolio frameworks import FILE.json'."
+    ).endswith("import it with the Import standard… button of File ▸ New Portfolio.")
+    kept = "Name at least one candidate id from 'portfolio git scan'."
+    assert without_command_hints(kept) == kept  # never reduced to nothing
+
+
 def test_one_icon_set_recoloured_when_the_appearance_changes(qtbot, window: MainWindow) -> None:
     from PySide6.QtGui import QImage
 
