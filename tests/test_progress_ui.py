@@ -394,6 +394,24 @@ def test_the_first_review_takes_the_provider_from_the_portfolio_details(
     assert dialog.provider.text() == "Babbage College"
 
 
+def test_confirming_a_scan_says_which_scan_and_what_to_enter(
+    tmp_path: Path, open_window, qtbot
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from app.ui.progress.charts import short_date
+    from app.ui.progress.scan_dialog import ConfirmDialog
+
+    window = open_window(make_portfolio(tmp_path, filled=True))
+    store = window.progress_pages.store
+    scan = store.snapshot().scans[0]
+    dialog = ConfirmDialog(store, scan.id, window)
+    qtbot.addWidget(dialog)
+    said = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert f"the skills scan of {short_date(scan.date)}" in said
+    assert "employer or line manager" in said
+
+
 def test_the_scan_grid_is_rated_from_the_keyboard_one_line_per_competency(
     empty_window, qtbot
 ) -> None:
