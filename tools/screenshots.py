@@ -24,7 +24,8 @@ evidence page at 1024×700, at 150 % and dark, and review mode) is also written 
 as 256-colour PNGs; ``--curate-only`` does that from images already in OUT_DIR.
 
 Names: ``page-<tab>.png``, ``editor-<tab>.png`` (the evidence editor's tabs),
-``dialog-<name>.png``, ``review-<tab>.png`` (a signed package opened for review)
+``dialog-<name>.png``, ``message-<name>.png`` (Tools ▸ Check, Back Up Now, Upgrade
+Standard's answers), ``review-<tab>.png`` (a signed package opened for review)
 and ``signer.png`` (the signer's view of a sign-off request). ``--only`` keeps the
 shots whose name contains WORD.
 """
@@ -505,6 +506,33 @@ def run_worker(
     ]
     for name, opener in dialogs:
         shooter.shoot_dialog(window, f"dialog-{name}", opener)
+
+    # message boxes the app shows with QMessageBox's static calls (which would wait for a
+    # click): shown with open() instead, so they can be grabbed like the dialogs
+    def non_blocking(icon: QMessageBox.Icon) -> Callable[..., object]:
+        def show(parent: Any, title: str, text: str, *_args: object, **_kw: object) -> object:
+            box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+            box.open()
+            return QMessageBox.StandardButton.Ok
+
+        return show
+
+    for static, icon in (
+        ("information", QMessageBox.Icon.Information),
+        ("warning", QMessageBox.Icon.Warning),
+        ("critical", QMessageBox.Icon.Critical),
+    ):
+        setattr(QMessageBox, static, staticmethod(non_blocking(icon)))
+    from app.ui.backup import back_up_now, check_now
+    from app.ui.standard_upgrade import open_upgrade
+
+    messages: list[tuple[str, Callable[[], object]]] = [
+        ("check", lambda: check_now(window, manager.settings)),
+        ("back-up", lambda: back_up_now(window, manager.settings)),
+        ("upgrade-standard", lambda: open_upgrade(window)),
+    ]
+    for name, opener in messages:
+        shooter.shoot_dialog(window, f"message-{name}", opener)
 
     if request is not None and request.exists() and shooter.wanted("signer"):
         from app.ui.signoff.signer import open_signer_view
