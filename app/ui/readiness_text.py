@@ -10,6 +10,8 @@ service can produce).
 
 from __future__ import annotations
 
+import re
+from datetime import date as Date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
@@ -65,9 +67,17 @@ def translated(message: Message) -> str:
     return QCoreApplication.translate(CONTEXT, message.template).format(**values)
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _value(value: Value) -> str | int:
     if isinstance(value, tuple):
         return "; ".join(translated(m) for m in value)
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        # a date reads as the app's other pages show one ("2 Nov 2026"), not 2026-11-02
+        from app.ui.progress.charts import short_date
+
+        return short_date(Date.fromisoformat(value))
     if isinstance(value, (str, int)):
         return value
     return translated(value)

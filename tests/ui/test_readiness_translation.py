@@ -107,3 +107,13 @@ def test_the_command_line_keeps_the_english(qtbot, capitals: QTranslator) -> Non
         2, "1 ready item still lacks something.", "{n} ready items still lack something."
     )
     assert message.text == "2 ready items still lack something."
+
+
+def test_a_date_in_a_readiness_sentence_reads_as_the_other_pages_show_dates() -> None:
+    from app.services.readiness import Message
+    from app.ui.readiness_text import translated
+
+    message = Message(
+        "A progress review is overdue: it was due on {due}.", (("due", "2026-11-02"),)
+    )
+    assert translated(message) == "A progress review is overdue: it was due on 2 Nov 2026."
