@@ -281,3 +281,30 @@ def test_verify_answers_on_sign_off_records_as_the_rebuild_does(
 
 def _no_folder(text: str) -> str:
     return re.sub(r"portfolio-verify-[^/]+", "portfolio-verify-…", text)
+
+
+def test_a_portfolio_following_an_option_of_an_imported_standard(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The option (its title from the standard the package carries) is in the fingerprint."""
+    pf = str(tmp_path / "p.sqlite3")
+    standard = Path(__file__).parent / "data" / "ST0901-options.json"
+    assert run(capsys, "--file", pf, "frameworks", "import", str(standard))[0] == 0
+    init = ("init", "--framework", "ST0901", "--option", "2", "--name", "Ada")
+    assert run(capsys, "--file", pf, *init)[0] == 0
+    add = ("item", "add", "--title", "Cloud landing zone", "--ksb", "K2,S2", "--status", "ready")
+    assert run(capsys, "--file", pf, *add)[0] == 0
+    package = tmp_path / "p.portfolio"
+    assert run(capsys, "--file", pf, "export", "package", str(package))[0] == 0
+    document = parse_document(members(package)["portfolio.json"])
+    assert document.details.framework.option == 2
+    assert rebuilt_fingerprint(document) == document.fingerprint
+    assert _rebuild_verdict(package) == ""
+
+    def no_rebuild(reader: PackageReader) -> None:
+        raise PackageError("rebuilt")
+
+    monkeypatch.setattr(package_module, "check_by_rebuilding", no_rebuild)
+    code, out, err = run(capsys, "verify", str(package))
+    assert (code, err) == (0, "")
+    assert "Ada: ST0901 v1.0" in out
