@@ -3,6 +3,7 @@ shortcuts shown in full, and a window that fits its screen."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QTableWidget, QToolButton
@@ -220,14 +221,23 @@ def test_the_suggestion_says_when_every_linked_ksb_is_tagged(qtbot, window: Main
     assert "(1 not tagged yet)" in picker.suggestion_label.text()
 
 
+@pytest.mark.parametrize("records", [False, True], ids=["items-only", "overdue-review-notice"])
 def test_with_every_page_in_the_window_still_fits_a_laptop_at_150_percent(
-    qtbot, manager, filled_path
+    qtbot, manager, filled_path, records: bool
 ) -> None:
     from PySide6.QtCore import QCoreApplication
 
+    if records:  # a year of programme records, the last review long overdue: the notice shows
+        from app.models.db import open_portfolio
+        from tests.progress_sample import fill
+
+        db = open_portfolio(filled_path)
+        fill(db)
+        db.close()
     # 1366 x 768 at 150 % is 910 x 512 to the app; the title bar takes 40 of that
     with qtbot.waitSignal(manager.extensions_installed, timeout=30_000):
         window = manager.open_path(filled_path)
+    assert window.progress_pages.notice.isVisibleTo(window) == records
     QCoreApplication.sendPostedEvents()  # the pages' layouts are in
     window.layout().activate()
     needed = window.minimumSizeHint().expandedTo(window.minimumSize())

@@ -147,6 +147,9 @@ class ProjectPage(QWidget):
         self.scope.setPlaceholderText(
             self.tr("The project summary agreed at gateway: at most 500 words.")
         )
+        # two lines at the least (it scrolls): on a laptop at 150 % the page's minimum
+        # was what made the window taller than the screen
+        self.scope.setMinimumHeight(2 * self.scope.fontMetrics().lineSpacing() + 12)
         self.words = QLabel(self)
         self.words.setObjectName("scopeWords")
         self.scope.textChanged.connect(self._count_words)
