@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -146,11 +147,10 @@ class PlanDialog(QDialog):
         rules.setTextFormat(Qt.TextFormat.PlainText)
         self.explanation = QLabel(self)
         self.explanation.setWordWrap(True)
-        self.explanation.setTextFormat(Qt.TextFormat.PlainText)
+        # the hours in bold, what they rest on (the rules, their source, the terms) plain
+        # below: six bold lines read as a wall
+        self.explanation.setTextFormat(Qt.TextFormat.RichText)
         self.explanation.setAccessibleName(self.tr("Required hours"))
-        font = self.explanation.font()
-        font.setBold(True)
-        self.explanation.setFont(font)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
@@ -237,7 +237,7 @@ class PlanDialog(QDialog):
         try:
             plan = otj.check_plan(plan)
         except PortfolioError as exc:
-            self.explanation.setText(str(exc))
+            self.explanation.setText(f"<b>{escape(str(exc), quote=False)}</b>")
             return
         lines = []
         if plan.rule == otj.RULE_2022:
@@ -298,7 +298,8 @@ class PlanDialog(QDialog):
         lines.append(
             funding_rules.review_rule_text(plan.rule, plan.review_months, plan.review_reason)
         )
-        self.explanation.setText("\n".join(lines))
+        head, *rest = [escape(line, quote=False).replace("\n", "<br>") for line in lines]
+        self.explanation.setText(f"<b>{head}</b>" + "".join(f"<br>{r}" for r in rest))
 
     def save(self) -> None:
         try:
