@@ -190,7 +190,7 @@ class CoveragePage(QWidget):
             counted
             + " "
             + self.tr(
-                "Bold codes: below the target; a green bar: met. Click a cell or a code (or "
+                "Bold codes: below the target; green ones: met. Click a cell or a code (or "
                 "press Enter) to list its items."
             )
         )

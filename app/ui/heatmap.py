@@ -303,14 +303,17 @@ class HeatmapGrid(QWidget):
         current_row, current_column = self._current
         highlight = palette.color(QPalette.ColorRole.Highlight)
         met_colour = QColor(met_fill())
+        met_tint = _alpha(met_colour, 70)
         for column, competency in enumerate(data.columns):
             rect = self.header_rect(column)
             if column == current_column:
                 painter.fillRect(rect.adjusted(1, 1, -1, -1), _alpha(highlight, 60))
             met = data.totals[column].met
             if met:
-                # a met competency is marked as done (the scale's "target met" colour under its
-                # code), so it reads as achieved rather than as a quieter, disabled column
+                # a met competency is marked as done (a tint of the scale's "target met" colour
+                # behind its code and a bar under it), so its regular-weight code reads as
+                # achieved beside the bold gaps, not as a quieter, disabled column
+                painter.fillRect(rect.adjusted(1, 1, -1, -1), met_tint)
                 painter.fillRect(
                     QRect(rect.left() + 2, rect.bottom() - 2, rect.width() - 4, 3), met_colour
                 )

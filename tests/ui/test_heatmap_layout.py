@@ -83,6 +83,16 @@ def test_a_met_competency_is_marked_in_the_met_colour(
             marks[column] = pixel(grid, header.center().x(), header.bottom() - 1)
         assert close(marks[k1], QColor(met_fill()))
         assert not close(marks[k2], QColor(met_fill()))
+        # and a tint of it behind the code: the met code reads as done, not greyed out
+        base = grid.palette().color(QPalette.ColorRole.Base)
+        k7 = codes.index("K7")  # met too (E002), and not the current column
+        assert data.totals[k7].met and grid.current()[1] not in (k7, k2)
+        behind = {}
+        for column in (k7, k2):
+            header = grid.header_rect(column)
+            behind[column] = pixel(grid, header.left() + 2, header.top() + 3)
+        assert not close(behind[k7], base) and behind[k7].green() >= behind[k7].red()
+        assert close(behind[k2], base)
         # the met total is painted in a strong colour; an empty cell never outshines it
         rows = [g.code for g in data.rows]
         total = grid.cell_rect(data.totals_row, k1)
@@ -90,7 +100,6 @@ def test_a_met_competency_is_marked_in_the_met_colour(
         assert close(met_cell, QColor(data.cell(data.totals_row, k1).fill))  # two items
         empty = grid.cell_rect(rows.index("D5"), codes.index("K2"))
         empty_cell = pixel(grid, empty.left() + 2, empty.top() + 2)
-        base = grid.palette().color(QPalette.ColorRole.Base)
         if appearance == "dark":
             assert close(empty_cell, QColor(DARK_EMPTY_FILL))
             assert (
