@@ -69,7 +69,7 @@ def test_changing_a_judgement_replaces_it() -> None:
     ("judgement", "comment", "message"),
     [
         ("maybe", "", "not a judgement"),
-        (EVIDENCED, "x" * (assessment.MAX_COMMENT + 1), "keep it under"),
+        (EVIDENCED, "x" * (assessment.MAX_COMMENT + 1), "at most 100000"),
     ],
 )
 def test_values_that_cannot_be_saved_are_refused(

@@ -9,19 +9,20 @@ from typing import Annotated
 
 from msgspec import Meta
 
-from app.schema.base import CODE_PATTERN, Record, pattern, text, whole
+from app.schema.base import CODE_PATTERN, MAX_WEEK_MINUTES, Record, pattern, text, whole
 
 MAX_TEXT = 200_000
+MAX_WEEKS = 52
 Code = Annotated[str, pattern(CODE_PATTERN, "is not a code (letters, digits, . _ -)", 40)]
 Text = Annotated[str, text(MAX_TEXT)]
 Stamp = Annotated[str, text(40)]
 
 
 class WeekRecord(Record):
-    week: Annotated[int, whole(1, 52)]
+    week: Annotated[int, whole(1, MAX_WEEKS)]
     plan: Text = ""
     log: Text = ""
-    minutes: Annotated[int, whole(0, 7 * 24 * 60)] = 0
+    minutes: Annotated[int, whole(0, MAX_WEEK_MINUTES)] = 0
     updated: Stamp = ""
 
 
@@ -35,7 +36,7 @@ class ProjectRecord(Record):
     title: Annotated[str, text(300)] = ""
     scope: Text = ""
     updated: Stamp = ""
-    weeks: Annotated[tuple[WeekRecord, ...], Meta(max_length=52)] = ()
+    weeks: Annotated[tuple[WeekRecord, ...], Meta(max_length=MAX_WEEKS)] = ()
     notes: Annotated[tuple[NoteRecord, ...], Meta(max_length=2000)] = ()
 
 

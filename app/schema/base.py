@@ -8,23 +8,32 @@ and its ``Meta`` constraints), so a new field gets a friendly message with no co
 ``Annotated[int, Meta(ge=1, le=1440)]`` reads "must be a whole number from 1 to 1440",
 ``Annotated[str, text(40)]`` "is longer than 40 characters", and a pattern says what its
 ``extra={"says": ...}`` says.
+
+What a user types is checked against the very same constraints by ``checked``: the limit
+lives once, in the schema, and the sentence comes from the same ``_expected`` with the
+value in view ("The title is 10000 characters (at most 500)", "The status 'done' is not
+one of: draft, ready").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import Annotated, Any, TypeVar
 
 import msgspec
 from msgspec import Meta
 from msgspec import inspect as mi
 
+from app.errors import InvalidInputError
+
 T = TypeVar("T")
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 # an 8-bit-clean bound for any one number in a document: far beyond any count or size we keep
 MAX_WHOLE = 2**62
+MAX_WEEK_MINUTES = 7 * 24 * 60  # a week, in minutes
 
 
 class Record(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -62,7 +71,8 @@ def one_of(values: tuple[str, ...] | list[str]) -> Meta:
     """Exactly one of ``values``."""
     alternatives = "|".join(re.escape(v) for v in values)
     return Meta(
-        pattern=f"^(?:{alternatives})$", extra={"says": f"must be one of {', '.join(values)}"}
+        pattern=f"^(?:{alternatives})$",
+        extra={"says": f"must be one of {', '.join(values)}", "one_of": tuple(values)},
     )
 
 
@@ -149,6 +159,37 @@ def explain(message: str, kind: type[Any], place: Callable[[list[str | int]], st
     return f"{where} {_expected(info, raw)}"
 
 
+_NO_VALUE: Any = object()
+
+
+def checked(record: type[msgspec.Struct], field: str, value: T, what: str) -> T:
+    """``value`` when ``record.field``'s constraints allow it; else ``InvalidInputError``
+    saying so about ``what`` (``"The title"``): what a user types meets the limits a file
+    meets, in the same words."""
+    return checked_as(_field(record, field), value, what)
+
+
+def checked_as(kind: Any, value: T, what: str) -> T:
+    """``checked`` against a type (``Annotated[str, nonblank(500)]``) rather than a field."""
+    try:
+        msgspec.convert(value, type=kind)
+    except msgspec.ValidationError as exc:
+        raise InvalidInputError(
+            f"{what} {_expected(_info(kind), str(exc), value, what)}."
+        ) from None
+    return value
+
+
+@cache
+def _field(record: type[msgspec.Struct], name: str) -> Any:
+    return next(f.type for f in msgspec.structs.fields(record) if f.name == name)
+
+
+@cache
+def _info(kind: Any) -> mi.Type:
+    return mi.type_info(kind)
+
+
 def _type_at(info: mi.Type, steps: list[str | int]) -> mi.Type:
     """The type the schema declares at ``steps`` (Any once the path leaves the schema)."""
     for step in steps:
@@ -187,8 +228,18 @@ def _bare(info: mi.Type) -> tuple[mi.Type, dict[str, Any], bool]:
             return info, extra, nullable
 
 
-def _expected(declared: mi.Type, raw: str) -> str:
+def _expected(declared: mi.Type, raw: str, value: Any = _NO_VALUE, what: str = "") -> str:
+    """What is wrong, after the place's name; with ``value`` (typed input) it is quoted."""
     info, extra, _nullable = _bare(declared)
+    if isinstance(info, mi.StrType) and isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        if "length <=" in raw:
+            verb = "are" if what.endswith("notes") else "is"
+            return f"{verb} {len(value)} characters (at most {info.max_length})"
+        if "matching regex" in raw and "one_of" in extra:
+            return f"'{shown}' is not one of: {', '.join(extra['one_of'])}"
+        if "matching regex" in raw and extra.get("says") != "is empty":
+            return f"'{shown}' {extra.get('says', 'is not in the expected form')}"
     if isinstance(info, mi.StrType):
         if "length >=" in raw:
             return "is empty"
@@ -203,7 +254,8 @@ def _expected(declared: mi.Type, raw: str) -> str:
         low = info.ge if info.ge is not None else (info.gt + 1 if info.gt is not None else None)
         high = info.le if info.le is not None else (info.lt - 1 if info.lt is not None else None)
         if low is not None and high is not None:
-            return f"must be a whole number from {low} to {high}"
+            given = f", not {value}" if isinstance(value, int) else ""
+            return f"must be a whole number from {low} to {high}{given}"
         return "must be a whole number"
     if isinstance(info, mi.FloatType):
         return str(extra.get("says", "must be a number"))

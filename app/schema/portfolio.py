@@ -23,6 +23,7 @@ from msgspec import Meta
 from app.schema.assessment_records import AssessmentRecord
 from app.schema.base import (
     CODE_PATTERN,
+    MAX_WEEK_MINUTES,
     MAX_WHOLE,
     Record,
     SchemaError,
@@ -49,7 +50,6 @@ RULE_2022 = "2022-weekly"
 RULE_2025 = "2025-fixed"
 RULES = (RULE_2022, RULE_2025)
 MAX_ENTRY_MINUTES = 24 * 60
-MAX_WEEK_MINUTES = 7 * 24 * 60
 MAX_DESCRIPTION = 200_000
 # Stored key → label. The keys are the CSV's values (labels are accepted too).
 ACTIVITIES: dict[str, str] = {
@@ -86,17 +86,20 @@ MAX_LINKS_PER_ENTRY = 1_000
 MAX_REVIEWS = 10_000
 MAX_PEOPLE_PER_REVIEW = 1_000
 MAX_ACTIONS_PER_REVIEW = 1_000
-MAX_REVIEW_MINUTES = 100_000 * 60  # as reviews.add_review allows
-MAX_PLAN_DAYS = 10 * 366  # as otj.check_plan allows
+MAX_REVIEW_MINUTES = 100_000 * 60
+MAX_PLAN_DAYS = 10 * 366
+MAX_AGREED_MONTHS = 12  # an agreed other review frequency (2025/26 rule 92.1)
 MAX_NAME = 10_000  # names are kept under 500 characters when typed; a margin for older files
+MAX_TYPED_NAME = 500
 MAX_ACTION = 5_000
 
 Code = Annotated[str, pattern(CODE_PATTERN, "is not a code", 32)]
 Version = Annotated[str, pattern(CODE_PATTERN, "is not a version number", 32)]
-IsoDate = Annotated[str, pattern(r"^\d{4}-\d{2}-\d{2}$", "is not a date (YYYY-MM-DD)", 10)]
+IsoDate = Annotated[str, pattern(r"^\d{4}-\d{2}-\d{2}\Z", "is not a date (YYYY-MM-DD)")]
 Id = Annotated[int, whole(1, MAX_WHOLE)]
 Ref = Annotated[str, pattern(r"^E\d{3,9}$", "must be an evidence ref such as E001")]
 Kind = Annotated[str, one_of(("competency", "group"))]
+TypedName = Annotated[str, nonblank(MAX_TYPED_NAME)]  # a person's name as typed
 
 
 def uln_check_digit_ok(uln: str) -> bool:
@@ -276,7 +279,7 @@ class PlanRecord(Record):
     rpl_minutes: Annotated[int, whole(0, 10**9)] = 0
     minimum_source: Annotated[str, text(500)] = ""
     minimum_date: IsoDate | None = None
-    review_months: Annotated[int, whole(1, 12)] | None = None
+    review_months: Annotated[int, whole(1, MAX_AGREED_MONTHS)] | None = None
     review_reason: Annotated[str, text(2000)] = ""
 
 

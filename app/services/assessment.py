@@ -24,7 +24,7 @@ import msgspec
 
 from app.config import user_data_dir
 from app.errors import InvalidInputError, PortfolioError
-from app.schema.base import SchemaError
+from app.schema.base import SchemaError, checked
 from app.schema.judgements import (
     EVIDENCED,
     FORMAT,
@@ -104,10 +104,7 @@ def record_judgement(
         )
     if not code.strip() or len(code) > 32:
         raise InvalidInputError("A competency code is needed for a judgement.")
-    if len(comment) > MAX_COMMENT:
-        raise InvalidInputError(
-            f"The comment is {len(comment)} characters; keep it under {MAX_COMMENT}."
-        )
+    checked(Judgement, "comment", comment, "The comment")
     stamp = when or now()
     judgements = dict(assessment.judgements)
     judgements[code] = Judgement(judgement=judgement, comment=comment, updated=stamp)
@@ -116,8 +113,7 @@ def record_judgement(
 
 def with_assessor(assessment: Assessment, name: str) -> Assessment:
     name = " ".join(name.split())
-    if len(name) > MAX_ASSESSOR:
-        raise InvalidInputError(f"The assessor's name is over {MAX_ASSESSOR} characters.")
+    checked(AssessmentFile, "assessor", name, "The assessor's name")
     return replace(assessment, assessor=name, updated=now())
 
 
@@ -193,6 +189,7 @@ def load_assessment(
 
 __all__ = [
     "EVIDENCED",
+    "MAX_ASSESSOR",
     "MAX_COMMENT",
     "NOT_EVIDENCED",
     "NOT_YET_SEEN",

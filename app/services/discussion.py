@@ -16,11 +16,12 @@ from app.errors import InvalidInputError
 from app.models.db import utc_now
 from app.models.discussion_orm import DiscussionNote
 from app.schema.assessment_plan import AssessmentPlan, Criterion, Method
+from app.schema.assessment_records import DiscussionRecord
+from app.schema.base import checked
 from app.services import assessment_plans, portfolio, queries
 
 DISCUSSION_METHOD = "PD"
 STAR = ("situation", "task", "action", "result")
-MAX_NOTE = 200_000
 
 
 @dataclass(frozen=True)
@@ -94,10 +95,8 @@ def save_notes(session: Session, theme: str, **fields: str | None) -> Star:
     for name, value in fields.items():
         if name not in STAR:
             raise InvalidInputError(f"'{name}' is not one of: {', '.join(STAR)}.")
-        if value is not None and len(value) > MAX_NOTE:
-            raise InvalidInputError(
-                f"The {name} is {len(value)} characters; keep it under {MAX_NOTE}."
-            )
+        if value is not None:
+            checked(DiscussionRecord, name, value, f"The {name}")
     row = session.get(DiscussionNote, found.code)
     if row is None:
         row = DiscussionNote(theme=found.code, situation="", task="", action="", result="")

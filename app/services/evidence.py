@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
@@ -26,11 +25,11 @@ from app.models.orm import (
     PortfolioRecord,
     Rendition,
 )
+from app.schema.base import checked
+from app.schema.portfolio import ItemRecord
 from app.services import attachments as attachment_service
 from app.services import frameworks, git_sources, queries
 from app.services.queries import (
-    MAX_TITLE,
-    STATUSES,
     ItemFilter,
     SortKey,
     check_status,
@@ -62,10 +61,7 @@ def parse_date(value: str | None) -> str:
     """An ISO date (YYYY-MM-DD); today when None."""
     if value is None:
         return Date.today().isoformat()
-    value = value.strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        shown = value if len(value) <= 40 else value[:40] + "…"
-        raise InvalidInputError(f"The date '{shown}' is not a date; write it as YYYY-MM-DD.")
+    value = checked(ItemRecord, "date", value.strip(), "The date")
     try:
         return Date.fromisoformat(value).isoformat()
     except ValueError as exc:
@@ -481,8 +477,6 @@ def refs_exist(session: Session, refs: Iterable[str]) -> None:
 
 
 __all__ = [
-    "MAX_TITLE",
-    "STATUSES",
     "ItemFilter",
     "ItemSnapshot",
     "SortKey",

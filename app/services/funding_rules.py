@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from datetime import date as Date
 from datetime import timedelta
 
+from app.schema.portfolio import MAX_AGREED_MONTHS as MAX_AGREED_MONTHS
 from app.schema.portfolio import RULE_2022, RULE_2025
 
 CURRENT_RULES_START = Date(2025, 8, 1)
 REVIEW_WEEKS_2022 = 12
 REVIEW_MONTHS_2025 = 3
-MAX_AGREED_MONTHS = 12
 OTJ_FLOOR_MINUTES = 187 * 60  # 2025/26: no apprenticeship is funded with fewer OTJ hours
 
 RULES_2022_DOC = "Apprenticeship funding rules 2022 to 2023 (DfE)"

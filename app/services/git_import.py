@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidInputError, NotFoundError
 from app.models.db import utc_now
 from app.models.git_orm import GitIdentity, ItemSource
+from app.schema.portfolio import MAX_TITLE
 from app.services import evidence, frameworks, git_sources
 from app.services.git_scan import (
     Candidate,
@@ -34,7 +35,6 @@ from app.services.git_scan import (
     file_kinds,
     scan_repository,
 )
-from app.services.queries import MAX_TITLE
 from app.services.records import to_row
 from app.services.views import SourceView as Source
 

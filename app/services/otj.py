@@ -35,29 +35,32 @@ from app.errors import InvalidInputError, NotFoundError
 from app.models.db import utc_now
 from app.models.orm import Competency, Framework, Item
 from app.models.progress_orm import OtjEntry, OtjEntryCompetency, OtjEntryItem, OtjPlan
+from app.schema.base import checked
 from app.schema.portfolio import (
     ACTIVITIES,
-    MAX_DESCRIPTION,
+    MAX_AGREED_MONTHS,
     MAX_ENTRY_MINUTES,
+    MAX_PLAN_DAYS,
     MAX_WEEK_MINUTES,
     RULE_2022,
     RULE_2025,
-    RULES,
+    EntryRecord,
+    PlanRecord,
+)
+from app.schema.portfolio import (
+    MAX_DESCRIPTION as MAX_DESCRIPTION,  # the page limits its box to it
 )
 from app.services import evidence, portfolio
 from app.services.competency_codes import display_code, resolve_codes
 from app.services.csv_cells import read_csv, restore, write_csv
 from app.services.funding_rules import (
     CURRENT_RULES_START,
-    MAX_AGREED_MONTHS,
     OTJ_FLOOR_MINUTES,
     otj_required_2025,
     ruleset,
 )
 from app.services.queries import raw_connection
 
-MAX_SOURCE = 500
-MAX_REASON = 2000
 BASELINE_WEEKLY_MINUTES = 6 * 60  # 6 hours a week (2022/23 rules)
 FULL_TIME_MINUTES = 30 * 60  # 30 contracted hours a week or more: the full 6 hours
 STATUTORY_LEAVE_WEEKS_PER_YEAR = 5.6
@@ -379,11 +382,7 @@ def check_activity(value: str) -> str:
 
 
 def check_description(text: str) -> str:
-    if len(text) > MAX_DESCRIPTION:
-        raise InvalidInputError(
-            f"The description is {len(text)} characters; keep it under {MAX_DESCRIPTION}."
-        )
-    return text
+    return checked(EntryRecord, "description", text, "The description")
 
 
 def to_date(value: str | Date | None) -> Date:
@@ -418,11 +417,10 @@ def check_plan(plan: Plan) -> Plan:
         raise InvalidInputError(
             f"The gateway date {plan.gateway} must come after the start date {plan.start}."
         )
-    if (plan.gateway - plan.start).days > 10 * 366:
+    if (plan.gateway - plan.start).days > MAX_PLAN_DAYS:
         raise InvalidInputError("The plan runs over ten years; check the start and gateway dates.")
     check_contracted(plan.contracted_minutes)
-    if plan.rule not in RULES:
-        raise InvalidInputError(f"The rule '{plan.rule}' is not one of: {', '.join(RULES)}.")
+    checked(PlanRecord, "rule", plan.rule, "The rule")
     if plan.rule == RULE_2025:
         if plan.fixed_minutes is None or plan.fixed_minutes <= 0:
             raise InvalidInputError(
@@ -453,8 +451,7 @@ def _check_2025_terms(plan: Plan) -> Plan:
             f"The recognised prior learning ({format_minutes(plan.rpl_minutes)}) is more than "
             f"the standard's minimum ({format_minutes(minimum)}); check both figures."
         )
-    if len(plan.minimum_source) > MAX_SOURCE:
-        raise InvalidInputError(f"The minimum's source is too long; keep it under {MAX_SOURCE}.")
+    checked(PlanRecord, "minimum_source", plan.minimum_source, "The minimum's source")
     if plan.review_months is not None:
         if not 1 <= plan.review_months <= MAX_AGREED_MONTHS:
             raise InvalidInputError(
@@ -466,9 +463,8 @@ def _check_2025_terms(plan: Plan) -> Plan:
                 "An agreed review frequency needs its reason (rule 92.1: an evidenced "
                 "delivery reason agreed with the employer)."
             )
-        if len(plan.review_reason) > MAX_REASON:
-            raise InvalidInputError(f"The reason is too long; keep it under {MAX_REASON}.")
-        return replace(plan, review_reason=plan.review_reason.strip())
+        reason = checked(PlanRecord, "review_reason", plan.review_reason.strip(), "The reason")
+        return replace(plan, review_reason=reason)
     return replace(plan, review_reason="")
 
 

@@ -20,14 +20,15 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidInputError
 from app.models.db import utc_now
 from app.models.project_orm import ProjectNote, ProjectRecord, ProjectWeek
+from app.schema import assessment_records as records
 from app.schema.assessment_plan import AssessmentPlan, Method
+from app.schema.assessment_records import MAX_WEEKS
+from app.schema.base import checked
+from app.schema.portfolio import MAX_WEEK_MINUTES
 from app.services import assessment_plans, portfolio, queries
 from app.services.views import CompetencyView, ItemView
 
 SCOPE_WORD_LIMIT = 500
-MAX_WEEKS = 52
-MAX_TEXT = 200_000
-MAX_TITLE = 300
 PROJECT_METHOD = "PR"
 
 _WORD = re.compile(r"\S+")
@@ -96,12 +97,6 @@ def get_project(session: Session) -> Project:
     )
 
 
-def _text(value: str, what: str, limit: int = MAX_TEXT) -> str:
-    if len(value) > limit:
-        raise InvalidInputError(f"The {what} is {len(value)} characters; keep it under {limit}.")
-    return value
-
-
 def save_scope(session: Session, *, title: str | None = None, scope: str | None = None) -> Project:
     """Keep the title and the scope as typed (a scope past 500 words is kept, and flagged)."""
     row = session.get(ProjectRecord, 1)
@@ -109,9 +104,9 @@ def save_scope(session: Session, *, title: str | None = None, scope: str | None 
         row = ProjectRecord(id=1, title="", scope="")
         session.add(row)
     if title is not None:
-        row.title = _text(title.strip(), "project title", MAX_TITLE)
+        row.title = checked(records.ProjectRecord, "title", title.strip(), "The project title")
     if scope is not None:
-        row.scope = _text(scope, "project scope")
+        row.scope = checked(records.ProjectRecord, "scope", scope, "The project scope")
     row.updated = utc_now()
     portfolio.touch(session)
     session.flush()
@@ -128,16 +123,16 @@ def save_week(
 ) -> Week:
     if not 1 <= week <= MAX_WEEKS:
         raise InvalidInputError(f"Week {week} is not a project week; give 1 to {MAX_WEEKS}.")
-    if minutes is not None and not 0 <= minutes <= 7 * 24 * 60:
+    if minutes is not None and not 0 <= minutes <= MAX_WEEK_MINUTES:
         raise InvalidInputError("The hours in a week must be between 0 and 168.")
     row = session.get(ProjectWeek, week)
     if row is None:
         row = ProjectWeek(week=week, plan="", log="", minutes=0)
         session.add(row)
     if plan is not None:
-        row.plan = _text(plan, "week's plan")
+        row.plan = checked(records.WeekRecord, "plan", plan, "The week's plan")
     if log is not None:
-        row.log = _text(log, "week's log")
+        row.log = checked(records.WeekRecord, "log", log, "The week's log")
     if minutes is not None:
         row.minutes = minutes
     row.updated = utc_now()
@@ -175,7 +170,7 @@ def set_note(session: Session, code: str, note: str) -> None:
         if row is None:
             row = ProjectNote(code=match)
             session.add(row)
-        row.note = _text(note, "note")
+        row.note = checked(records.NoteRecord, "note", note, "The note")
         row.updated = utc_now()
     portfolio.touch(session)
     session.flush()

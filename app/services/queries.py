@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from app.errors import InvalidInputError, NotFoundError
-from app.schema.portfolio import MAX_TITLE, STATUSES
+from app.schema.base import checked
+from app.schema.portfolio import ItemRecord
 from app.services.views import (
     AttachmentView,
     CellCoverage,
@@ -103,17 +104,11 @@ def raw_connection(session: Session) -> sqlite3.Connection:
 
 
 def check_title(title: str) -> str:
-    if not title.strip():
-        raise InvalidInputError("The title is empty; every evidence item needs a title.")
-    if len(title) > MAX_TITLE:
-        raise InvalidInputError(f"The title is {len(title)} characters; keep it under {MAX_TITLE}.")
-    return title
+    return checked(ItemRecord, "title", title, "The title")
 
 
 def check_status(status: str) -> str:
-    if status not in STATUSES:
-        raise InvalidInputError(f"The status '{status}' is not one of: {', '.join(STATUSES)}.")
-    return status
+    return checked(ItemRecord, "status", status, "The status")
 
 
 def normalise_duty(code: str) -> str:

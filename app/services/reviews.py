@@ -21,7 +21,13 @@ from sqlalchemy.orm import Session, selectinload
 from app.errors import InvalidInputError, NotFoundError
 from app.models.db import utc_now
 from app.models.progress_orm import ProgressReview, ReviewAction, ReviewParticipant
-from app.schema.portfolio import MAX_NOTES, ROLES
+from app.schema.base import checked
+from app.schema.portfolio import (
+    MAX_REVIEW_MINUTES,
+    ActionRecord,
+    ParticipantRecord,
+    ReviewRecord,
+)
 from app.services import funding_rules, otj, portfolio
 from app.services.skills_scan import check_name
 
@@ -120,10 +126,7 @@ def review_status(
 
 
 def check_role(role: str) -> str:
-    value = role.strip().lower()
-    if value not in ROLES:
-        raise InvalidInputError(f"The role '{role}' is not one of: {', '.join(ROLES)}.")
-    return value
+    return checked(ParticipantRecord, "role", role.strip().lower(), "The role")
 
 
 def parse_action(text: str) -> Action:
@@ -142,13 +145,8 @@ def parse_action(text: str) -> Action:
 
 
 def make_action(text: str, owner: str = "", due: Date | str | None = None) -> Action:
-    text = text.strip()
-    if not text:
-        raise InvalidInputError("An action has no text; say what is to be done.")
-    if len(text) > 5000:
-        raise InvalidInputError(f"An action is {len(text)} characters; keep it under 5000.")
     return Action(
-        text=text,
+        text=checked(ActionRecord, "text", text.strip(), "An action"),
         owner=owner.strip(),
         due=None if due is None or due == "" else otj.to_date(due),
     )
@@ -239,10 +237,7 @@ def _checked(
         Participant(check_role(p.role), check_name(p.name, f"{p.role}'s name"))
         for p in participants
     ]
-    if len(notes) > MAX_NOTES:
-        raise InvalidInputError(
-            f"The notes are {len(notes)} characters; keep them under {MAX_NOTES}."
-        )
+    checked(ReviewRecord, "notes", notes, "The notes")
     if otj_minutes is None:
         plan = otj.get_plan(session)
         otj_minutes = sum(
@@ -250,8 +245,10 @@ def _checked(
             for e in otj.list_entries(session)
             if e.date <= review_date and otj.countable(plan, e.date)
         )
-    elif not 0 <= otj_minutes <= 100_000 * 60:
-        raise InvalidInputError("The off-the-job hours reviewed must be 0 or more.")
+    elif not 0 <= otj_minutes <= MAX_REVIEW_MINUTES:
+        raise InvalidInputError(
+            f"The off-the-job hours reviewed must be from 0 to {MAX_REVIEW_MINUTES // 60}."
+        )
     return review_date, people, otj_minutes
 
 

@@ -29,7 +29,8 @@ from app.models.progress_orm import (
     SkillsRating,
     SkillsScan,
 )
-from app.schema.portfolio import MAX_NOTE
+from app.schema.base import checked, checked_as
+from app.schema.portfolio import ScanRecord, TypedName
 from app.services import frameworks, portfolio, queries
 from app.services.competency_codes import DDAT_KEY, display_code, resolve_codes
 from app.services.csv_cells import read_csv, restore, write_csv
@@ -314,18 +315,11 @@ def parse_ratings_csv(text: str) -> list[RatingInput]:
 
 
 def check_note(note: str) -> str:
-    if len(note) > MAX_NOTE:
-        raise InvalidInputError(f"A note is {len(note)} characters; keep it under {MAX_NOTE}.")
-    return note
+    return checked(ScanRecord, "note", note, "A note")
 
 
 def check_name(name: str, what: str) -> str:
-    name = name.strip()
-    if not name:
-        raise InvalidInputError(f"The {what} is empty; give a name.")
-    if len(name) > 500:
-        raise InvalidInputError(f"The {what} is {len(name)} characters; keep it under 500.")
-    return name
+    return checked_as(TypedName, name.strip(), f"The {what}")
 
 
 # --- storage ------------------------------------------------------------------------------------
