@@ -45,6 +45,7 @@ from app.export.signoff_reader import (
 from app.models.db import Database, utc_now
 from app.models.outputs import check_output, staged_output
 from app.schema import signoff as schema
+from app.schema.base import checked, checked_as
 from app.schema.manifest import FileEntry
 from app.schema.portfolio import ItemRecord
 from app.services import portfolio_json, queries, signoff
@@ -303,10 +304,7 @@ def _check_person(person: schema.Person) -> None:
         ("organisation", person.organisation),
         ("email", person.email),
     ):
-        if len(value) > 500:
-            raise InvalidInputError(f"The signer's {label} is too long (500 characters at most).")
-        if any(ord(c) < 32 for c in value):
-            raise InvalidInputError(f"The signer's {label} must be one line of text.")
+        checked_as(schema.TypedLine, value, f"The signer's {label}")
 
 
 @dataclass(frozen=True)
@@ -452,8 +450,7 @@ def write_response(
                 "This request asks you to sign a progress review: sign it or decline it "
                 "(on the command line, --sign-review or --decline-review)."
             )
-        if len(review[1]) > schema.MAX_TEXT:
-            raise InvalidInputError("The comment is too long (a million characters at most).")
+        checked(schema.ReviewAnswer, "comment", review[1], "The comment")
         answer = schema.ReviewAnswer(
             content_sha256=opened.request.review.content_sha256,
             decision="signed" if review[0] == "signed" else "declined",
@@ -464,8 +461,7 @@ def write_response(
             "This request is about evidence items, not a progress review; confirm or decline "
             "its claims instead."
         )
-    if len(statement) > schema.MAX_TEXT:
-        raise InvalidInputError("The witness statement is too long (a million characters at most).")
+    checked(schema.SignoffResponse, "statement", statement, "The witness statement")
     if (
         answer is None
         and not statement.strip()

@@ -82,7 +82,8 @@ def whole(low: int, high: int) -> Meta:
 
 
 Stamp = Annotated[str, text(40)]  # a UTC ISO 8601 time
-Sha256 = Annotated[str, pattern(r"^[0-9a-f]{64}$", "must be 64 lowercase hexadecimal digits")]
+Sha256 = Annotated[str, pattern(r"^[0-9a-f]{64}\Z", "must be 64 lowercase hexadecimal digits")]
+IsoDate = Annotated[str, pattern(r"^\d{4}-\d{2}-\d{2}\Z", "is not a date (YYYY-MM-DD)")]
 
 
 class _Head(msgspec.Struct):
@@ -171,13 +172,20 @@ def checked(record: type[msgspec.Struct], field: str, value: T, what: str) -> T:
 
 def checked_as(kind: Any, value: T, what: str) -> T:
     """``checked`` against a type (``Annotated[str, nonblank(500)]``) rather than a field."""
+    problem = fault(kind, value, what)
+    if problem:
+        raise InvalidInputError(f"{problem}.")
+    return value
+
+
+def fault(kind: Any, value: Any, what: str) -> str:
+    """What ``kind`` finds wrong with ``value`` ("the title is 600 characters (at most
+    500)"), or "" when it fits: for a caller with its own way of refusing."""
     try:
         msgspec.convert(value, type=kind)
     except msgspec.ValidationError as exc:
-        raise InvalidInputError(
-            f"{what} {_expected(_info(kind), str(exc), value, what)}."
-        ) from None
-    return value
+        return f"{what} {_expected(_info(kind), str(exc), value, what)}"
+    return ""
 
 
 @cache
@@ -238,7 +246,7 @@ def _expected(declared: mi.Type, raw: str, value: Any = _NO_VALUE, what: str = "
             return f"{verb} {len(value)} characters (at most {info.max_length})"
         if "matching regex" in raw and "one_of" in extra:
             return f"'{shown}' is not one of: {', '.join(extra['one_of'])}"
-        if "matching regex" in raw and extra.get("says") != "is empty":
+        if "matching regex" in raw and extra.get("says") != "is empty" and shown.isprintable():
             return f"'{shown}' {extra.get('says', 'is not in the expected form')}"
     if isinstance(info, mi.StrType):
         if "length >=" in raw:

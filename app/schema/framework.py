@@ -19,7 +19,16 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta, Struct
 
-from app.schema.base import CODE_PATTERN, SchemaError, dotted, explain
+from app.schema.base import (
+    CODE_PATTERN,
+    SchemaError,
+    dotted,
+    explain,
+    nonblank,
+    pattern,
+    text,
+    whole,
+)
 
 __all__ = ["SCHEMA", "FrameworkDocument", "SchemaError", "check_document", "decode"]
 
@@ -32,31 +41,19 @@ MAX_COMPETENCIES = 1_000
 MAX_GROUPS = 500
 MAX_OPTIONS = 50
 MAX_LEVEL = 8  # the regulated qualification levels: entry to 8
-Code = Annotated[
-    str, Meta(min_length=1, max_length=32, pattern=CODE_PATTERN, extra={"says": "is not a code"})
-]
-Version = Annotated[
-    str,
-    Meta(
-        min_length=1,
-        max_length=32,
-        pattern=CODE_PATTERN,
-        extra={"says": "is not a version number"},
-    ),
-]
-Title = Annotated[
-    str, Meta(min_length=1, max_length=MAX_TITLE, pattern=r"\S", extra={"says": "is empty"})
-]
-Text = Annotated[str, Meta(max_length=MAX_TEXT)]
-Label = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"\S", extra={"says": "is empty"})]
-Level = Annotated[int, Meta(ge=0, le=MAX_LEVEL)]
-OptionNumber = Annotated[int, Meta(ge=1, le=MAX_OPTIONS)]
+Code = Annotated[str, Meta(min_length=1), pattern(CODE_PATTERN, "is not a code", 32)]
+Version = Annotated[str, Meta(min_length=1), pattern(CODE_PATTERN, "is not a version number", 32)]
+Title = Annotated[str, nonblank(MAX_TITLE)]
+Text = Annotated[str, text(MAX_TEXT)]
+Label = Annotated[str, nonblank(64)]
+Level = Annotated[int, whole(0, MAX_LEVEL)]
+OptionNumber = Annotated[int, whole(1, MAX_OPTIONS)]
 
 
 class Source(Struct, omit_defaults=True):
-    publisher: Annotated[str, Meta(max_length=MAX_TITLE)] = ""
-    title: Annotated[str, Meta(max_length=MAX_TEXT)] = ""
-    url: Annotated[str, Meta(max_length=2_000)] = ""
+    publisher: Annotated[str, text(MAX_TITLE)] = ""
+    title: Annotated[str, text(MAX_TEXT)] = ""
+    url: Annotated[str, text(2_000)] = ""
 
 
 class CompetencyKind(Struct):
@@ -69,12 +66,12 @@ class Competency(Struct):
     code: Code
     kind: Label
     text: Text
-    name: Annotated[str, Meta(max_length=MAX_TITLE)] | None = None
+    name: Annotated[str, text(MAX_TITLE)] | None = None
 
 
 class Link(Struct):
     competency: Code
-    level: Annotated[str, Meta(max_length=32)] | None = None
+    level: Annotated[str, text(32)] | None = None
     text: Text | None = None
 
 
@@ -85,7 +82,7 @@ class Group(Struct, omit_defaults=True):
 
     code: Code
     text: Text
-    name: Annotated[str, Meta(max_length=MAX_TITLE)] | None = None
+    name: Annotated[str, text(MAX_TITLE)] | None = None
     links: Annotated[list[Link], Meta(max_length=MAX_COMPETENCIES)] = msgspec.field(
         default_factory=list
     )
@@ -101,7 +98,7 @@ class Option(Struct):
 
 
 class FrameworkDocument(Struct, kw_only=True):
-    schema: Annotated[str, Meta(max_length=100)] = SCHEMA  # older carried copies may lack it
+    schema: Annotated[str, text(100)] = SCHEMA  # older carried copies may lack it
     key: Code
     version: Version
     title: Title
@@ -110,9 +107,9 @@ class FrameworkDocument(Struct, kw_only=True):
     level: Level | None = None
     group_label: Label | None = None
     source: Source | None = None
-    licence: Annotated[str, Meta(max_length=MAX_TITLE)] = ""
-    attribution: Annotated[str, Meta(max_length=MAX_TEXT)] = ""
-    description: Annotated[str, Meta(max_length=MAX_DESCRIPTION)] = ""
+    licence: Annotated[str, text(MAX_TITLE)] = ""
+    attribution: Annotated[str, text(MAX_TEXT)] = ""
+    description: Annotated[str, text(MAX_DESCRIPTION)] = ""
     competency_kinds: Annotated[list[CompetencyKind], Meta(max_length=20)] = msgspec.field(
         default_factory=list
     )

@@ -25,6 +25,7 @@ from app.schema.base import (
     CODE_PATTERN,
     MAX_WEEK_MINUTES,
     MAX_WHOLE,
+    IsoDate,
     Record,
     SchemaError,
     Sha256,
@@ -95,7 +96,6 @@ MAX_ACTION = 5_000
 
 Code = Annotated[str, pattern(CODE_PATTERN, "is not a code", 32)]
 Version = Annotated[str, pattern(CODE_PATTERN, "is not a version number", 32)]
-IsoDate = Annotated[str, pattern(r"^\d{4}-\d{2}-\d{2}\Z", "is not a date (YYYY-MM-DD)")]
 Id = Annotated[int, whole(1, MAX_WHOLE)]
 Ref = Annotated[str, pattern(r"^E\d{3,9}$", "must be an evidence ref such as E001")]
 Kind = Annotated[str, one_of(("competency", "group"))]
@@ -194,7 +194,7 @@ class FrameworkRef(Record):
 
 class DetailsRecord(Record):
     apprentice_name: Annotated[str, nonblank(MAX_SHORT_TEXT)]
-    uln: Annotated[str, pattern(r"^(\d{10})?$", "must be 10 digits", 16)]
+    uln: Annotated[str, pattern(r"^(\d{10})?\Z", "must be 10 digits")]
     employer: Annotated[str, text(MAX_SHORT_TEXT)]
     provider: Annotated[str, text(MAX_SHORT_TEXT)]
     framework: FrameworkRef

@@ -18,7 +18,8 @@ from typing import Annotated, Final, Literal, TypeVar
 import msgspec
 
 from app.schema import base
-from app.schema.base import SchemaError
+from app.schema.base import IsoDate, SchemaError, Sha256, pattern, text
+from app.schema.base import Stamp as IsoTime
 
 REQUEST_FORMAT = "apprentice-portfolio-signoff-request/1"
 RESPONSE_FORMAT = "apprentice-portfolio-signoff-response/1"
@@ -31,15 +32,14 @@ MAX_ATTACHMENTS = 1_000
 MAX_TEXT = 1_000_000  # a reflection or a statement
 MAX_SHORT = 10_000
 
-Sha256 = Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{64}$")]
-RequestId = Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{32}$")]
-Ref = Annotated[str, msgspec.Meta(pattern="^E[0-9]{3,6}$")]
+RequestId = Annotated[str, pattern(r"^[0-9a-f]{32}\Z", "is not a request id")]
+Ref = Annotated[str, pattern(r"^E[0-9]{3,6}\Z", "must be an evidence ref such as E001")]
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
-Short = Annotated[str, msgspec.Meta(max_length=MAX_SHORT)]
+Short = Annotated[str, text(MAX_SHORT)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
-Long = Annotated[str, msgspec.Meta(max_length=MAX_TEXT)]
-IsoDate = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")]
-IsoTime = Annotated[str, msgspec.Meta(max_length=40)]
+Long = Annotated[str, text(MAX_TEXT)]
+# a signer's name, role, organisation or email as typed (files allow up to MAX_SHORT)
+TypedLine = Annotated[str, pattern(r"^[^\x00-\x1f]*\Z", "must be one line of text", 500)]
 
 
 class Person(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -19,6 +19,7 @@ from msgspec import Meta, Struct
 
 from app.errors import InvalidInputError
 from app.schema import framework as schema
+from app.schema.base import fault
 from app.schema.framework import FrameworkDocument, SchemaError
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # the whole list endpoint is well under this
@@ -131,6 +132,12 @@ def _refuse(reference: str, message: str) -> InvalidInputError:
     return InvalidInputError(f"Not a valid standard: {where}{message}.")
 
 
+def _fits(kind: Any, value: str, what: str, reference: str) -> None:
+    problem = fault(kind, value, what)
+    if problem:
+        raise _refuse(reference, problem)
+
+
 def _version(value: float | int | str | None, reference: str) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         raise _refuse(reference, "'version' is missing")
@@ -167,10 +174,7 @@ def to_document(standard: Standard) -> FrameworkDocument:
     title = clean_text(standard.title or "")
     if not title:
         raise _refuse(reference, "'title' is missing")
-    if len(title) > schema.MAX_TITLE:
-        raise _refuse(
-            reference, f"the title is {len(title)} characters (at most {schema.MAX_TITLE})"
-        )
+    _fits(schema.Title, title, "the title", reference)
     version = _version(standard.version, reference)
     level = _level(standard.level, reference)
 
@@ -209,10 +213,7 @@ def to_document(standard: Standard) -> FrameworkDocument:
             text = clean_text(detail or "")
             if not text:
                 raise _refuse(reference, f"{code} has no text")
-            if len(text) > schema.MAX_TEXT:
-                raise _refuse(
-                    reference, f"{code} is {len(text)} characters long (at most {schema.MAX_TEXT})"
-                )
+            _fits(schema.Text, text, code, reference)
             code_for_id[key] = code
             competencies.append(schema.Competency(code=code, kind=kind, text=text))
     if not competencies:
@@ -230,10 +231,7 @@ def to_document(standard: Standard) -> FrameworkDocument:
                 reference,
                 f"options {option_for_id[key]} and {n} have the same id {option.optionId}",
             )
-        if not option_title or len(option_title) > schema.MAX_TITLE:
-            raise _refuse(
-                reference, f"option {n} has no title, or one over {schema.MAX_TITLE} characters"
-            )
+        _fits(schema.Title, option_title, f"option {n}'s title", reference)
         option_for_id[key] = n
         options.append(schema.Option(n=n, title=option_title))
 
@@ -252,10 +250,7 @@ def to_document(standard: Standard) -> FrameworkDocument:
         text = clean_text(duty.dutyDetail or "")
         if not text:
             raise _refuse(reference, f"{code} has no dutyDetail")
-        if len(text) > schema.MAX_TEXT:
-            raise _refuse(
-                reference, f"{code} is {len(text)} characters long (at most {schema.MAX_TEXT})"
-            )
+        _fits(schema.Text, text, code, reference)
         linked: set[str] = set()
         for mapped in (duty.mappedKnowledge, duty.mappedSkills, duty.mappedBehaviour):
             for ident in mapped or []:

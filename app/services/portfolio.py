@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -11,7 +10,8 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidInputError, NotFoundError
 from app.models.db import Database, open_portfolio, utc_now
 from app.models.orm import Item, PortfolioRecord
-from app.schema.portfolio import uln_check_digit_ok
+from app.schema.base import checked
+from app.schema.portfolio import DetailsRecord, uln_check_digit_ok
 from app.services import frameworks, library, queries
 from app.services.views import PortfolioInfo
 
@@ -20,9 +20,7 @@ def validate_uln(uln: str) -> str:
     """A Unique Learner Number is 10 digits with a check digit; an empty one is allowed
     until known. (Only what a user types is checked: files already holding a mistyped
     ULN still open and export.)"""
-    uln = uln.strip()
-    if uln and not re.fullmatch(r"\d{10}", uln):
-        raise InvalidInputError(f"The ULN '{uln}' is not valid: it must be 10 digits.")
+    uln = checked(DetailsRecord, "uln", uln.strip(), "The ULN")
     if uln and not uln_check_digit_ok(uln):
         raise InvalidInputError(
             f"The ULN {uln} is not a valid Unique Learner Number (its check digit does not "
@@ -46,10 +44,10 @@ def create_portfolio(
     following ``framework_key`` (any standard in the user's library; the newest version
     unless one is given) and, for a standard with options, ``option`` (its number or title).
     The portfolio keeps its own copy of the standard."""
-    name = name.strip()
-    if not name:
-        raise InvalidInputError("The apprentice's name is empty; give it with --name.")
+    name = checked(DetailsRecord, "apprentice_name", name.strip(), "The apprentice's name")
     uln = validate_uln(uln)
+    employer = checked(DetailsRecord, "employer", employer.strip(), "The employer")
+    provider = checked(DetailsRecord, "provider", provider.strip(), "The provider")
     standard = library.find(framework_key, framework_version)
     chosen = frameworks.choose_option(standard, option)
     db = open_portfolio(path, create=True)
@@ -63,8 +61,8 @@ def create_portfolio(
                 id=1,
                 apprentice_name=name,
                 uln=uln,
-                employer=employer.strip(),
-                provider=provider.strip(),
+                employer=employer,
+                provider=provider,
                 framework_id=framework.id,
                 next_item_number=1,
                 created=now,
@@ -92,15 +90,15 @@ def update_details(
     if record is None:
         raise NotFoundError("This file has no portfolio details; run 'portfolio init' first.")
     if name is not None:
-        if not name.strip():
-            raise InvalidInputError("The apprentice's name cannot be empty.")
-        record.apprentice_name = name.strip()
+        record.apprentice_name = checked(
+            DetailsRecord, "apprentice_name", name.strip(), "The apprentice's name"
+        )
     if uln is not None:
         record.uln = validate_uln(uln)
     if employer is not None:
-        record.employer = employer.strip()
+        record.employer = checked(DetailsRecord, "employer", employer.strip(), "The employer")
     if provider is not None:
-        record.provider = provider.strip()
+        record.provider = checked(DetailsRecord, "provider", provider.strip(), "The provider")
     touch(session)
     return queries.portfolio_info(session)
 
