@@ -308,3 +308,107 @@ def test_a_portfolio_following_an_option_of_an_imported_standard(
     code, out, err = run(capsys, "verify", str(package))
     assert (code, err) == (0, "")
     assert "Ada: ST0901 v1.0" in out
+
+
+# --- programme records ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def with_programme(tmp_path_factory: pytest.TempPathFactory, key: SigningKey) -> Path:
+    """The review copy of a portfolio with a year of programme records, a role level and
+    an off-the-job entry linked to two competencies and two items."""
+    from app.services import otj, skills_scan
+    from tests.progress_sample import fill
+
+    folder = tmp_path_factory.mktemp("programme")
+    db = build_portfolio(folder / "p.sqlite3")
+    try:
+        fill(db)
+        with db.transaction() as s:
+            skills_scan.set_role_level(s, "L2")
+            otj.add_entry(
+                s,
+                otj.make_input(
+                    date="2025-08-04",
+                    minutes=120,
+                    activity="mentoring",
+                    competencies=["S14", "K1"],
+                    items=["E004", "E001"],
+                ),
+            )
+        export_package(db, folder / "review.portfolio", key=key, audience="review")
+    finally:
+        db.close()
+    return folder / "review.portfolio"
+
+
+def test_programme_records_are_judged_without_a_rebuild(
+    with_programme: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = parse_document(members(with_programme)["portfolio.json"])
+    records = document.records
+    assert records.scans and records.entries and records.reviews and records.role_level
+    assert rebuilt_fingerprint(document) == document.fingerprint
+    assert _rebuild_verdict(with_programme) == ""
+
+    def no_rebuild(reader: PackageReader) -> None:
+        raise PackageError("rebuilt")
+
+    monkeypatch.setattr(package_module, "check_by_rebuilding", no_rebuild)
+    code, out, err = run(capsys, "verify", str(with_programme))
+    assert (code, err) == (0, "")
+    assert "OK: the signature and all" in out
+
+
+def _entry(records: dict[str, Any]) -> dict[str, Any]:
+    return next(e for e in records["otj"]["entries"] if len(e["competencies"]) > 1)
+
+
+def _programme(change: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+    return lambda document: change(document["programme"])
+
+
+# (name, change, accepted: the rebuild reads back the same records)
+PROGRAMME_VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], bool]] = [
+    ("scans reversed", lambda p: p["scans"].reverse(), True),
+    ("ratings reversed", lambda p: p["scans"][0]["ratings"].reverse(), True),
+    ("entries reversed", lambda p: p["otj"]["entries"].reverse(), True),
+    ("entry competencies reversed", lambda p: _entry(p)["competencies"].reverse(), True),
+    ("entry items reversed", lambda p: _entry(p)["items"].reverse(), True),
+    ("reviews reversed", lambda p: p["reviews"].reverse(), True),
+    ("rating changed", lambda p: p["scans"][0]["ratings"][0].update(rating=4), False),
+    ("participants swapped", lambda p: p["reviews"][0]["participants"].reverse(), False),
+    ("role level unknown", lambda p: p["role_level"].update(level="L9"), False),
+    ("role level dropped", lambda p: p.update(role_level=None), False),
+    (
+        "rating of a code the framework lacks",
+        lambda p: p["scans"][0]["ratings"][0].update(code="DS99"),
+        False,
+    ),
+    ("entry dropped", lambda p: p["otj"]["entries"].pop(), False),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "accepted"),
+    [(v[1], v[2]) for v in PROGRAMME_VARIANTS],
+    ids=[v[0] for v in PROGRAMME_VARIANTS],
+)
+def test_verify_answers_on_programme_records_as_the_rebuild_does(
+    with_programme: Path,
+    key: SigningKey,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    change: Callable[[dict[str, Any]], None],
+    accepted: bool,
+) -> None:
+    bad = rewrite(
+        with_programme, tmp_path / "variant.portfolio", _edit(_programme(change)), sign_with=key
+    )
+    expected = _rebuild_verdict(bad)
+    assert (expected == "") == accepted, expected
+    code, out, err = run(capsys, "verify", str(bad))
+    if accepted:
+        assert (code, err) == (0, ""), err
+    else:
+        assert (code, out, err) == (1, "", f"portfolio: {expected}\n")

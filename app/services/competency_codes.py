@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidInputError
 from app.models.orm import Competency, Framework
 from app.services import frameworks
-
-DDAT_KEY = "DDAT-DEVOPS"
+from app.services.queries import DDAT_KEY
 
 
 def display_code(code: str, framework_key: str, own: bool) -> str:

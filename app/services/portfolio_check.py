@@ -26,7 +26,13 @@ from app.schema import framework as framework_schema
 from app.schema import portfolio as schema
 from app.schema.base import SchemaError
 from app.schema.framework import FrameworkDocument
-from app.schema.portfolio import ItemRecord, PortfolioDocument, ProgrammeRecord, encode
+from app.schema.portfolio import (
+    CompetencyRef,
+    ItemRecord,
+    PortfolioDocument,
+    ProgrammeRecord,
+    encode,
+)
 from app.schema.signoff import SignoffRecords, VerifiedResponse
 
 # --- reading ------------------------------------------------------------------------------------
@@ -149,9 +155,8 @@ def rebuilt_fingerprint(document: PortfolioDocument) -> str | None:
     ``document`` (``parse_document``'s), read back as ``take_snapshot`` reads it; None
     where this cannot tell without building it: a tag its framework lacks (the rebuild
     refuses it, in its own words), two other-framework tags that read back in no set
-    order, and documents carrying programme or assessment records."""
-    if document.programme is not None and not document.programme.empty:
-        return None
+    order, a role level or programme competency its frameworks lack, and documents
+    carrying assessment records."""
     if document.assessment is not None:
         return None
     installed = _installed(document)
@@ -211,7 +216,70 @@ def rebuilt_fingerprint(document: PortfolioDocument) -> str | None:
                 "attachments": [[a.name, a.size, a.sha256] for a in record.attachments],
             }
         )
-    return content_fingerprint(info, items, None)
+    programme = document.programme
+    if programme is None or programme.empty:
+        return content_fingerprint(info, items, None)
+    rebuilt = _rebuilt_programme(programme, installed, {i.ref: i.number for i in document.items})
+    if rebuilt is None:
+        return None
+    return content_fingerprint(info, items, rebuilt)
+
+
+def _rebuilt_programme(
+    programme: ProgrammeRecord,
+    installed: dict[tuple[str, str], _Installed],
+    numbers: Mapping[str, int],
+) -> ProgrammeRecord | None:
+    """The programme records as ``portfolio_json.build_programme`` reads them back from the
+    portfolio ``restore_document`` writes (lists in id order, a scan's ratings and an
+    entry's competencies in their frameworks' order, an entry's items by number); None
+    where the restore refuses (a role level or competency its frameworks lack)."""
+    from msgspec.structs import replace
+
+    from app.services.queries import DDAT_KEY, version_key
+
+    if programme.role_level is not None and programme.role_level.level is not None:
+        ddat = [d for ref, d in installed.items() if ref[0].upper() == DDAT_KEY]
+        if not ddat:
+            return None
+        newest = max(ddat, key=lambda d: version_key(d.doc.version))
+        if programme.role_level.level not in newest.groups:
+            return None
+
+    def order(ref: CompetencyRef) -> tuple[str, str, int] | None:
+        framework = installed.get((ref.framework, ref.version))
+        if framework is None or ref.code not in framework.competencies:
+            return None
+        return ref.framework, ref.version, framework.competencies[ref.code]
+
+    def in_order(refs: Sequence[Any], ref: Any) -> list[Any] | None:
+        keyed: list[tuple[tuple[str, str, int], Any]] = []
+        for r in refs:
+            key = order(ref(r))
+            if key is None:
+                return None  # the restore refuses it, naming it
+            keyed.append((key, r))
+        return [r for _, r in sorted(keyed, key=lambda p: p[0])]
+
+    scans = []
+    for scan in sorted(programme.scans, key=lambda s: s.id):
+        ratings = in_order(scan.ratings, lambda r: r.competency)
+        if ratings is None:
+            return None
+        scans.append(replace(scan, ratings=tuple(ratings)))
+    entries = []
+    for entry in sorted(programme.entries, key=lambda e: e.id):
+        competencies = in_order(entry.competencies, lambda r: r)
+        if competencies is None:
+            return None
+        items = tuple(sorted(entry.items, key=lambda ref: numbers[ref]))
+        entries.append(replace(entry, competencies=tuple(competencies), items=items))
+    return replace(
+        programme,
+        scans=tuple(scans),
+        otj=replace(programme.otj, entries=tuple(entries)),
+        reviews=tuple(sorted(programme.reviews, key=lambda r: r.id)),
+    )
 
 
 def signoff_restores(records: SignoffRecords, responses: Sequence[VerifiedResponse]) -> bool:

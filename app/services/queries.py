@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 BUNDLED_KEYS = ("ST0825", "DDAT-DEVOPS", "TECIT50761")
+DDAT_KEY = "DDAT-DEVOPS"  # the DDaT framework: its groups are the role levels
 MAX_TARGET = 1000
 SortKey = Literal["ref", "date", "title", "status", "ksbs", "attachments"]
 NO_PORTFOLIO = "This file has no portfolio details; run 'portfolio init' first."
