@@ -306,6 +306,8 @@ class EvidenceEditor(QWidget):
         # and a title and date that read as text, not as fields waiting to be typed in
         self.title.setFrame(not read_only)
         self.date.setFrame(not read_only)
+        for field in (self.title, self.date):
+            field.setStyleSheet("background: transparent;" if read_only else "")
         self.date.setCalendarPopup(not read_only)
         self.date.setButtonSymbols(
             QAbstractSpinBox.ButtonSymbols.NoButtons
