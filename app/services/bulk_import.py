@@ -27,16 +27,16 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date as Date
-from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+import msgspec
 import yaml
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError, PortfolioError
 from app.models.orm import Item
+from app.schema.base import nonblank
 from app.services import attachments as attachment_service
 from app.services import evidence
 from app.services.files_in import MAX_ATTACHMENT_BYTES
@@ -201,10 +201,7 @@ def _jsonl_entries(path: Path) -> list[BulkEntry]:
             raise InvalidInputError(f"{where} is not a JSON object{at}.") from exc
         if not isinstance(data, dict):
             raise InvalidInputError(f"{where} is not a JSON object.")
-        body = data.pop("body", "")
-        if not isinstance(body, str):
-            raise InvalidInputError(f"{where}: 'body' must be text.")
-        entries.append(_entry(data, where, path.parent, body, ()))
+        entries.append(_entry(data, where, path.parent, data.pop("body", ""), ()))
         if len(entries) > MAX_ENTRIES:
             raise InvalidInputError(f"{name} has more than {MAX_ENTRIES} items.")
     if not entries:
@@ -228,18 +225,37 @@ def _read_bytes_limited(path: Path, where: str) -> bytes:
         raise InvalidInputError(f"{where} cannot be read: {exc.strerror}.") from exc
 
 
-def _codes(value: Any, field: str, where: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
+Codes = str | int | list[str | int] | None
+
+
+class _Fields(msgspec.Struct, forbid_unknown_fields=True):
+    """One entry's fields as written (``FIELDS``); their values are checked below."""
+
+    title: str
+    date: str | None = None
+    status: str = "draft"
+    ksb: Codes = None
+    duty: Codes = None
+    attachments: str | list[Annotated[str, nonblank(4_000)]] | None = None
+    body: str = ""
+
+
+_SAYS = {
+    "title": "every item needs a 'title' (text)",
+    "date": "the date must be written as YYYY-MM-DD",
+    "status": "the status must be draft or ready",
+    "ksb": "'ksb' must be a list of codes or 'K1, S14'",
+    "duty": "'duty' must be a list of codes or 'K1, S14'",
+    "attachments": "'attachments' must be a list of paths",
+    "body": "'body' must be text",
+}
+
+
+def _codes(value: Codes) -> tuple[str, ...]:
     if isinstance(value, str):
         return tuple(evidence.split_codes(value))
-    if isinstance(value, int) and not isinstance(value, bool):
-        return (str(value),)
-    if isinstance(value, list) and all(
-        isinstance(v, str | int) and not isinstance(v, bool) for v in value
-    ):
-        return tuple(str(v).strip() for v in value if str(v).strip())
-    raise InvalidInputError(f"{where}: '{field}' must be a list of codes or 'K1, S14'.")
+    listed = [value] if isinstance(value, int) else value or []
+    return tuple(str(v).strip() for v in listed if str(v).strip())
 
 
 def _entry(
@@ -255,47 +271,36 @@ def _entry(
         line = lines.get(field)
         return f"{where} line {line}" if line else where
 
-    unknown = sorted(str(k) for k in data if k not in FIELDS)
-    if unknown:
-        raise InvalidInputError(
-            f"{at(unknown[0])}: '{unknown[0]}' is not a field; use "
-            f"{', '.join(f for f in FIELDS if f != 'body')}."
-        )
-    title = data.get("title")
-    if not isinstance(title, str):
-        raise InvalidInputError(f"{at('title')}: every item needs a 'title' (text).")
-    raw_date = data.get("date")
-    if isinstance(raw_date, datetime):
-        raw_date = raw_date.date().isoformat()
-    elif isinstance(raw_date, Date):
-        raw_date = raw_date.isoformat()
-    elif raw_date is not None and not isinstance(raw_date, str):
-        raise InvalidInputError(f"{at('date')}: the date must be written as YYYY-MM-DD.")
-    status = data.get("status", "draft")
-    if not isinstance(status, str):
-        raise InvalidInputError(f"{at('status')}: the status must be draft or ready.")
-    raw_attachments = data.get("attachments") or []
-    if isinstance(raw_attachments, str):
-        raw_attachments = [raw_attachments]
-    if not isinstance(raw_attachments, list) or not all(
-        isinstance(a, str) and a.strip() for a in raw_attachments
-    ):
-        raise InvalidInputError(f"{at('attachments')}: 'attachments' must be a list of paths.")
     try:
-        evidence.check_title(title)
-        item_date = evidence.parse_date(raw_date)
-        evidence.check_status(status)
+        fields = msgspec.convert({**data, "body": body}, _Fields)
+    except msgspec.ValidationError as exc:
+        found = re.search(r"field `([^`]+)`|at `\$\.(\w+)", str(exc))
+        field = (found[1] or found[2]) if found else ""
+        if field in _SAYS and "unknown field" not in str(exc):
+            raise InvalidInputError(f"{at(field)}: {_SAYS[field]}.") from None
+        unknown = field or next(str(k) for k in data if k not in FIELDS)
+        raise InvalidInputError(
+            f"{at(unknown)}: '{unknown}' is not a field; use "
+            f"{', '.join(f for f in FIELDS if f != 'body')}."
+        ) from None
+    try:
+        evidence.check_title(fields.title)
+        item_date = evidence.parse_date(fields.date)
+        evidence.check_status(fields.status)
     except PortfolioError as exc:
         field = "title" if "title" in str(exc) else "date" if "date" in str(exc) else "status"
         raise InvalidInputError(f"{at(field)}: {exc}") from exc
+    paths = fields.attachments or []
     return BulkEntry(
         where=where,
-        title=title,
+        title=fields.title,
         date=item_date,
-        status=status,
-        ksbs=_codes(data.get("ksb"), "ksb", at("ksb")),
-        duties=_codes(data.get("duty"), "duty", at("duty")),
-        attachments=tuple(folder / a.strip() for a in raw_attachments),
+        status=fields.status,
+        ksbs=_codes(fields.ksb),
+        duties=_codes(fields.duty),
+        attachments=tuple(
+            folder / a.strip() for a in ([paths] if isinstance(paths, str) else paths)
+        ),
         body=body,
         field_lines=field_lines,
     )
