@@ -283,8 +283,27 @@ def run_config(config: Config, portfolio: Path, out: Path, only: str | None) -> 
         )
         if made.returncode != 0:
             print(f"screenshots: no package: {made.stderr.strip()}", file=sys.stderr)
+        # a second portfolio on a standard with a newer version installed, for the
+        # Upgrade Standard dialog (the two versions the tests use)
+        upgrade = work / "portfolio" / "upgrade.sqlite3"
+        versions = ROOT / "tests" / "data" / "ST0990-versions.json"
+        steps = [
+            ["frameworks", "import", str(versions)],
+            ["init", "--framework", "ST0990", "--version", "1.0", "--name", "Sam Patel"],
+            ["item", "add", "--title", "Release checklist", "--ksb", "K3,K4"],
+        ]
+        for step in steps if versions.exists() else []:
+            made = subprocess.run(
+                [sys.executable, "-m", "app", "--file", str(upgrade), *step],
+                **quiet,  # type: ignore[call-overload]
+            )
+            if made.returncode != 0:
+                print(f"screenshots: no upgrade example: {made.stderr.strip()}", file=sys.stderr)
+                break
         args = [sys.executable, str(Path(__file__).resolve()), "--worker", str(out), str(copy)]
         args += ["--request", str(request), "--package", str(package)]
+        if upgrade.exists():
+            args += ["--upgrade", str(upgrade)]
         if only:
             args += ["--only", only]
         return subprocess.run(args, env=env, cwd=ROOT).returncode
@@ -375,7 +394,12 @@ class Shooter:
 
 
 def run_worker(
-    out: Path, portfolio: Path, request: Path | None, package: Path | None, only: str | None
+    out: Path,
+    portfolio: Path,
+    request: Path | None,
+    package: Path | None,
+    only: str | None,
+    upgrade: Path | None = None,
 ) -> int:
     shooter = Shooter(out, only)
     from PySide6.QtWidgets import QMessageBox
@@ -539,6 +563,15 @@ def run_worker(
 
         shooter.shoot_dialog(window, "signer", lambda: open_signer_view(request))
 
+    if upgrade is not None and upgrade.exists() and shooter.wanted("dialog-upgrade-standard"):
+        other: Any = manager.open_path(upgrade)
+        if other is None:
+            shooter.failed.append("dialog-upgrade-standard: the example did not open")
+        else:
+            shooter.settle(other, at_least_ms=500)
+            shooter.shoot_dialog(other, "dialog-upgrade-standard", lambda: open_upgrade(other))
+            other.close()
+
     if (
         package is not None
         and package.exists()
@@ -632,9 +665,10 @@ def main() -> int:
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--request", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--package", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--upgrade", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        return run_worker(args.out, args.file, args.request, args.package, args.only)
+        return run_worker(args.out, args.file, args.request, args.package, args.only, args.upgrade)
     status = 0
     if not args.curate_only:
         with tempfile.TemporaryDirectory(prefix="shots-") as tmp:
