@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml $(LOCKS)
 
 ## Install (first time) and open the app on your default portfolio.
 run: $(STAMP)
-	$(VENV)/bin/portfolio
+	@$(VENV)/bin/portfolio
 
 ## Install (first time) and run the whole test suite, with the linters.
 test: $(STAMP) lint pytest
