@@ -17,6 +17,7 @@ one of: draft, ready").
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from functools import cache
@@ -98,6 +99,13 @@ def check_format(data: bytes, expected: str, name: str) -> None:
         raise SchemaError(
             f"{name} is in the format {shown!r}, and this version of the app reads {expected!r}"
         )
+
+
+def canonical(value: Any) -> bytes:
+    """A document's canonical bytes (sorted keys, UTF-8, one trailing newline): the same
+    record always gives the same bytes, so its SHA-256 can be signed and compared."""
+    content = json.dumps(msgspec.to_builtins(value), ensure_ascii=False, indent=1, sort_keys=True)
+    return (content + "\n").encode("utf-8")
 
 
 # --- decoding -----------------------------------------------------------------------------------

@@ -11,9 +11,7 @@ uses.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Mapping
 from datetime import date as Date
 from typing import Annotated, Any
 
@@ -30,6 +28,7 @@ from app.schema.base import (
     SchemaError,
     Sha256,
     Stamp,
+    canonical,
     check_format,
     decode,
     dotted,
@@ -419,13 +418,7 @@ class _Refs(msgspec.Struct):
     items: list[_RefOnly] = []
 
 
-def encode(document: PortfolioDocument | Mapping[str, Any]) -> bytes:
-    """Canonical bytes: the same portfolio always gives the same ``portfolio.json``
-    (and the same record, such as an item's content, the same bytes)."""
-    content = json.dumps(
-        msgspec.to_builtins(document), ensure_ascii=False, indent=1, sort_keys=True
-    )
-    return (content + "\n").encode("utf-8")
+encode = canonical  # the same portfolio always gives the same ``portfolio.json``
 
 
 def decode_document(data: bytes) -> PortfolioDocument:

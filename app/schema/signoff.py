@@ -227,12 +227,7 @@ def review_hash(content: ReviewContent) -> str:
     return hashlib.sha256(encode(content)).hexdigest()
 
 
-def encode(value: msgspec.Struct) -> bytes:
-    """Canonical bytes for a document: sorted keys, UTF-8, one trailing newline."""
-    import json
-
-    text = json.dumps(msgspec.to_builtins(value), ensure_ascii=False, indent=1, sort_keys=True)
-    return (text + "\n").encode("utf-8")
+encode = base.canonical
 
 
 def decode(data: bytes, kind: type[T], what: str) -> T:
