@@ -68,7 +68,7 @@ def test_changing_a_judgement_replaces_it() -> None:
 @pytest.mark.parametrize(
     ("judgement", "comment", "message"),
     [
-        ("maybe", "", "not a judgement"),
+        ("maybe", "", "The judgement 'maybe' is not one of: not-yet-seen, evidenced"),
         (EVIDENCED, "x" * (assessment.MAX_COMMENT + 1), "at most 100000"),
     ],
 )

@@ -98,10 +98,7 @@ def record_judgement(
     when: str | None = None,
 ) -> Assessment:
     """``assessment`` with ``code`` judged; refuses values it could not save."""
-    if judgement not in JUDGEMENTS:
-        raise InvalidInputError(
-            f"'{judgement}' is not a judgement; use one of {', '.join(JUDGEMENTS)}."
-        )
+    checked(Judgement, "judgement", judgement, "The judgement")
     if not code.strip() or len(code) > 32:
         raise InvalidInputError("A competency code is needed for a judgement.")
     checked(Judgement, "comment", comment, "The comment")
