@@ -18,6 +18,7 @@ from app.schema.framework import FrameworkDocument, SchemaError
 from app.services import queries
 from app.services.library import bundled_documents, summary_of
 from app.services.queries import code_noun, raw_connection, unknown_codes
+from app.services.records import to_row
 from app.services.views import (
     FrameworkSummary,
 )
@@ -29,52 +30,38 @@ def install_document(session: Session, document: dict[str, Any], *, bundled: boo
     """Store a framework given in our JSON schema; refused unless it passes the schema's
     checks (``app.schema.framework``), which every reader of a framework applies."""
     try:
-        schema.from_builtins(document, f"{document.get('key', 'the framework')}")
+        doc = schema.from_builtins(document, f"{document.get('key', 'the framework')}")
     except SchemaError as exc:
         raise InvalidInputError(f"Not a valid framework: {exc}.") from None
-    framework = Framework(
-        key=document["key"],
-        version=str(document["version"]),
-        title=document["title"],
-        kind=document["kind"],
-        level=document.get("level"),
-        group_label=document.get("group_label"),
-        attribution=document.get("attribution", ""),
-        source_url=(document.get("source") or {}).get("url", ""),
+    framework = to_row(
+        Framework,
+        doc,
+        source_url=doc.source.url if doc.source else "",
         bundled=bundled,
         document=json.dumps(document, ensure_ascii=False, sort_keys=True),
     )
-    by_code: dict[str, Competency] = {}
-    for position, item in enumerate(document["competencies"]):
-        competency = Competency(
-            code=item["code"],
-            kind=item["kind"],
-            name=item.get("name"),
-            text=item["text"],
-            position=position,
+    framework.competencies = [
+        to_row(Competency, c, position=n) for n, c in enumerate(doc.competencies)
+    ]
+    by_code = {c.code: c for c in framework.competencies}
+    framework.groups = [
+        to_row(
+            Group,
+            g,
+            position=n,
+            links=[
+                to_row(GroupLink, link, competency=by_code[link.competency], position=m)
+                for m, link in enumerate(g.links)
+            ],
         )
-        by_code[competency.code] = competency
-        framework.competencies.append(competency)
-    for position, item in enumerate(document.get("groups", [])):
-        group = Group(
-            code=item["code"], name=item.get("name"), text=item["text"], position=position
-        )
-        for link_position, link in enumerate(item.get("links", [])):
-            group.links.append(
-                GroupLink(
-                    competency=by_code[link["competency"]],
-                    level=link.get("level"),
-                    text=link.get("text"),
-                    position=link_position,
-                )
-            )
-        framework.groups.append(group)
+        for n, g in enumerate(doc.groups)
+    ]
     session.add(framework)
     session.flush()
     option_groups = [
-        (",".join(str(n) for n in item.get("options") or []), group.id)
-        for item, group in zip(document.get("groups", []), framework.groups, strict=True)
-        if not item.get("core", True)
+        (",".join(str(n) for n in g.options), group.id)
+        for g, group in zip(doc.groups, framework.groups, strict=True)
+        if not g.core
     ]
     if option_groups:  # core groups keep NULL; the column is SQL-only (see app.models.orm)
         raw_connection(session).executemany(
