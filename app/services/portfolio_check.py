@@ -48,16 +48,13 @@ def parse_document(data: bytes) -> PortfolioDocument:
         document = schema.decode_document(data)
         for n, record in enumerate(document.frameworks):
             where = f"frameworks[{n}]"
-            framework_schema.from_builtins(record.document, f"{where}.document")
-            if (record.document["key"], str(record.document["version"])) != (
-                record.key,
-                record.version,
-            ):
+            carried = framework_schema.from_builtins(record.document, f"{where}.document")
+            if (carried.key, carried.version) != (record.key, record.version):
                 raise SchemaError(
                     f"{where} names {record.key} v{record.version} but its document is "
                     "another framework"
                 )
-        _check_option(document)
+            _check_option(document, carried)
     except SchemaError as exc:
         problem = str(exc)  # a problem of the file as a whole names the file already
         if not problem.startswith("portfolio.json"):
@@ -66,13 +63,11 @@ def parse_document(data: bytes) -> PortfolioDocument:
     return document
 
 
-def _check_option(document: PortfolioDocument) -> None:
-    """The option the portfolio follows is one its standard lists."""
+def _check_option(document: PortfolioDocument, carried: FrameworkDocument) -> None:
+    """The option the portfolio follows is one its standard (``carried``, if it is) lists."""
     ref = document.details.framework
-    own = document.framework(ref.key, ref.version)
-    if ref.option is None or own is None:
-        return
-    if not any(o.get("n") == ref.option for o in own.document.get("options") or []):
+    follows = (ref.key, ref.version) == (carried.key, carried.version)
+    if follows and ref.option is not None and carried.option(ref.option) is None:
         raise SchemaError(
             f"the portfolio follows option {ref.option} of {ref.key} v{ref.version}, "
             "which has no such option"
