@@ -532,8 +532,12 @@ def test_a_missing_path_or_a_folder_is_refused(
         (lambda d: d["items"][0]["ksbs"].append({"code": "K99", "justification": ""}), "K99"),
         (lambda d: d.update(frameworks=[]), "which is not among its frameworks"),
         (lambda d: d["portfolio"].update(uln="12"), "portfolio.uln must be 10 digits"),
+        (
+            lambda d: d["portfolio"]["framework"].update(option=7),
+            "the portfolio follows option 7 of ST0825 v1.0, which has no such option",
+        ),
     ],
-    ids=["format", "ref", "date", "title", "unknown-code", "frameworks", "uln"],
+    ids=["format", "ref", "date", "title", "unknown-code", "frameworks", "uln", "option"],
 )
 def test_a_signed_but_invalid_portfolio_json_is_refused(
     good: Path,
