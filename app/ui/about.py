@@ -84,6 +84,9 @@ def shortcuts_dialog(window: QMainWindow) -> QDialog:
     table.setHorizontalHeaderLabels([window.tr("Command"), window.tr("Shortcut")])
     table.setAccessibleName(window.tr("Keyboard shortcuts"))
     table.verticalHeader().hide()
+    # one line a row (the default row was 30 px: half the shortcuts needed scrolling)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    table.setAlternatingRowColors(True)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     for row, (name, action) in enumerate(rows):
         table.setItem(row, 0, QTableWidgetItem(name))
