@@ -30,7 +30,10 @@ Adding a field to a file (for example ``provenance`` on an item):
    package), and files written before the field existed still decode.
 2. Give it constraints (``Annotated[str, text(500)]``, ``whole(0, 100)``,
    ``one_of(VALUES)``, ``pattern(REGEX, "is not a ...")``) so a hostile file is refused
-   with a sentence, and add any check across fields to ``check``.
+   with a sentence, and add any check across fields to ``check``. Where a user types
+   the value, check it with the same constraint rather than a copy of the limit:
+   ``checked(ItemRecord, "title", title, "The title")`` refuses in the same words
+   ("The title is 600 characters (at most 500).").
 3. Fill it in the writer (``app.services.portfolio_json.build_document``) and use it
    in the restorer (``restore_document``); say in the README what it holds.
 
