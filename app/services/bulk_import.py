@@ -39,7 +39,7 @@ from app.models.orm import Item
 from app.schema.base import nonblank
 from app.services import attachments as attachment_service
 from app.services import evidence
-from app.services.files_in import MAX_ATTACHMENT_BYTES
+from app.services.files_in import MAX_ATTACHMENT_BYTES, read_capped
 
 MAX_ENTRIES = 100_000
 MAX_FILE_BYTES = 16 * 1024 * 1024  # one Markdown file or one JSON line
@@ -113,21 +113,6 @@ def read_entries(path: Path) -> list[BulkEntry]:
     return _jsonl_entries(path)
 
 
-def _read_bytes(path: Path, what: str) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InvalidInputError(
-                f"{what} is {size // (1024 * 1024)} MB; the limit is "
-                f"{MAX_FILE_BYTES // (1024 * 1024)} MB."
-            )
-        return path.read_bytes()
-    except PermissionError as exc:
-        raise InvalidInputError(f"{what} cannot be read: permission denied.") from exc
-    except OSError as exc:
-        raise InvalidInputError(f"{what} cannot be read: {exc.strerror}.") from exc
-
-
 def _decode(data: bytes, where: str) -> str:
     try:
         text = data.decode("utf-8-sig")
@@ -145,7 +130,7 @@ _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.MULTILINE)
 
 
 def _markdown_entry(path: Path, where: str) -> BulkEntry:
-    text = _decode(_read_bytes(path, where), where)
+    text = _decode(read_capped(path, where, MAX_FILE_BYTES), where)
     lines = text.split("\n", 1)
     if lines[0].rstrip() != "---":
         raise InvalidInputError(
@@ -185,7 +170,7 @@ def _markdown_entry(path: Path, where: str) -> BulkEntry:
 
 def _jsonl_entries(path: Path) -> list[BulkEntry]:
     name = path.name
-    text = _decode(_read_bytes_limited(path, name), name)
+    text = _decode(read_capped(path, name, MAX_JSONL_BYTES), name)
     entries: list[BulkEntry] = []
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -207,22 +192,6 @@ def _jsonl_entries(path: Path) -> list[BulkEntry]:
     if not entries:
         raise InvalidInputError(f"{name} has no items: write one JSON object per line.")
     return entries
-
-
-def _read_bytes_limited(path: Path, where: str) -> bytes:
-    """A JSON Lines file may be long (many items); each line is limited as well."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_JSONL_BYTES:
-            raise InvalidInputError(
-                f"{where} is {size // (1024 * 1024)} MB; the limit is "
-                f"{MAX_JSONL_BYTES // (1024 * 1024)} MB."
-            )
-        return path.read_bytes()
-    except PermissionError as exc:
-        raise InvalidInputError(f"{where} cannot be read: permission denied.") from exc
-    except OSError as exc:
-        raise InvalidInputError(f"{where} cannot be read: {exc.strerror}.") from exc
 
 
 Codes = str | int | list[str | int] | None

@@ -33,18 +33,17 @@ def read_file(path: Path) -> FileData:
         raise InvalidInputError(f"The attachment {path} does not exist.")
     if not path.is_file():
         raise InvalidInputError(f"The attachment {path} is not a file.")
+    return FileData(path.name, read_capped(path, f"The attachment {path}", MAX_ATTACHMENT_BYTES))
+
+
+def read_capped(path: Path, what: str, limit: int) -> bytes:
+    """The bytes of ``path``, or one sentence about ``what`` when unreadable or too large."""
     try:
         size = path.stat().st_size
-        if size > MAX_ATTACHMENT_BYTES:
-            raise InvalidInputError(
-                f"The attachment {path} is {size // (1024 * 1024)} MB; the limit is "
-                f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB."
-            )
-        data = path.read_bytes()
+        if size > limit:
+            raise InvalidInputError(f"{what} is {size >> 20} MB; the limit is {limit >> 20} MB.")
+        return path.read_bytes()
     except PermissionError as exc:
-        raise InvalidInputError(
-            f"The attachment {path} cannot be read: permission denied."
-        ) from exc
+        raise InvalidInputError(f"{what} cannot be read: permission denied.") from exc
     except OSError as exc:
-        raise InvalidInputError(f"The attachment {path} cannot be read: {exc.strerror}.") from exc
-    return FileData(name=path.name, data=data)
+        raise InvalidInputError(f"{what} cannot be read: {exc.strerror}.") from exc
