@@ -20,8 +20,9 @@ notes); the portfolio given is copied, never changed. Settings, keys and the
 standards library live in a temporary folder, not the user's.
 
 With ``--docs FOLDER`` the curated set (``CURATED``: each main page at 1366×768, the
-evidence page at 1024×700, at 150 % and dark, and review mode) is also written there
-as 256-colour PNGs; ``--curate-only`` does that from images already in OUT_DIR.
+evidence page at 1024×700, at 150 % and dark, review mode, tagging and the scan grid)
+is also written there as 256-colour PNGs; ``--curate-only`` does that from images
+already in OUT_DIR.
 
 Names: ``page-<tab>.png``, ``editor-<tab>.png`` (the evidence editor's tabs),
 ``dialog-<name>.png``, ``message-<name>.png`` (Tools ▸ Check, Back Up Now, Upgrade
@@ -603,27 +604,24 @@ def run_worker(
     return 1 if shooter.failed else 0
 
 
-# the set kept in docs/screenshots (and shown in the README): each main page at 1366x768,
-# and the evidence page at 1024x700, at 150 % and dark
+# the set kept in docs/screenshots (the README shows it): each main page at 1366x768,
+# the evidence page at 1024x700, at 150 % and dark, review mode, tagging and the scan grid.
+# (The Coverage and Off-the-job pages' own images, app-heatmap.png and progress-otj.png,
+# are curated with the heatmap and OTJ work, in chosen states.)
 CURATED = {
-    **{
-        f"window-{page}.png": f"laptop/page-{page}.png"
-        for page in (
-            "evidence",
-            "coverage",
-            "progress",
-            "off-the-job",
-            "reviews",
-            "themes",
-            "project",
-            "discussion",
-            "gateway",
-        )
-    },
-    "window-review-mode.png": "laptop/review-evidence.png",
-    "window-evidence-1024x700.png": "small/page-evidence.png",
-    "window-evidence-150-percent.png": "scaled/page-evidence.png",
-    "window-evidence-dark.png": "dark/page-evidence.png",
+    "app-main.png": "laptop/page-evidence.png",
+    "progress-tracker.png": "laptop/page-progress.png",
+    "progress-reviews.png": "laptop/page-reviews.png",
+    "assessment-themes.png": "laptop/page-themes.png",
+    "assessment-project.png": "laptop/page-project.png",
+    "assessment-discussion.png": "laptop/page-discussion.png",
+    "assessment-gateway.png": "laptop/page-gateway.png",
+    "app-review-mode.png": "laptop/review-evidence.png",
+    "app-editor.png": "laptop/editor-tags.png",
+    "app-scan-dialog.png": "laptop/dialog-skills-scan.png",
+    "app-main-1024.png": "small/page-evidence.png",
+    "app-main-150.png": "scaled/page-evidence.png",
+    "app-main-dark.png": "dark/page-evidence.png",
 }
 
 
