@@ -13,6 +13,7 @@ from app.schema.base import CODE_PATTERN, MAX_WEEK_MINUTES, Record, pattern, tex
 
 MAX_TEXT = 200_000
 MAX_WEEKS = 52
+MAX_PLAN = 2_000_000  # an imported assessment plan, in bytes of its file (and so characters)
 Code = Annotated[str, pattern(CODE_PATTERN, "is not a code (letters, digits, . _ -)", 40)]
 Text = Annotated[str, text(MAX_TEXT)]
 Stamp = Annotated[str, text(40)]
@@ -51,7 +52,7 @@ class DiscussionRecord(Record):
 
 class AssessmentRecord(Record):
     # imported assessment plans, each the exact JSON text it was imported from
-    plans: Annotated[tuple[Annotated[str, text(2_000_000)], ...], Meta(max_length=50)] = ()
+    plans: Annotated[tuple[Annotated[str, text(MAX_PLAN)], ...], Meta(max_length=50)] = ()
     project: ProjectRecord | None = None
     discussion: Annotated[tuple[DiscussionRecord, ...], Meta(max_length=200)] = ()
 

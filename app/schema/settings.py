@@ -23,6 +23,7 @@ from app.schema.base import Record, one_of
 
 MAX_PIXELS = 100_000  # beyond any screen: a larger number in the file is a damaged value
 MAX_RECENT = 8
+MAX_TARGET = 1_000  # items per KSB for a full heatmap cell
 PAGE_SIZES = ("A4", "Letter")
 
 Pixels = Annotated[int, Meta(ge=-MAX_PIXELS, le=MAX_PIXELS)]
@@ -107,7 +108,9 @@ class Settings:
     backup_interval_minutes: Annotated[
         int, Meta(ge=1, le=100_000, title="Minutes between automatic backups")
     ] = 15
-    heatmap_target: Annotated[int, Meta(ge=1, le=1_000, title="Heatmap target (items per KSB)")] = 1
+    heatmap_target: Annotated[
+        int, Meta(ge=1, le=MAX_TARGET, title="Heatmap target (items per KSB)")
+    ] = 1
     export_page_size: Annotated[str, one_of(PAGE_SIZES), _label("PDF page size")] = "A4"
     recent_files: Annotated[
         tuple[Annotated[str, Meta(max_length=4096)], ...], _label("Recent portfolios")

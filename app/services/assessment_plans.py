@@ -29,11 +29,11 @@ from app.schema.assessment_plan import (
     check_against,
     decode_plan,
 )
+from app.schema.assessment_records import MAX_PLAN as MAX_PLAN_BYTES
 from app.schema.base import SchemaError
 from app.services import frameworks, queries
 from app.services.views import CompetencyCoverage, CoverageReport
 
-MAX_PLAN_BYTES = 2_000_000
 PREVAIL = (
     "The assessment organisation's own documents prevail over this plan: check every "
     "criterion against them."

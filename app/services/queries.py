@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 from app.errors import InvalidInputError, NotFoundError
 from app.schema.base import checked
 from app.schema.portfolio import ItemRecord
+from app.schema.settings import MAX_TARGET as MAX_TARGET
 from app.services.views import (
     AttachmentView,
     CellCoverage,
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
 
 BUNDLED_KEYS = ("ST0825", "DDAT-DEVOPS", "TECIT50761")
 DDAT_KEY = "DDAT-DEVOPS"  # the DDaT framework: its groups are the role levels
-MAX_TARGET = 1000
 SortKey = Literal["ref", "date", "title", "status", "ksbs", "attachments"]
 NO_PORTFOLIO = "This file has no portfolio details; run 'portfolio init' first."
 _CHUNK = 900  # ids per IN (...) list, well under SQLite's limit on parameters
