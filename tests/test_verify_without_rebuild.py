@@ -412,3 +412,88 @@ def test_verify_answers_on_programme_records_as_the_rebuild_does(
         assert (code, err) == (0, ""), err
     else:
         assert (code, out, err) == (1, "", f"portfolio: {expected}\n")
+
+
+# --- assessment records -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def with_assessment(tmp_path_factory: pytest.TempPathFactory, key: SigningKey) -> Path:
+    """The assessor's copy of a portfolio with a project (scope, weeks, a mapping note)
+    and professional discussion notes."""
+    from app.services import assessment_plans, discussion, project
+
+    folder = tmp_path_factory.mktemp("assessment")
+    db = build_portfolio(folder / "p.sqlite3")
+    try:
+        with db.transaction() as s:
+            project.save_scope(s, title="Blue/green deploys", scope="Zero-downtime releases.")
+            project.save_week(s, 1, plan="Spike", log="Done", minutes=300)
+            project.save_week(s, 2, plan="Build", log="", minutes=240)
+            plan = assessment_plans.plan_for_portfolio(s)
+            assert plan is not None
+            project.set_note(s, sorted(project.project_codes(plan))[0], "Shown in week 1")
+            theme = discussion.preparation(s)[0].code
+            discussion.save_notes(s, theme, situation="An outage", result="Fixed in 20 min")
+        export_package(db, folder / "assessor.portfolio", key=key)
+    finally:
+        db.close()
+    return folder / "assessor.portfolio"
+
+
+def test_assessment_records_are_judged_without_a_rebuild(
+    with_assessment: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = parse_document(members(with_assessment)["portfolio.json"])
+    assert document.assessment is not None
+    assert document.assessment.project is not None and document.assessment.discussion
+    assert rebuilt_fingerprint(document) == document.fingerprint
+    assert _rebuild_verdict(with_assessment) == ""
+
+    def no_rebuild(reader: PackageReader) -> None:
+        raise PackageError("rebuilt")
+
+    monkeypatch.setattr(package_module, "check_by_rebuilding", no_rebuild)
+    code, out, err = run(capsys, "verify", str(with_assessment))
+    assert (code, err) == (0, "")
+    assert "OK: the signature and all" in out
+
+
+BUNDLED_PLAN = Path(__file__).parents[1] / "resources" / "assessment_plans" / "ST0825.json"
+
+
+def _assessment(change: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+    return lambda document: change(document["assessment"])
+
+
+ASSESSMENT_VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
+    ("a plan carried", lambda a: a.update(plans=[BUNDLED_PLAN.read_text(encoding="utf-8")])),
+    ("a plan carried twice", lambda a: a.update(plans=[BUNDLED_PLAN.read_text("utf-8")] * 2)),
+    ("a plan that is not one", lambda a: a.update(plans=['{"format": "something else"}'])),
+    ("a week given twice", lambda a: a["project"]["weeks"].append(a["project"]["weeks"][0])),
+    ("a note given twice", lambda a: a["project"]["notes"].append(a["project"]["notes"][0])),
+    ("a theme given twice", lambda a: a["discussion"].append(a["discussion"][0])),
+    ("weeks reversed", lambda a: a["project"]["weeks"].reverse()),
+]
+
+
+@pytest.mark.parametrize(
+    "change", [v[1] for v in ASSESSMENT_VARIANTS], ids=[v[0] for v in ASSESSMENT_VARIANTS]
+)
+def test_verify_answers_on_assessment_records_as_the_rebuild_does(
+    with_assessment: Path,
+    key: SigningKey,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    change: Callable[[dict[str, Any]], None],
+) -> None:
+    bad = rewrite(
+        with_assessment, tmp_path / "variant.portfolio", _edit(_assessment(change)), sign_with=key
+    )
+    expected = _rebuild_verdict(bad)
+    code, out, err = run(capsys, "verify", str(bad))
+    if expected == "":
+        assert (code, err) == (0, ""), err
+    else:
+        assert (code, out) == (1, "")
+        assert _no_folder(err) == _no_folder(f"portfolio: {expected}\n")

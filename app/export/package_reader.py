@@ -719,8 +719,8 @@ def verify_package(
     ``portfolio_check.rebuilt_fingerprint`` can tell without a database that it does (the
     document's fingerprint is the one the rebuilt portfolio would read back), that
     suffices, with ``signoff_restores`` vouching for any sign-off records; otherwise (a
-    fingerprint, code, role level or sign-off record it cannot vouch for, or assessment
-    records) the portfolio is rebuilt in a private temporary folder
+    fingerprint, code, role level, sign-off or assessment record it cannot vouch for)
+    the portfolio is rebuilt in a private temporary folder
     (``app.export.package.check_by_rebuilding``), which decides and words any refusal
     exactly as the import does.
     """

@@ -24,6 +24,7 @@ import msgspec
 from app.errors import InvalidInputError
 from app.schema import framework as framework_schema
 from app.schema import portfolio as schema
+from app.schema.assessment_records import AssessmentRecord
 from app.schema.base import SchemaError
 from app.schema.framework import FrameworkDocument
 from app.schema.portfolio import (
@@ -150,9 +151,9 @@ def rebuilt_fingerprint(document: PortfolioDocument) -> str | None:
     ``document`` (``parse_document``'s), read back as ``take_snapshot`` reads it; None
     where this cannot tell without building it: a tag its framework lacks (the rebuild
     refuses it, in its own words), two other-framework tags that read back in no set
-    order, a role level or programme competency its frameworks lack, and documents
-    carrying assessment records."""
-    if document.assessment is not None:
+    order, a role level or programme competency its frameworks lack, and assessment
+    records the restore would refuse."""
+    if document.assessment is not None and not _assessment_restores(document.assessment):
         return None
     installed = _installed(document)
     details = document.details
@@ -218,6 +219,26 @@ def rebuilt_fingerprint(document: PortfolioDocument) -> str | None:
     if rebuilt is None:
         return None
     return content_fingerprint(info, items, rebuilt)
+
+
+def _assessment_restores(record: AssessmentRecord) -> bool:
+    """True when ``assessment_records.restore_assessment`` stores these records without
+    refusing: every plan decodes as an assessment plan, and no plan key, project week,
+    mapping note or discussion theme is given twice (each is unique in the database).
+    They are not part of the content fingerprint."""
+    from app.schema.assessment_plan import decode_plan
+
+    keys: list[object] = []
+    for text in record.plans:
+        try:
+            keys.append(decode_plan(text.encode("utf-8"), "an assessment plan").key)
+        except Exception:  # the restore refuses it (or fails), in its own words
+            return False
+    project = record.project
+    unique: list[list[object]] = [keys, [d.theme for d in record.discussion]]
+    if project is not None:
+        unique += [[w.week for w in project.weeks], [n.code for n in project.notes]]
+    return all(len(set(values)) == len(values) for values in unique)
 
 
 def _rebuilt_programme(
