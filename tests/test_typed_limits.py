@@ -90,3 +90,29 @@ def test_a_standard_is_held_to_the_framework_schema_s_own_title_limit() -> None:
         f"Not a valid standard: ST0901: the title is {MAX_STANDARD_TITLE + 1} characters "
         f"(at most {MAX_STANDARD_TITLE})."
     )
+
+
+def test_an_item_with_a_long_reflection_can_be_sent_for_sign_off(
+    pf: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the request carries the item's content as portfolio.json does: a reflection past a
+    # million characters (portfolio.json allows twenty million) was an unexpected error
+    body = tmp_path / "long.md"
+    body.write_text("word " * 200_001, encoding="utf-8")
+    code, _, err = run(
+        capsys, "--file", pf, "item", "add", "--title", "T", "--ksb", "K1", "--body-file", str(body)
+    )
+    assert code == 0, err
+    request = tmp_path / "e001.request"
+    code, out, err = run(
+        capsys, "--file", pf, "signoff", "request", "E001", "--name", "Sam", "--out", str(request)
+    )
+    assert code == 0, err
+    assert "1 item for Sam to confirm" in out
+    response = tmp_path / "e001.response"
+    args = ("signoff", "respond", str(request), "--confirm", "E001", "--name", "Sam")
+    code, _, err = run(capsys, *args, "--out", str(response))
+    assert code == 0, err
+    code, out, err = run(capsys, "--file", pf, "signoff", "import", str(response))
+    assert code == 0, err
+    assert "1 claim confirmed" in out

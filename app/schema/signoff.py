@@ -20,6 +20,7 @@ import msgspec
 from app.schema import base
 from app.schema.base import IsoDate, SchemaError, Sha256, pattern, text
 from app.schema.base import Stamp as IsoTime
+from app.schema.portfolio import MAX_BODY, MAX_NOTES, MAX_PEOPLE_PER_REVIEW
 
 REQUEST_FORMAT = "apprentice-portfolio-signoff-request/1"
 RESPONSE_FORMAT = "apprentice-portfolio-signoff-response/1"
@@ -80,7 +81,7 @@ class ItemContent(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
     title: Short
     date: IsoDate
-    body: Long
+    body: Annotated[str, text(MAX_BODY)]  # as long as portfolio.json allows a reflection
     ksbs: Annotated[list[Tag], msgspec.Meta(max_length=MAX_CLAIMS)]
     duties: Annotated[list[Tag], msgspec.Meta(max_length=MAX_CLAIMS)]
     other_tags: Annotated[list[OtherTag], msgspec.Meta(max_length=MAX_CLAIMS)]
@@ -122,7 +123,7 @@ class ReviewActionRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True
     signed: ticking it off keeps the signatures)."""
 
     text: Long
-    owner: Short = ""
+    owner: Annotated[str, text(MAX_NOTES)] = ""  # as portfolio.json allows
     due: IsoDate | None = None
 
 
@@ -132,7 +133,7 @@ class ReviewContent(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
     review_id: Annotated[int, msgspec.Meta(ge=1)]
     date: IsoDate
-    participants: Annotated[list[ReviewParticipant], msgspec.Meta(max_length=100)]
+    participants: Annotated[list[ReviewParticipant], msgspec.Meta(max_length=MAX_PEOPLE_PER_REVIEW)]
     notes: Long = ""
     otj_minutes: Annotated[int, msgspec.Meta(ge=0)] | None = None
     actions: Annotated[list[ReviewActionRecord], msgspec.Meta(max_length=MAX_CLAIMS)] = []
