@@ -8,7 +8,7 @@ import pytest
 
 from app.cli import main
 from app.schema.framework import MAX_TITLE as MAX_STANDARD_TITLE
-from app.schema.portfolio import MAX_SHORT_TEXT, MAX_TITLE
+from app.schema.portfolio import MAX_NOTES, MAX_SHORT_TEXT, MAX_TITLE
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -116,3 +116,16 @@ def test_an_item_with_a_long_reflection_can_be_sent_for_sign_off(
     code, out, err = run(capsys, "--file", pf, "signoff", "import", str(response))
     assert code == 0, err
     assert "1 claim confirmed" in out
+
+
+def test_a_justification_past_what_a_package_holds_is_refused_and_nothing_changes(
+    pf: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "--file", pf, "item", "add", "--title", "T")
+    assert code == 0, err
+    before = Path(pf).read_bytes()
+    why = "w" * (MAX_NOTES + 1)
+    code, out, err = run(capsys, "--file", pf, "item", "tag", "E001", "K1", "--why", why)
+    assert (code, out) == (1, "")
+    assert f"A justification is {MAX_NOTES + 1} characters (at most {MAX_NOTES})." in err
+    assert Path(pf).read_bytes() == before

@@ -26,7 +26,7 @@ from app.models.orm import (
     Rendition,
 )
 from app.schema.base import checked
-from app.schema.portfolio import ItemRecord
+from app.schema.portfolio import ItemRecord, Tag
 from app.services import attachments as attachment_service
 from app.services import frameworks, git_sources, queries
 from app.services.queries import (
@@ -94,7 +94,7 @@ def _resolve(session: Session, tags: Iterable[TagInput], *, groups: bool) -> lis
         framework, bare = _split_key(code, default, session)
         lookup = frameworks.group_ids if groups else frameworks.competency_ids
         ident = lookup(session, framework, [bare])[bare]
-        resolved[ident] = tag.justification
+        resolved[ident] = checked(Tag, "justification", tag.justification, "A justification")
     return list(resolved.items())
 
 
@@ -132,6 +132,7 @@ def add_item(
     check_title(title)
     item_date = parse_date(date)
     check_status(status)
+    checked(ItemRecord, "body", body, "The reflection")
     competency_tags = _resolve(session, _as_tags(ksbs), groups=False)
     group_tags = _resolve(session, _as_tags(duties), groups=True)
 
@@ -198,7 +199,7 @@ def update_item(
     if status is not None:
         item.status = check_status(status)
     if body is not None:
-        item.body = body
+        item.body = checked(ItemRecord, "body", body, "The reflection")
     item.updated = utc_now()
     session.flush()
     return queries.get_item(session, item.ref)

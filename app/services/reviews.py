@@ -147,7 +147,7 @@ def parse_action(text: str) -> Action:
 def make_action(text: str, owner: str = "", due: Date | str | None = None) -> Action:
     return Action(
         text=checked(ActionRecord, "text", text.strip(), "An action"),
-        owner=owner.strip(),
+        owner=checked(ActionRecord, "owner", owner.strip(), "The owner"),
         due=None if due is None or due == "" else otj.to_date(due),
     )
 
