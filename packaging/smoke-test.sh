@@ -159,7 +159,8 @@ fi
 
 step "desktop window (offscreen platform, 5 s)"
 errors_log=$PORTFOLIO_DATA_DIR/logs/errors.log
-logged=$(wc -c <"$errors_log" 2>/dev/null || echo 0)
+log_size() { if [ -f "$errors_log" ]; then wc -c <"$errors_log"; else echo 0; fi; }
+logged=$(log_size)
 "$app" --file "$portfolio_file" >"$work/gui.log" 2>&1 &
 gui_pid=$!
 sleep 5
@@ -169,7 +170,7 @@ if kill -0 "$gui_pid" 2>/dev/null; then
   # Alive is not enough: an exception after the window opened can leave the process
   # hanging (Qt's threads) with the app dead; the crash log and the bootloader say so.
   # A release build (strict) fails on it; a trial build says so loudly and goes on.
-  if [ "$(wc -c <"$errors_log" 2>/dev/null || echo 0)" != "$logged" ] ||
+  if [ "$(log_size)" != "$logged" ] ||
     grep -q "Failed to execute script" "$work/gui.log"; then
     crash="the desktop app failed: $(tail -n 2 "$errors_log" 2>/dev/null | tr '\n' ' ')"
     if [ "${PORTFOLIO_SMOKE_STRICT:-}" = 1 ]; then
