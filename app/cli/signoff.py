@@ -233,7 +233,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         + (", with a witness statement." if statement.statement.strip() else ".")
     )
     print(f"Signed by key {statement.fingerprint}")
-    earlier = [c.ref for c in statement.items if not c.current]
+    earlier = [c.ref for c in statement.items if c.present and not c.current]
     if earlier:
         print(f"Given for an earlier version of {', '.join(earlier)} (changed since it was sent).")
     if outcome.earlier_key:
@@ -268,7 +268,12 @@ def cmd_list(args: argparse.Namespace) -> int:
             f"key {statement.fingerprint}"
         )
         for c in statement.items:
-            note = "" if c.current else f" (given for an earlier version; changed {c.changed[:10]})"
+            if not c.present:
+                note = " (not in this portfolio)"
+            elif not c.current:
+                note = f" (given for an earlier version; changed {c.changed[:10]})"
+            else:
+                note = ""
             parts = []
             if c.confirmed:
                 parts.append("confirmed " + ", ".join(c.confirmed))
@@ -276,8 +281,10 @@ def cmd_list(args: argparse.Namespace) -> int:
                 parts.append("declined " + ", ".join(c.declined))
             print(f"  {c.ref}: {'; '.join(parts) or 'no decision'}{note}")
     claims, signers, earlier = view.summary()
+    absent = view.absent()
     print(
         f"{counted(claims, 'confirmation')} by {counted(signers, 'signer')}, "
-        f"{earlier} for earlier versions."
+        f"{earlier} for earlier versions"
+        + (f", {absent} for items not in this portfolio." if absent else ".")
     )
     return 0

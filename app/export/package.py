@@ -25,7 +25,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,6 +59,7 @@ from app.models.leftovers import sweep_folder
 from app.models.outputs import check_output, create_part, staged_output
 from app.models.signoff_orm import SignoffRequest as SignoffRequestRow
 from app.models.signoff_orm import SignoffResponse as SignoffResponseRow
+from app.models.signoff_orm import SignoffResponseItem as SignoffResponseItemRow
 from app.schema import signoff as signoff_schema
 from app.schema.manifest import FileEntry, Manifest, encode_manifest
 from app.schema.portfolio import uln_check_digit_ok
@@ -201,9 +202,10 @@ def export_package(
     PDF is the review copy, drafts left out of it as ``export pdf`` does). ``build_pdf``
     defaults to that copy's PDF.
 
-    The package carries every sign-off request and signed response the portfolio holds,
-    and (with the app's own PDF builders) the PDF signed with the apprentice's
-    certificate, which the manifest lists as ``certificate.der``."""
+    The package carries the sign-off requests and signed responses the portfolio holds
+    (the assessor's copy only those about its items: ``signoff_members``), and (with the
+    app's own PDF builders) the PDF signed with the apprentice's certificate, which the
+    manifest lists as ``certificate.der``."""
     out = Path(out)
     check_output(out, what="package", force=force, protected=[db.path])
     key = load_or_create_key() if key is None else key
@@ -215,7 +217,11 @@ def export_package(
         document = portfolio_json.build_document(
             session, snapshot, signer=key.fingerprint, programme_records=audience == REVIEW
         )
-        extra = signoff_members(session, programme_records=audience == REVIEW)
+        extra = signoff_members(
+            session,
+            programme_records=audience == REVIEW,
+            refs=None if audience == REVIEW else {item.ref for item in snapshot.items},
+        )
     uln = document.details.uln
     if uln and not uln_check_digit_ok(uln):  # no assessor could verify the package
         raise PortfolioError(
@@ -243,18 +249,24 @@ def export_package(
         blobs.close()
 
 
-def signoff_members(session: Session, *, programme_records: bool = True) -> list[tuple[str, bytes]]:
+def signoff_members(
+    session: Session, *, programme_records: bool = True, refs: Collection[str] | None = None
+) -> list[tuple[str, bytes]]:
     """``signoff.json`` (the requests made) and ``signoff/<sha256>`` (each signed response),
     or nothing when the portfolio has never asked for sign-off.
 
     Without ``programme_records`` (the assessor's copy) the requests to sign a progress
     review and their answers stay out too: they are about programme records, and an
-    answer carries the signer's comment on the review."""
+    answer carries the signer's comment on the review.
+
+    With ``refs`` (the items the copy carries: the assessor's copy leaves the drafts out)
+    only what concerns at least one of those items goes in. A signed response cannot be
+    cut, so one that also speaks for an item left out goes in whole; one that speaks only
+    for items left out stays out with its request, and so does a request not yet answered
+    that asks only about items left out."""
     requests = signoff.request_records(session)
     if not programme_records:
         requests = [r for r in requests if r.review_id is None]
-    if not requests:
-        return []
     responses = signoff.response_files(session)
     if not programme_records:
         about_reviews = set(
@@ -265,6 +277,10 @@ def signoff_members(session: Session, *, programme_records: bool = True) -> list
             )
         )
         responses = [(sha, data) for sha, data in responses if sha not in about_reviews]
+    if refs is not None:
+        requests, responses = _concerning(session, requests, responses, set(refs))
+    if not requests:
+        return []
     records = signoff_schema.SignoffRecords(
         format=signoff_schema.RECORD_FORMAT,
         requests=requests,
@@ -274,6 +290,50 @@ def signoff_members(session: Session, *, programme_records: bool = True) -> list
         (SIGNOFF_JSON, signoff_schema.encode(records)),
         *((SIGNOFF + sha, data) for sha, data in responses),
     ]
+
+
+def _concerning(
+    session: Session,
+    requests: list[signoff_schema.RequestRecord],
+    responses: list[tuple[str, bytes]],
+    refs: set[str],
+) -> tuple[list[signoff_schema.RequestRecord], list[tuple[str, bytes]]]:
+    """The requests and responses (as ``signoff_members`` has them) that concern at least
+    one of ``refs``: a response through the items it speaks for (those of its request
+    when it speaks for none), a request through its responses once answered, else
+    through the items it asks about."""
+    asked = {r.request_id: {i.ref for i in r.items} for r in requests}
+    answering = {
+        sha: request_id
+        for sha, request_id in session.execute(
+            select(SignoffResponseRow.sha256, SignoffRequestRow.request_id).join(
+                SignoffRequestRow, SignoffResponseRow.request_id == SignoffRequestRow.id
+            )
+        ).tuples()
+    }
+    spoken: dict[str, set[str]] = {sha: set() for sha in answering}
+    for sha, ref in session.execute(
+        select(SignoffResponseRow.sha256, SignoffResponseItemRow.ref).join(
+            SignoffResponseItemRow, SignoffResponseItemRow.response_id == SignoffResponseRow.id
+        )
+    ).tuples():
+        spoken[sha].add(ref)
+    kept_responses: list[tuple[str, bytes]] = []
+    answered: set[str] = set()
+    kept_requests: set[str] = set()
+    for sha, data in responses:
+        request_id = answering[sha]
+        answered.add(request_id)
+        if spoken[sha] & refs or (not spoken[sha] and asked.get(request_id, set()) & refs):
+            kept_responses.append((sha, data))
+            kept_requests.add(request_id)
+    kept = [
+        r
+        for r in requests
+        if r.request_id in kept_requests
+        or (r.request_id not in answered and asked[r.request_id] & refs)
+    ]
+    return kept, kept_responses
 
 
 def write_package(

@@ -87,14 +87,19 @@ class PackageSignoff:
 
     responses: int
     confirmations: int  # confirmed claims, over all items and signers
-    signers: int  # distinct keys
+    signers: int  # distinct keys (of signers speaking for an item in the copy)
     earlier: int  # confirmations given for an earlier version of their item
     statements: int  # responses with a witness statement
+    # confirmations for items this copy does not carry (a response speaking for a draft
+    # and a ready item goes in whole): neither current nor for an earlier version, and
+    # not among ``confirmations``
+    elsewhere: int = 0
 
     def summary(self) -> str:
+        absent = f", {self.elsewhere} for items not in this copy" if self.elsewhere else ""
         return (
             f"Sign-off: {counted(self.confirmations, 'confirmation')} by "
-            f"{counted(self.signers, 'signer')}, {self.earlier} for earlier versions "
+            f"{counted(self.signers, 'signer')}, {self.earlier} for earlier versions{absent} "
             f"({counted(self.responses, 'signed response')}, every signature valid)."
         )
 
@@ -622,7 +627,7 @@ class PackageReader(SignedZipReader):
         requests = {r.request_id: r for r in records.requests}
         current = _content_hashes(document)
         carried = []
-        confirmations = earlier = statements = 0
+        confirmations = earlier = statements = elsewhere = 0
         signers: set[str] = set()
         for sha in records.responses:
             try:
@@ -647,10 +652,14 @@ class PackageReader(SignedZipReader):
                         f"the sign-off response of {_printable(response.signer.name)} confirms "
                         f"a version of {item.ref} other than the one sent"
                     )
+                if item.ref not in current:  # an item this copy leaves out (a draft)
+                    elsewhere += len(item.confirmed)
+                    continue
                 confirmations += len(item.confirmed)
-                if current.get(item.ref) != item.content_sha256:
+                if current[item.ref] != item.content_sha256:
                     earlier += len(item.confirmed)
-            signers.add(verified.fingerprint)
+            if not response.items or any(i.ref in current for i in response.items):
+                signers.add(verified.fingerprint)  # not one who spoke only for items left out
             statements += bool(response.statement.strip())
         self._signoff_restores = signoff_restores(records, carried)
         return PackageSignoff(
@@ -659,6 +668,7 @@ class PackageReader(SignedZipReader):
             signers=len(signers),
             earlier=earlier,
             statements=statements,
+            elsewhere=elsewhere,
         )
 
     def _check_document(

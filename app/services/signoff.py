@@ -65,6 +65,10 @@ class Confirmation:
     current: bool  # the item still has exactly that content
     changed: str  # when not current: the item's last change (ISO), else ""
     earlier_key: str = ""  # another key this signer used before (warned about on import)
+    # the item is in this portfolio: False for one deleted since, or one the package this
+    # portfolio came from left out (a draft, in the assessor's copy) while the signed
+    # response that speaks for it also speaks for an item it carries
+    present: bool = True
 
     @property
     def signer(self) -> str:
@@ -112,13 +116,18 @@ class SignoffOverview:
 
     def summary(self) -> tuple[int, int, int]:
         """(confirmations, signers, confirmations for earlier versions); a confirmation is
-        one confirmed claim of one item."""
-        found = [c for c in self.confirmations() if c.confirmed]
+        one confirmed claim of one item in this portfolio (``absent`` counts the others:
+        they are neither current nor for an earlier version)."""
+        found = [c for c in self.confirmations() if c.confirmed and c.present]
         claims = sum(len(c.confirmed) for c in found)
         earlier = sum(len(c.confirmed) for c in found if not c.current)
         # signers of evidence: a signature on a progress review alone is not counted here
-        signers = len({s.fingerprint for s in self.statements if s.items})
+        signers = len({s.fingerprint for s in self.statements if any(c.present for c in s.items)})
         return claims, signers, earlier
+
+    def absent(self) -> int:
+        """Confirmations for items not in this portfolio."""
+        return sum(len(c.confirmed) for c in self.confirmations() if not c.present)
 
 
 # --- what an item says now ------------------------------------------------------------------
@@ -380,6 +389,7 @@ def _statement(
             if hashes.get(item.ref) == item.content_sha256
             else updated.get(item.ref, ""),
             earlier_key=row.earlier_key,
+            present=item.ref in hashes,
         )
         for item in row.items
     )
@@ -554,6 +564,7 @@ def as_json(view: SignoffOverview) -> dict[str, Any]:
                         "content_sha256": c.content_sha256,
                         "current": c.current,
                         "changed": c.changed or None,
+                        "present": c.present,
                     }
                     for c in s.items
                 ],

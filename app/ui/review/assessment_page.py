@@ -377,7 +377,8 @@ class AssessmentPage(QWidget):
                 with self._window.document.reading() as session:
                     for statement in signoff.overview(session).statements:
                         for c in statement.items:
-                            found.setdefault(c.ref, []).append((c, statement.statement))
+                            if c.present:  # not an item the package left out
+                                found.setdefault(c.ref, []).append((c, statement.statement))
             except PortfolioError:
                 found = {}
             self._statements = found
