@@ -564,7 +564,6 @@ def as_json(view: SignoffOverview) -> dict[str, Any]:
                         "content_sha256": c.content_sha256,
                         "current": c.current,
                         "changed": c.changed or None,
-                        "present": c.present,
                     }
                     for c in s.items
                 ],
