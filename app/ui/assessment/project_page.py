@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +36,7 @@ from app.services.otj import format_minutes
 from app.services.project import SCOPE_WORD_LIMIT, MappingRow, Week, word_count
 from app.ui.assessment.store import AssessmentStore
 from app.ui.errors import show_error
+from app.ui.table_model import RowsTableModel
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -45,35 +46,16 @@ Index = QModelIndex | QPersistentModelIndex
 OVER_STYLE = "color: #C62828; font-weight: bold;"
 
 
-class WeeksModel(QAbstractTableModel):
-    HEADERS = ("Week", "Plan", "What I did", "Hours")
-
+class WeeksModel(RowsTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.weeks: tuple[Week, ...] = ()
-
-    def set_weeks(self, weeks: tuple[Week, ...]) -> None:
-        self.beginResetModel()
-        self.weeks = weeks
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.weeks)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(self.HEADERS[section])
-        return None
+        self.rows: list[Week] = []
+        self.headers = [self.tr("Week"), self.tr("Plan"), self.tr("What I did"), self.tr("Hours")]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
-        week = self.weeks[index.row()]
+        week = self.rows[index.row()]
         column = index.column()
         if column == 0:
             return week.week
@@ -84,30 +66,17 @@ class WeeksModel(QAbstractTableModel):
         return format_minutes(week.minutes) if week.minutes else ""
 
 
-class MappingModel(QAbstractTableModel):
-    HEADERS = ("Theme", "KSB", "Criteria", "Evidence", "Note")
-
+class MappingModel(RowsTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[MappingRow] = []
-
-    def set_rows(self, rows: list[MappingRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(self.HEADERS[section])
-        return None
+        self.headers = [
+            self.tr("Theme"),
+            self.tr("KSB"),
+            self.tr("Criteria"),
+            self.tr("Evidence"),
+            self.tr("Note"),
+        ]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -268,7 +237,7 @@ class ProjectPage(QWidget):
             return
         self._stale = False
         current = self.store.current_project()
-        self.weeks_model.set_weeks(current.weeks)
+        self.weeks_model.set_rows(list(current.weeks))
         row = self.mapping.currentIndex().row()
         self.mapping_model.set_rows(self.store.mapping())
         if 0 <= row < self.mapping_model.rowCount():
@@ -288,9 +257,9 @@ class ProjectPage(QWidget):
         self.words.setStyleSheet(OVER_STYLE if words > SCOPE_WORD_LIMIT else "")
 
     def _load_week(self, row: int) -> None:
-        if not 0 <= row < len(self.weeks_model.weeks):
+        if not 0 <= row < len(self.weeks_model.rows):
             return
-        week = self.weeks_model.weeks[row]
+        week = self.weeks_model.rows[row]
         self.week.setValue(week.week)
         self.week_plan.setText(week.plan)
         self.week_log.setText(week.log)

@@ -43,8 +43,8 @@ from app.ui.progress.charts import OtjChart, short_date
 from app.ui.progress.plan_dialog import PlanDialog, hours_minutes, pair
 from app.ui.progress.scan_dialog import date_edit, to_date
 from app.ui.progress.store import ProgressStore
-from app.ui.progress.table_model import RowsTableModel, sortable_table
 from app.ui.search_field import complete_codes
+from app.ui.table_model import RowsTableModel, sortable_table
 from app.ui.worker import Task, TaskContext, run_with_progress
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

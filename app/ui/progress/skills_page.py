@@ -43,7 +43,7 @@ from app.ui.progress.charts import (
 )
 from app.ui.progress.scan_dialog import ConfirmDialog, ScanDialog
 from app.ui.progress.store import ProgressStore
-from app.ui.progress.table_model import RowsTableModel, sortable_table
+from app.ui.table_model import RowsTableModel, sortable_table
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 

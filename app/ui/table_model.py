@@ -1,4 +1,4 @@
-"""A read-only table model over a list of rows: what the progress pages' tables share."""
+"""A read-only table model over a list of rows, shared by the progress and project pages."""
 
 from __future__ import annotations
 
