@@ -8,12 +8,11 @@ result; **Export prep sheet…** writes one page per theme, off the GUI thread.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -29,12 +28,12 @@ from PySide6.QtWidgets import (
 
 from app.errors import PortfolioError
 from app.services.discussion import STAR, ThemePrep
+from app.ui.assessment.pdf_task import choose_pdf_path, export_pdf
 from app.ui.assessment.store import AssessmentStore
 from app.ui.errors import show_error
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
-    from app.ui.worker import TaskContext
 
 
 class DiscussionPage(QWidget):
@@ -167,30 +166,17 @@ class DiscussionPage(QWidget):
             show_error(self, exc)
 
     def export_sheet(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Export Prep Sheet"),
-            str(self.store.document.path.with_name("discussion prep.pdf")),
-            self.tr("PDF documents (*.pdf)"),
+        out = choose_pdf_path(
+            self, self.window_, self.tr("Export Prep Sheet"), "discussion prep.pdf"
         )
-        if name:
-            export_sheet(self.window_, Path(name))
+        if out is not None:
+            export_sheet(self.window_, out)
 
 
 def export_sheet(window: MainWindow, out: Path) -> None:
-    document = window.document
-
-    def work(context: TaskContext) -> object:
-        return document.export_discussion_sheet(  # the save dialog has already asked
-            out,
-            progress=lambda done, total: context.report(done, total, "Laying out the pages…"),
-            cancelled=context.is_cancelled,
-        )
-
-    def done(result: Any) -> None:
-        window.statusBar().showMessage(
-            window.tr("Exported {path} ({pages} pages).").format(path=out, pages=result.pages),
-            15000,
-        )
-
-    window.run_task(window.tr("Exporting the prep sheet…"), work, done)
+    export_pdf(
+        window,
+        out,
+        window.tr("Exporting the prep sheet…"),
+        window.document.export_discussion_sheet,
+    )

@@ -15,7 +15,6 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -34,13 +33,13 @@ from PySide6.QtWidgets import (
 from app.errors import PortfolioError
 from app.services.otj import format_minutes
 from app.services.project import SCOPE_WORD_LIMIT, MappingRow, Week, word_count
+from app.ui.assessment.pdf_task import choose_pdf_path, export_pdf
 from app.ui.assessment.store import AssessmentStore
 from app.ui.errors import show_error
 from app.ui.table_model import RowsTableModel
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
-    from app.ui.worker import TaskContext
 
 Index = QModelIndex | QPersistentModelIndex
 OVER_STYLE = "color: #C62828; font-weight: bold;"
@@ -300,35 +299,22 @@ class ProjectPage(QWidget):
             show_error(self, exc)
 
     def export_pack(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Export Submission Pack"),
-            str(self.store.document.path.with_name("submission pack.pdf")),
-            self.tr("PDF documents (*.pdf)"),
+        out = choose_pdf_path(
+            self, self.window_, self.tr("Export Submission Pack"), "submission pack.pdf"
         )
-        if name:
-            export_pack(self.window_, Path(name))
+        if out is not None:
+            export_pack(self.window_, out)
 
 
 def export_pack(window: MainWindow, out: Path) -> None:
     """Write the submission pack off the GUI thread (an existing file is replaced: the
     save dialog has already asked)."""
-    document = window.document
-
-    def work(context: TaskContext) -> object:
-        return document.export_project_pack(
-            out,
-            progress=lambda done, total: context.report(done, total, "Laying out the pages…"),
-            cancelled=context.is_cancelled,
-        )
-
-    def done(result: Any) -> None:
-        window.statusBar().showMessage(
-            window.tr("Exported {path} ({pages} pages).").format(path=out, pages=result.pages),
-            15000,
-        )
-
-    window.run_task(window.tr("Exporting the submission pack…"), work, done)
+    export_pdf(
+        window,
+        out,
+        window.tr("Exporting the submission pack…"),
+        window.document.export_project_pack,
+    )
 
 
 def _row_widget(parent: QWidget, layout: QHBoxLayout) -> QWidget:
