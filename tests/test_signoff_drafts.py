@@ -226,3 +226,59 @@ def test_an_older_assessor_s_copy_does_not_count_a_draft_s_confirmation_as_earli
     view = imported(old, tmp_path / "old.sqlite3")
     assert view.summary() == (1, 1, 0)
     assert view.absent() == 1
+
+
+def test_review_mode_opens_the_assessor_s_copy_without_the_draft_s_statement(
+    tmp_path: Path, key: SigningKey
+) -> None:
+    """Review mode (``open_for_review``, as File > Open Package… does) of the assessor's
+    copy: the draft's own statement is not there, and the mixed one stands for E004."""
+    from app.export.package import open_for_review
+
+    db = build_portfolio(tmp_path / "p.sqlite3")
+    try:
+        confirm(db, tmp_path, key, "Dee Draft", ["E002"], ["E002:K2"])
+        confirm(db, tmp_path, key, "Max Mixed", ["E002", "E004"], ["E002:K2", "E004:B1"])
+        export_package(db, tmp_path / "assessor.portfolio", key=key)
+    finally:
+        db.close()
+    folder = tmp_path / "review"
+    folder.mkdir()
+    verified, path = open_for_review(tmp_path / "assessor.portfolio", folder)
+    assert verified.signoff is not None and verified.signoff.responses == 1
+    review = open_portfolio(path)
+    try:
+        with review.reader() as s:
+            on_ready = signoff.confirmations_for(s, "E004")
+            view = signoff.overview(s)
+    finally:
+        review.close()
+    assert [(c.name, c.confirmed, c.current) for c in on_ready] == [("Max Mixed", ("B1",), True)]
+    assert [s.name for s in view.statements] == ["Max Mixed"]
+
+
+def test_the_assessor_s_pdf_names_no_employer_confirmation_of_a_draft(
+    tmp_path: Path, key: SigningKey
+) -> None:
+    """The declaration's "Confirmed digitally by" lines count only the items the PDF shows."""
+    from app.export.pdf import PdfOptions, export_portfolio_pdf
+    from app.services import portfolio
+    from tests.pdf_reading import all_text
+
+    db = build_portfolio(tmp_path / "p.sqlite3")
+    try:
+        with db.transaction() as s:
+            portfolio.update_details(s, employer="Acme")
+        confirm(db, tmp_path, key, "Dee Draft", ["E002"], ["E002:K2"])
+        confirm(db, tmp_path, key, "Max Mixed", ["E002", "E004"], ["E002:K2", "E004:B1"])
+        export_portfolio_pdf(db, tmp_path / "assessor.pdf", PdfOptions())
+        export_portfolio_pdf(db, tmp_path / "drafts.pdf", PdfOptions(include_drafts=True))
+    finally:
+        db.close()
+    text = " ".join(all_text(tmp_path / "assessor.pdf").split())
+    assert "Confirmed digitally by Max Mixed (Acme) on" in text
+    assert ": 1 claim of E004." in text
+    assert "Dee Draft" not in text
+    text = " ".join(all_text(tmp_path / "drafts.pdf").split())  # drafts shown: all of it
+    assert "Confirmed digitally by Dee Draft (Acme)" in text
+    assert ": 2 claims of E002, E004." in text

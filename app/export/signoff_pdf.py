@@ -145,16 +145,18 @@ def witness_section_needed(ctx: ExportContext) -> bool:
 
 
 def employer_confirmations(ctx: ExportContext) -> list[Statement]:
-    """Statements signed by someone of the apprentice's employer."""
+    """Statements signed by someone of the apprentice's employer that confirm a claim of
+    an item this PDF shows (not one about drafts alone when drafts are left out)."""
     view = ctx.snapshot.signoff
     employer = " ".join(ctx.snapshot.info.employer.split()).casefold()
     if not view or not employer:
         return []
+    shown = {item.ref for item in ctx.items}
     return [
         s
         for s in view.statements
         if " ".join(s.organisation.split()).casefold() == employer
-        and any(c.confirmed for c in s.items)
+        and any(c.confirmed and c.ref in shown for c in s.items)
     ]
 
 
@@ -176,9 +178,10 @@ def signed_lines(ctx: ExportContext) -> list[Flowable]:
 def employer_lines(ctx: ExportContext) -> list[Flowable]:
     """Who from the employer confirmed evidence, with their keys (none: empty list)."""
     out: list[Flowable] = []
+    shown = {item.ref for item in ctx.items}
     for s in employer_confirmations(ctx):
-        confirmed = sum(len(c.confirmed) for c in s.items)
-        refs = ", ".join(c.ref for c in s.items if c.confirmed)
+        confirmed = sum(len(c.confirmed) for c in s.items if c.ref in shown)
+        refs = ", ".join(c.ref for c in s.items if c.confirmed and c.ref in shown)
         out.append(
             Para(
                 f"<b>Confirmed digitally</b> by {_signer(s)} on {_date(s.signed)}: "
