@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal, SignalInstance
+from PySide6.QtCore import QObject, SignalInstance
 
 from app.schema.assessment_plan import AssessmentPlan
 from app.services import assessment_plans, discussion, project, readiness
@@ -10,15 +10,15 @@ from app.services.assessment_plans import ThemeReport
 from app.services.discussion import ThemePrep
 from app.services.project import MappingRow, Project, Week
 from app.services.readiness import Readiness
-from app.ui.document import PortfolioDocument, ReadOnlyError
+from app.ui.document import PortfolioDocument
+from app.ui.records_store import RecordsStore
 
 
-class AssessmentStore(QObject):
-    changed = Signal()  # evidence or programme records changed: read again
+class AssessmentStore(RecordsStore):
+    """``changed``: evidence or programme records changed, read again."""
 
     def __init__(self, document: PortfolioDocument, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.document = document
+        super().__init__(document, parent)
         document.coverageChanged.connect(self.changed)
         document.itemsChanged.connect(self.changed)
         document.itemChanged.connect(lambda _id: self.changed.emit())
@@ -28,65 +28,35 @@ class AssessmentStore(QObject):
         other.connect(self.changed)
 
     def readiness(self) -> Readiness:
-        with self.document.reading() as session:
-            return readiness.readiness(session)
+        return self._read(readiness.readiness)
 
     def plan(self) -> AssessmentPlan | None:
-        with self.document.reading() as session:
-            return assessment_plans.plan_for_portfolio(session)
+        return self._read(assessment_plans.plan_for_portfolio)
 
     def theme_report(self, target: int = 1) -> ThemeReport | None:
-        with self.document.reading() as session:
-            return assessment_plans.portfolio_theme_report(session, target)
+        return self._read(assessment_plans.portfolio_theme_report, target)
 
     # --- the work-based project -----------------------------------------------------------------
 
-    @property
-    def read_only(self) -> bool:
-        return self.document.read_only
-
-    def _check_writable(self) -> None:
-        if self.document.read_only:
-            raise ReadOnlyError(
-                self.tr("This portfolio is open read-only; nothing can be changed.")
-            )
-
     def current_project(self) -> Project:
-        with self.document.reading() as session:
-            return project.get_project(session)
+        return self._read(project.get_project)
 
     def mapping(self) -> list[MappingRow]:
-        with self.document.reading() as session:
-            return project.mapping(session)
+        return self._read(project.mapping)
 
     def save_scope(self, title: str, scope: str) -> Project:
-        self._check_writable()
-        with self.document.changing() as session:
-            saved = project.save_scope(session, title=title, scope=scope)
-        self.changed.emit()
-        return saved
+        return self._change(project.save_scope, title=title, scope=scope)
 
     def save_week(self, week: int, plan: str, log: str, minutes: int) -> Week:
-        self._check_writable()
-        with self.document.changing() as session:
-            saved = project.save_week(session, week, plan=plan, log=log, minutes=minutes)
-        self.changed.emit()
-        return saved
+        return self._change(project.save_week, week, plan=plan, log=log, minutes=minutes)
 
     def set_note(self, code: str, note: str) -> None:
-        self._check_writable()
-        with self.document.changing() as session:
-            project.set_note(session, code, note)
-        self.changed.emit()
+        self._change(project.set_note, code, note)
 
     # --- professional discussion preparation ----------------------------------------------------
 
     def discussion(self) -> list[ThemePrep]:
-        with self.document.reading() as session:
-            return discussion.preparation(session)
+        return self._read(discussion.preparation)
 
     def save_discussion_notes(self, theme: str, **fields: str) -> None:
-        self._check_writable()
-        with self.document.changing() as session:
-            discussion.save_notes(session, theme, **fields)
-        self.changed.emit()
+        self._change(discussion.save_notes, theme, **fields)
