@@ -17,17 +17,18 @@ from app.errors import InvalidInputError
 from app.export.context import ExportContext, PdfOptions, PdfResult
 from app.export.flowables import Anchor
 from app.export.paragraphs import Para
-from app.export.pdf import build_pdf
+from app.export.pdf import StoryFn, export_story_pdf
 from app.export.pdf_progress import text
 from app.export.styles import BODY, LABEL, MUTED_SMALL, SECTION, SMALL
-from app.models.outputs import check_output
 from app.services import assessment_plans
-from app.services.blob_source import SqliteBlobSource
 from app.services.discussion import ThemePrep, preparation
 from app.services.snapshot import take_snapshot
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from app.models.db import Database
+    from app.services.views import PortfolioSnapshot
 
 NOTE_LIMIT = 3000  # characters of each note printed: the page must hold the theme
 
@@ -40,31 +41,19 @@ def export_discussion_sheet(
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> PdfResult:
-    check_output(out, what="PDF", force=force, protected=[db.path])
-    with db.reader() as session:
+
+    def read(session: Session) -> tuple[PortfolioSnapshot, StoryFn]:
         themes = preparation(session)
         if not themes:
             raise InvalidInputError(
                 "This portfolio's standard has no professional discussion in an assessment "
                 "plan; see 'portfolio plan list'."
             )
-        snapshot = take_snapshot(session)
-    snapshot = replace(snapshot, items=())  # the sheet lists items; it does not lay them out
-    blobs = SqliteBlobSource(db.path)
-    try:
-        return build_pdf(
-            snapshot,
-            blobs,
-            out,
-            PdfOptions(),
-            progress,
-            cancelled,
-            force=force,
-            protected=[db.path],
-            story=partial(sheet_story, themes=themes),
-        )
-    finally:
-        blobs.close()
+        # the sheet lists items; it does not lay them out
+        snapshot = replace(take_snapshot(session), items=())
+        return snapshot, partial(sheet_story, themes=themes)
+
+    return export_story_pdf(db, out, read, PdfOptions(), progress, cancelled, force=force)
 
 
 def sheet_story(ctx: ExportContext, themes: list[ThemePrep]) -> list[Flowable]:

@@ -75,6 +75,8 @@ from app.services.snapshot import take_snapshot
 from app.services.views import PortfolioSnapshot
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from app.models.db import Database
 
 __all__ = [
@@ -83,6 +85,7 @@ __all__ = [
     "PdfResult",
     "build_pdf",
     "export_portfolio_pdf",
+    "export_story_pdf",
     "placed_images",
 ]
 
@@ -134,6 +137,39 @@ def export_portfolio_pdf(
             force=force,
             protected=[db.path],
             sign=pdf_signer(key, snapshot) if sign else None,
+        )
+    finally:
+        blobs.close()
+
+
+def export_story_pdf(
+    db: Database,
+    out: Path,
+    read: Callable[[Session], tuple[PortfolioSnapshot, StoryFn]],
+    options: PdfOptions,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    *,
+    force: bool = False,
+) -> PdfResult:
+    """Another document of the open portfolio ``db`` on the EPA PDF's pages (the project's
+    submission pack, the discussion prep sheet): ``read(session)`` gives, in one read, the
+    snapshot whose items it may lay out and its story. ``out`` as ``export_portfolio_pdf``."""
+    check_output(out, what="PDF", force=force, protected=[db.path])
+    with db.reader() as session:
+        snapshot, story = read(session)
+    blobs = SqliteBlobSource(db.path)
+    try:
+        return build_pdf(
+            snapshot,
+            blobs,
+            out,
+            options,
+            progress,
+            cancelled,
+            force=force,
+            protected=[db.path],
+            story=story,
         )
     finally:
         blobs.close()

@@ -21,21 +21,22 @@ from app.errors import InvalidInputError
 from app.export.context import ExportContext, PdfOptions, PdfResult
 from app.export.front import declaration
 from app.export.item_section import evidence_section
-from app.export.pdf import build_pdf
+from app.export.pdf import StoryFn, export_story_pdf
 from app.export.project_section import (
     PACK_TITLE,
     project_mapping,
     project_summary,
     project_weeks,
 )
-from app.models.outputs import check_output
 from app.services import assessment_plans
-from app.services.blob_source import SqliteBlobSource
 from app.services.project import MappingRow, Project, get_project, mapping
 from app.services.snapshot import take_snapshot
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from app.models.db import Database
+    from app.services.views import PortfolioSnapshot
 
 
 def export_project_pack(
@@ -47,8 +48,8 @@ def export_project_pack(
     cancelled: Callable[[], bool] | None = None,
 ) -> PdfResult:
     """Write the submission pack of the open portfolio ``db`` to ``out`` (atomically)."""
-    check_output(out, what="PDF", force=force, protected=[db.path])
-    with db.reader() as session:
+
+    def read(session: Session) -> tuple[PortfolioSnapshot, StoryFn]:
         if assessment_plans.plan_for_portfolio(session) is None:
             raise InvalidInputError(
                 "This portfolio's standard has no assessment plan, so there is no project "
@@ -57,23 +58,12 @@ def export_project_pack(
         snapshot = take_snapshot(session)
         project = get_project(session)
         rows = mapping(session)
-    mapped = {ref for row in rows for ref in row.items}
-    snapshot = replace(snapshot, items=tuple(i for i in snapshot.items if i.ref in mapped))
-    blobs = SqliteBlobSource(db.path)
-    try:
-        return build_pdf(
-            snapshot,
-            blobs,
-            out,
-            PdfOptions(include_drafts=False),
-            progress,
-            cancelled,
-            force=force,
-            protected=[db.path],
-            story=partial(pack_story, project=project, rows=rows),
-        )
-    finally:
-        blobs.close()
+        mapped = {ref for row in rows for ref in row.items}
+        snapshot = replace(snapshot, items=tuple(i for i in snapshot.items if i.ref in mapped))
+        return snapshot, partial(pack_story, project=project, rows=rows)
+
+    options = PdfOptions(include_drafts=False)
+    return export_story_pdf(db, out, read, options, progress, cancelled, force=force)
 
 
 def pack_story(ctx: ExportContext, project: Project, rows: list[MappingRow]) -> list[Flowable]:
