@@ -424,7 +424,7 @@ MALFORMED: dict[str, tuple[Edit, str]] = {
     ),
     "repeated entry id": (
         lambda d: _entry(d, 1).update(id=_entry(d)["id"]),
-        "programme.otj.entries repeats an id",
+        "portfolio.json lists off-the-job entry 1 twice",
     ),
     "participant role": (
         lambda d: d["programme"]["reviews"][0]["participants"][0].update(role="boss"),

@@ -87,7 +87,7 @@ def test_a_valid_document_reads_and_writes_back_the_same() -> None:
         (lambda d: d["items"][0].update(number=True), "items[0].number must be a whole number"),
         (
             lambda d: d["items"][0]["ksbs"].append({"code": "K1", "justification": ""}),
-            "E003.ksbs repeats a code",
+            "E003 is tagged K1 twice",
         ),
         (lambda d: d["items"][0]["ksbs"][0].update(code="K 1"), "E003.ksbs[0].code is not a code"),
         (

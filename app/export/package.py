@@ -22,6 +22,7 @@ import errno
 import hashlib
 import os
 import shutil
+import sqlite3
 import stat
 import tempfile
 import zipfile
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal, Protocol
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError, PortfolioError
@@ -602,14 +604,32 @@ def restore_into(path: Path, reader: PackageReader, *, renditions: bool = True) 
                 )
             except InvalidInputError as exc:
                 raise reader._refuse(str(exc).rstrip(".")) from exc
+            except (IntegrityError, sqlite3.IntegrityError) as exc:
+                raise reader._refuse(repeated_record(exc, PORTFOLIO_JSON)) from exc
             rebuilt = take_snapshot(session).fingerprint
             if rebuilt != document.fingerprint:
                 raise reader._refuse("the portfolio rebuilt from it does not match its fingerprint")
-            restore_signoff(session, reader)
+            try:
+                restore_signoff(session, reader)
+            except (IntegrityError, sqlite3.IntegrityError) as exc:
+                raise reader._refuse(repeated_record(exc, SIGNOFF_JSON)) from exc
     finally:
         db.close()
     if renditions:
         _fold_journal(path)
+
+
+def repeated_record(exc: Exception, member: str) -> str:
+    """A database constraint the rebuild met, in the package's terms: the schema refuses
+    every record listed twice (``app.schema.base.once``), so this is a last resort, and
+    it names no temporary file."""
+    text = str(getattr(exc, "orig", None) or exc)
+    place = text.partition(":")[2].strip()[:200]
+    if "UNIQUE" in text or "PRIMARY KEY" in text:
+        problem = f"it repeats a record ({place})" if place else "it repeats a record"
+    else:
+        problem = f"a record does not fit the portfolio ({place or 'a constraint failed'})"
+    return f"its {member} could not be rebuilt: {problem}"
 
 
 def restore_signoff(session: Session, reader: PackageReader) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable
 from functools import cache
 from typing import Annotated, Any, TypeVar
 
@@ -30,6 +30,7 @@ from msgspec import inspect as mi
 from app.errors import InvalidInputError
 
 T = TypeVar("T")
+H = TypeVar("H", bound=Hashable)
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 # an 8-bit-clean bound for any one number in a document: far beyond any count or size we keep
@@ -106,6 +107,16 @@ def canonical(value: Any) -> bytes:
     record always gives the same bytes, so its SHA-256 can be signed and compared."""
     content = json.dumps(msgspec.to_builtins(value), ensure_ascii=False, indent=1, sort_keys=True)
     return (content + "\n").encode("utf-8")
+
+
+def once(values: Iterable[H], sentence: str, name: Callable[[H], str] = str) -> None:
+    """Refuse a record listed twice where a portfolio keeps it once (a unique key of its
+    database): ``sentence`` names it, with ``{}`` standing for ``name(value)``."""
+    seen: set[H] = set()
+    for value in values:
+        if value in seen:
+            raise SchemaError(sentence.replace("{}", name(value)))
+        seen.add(value)
 
 
 # --- decoding -----------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from app.schema.base import (
     decode,
     dotted,
     nonblank,
+    once,
     one_of,
     pattern,
     text,
@@ -478,19 +479,21 @@ def check(document: PortfolioDocument) -> None:
             f"portfolio.uln {details.uln} fails the Unique Learner Number check digit "
             "(mistyped, or made up)"
         )
+    once(
+        [(f.key, f.version) for f in document.frameworks],
+        "portfolio.json lists the framework {} twice",
+        lambda kv: f"{kv[0]} v{kv[1]}",
+    )
     carried = {(f.key, f.version) for f in document.frameworks}
-    if len(carried) != len(document.frameworks):
-        raise SchemaError("frameworks lists one framework version twice")
     if (details.framework_key, details.framework_version) not in carried:
         raise SchemaError(
             f"the portfolio follows {details.framework_key} v{details.framework_version}, "
             "which is not among its frameworks"
         )
     for n, item in enumerate(document.items):
-        _check_item(item, n, carried)
+        _check_item(item, n, carried, details.framework)
     refs = [i.ref for i in document.items]
-    if len(set(refs)) != len(refs):
-        raise SchemaError("two items have the same ref")
+    once(refs, "portfolio.json lists {} twice")
     if refs and max(i.number for i in document.items) >= details.next_item_number:
         raise SchemaError("portfolio.next_item_number must be above every item's number")
     sizes: dict[str, int] = {}
@@ -502,21 +505,22 @@ def check(document: PortfolioDocument) -> None:
                 )
     if document.programme is not None:
         _check_programme(document.programme, carried, set(refs))
+    if document.assessment is not None:
+        _check_assessment(document.assessment)
 
 
-def _check_item(item: ItemRecord, n: int, carried: set[tuple[str, str]]) -> None:
+def _check_item(item: ItemRecord, n: int, carried: set[tuple[str, str]], own: FrameworkRef) -> None:
     if item.ref != _ref(item.number):
         raise SchemaError(f"items[{n}].ref must be E followed by its number ({item.number:03d})")
     where = item.ref
     if _real_date(item.date) is None:
         raise SchemaError(f"{where}.date is not a date (YYYY-MM-DD)")
-    _unique([t.code for t in item.ksbs], f"{where}.ksbs", "a code")
-    _unique([t.code for t in item.duties], f"{where}.duties", "a code")
-    _unique(
-        [(t.framework, t.version, t.kind, t.code) for t in item.other_tags],
-        f"{where}.other_tags",
-        "a tag",
-    )
+    # one row per item and competency (or duty): a tag on the portfolio's own framework
+    # among other_tags is the same row as its ksbs or duties entry
+    tags = [(own.key, own.version, "competency", t.code) for t in item.ksbs]
+    tags += [(own.key, own.version, "group", t.code) for t in item.duties]
+    tags += [(t.framework, t.version, t.kind, t.code) for t in item.other_tags]
+    once(tags, f"{where} is tagged {{}} twice", lambda tag: _tag_name(tag, own))
     for tag in item.other_tags:
         if (tag.framework, tag.version) not in carried:
             raise SchemaError(
@@ -534,27 +538,39 @@ def _check_programme(
                 f"{where} names {competency.framework} v{competency.version}, "
                 "which is not among its frameworks"
             )
-    _unique([s.id for s in programme.scans], "programme.scans", "an id")
+    once([s.id for s in programme.scans], "portfolio.json lists skills scan {} twice")
     for n, scan in enumerate(programme.scans):
         where = f"programme.scans[{n}]"
         _exists(scan.date, f"{where}.date")
-        _unique([r.competency for r in scan.ratings], f"{where}.ratings", "a competency")
+        once(
+            [r.competency for r in scan.ratings],
+            f"skills scan {scan.id} rates {{}} twice",
+            _competency,
+        )
         for m, confirmation in enumerate(scan.confirmations):
             _exists(confirmation.date, f"{where}.confirmations[{m}].date")
     if programme.plan is not None:
         _check_plan(programme.plan, "programme.otj.plan")
-    _unique([e.id for e in programme.entries], "programme.otj.entries", "an id")
+    once(
+        [e.id for e in programme.entries],
+        "portfolio.json lists off-the-job entry {} twice",
+    )
     for n, entry in enumerate(programme.entries):
         where = f"programme.otj.entries[{n}]"
         _exists(entry.date, f"{where}.date")
-        _unique(list(entry.competencies), f"{where}.competencies", "a competency")
-        _unique(list(entry.items), f"{where}.items", "an item")
+        linked = f"off-the-job entry {entry.id} is linked to {{}} twice"
+        once(list(entry.competencies), linked, _competency)
+        once(list(entry.items), linked)
         for ref in entry.items:
             if ref not in refs:
                 raise SchemaError(f"{where} is linked to {ref}, which is not among its items")
-    _unique([r.id for r in programme.reviews], "programme.reviews", "an id")
-    _unique(
-        [a.id for r in programme.reviews for a in r.actions], "programme.reviews", "an action id"
+    once(
+        [r.id for r in programme.reviews],
+        "portfolio.json lists progress review {} twice",
+    )
+    once(
+        [a.id for r in programme.reviews for a in r.actions],
+        "portfolio.json lists review action {} twice",
     )
     for n, review in enumerate(programme.reviews):
         where = f"programme.reviews[{n}]"
@@ -590,6 +606,49 @@ def _exists(value: str, where: str) -> Date:
     return found
 
 
-def _unique(values: list[Any], where: str, what: str) -> None:
-    if len(set(values)) != len(values):
-        raise SchemaError(f"{where} repeats {what}")
+def _check_assessment(assessment: AssessmentRecord) -> None:
+    """One row per imported plan (by its key), project week, project note and theme."""
+    keys = [_plan_key(text) for text in assessment.plans]
+    once(
+        [key for key in keys if key is not None],
+        "portfolio.json carries the assessment plan {} twice",
+    )
+    project = assessment.project
+    if project is not None:
+        once(
+            [w.week for w in project.weeks],
+            "portfolio.json lists project week {} twice",
+        )
+        once(
+            [n.code for n in project.notes],
+            "portfolio.json lists the project note on {} twice",
+        )
+    once(
+        [d.theme for d in assessment.discussion],
+        "portfolio.json lists the discussion notes on {} twice",
+    )
+
+
+class _PlanKey(msgspec.Struct):
+    key: Any = None
+
+
+def _plan_key(text: str) -> str | None:
+    """An imported plan's key, where it has one (a plan that is not one is refused, in
+    its own words, when the portfolio is rebuilt)."""
+    try:
+        key = msgspec.json.decode(text, type=_PlanKey).key
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return None
+    return key if isinstance(key, str) else None
+
+
+def _tag_name(tag: tuple[str, str, str, str], own: FrameworkRef) -> str:
+    framework, version, _kind, code = tag
+    if (framework, version) == (own.key, own.version):
+        return code
+    return f"{code} of {framework} v{version}"
+
+
+def _competency(ref: CompetencyRef) -> str:
+    return f"{ref.code} ({ref.framework} v{ref.version})"

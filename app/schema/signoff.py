@@ -18,7 +18,7 @@ from typing import Annotated, Final, Literal, TypeVar
 import msgspec
 
 from app.schema import base
-from app.schema.base import IsoDate, SchemaError, Sha256, pattern, text
+from app.schema.base import IsoDate, SchemaError, Sha256, once, pattern, text
 from app.schema.base import Stamp as IsoTime
 from app.schema.portfolio import MAX_BODY, MAX_NOTES, MAX_PEOPLE_PER_REVIEW
 
@@ -235,7 +235,29 @@ def decode(data: bytes, kind: type[T], what: str) -> T:
     """Decode and validate, or raise ``SchemaError`` (a ``ValueError``) with one sentence
     naming the problem and its place (``base.decode``: deep nesting and huge numbers too)."""
     try:
-        return base.decode(data, kind, name=what)
+        decoded = base.decode(data, kind, name=what)
+        _check(decoded, what)
     except SchemaError as exc:
         problem = str(exc)
         raise SchemaError(problem if problem.startswith(what) else f"{what}: {problem}") from exc
+    return decoded
+
+
+def _check(decoded: object, what: str) -> None:
+    """What the types cannot say: a file never lists twice what a portfolio keeps once
+    (a request by its id, an item per request or response, a response file)."""
+    if isinstance(decoded, SignoffRecords):
+        once(
+            [r.request_id for r in decoded.requests],
+            f"{what} lists the request {{}} twice",
+        )
+        for request in decoded.requests:
+            once(
+                [i.ref for i in request.items],
+                f"{what}'s request {request.request_id} lists {{}} twice",
+            )
+        once(decoded.responses, f"{what} lists the response {{}} twice")
+    elif isinstance(decoded, SignoffRequest):
+        once([i.ref for i in decoded.items], f"{what} lists {{}} twice")
+    elif isinstance(decoded, SignoffResponse):
+        once([i.ref for i in decoded.items], f"{what} answers for {{}} twice")
