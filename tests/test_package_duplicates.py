@@ -200,6 +200,7 @@ SIGNOFF_CASES: list[tuple[str, Change, str]] = [
         lambda r: _twice(_request(r)["items"]),
         "'s request ",
     ),
+    ("sign-off response", lambda r: _twice(r["responses"]), "signoff.json lists the response "),
 ]
 
 
