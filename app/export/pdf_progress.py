@@ -203,10 +203,18 @@ def skills_section(progress: ProgressSnapshot, state: BuildState) -> list[Flowab
     return out
 
 
-class RatingLegend(Flowable):
-    def __init__(self, required: bool) -> None:
-        super().__init__()
-        self.required = required
+class _Legend(Flowable):
+    """A one-line key to a chart: each entry's marker, then its label in muted text."""
+
+    label_at = 11.0  # where a label starts after its marker's left edge
+    spacing = 7.0  # between one label's end and the next marker
+
+    def entries(self) -> list[tuple[str, str]]:
+        """(label, kind of marker), in order."""
+        raise NotImplementedError
+
+    def draw_marker(self, c: Canvas, kind: str, x: float) -> None:
+        raise NotImplementedError
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width, self.height = availWidth, 14
@@ -217,17 +225,29 @@ class RatingLegend(Flowable):
         c.saveState()
         c.setFont(SANS, 7.5)
         x = 0.0
+        for label, kind in self.entries():
+            self.draw_marker(c, kind, x)
+            c.setFillColor(HexColor(charts.MUTED))
+            c.drawString(x + self.label_at, 2.5, label)
+            x += self.label_at + self.spacing + stringWidth(label, SANS, 7.5)
+        c.restoreState()
+
+
+class RatingLegend(_Legend):
+    def __init__(self, required: bool) -> None:
+        super().__init__()
+        self.required = required
+
+    def entries(self) -> list[tuple[str, str]]:
         entries = [("now" if self.required else "latest scan", "current")]
         if self.required:
             entries.append(("what the role needs", "required"))
         else:
             entries.insert(0, ("first scan", "first"))
-        for label, kind in entries:
-            _marker(c, kind, x + 4, 5)
-            c.setFillColor(HexColor(charts.MUTED))
-            c.drawString(x + 11, 2.5, label)
-            x += 18 + stringWidth(label, SANS, 7.5)
-        c.restoreState()
+        return entries
+
+    def draw_marker(self, c: Canvas, kind: str, x: float) -> None:
+        _marker(c, kind, x + 4, 5)
 
 
 def _marker(canvas: Canvas, kind: str, x: float, y: float) -> None:
@@ -517,40 +537,33 @@ def otj_section(progress: ProgressSnapshot, state: BuildState) -> list[Flowable]
     return out
 
 
-class OtjLegend(Flowable):
+class OtjLegend(_Legend):
+    label_at = 18.0
+    spacing = 10.0
+
     def __init__(self, pace: bool, gaps: bool) -> None:
         super().__init__()
         self.pace = pace
         self.gaps = gaps
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        self.width, self.height = availWidth, 14
-        return self.width, self.height
-
-    def draw(self) -> None:
-        c = self.canv
-        c.saveState()
-        c.setFont(SANS, 7.5)
-        x = 0.0
+    def entries(self) -> list[tuple[str, str]]:
         items = [("hours logged", "logged")]
         if self.pace:
             items.append(("steady pace to the required total", "pace"))
         if self.gaps:
             items.append(("gap: 28 days or more with nothing logged", "gap"))
-        for label, kind in items:
-            if kind == "gap":
-                c.setFillColor(HexColor(charts.GAP))
-                c.rect(x, 1, 14, 9, stroke=0, fill=1)
-            else:
-                c.setStrokeColor(HexColor(charts.LOGGED if kind == "logged" else charts.PACE))
-                c.setLineWidth(1.6 if kind == "logged" else 1)
-                c.setDash(3, 2) if kind == "pace" else c.setDash()
-                c.line(x, 5, x + 14, 5)
-                c.setDash()
-            c.setFillColor(HexColor(charts.MUTED))
-            c.drawString(x + 18, 2.5, label)
-            x += 28 + stringWidth(label, SANS, 7.5)
-        c.restoreState()
+        return items
+
+    def draw_marker(self, c: Canvas, kind: str, x: float) -> None:
+        if kind == "gap":
+            c.setFillColor(HexColor(charts.GAP))
+            c.rect(x, 1, 14, 9, stroke=0, fill=1)
+        else:
+            c.setStrokeColor(HexColor(charts.LOGGED if kind == "logged" else charts.PACE))
+            c.setLineWidth(1.6 if kind == "logged" else 1)
+            c.setDash(3, 2) if kind == "pace" else c.setDash()
+            c.line(x, 5, x + 14, 5)
+            c.setDash()
 
 
 class OtjChartFlowable(Flowable):
