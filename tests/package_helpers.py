@@ -9,15 +9,14 @@ import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
-from app.cli import main
 from app.models.db import Database
 from app.services import attachments, evidence, frameworks
 from app.services.evidence import TagInput
 from app.services.portfolio import create_portfolio
 from app.services.signing import SigningKey
+from tests.cli_run import run as run  # the package tests import it from here
 
 ST0999 = {
     "referenceNumber": "ST0999",
@@ -111,15 +110,6 @@ def build_portfolio(path: Path) -> Database:
     with db.transaction() as s:
         evidence.delete_item(s, "E003")
     return db
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def fake_pdf(

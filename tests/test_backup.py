@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
 from app.errors import PortfolioError
 from app.models.backup import (
     BackupPolicy,
@@ -24,15 +23,7 @@ from app.models.backup import (
 from app.models.db import Database, open_portfolio
 from app.services import backups, evidence
 from app.settings import Settings, load_settings
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli_run import run
 
 
 def add(db: Database, title: str) -> str:

@@ -15,19 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
 from app.services.csv_cells import neutralise, read_csv, restore, write_csv
+from tests.cli_run import run
 
 HOSTILE_CELLS = ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "'quoted", "\tTab", "plain"]
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

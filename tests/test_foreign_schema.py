@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
 from app.errors import PortfolioError
 from app.models.db import Database, open_portfolio
 from app.models.files import connect_existing
 from app.services import evidence
+from tests.cli_run import run
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,15 +40,6 @@ PLANTED = [
         "trigger tag_spy on item_competencies",
     ),
 ]
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def rows(path: Path) -> list[tuple[object, ...]]:

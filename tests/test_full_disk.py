@@ -14,16 +14,8 @@ import pytest
 from app.cli import main
 from app.models.db import Database
 from app.services import evidence
+from tests.cli_run import run
 from tests.test_crash_storage import ROOT, _can_mount_tmpfs
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

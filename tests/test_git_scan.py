@@ -14,17 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from tests.cli_run import run
 from tests.git_helpers import DAY, ME, OTHER, T0, RepoBuilder
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @dataclass

@@ -9,25 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
 from app.models.db import Database
 from app.services import evidence, integrity
 from app.services.attachments import FileData
+from tests.cli_run import run
 
 SCREENSHOT = b"PIPELINE-SCREENSHOT-" + bytes(range(256)) * 40
 
 
 def screenshot(n: int) -> bytes:
     return f"shot-{n:02d}-".encode() + SCREENSHOT
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
 from app.errors import PortfolioError
 from app.models.db import Database
 from app.models.lock import WriterBusyError, WriterLock, hold_for_session, release_session
 from app.services import evidence
+from tests.cli_run import run
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX links and flock")
@@ -29,15 +29,6 @@ lock = hold_for_session(Path(sys.argv[1]))
 print("holding", flush=True)
 sys.stdin.readline()
 """
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def titles(path: Path) -> list[str]:

@@ -9,21 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.cli import main
 from app.errors import InvalidInputError, NotFoundError
 from app.models.db import Database
 from app.models.progress_orm import OtjEntry
 from app.services import evidence, otj, queries
 from app.services.otj import Plan
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli_run import run
 
 
 def entry_count(db: Database) -> int:

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
 from app.errors import PortfolioError
 from app.models.db import Database
 from app.models.outputs import check_output, staged_output, write_output
 from app.services import evidence
+from tests.cli_run import run
 
 # Every CLI command that writes a file the user names, as "command words before OUT".
 WRITERS = {
@@ -27,15 +27,6 @@ WRITERS = {
     "scan template": ["scan", "template"],
     "otj export": ["otj", "export"],
 }
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def digest(path: Path) -> str:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
 from app.errors import InvalidInputError
 from app.models.db import Database
 from app.services import otj, reviews
 from app.services.reviews import Action, Participant, Review
+from tests.cli_run import run
 
 PEOPLE = (Participant("apprentice", "Ada Lovelace"), Participant("employer", "Grace Hopper"))
 
@@ -121,15 +121,6 @@ def test_bad_reviews_change_nothing(db: Database, people: list[Participant], mes
         reviews.add_review(session, date="2025-03-01", participants=people)
     with db.reader() as session:
         assert reviews.list_reviews(session) == []
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_cli_review_add_and_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

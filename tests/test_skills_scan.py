@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.cli import main
 from app.errors import InvalidInputError
 from app.models.db import Database
 from app.models.progress_orm import SkillsScan
@@ -21,6 +20,7 @@ from app.services.skills_scan import (
     TrackedCompetency,
     build_tracker,
 )
+from tests.cli_run import run
 
 
 def scan(ident: int, day: date, **ratings: int) -> Scan:
@@ -217,15 +217,6 @@ def test_template_lists_every_competency_and_reads_back(db: Database) -> None:
 
 
 # --- command line -------------------------------------------------------------------------------
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_cli_scan_add_list_and_progress(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,25 +18,16 @@ from typing import Any
 
 import pytest
 
-from app.cli import main
 from app.config import user_data_dir
 from app.errors import InvalidInputError
 from app.schema import framework as schema
 from app.services import ifate, library
+from tests.cli_run import run
 
 DATA = Path(__file__).parent / "data"
 OPTIONS = DATA / "ST0901-options.json"
 VERSIONS = DATA / "ST0990-versions.json"
 NULLS = DATA / "ST0992-nulls.json"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def library_files() -> dict[str, bytes]:

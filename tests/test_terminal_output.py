@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
 from app.cli.terminal import sanitise
 from app.models.db import Database
+from tests.cli_run import run
 from tests.package_helpers import ST0999
 
 # What a hostile title, name or standard could carry: (id, text)
@@ -29,15 +29,6 @@ CONTROL_STRINGS = [
     ("line separator", "one\u2028two"),
 ]
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(params=CONTROL_STRINGS, ids=[c[0] for c in CONTROL_STRINGS])

@@ -6,18 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
 from app.schema.framework import MAX_TITLE as MAX_STANDARD_TITLE
 from app.schema.portfolio import MAX_NOTES, MAX_SHORT_TEXT, MAX_TITLE
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli_run import run
 
 
 @pytest.fixture
