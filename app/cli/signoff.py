@@ -194,13 +194,11 @@ def cmd_respond(args: argparse.Namespace) -> int:
             f"Wrote {result.path}: you {review[0]} the progress review of "
             f"{asked_review.content.date} for {opened.request.apprentice.name}."
         )
-        print(f"Signed by your key {result.fingerprint}")
-        print("Read this fingerprint out to the apprentice or their assessor if they ask.")
-        return 0
-    print(
-        f"Wrote {result.path}: {counted(result.confirmed, 'claim')} confirmed, "
-        f"{result.declined} declined, for {opened.request.apprentice.name}."
-    )
+    else:
+        print(
+            f"Wrote {result.path}: {counted(result.confirmed, 'claim')} confirmed, "
+            f"{result.declined} declined, for {opened.request.apprentice.name}."
+        )
     print(f"Signed by your key {result.fingerprint}")
     print("Read this fingerprint out to the apprentice or their assessor if they ask.")
     return 0
@@ -212,28 +210,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     with opened(args) as db:
         outcome = import_response(db, Path(args.response).expanduser())
     statement = outcome.statement
+    earlier: list[str] = []  # items the signer saw in an earlier version
     if outcome.review_decision:
         print(
             f"Imported the response of {statement.name}: {outcome.review_decision} progress "
             f"review {outcome.review_id}."
         )
-        print(f"Signed by key {statement.fingerprint}")
-        if outcome.earlier_key:
-            print(
-                f"Warning: {statement.name} answered before with another key "
-                f"({outcome.earlier_key}); this response is signed by {statement.fingerprint}. "
-                "Ask them whether they changed keys."
-            )
-        return 0
-    confirmed = sum(len(c.confirmed) for c in statement.items)
-    declined = sum(len(c.declined) for c in statement.items)
-    print(
-        f"Imported the response of {statement.name}: {counted(confirmed, 'claim')} confirmed, "
-        f"{declined} declined"
-        + (", with a witness statement." if statement.statement.strip() else ".")
-    )
+    else:
+        confirmed = sum(len(c.confirmed) for c in statement.items)
+        declined = sum(len(c.declined) for c in statement.items)
+        print(
+            f"Imported the response of {statement.name}: {counted(confirmed, 'claim')} "
+            f"confirmed, {declined} declined"
+            + (", with a witness statement." if statement.statement.strip() else ".")
+        )
+        earlier = [c.ref for c in statement.items if c.present and not c.current]
     print(f"Signed by key {statement.fingerprint}")
-    earlier = [c.ref for c in statement.items if c.present and not c.current]
     if earlier:
         print(f"Given for an earlier version of {', '.join(earlier)} (changed since it was sent).")
     if outcome.earlier_key:
