@@ -205,28 +205,10 @@ def make_request(
                 members.append((RENDITIONS + digest, rendition.data))
     finally:
         blobs.close()
-    request = schema.SignoffRequest(
-        request_id=secrets.token_hex(16),
-        created=utc_now(),
-        apprentice=apprentice,
-        apprentice_key=key.fingerprint,
-        signer=signer,
-        items=build_request_items(
-            items,
-            records,
-            framework,
-            claims or {},
-            {name[len(RENDITIONS) :] for name, _ in members},
-        ),
+    built = build_request_items(
+        items, records, framework, claims or {}, {name[len(RENDITIONS) :] for name, _ in members}
     )
-    members.append((REQUEST_JSON, schema.encode(request)))
-    _publish_request(db, out, force, key, request, members)
-    return RequestResult(
-        path=out,
-        request_id=request.request_id,
-        fingerprint=key.fingerprint,
-        refs=tuple(i.ref for i in items),
-    )
+    return _publish_request(db, out, force, key, apprentice, signer, built, members)
 
 
 def make_review_request(
@@ -247,20 +229,8 @@ def make_review_request(
     with db.reader() as session:
         content = signoff.review_content(session, review_id)
         apprentice = _apprentice(session, queries.get_framework(session).title)
-    request = schema.SignoffRequest(
-        request_id=secrets.token_hex(16),
-        created=utc_now(),
-        apprentice=apprentice,
-        apprentice_key=key.fingerprint,
-        signer=signer,
-        items=[],
-        review=schema.ReviewRequest(content=content, content_sha256=schema.review_hash(content)),
-    )
-    members = [(REQUEST_JSON, schema.encode(request))]
-    _publish_request(db, out, force, key, request, members)
-    return RequestResult(
-        path=out, request_id=request.request_id, fingerprint=key.fingerprint, refs=()
-    )
+    review = schema.ReviewRequest(content=content, content_sha256=schema.review_hash(content))
+    return _publish_request(db, out, force, key, apprentice, signer, [], [], review)
 
 
 def _apprentice(session: queries.Reader, framework_title: str) -> schema.Apprentice:
@@ -282,17 +252,37 @@ def _publish_request(
     out: Path,
     force: bool,
     key: SigningKey,
-    request: schema.SignoffRequest,
+    apprentice: schema.Apprentice,
+    signer: schema.Person,
+    items: list[schema.RequestItem],
     members: list[tuple[str, bytes]],
-) -> None:
-    """Sign ``members`` into a request file beside ``out``, record the request in the
-    portfolio, then move the file into place: both happen or neither."""
+    review: schema.ReviewRequest | None = None,
+) -> RequestResult:
+    """A new request from ``apprentice`` to ``signer``, signed with ``members`` (the
+    renditions) into a request file beside ``out``; record the request in the portfolio,
+    then move the file into place: both happen or neither."""
+    request = schema.SignoffRequest(
+        request_id=secrets.token_hex(16),
+        created=utc_now(),
+        apprentice=apprentice,
+        apprentice_key=key.fingerprint,
+        signer=signer,
+        items=items,
+        review=review,
+    )
+    members = [*members, (REQUEST_JSON, schema.encode(request))]
     with staged_output(out, what="sign-off request", force=force, protected=[db.path]) as temp:
         _write_signed(temp, schema.REQUEST_FORMAT, key, request.created, members)
         with RequestReader(temp) as reader:
             manifest_sha256 = reader.verify_signed().manifest_sha256
         with db.transaction() as session:
             signoff.record_request(session, signoff.request_record(request, manifest_sha256))
+    return RequestResult(
+        path=out,
+        request_id=request.request_id,
+        fingerprint=key.fingerprint,
+        refs=tuple(i.ref for i in items),
+    )
 
 
 def _check_person(person: schema.Person) -> None:
