@@ -24,19 +24,12 @@ from app.models.db import Database, open_portfolio
 from app.services import backups, evidence
 from app.settings import Settings, load_settings
 from tests.cli_run import run
+from tests.sqlite_reading import titles
 
 
 def add(db: Database, title: str) -> str:
     with db.transaction() as session:
         return evidence.add_item(session, title=title, body=f"About {title}").ref
-
-
-def titles(path: Path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return [r[0] for r in conn.execute("SELECT title FROM items ORDER BY number")]
-    finally:
-        conn.close()
 
 
 def test_backup_command_makes_a_checked_copy_in_the_backup_folder(

@@ -16,6 +16,7 @@ from app.models.db import Database
 from app.services import backups, evidence
 from app.settings import Settings
 from app.ui.backup import AutomaticBackups, check_on_open
+from tests.sqlite_reading import titles
 
 Yes = QMessageBox.StandardButton.Yes
 No = QMessageBox.StandardButton.No
@@ -44,14 +45,6 @@ class Boxes:
 
     def kinds(self) -> list[str]:
         return [kind for kind, _ in self.shown]
-
-
-def titles(path: Path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return [r[0] for r in conn.execute("SELECT title FROM items ORDER BY number")]
-    finally:
-        conn.close()
 
 
 def damage(path: Path) -> None:

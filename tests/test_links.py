@@ -4,7 +4,6 @@ reach the same lock, and commands act on the real file through a link."""
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from app.models.db import Database
 from app.models.lock import WriterBusyError, WriterLock, hold_for_session, release_session
 from app.services import evidence
 from tests.cli_run import run
+from tests.sqlite_reading import titles
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX links and flock")
@@ -29,14 +29,6 @@ lock = hold_for_session(Path(sys.argv[1]))
 print("holding", flush=True)
 sys.stdin.readline()
 """
-
-
-def titles(path: Path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return [str(t) for (t,) in conn.execute("SELECT title FROM items ORDER BY id")]
-    finally:
-        conn.close()
 
 
 @pytest.fixture

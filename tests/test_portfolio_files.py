@@ -4,7 +4,6 @@ without any widget: what the app checks, offers and restores when it opens a fil
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,19 +11,12 @@ import pytest
 from app.models.db import Database
 from app.services import backups, evidence, portfolio_files
 from app.settings import Settings
+from tests.sqlite_reading import titles
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(backup_folder=str(tmp_path / "backups"))
-
-
-def titles(path: Path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return [r[0] for r in conn.execute("SELECT title FROM items ORDER BY number")]
-    finally:
-        conn.close()
 
 
 def damage_first_page(path: Path) -> None:
