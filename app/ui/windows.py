@@ -27,6 +27,7 @@ from app.ui.backup import check_on_open
 from app.ui.document import PortfolioDocument
 from app.ui.errors import show_error
 from app.ui.main_window import MainWindow
+from app.ui.package_files import PACKAGE_SUFFIX, is_package
 from app.ui.preferences import PreferencesDialog
 from app.ui.window_layout import cascaded
 
@@ -51,21 +52,6 @@ EXTENSION_MODULES: tuple[str, ...] = (
     "app.ui.standard_upgrade",
     "app.ui.signoff",
 )
-
-
-PACKAGE_SUFFIX = ".portfolio"  # as app.ui.review says (a test keeps them equal)
-_ZIP_MAGIC = b"PK\x03\x04"
-
-
-def may_be_package(path: Path) -> bool:
-    """A cheap first look, so opening a portfolio never loads review mode (~0.2 s of imports)."""
-    if path.suffix.lower() == PACKAGE_SUFFIX:
-        return True
-    try:
-        with path.open("rb") as fh:
-            return fh.read(len(_ZIP_MAGIC)) == _ZIP_MAGIC
-    except OSError:
-        return False
 
 
 # What changes and the extensions need, all of it SQLAlchemy and the ORM: imported in the
@@ -298,11 +284,10 @@ class WindowManager(QObject):
     ) -> MainWindow | None:
         """Open ``path`` in a window; a problem becomes a message (and None)."""
         path = Path(path).expanduser()
-        if may_be_package(path):
-            from app.ui.review import is_package, open_package
+        if is_package(path):  # a signed package opens for review, beside this window
+            from app.ui.review import open_package
 
-            if is_package(path):  # a signed package opens for review, beside this window
-                return open_package(self, path, parent=replace_window)
+            return open_package(self, path, parent=replace_window)
         for window in self.windows:
             if window.document.path.resolve() == path.resolve() and not read_only:
                 bring_to_front(window)
@@ -332,11 +317,10 @@ class WindowManager(QObject):
         progress (its review window then follows, and None is returned at once).
         """
         path = Path(path).expanduser()
-        if may_be_package(path):
-            from app.ui.review import is_package, open_package
+        if is_package(path):
+            from app.ui.review import open_package
 
-            if is_package(path):
-                return open_package(self, path, parent=self.windows[-1] if self.windows else None)
+            return open_package(self, path, parent=self.windows[-1] if self.windows else None)
         return self.open_path(path)
 
     def new_portfolio(self, parent: MainWindow | None = None) -> None:

@@ -195,11 +195,11 @@ def test_opening_a_portfolio_does_not_load_review_mode(tmp_path: Path, filled_pa
     from app.ui.review import PACKAGE_SUFFIX
 
     assert windows.PACKAGE_SUFFIX == PACKAGE_SUFFIX
-    assert not windows.may_be_package(filled_path)
-    assert windows.may_be_package(tmp_path / f"x{PACKAGE_SUFFIX}")
+    assert not windows.is_package(filled_path)
+    assert windows.is_package(tmp_path / f"x{PACKAGE_SUFFIX}")
     zipped = tmp_path / "renamed.bin"
     zipped.write_bytes(b"PK\x03\x04rest")
-    assert windows.may_be_package(zipped)
+    assert windows.is_package(zipped)
 
 
 def test_with_no_display_the_app_says_so_in_one_sentence(tmp_path) -> None:

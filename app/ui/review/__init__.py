@@ -22,12 +22,11 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.ui.errors import show_error
 from app.ui.file_dialogs import choose_save_path
+from app.ui.package_files import PACKAGE_SUFFIX, is_package
 from app.ui.review.session import (
-    PACKAGE_SUFFIX,
     ReviewSession,
     accept_signer,
     end,
-    is_package,
     prepare,
     session_for,
 )

@@ -19,9 +19,6 @@ from app.export.package_reader import VerifiedPackage
 from app.services.assessment import PackageIdentity
 from app.services.signer_history import SignerCheck, accept_key, check_and_record
 
-PACKAGE_SUFFIX = ".portfolio"
-_ZIP_MAGIC = b"PK\x03\x04"
-
 
 @dataclass(frozen=True)
 class ReviewSession:
@@ -49,17 +46,6 @@ class ReviewSession:
 
 # Sessions whose window is being built or is open, by the imported file's path.
 _sessions: dict[Path, ReviewSession] = {}
-
-
-def is_package(path: Path) -> bool:
-    """Whether ``path`` names a signed package (by its name, or by being a zip)."""
-    if path.suffix.lower() == PACKAGE_SUFFIX:
-        return True
-    try:
-        with path.open("rb") as fh:
-            return fh.read(len(_ZIP_MAGIC)) == _ZIP_MAGIC
-    except OSError:
-        return False
 
 
 def prepare(
