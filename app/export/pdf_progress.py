@@ -338,13 +338,9 @@ class DumbbellChart(Flowable):
                 c.setStrokeColor(HexColor(charts.MUTED))
                 c.setLineWidth(1)
                 c.line(left + row.first * step, y, left + row.current * step, y)
-            if row.required is not None:
-                _marker(c, "required", left + row.required * step, y)
-            if row.first is not None and not self.required:
-                _marker(c, "first", left + row.first * step, y)
-            if row.current is not None:
-                _marker(c, "current", left + row.current * step, y)
-            else:
+            for kind, value in row.markers(self.required):
+                _marker(c, kind, left + value * step, y)
+            if row.current is None:
                 c.setFillColor(HexColor(charts.MUTED))
                 c.setFont(SANS, 6.5)
                 c.drawString(left + 4, y - 2.3, "not rated")

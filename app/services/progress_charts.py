@@ -62,6 +62,15 @@ class Dumbbell:
     required: int | None = None  # against a role level
     evidence: int = 0
 
+    def markers(self, against_role: bool) -> list[tuple[str, int]]:
+        """The (kind, rating) markers the row shows, in drawing order: what the role
+        needs, the first scan (not against a role), the current rating."""
+        shown = [("required", self.required)]
+        if not against_role:
+            shown.append(("first", self.first))
+        shown.append(("current", self.current))
+        return [(kind, value) for kind, value in shown if value is not None]
+
 
 def tracker_rows(tracker: Tracker, rated_only: bool = True) -> list[Dumbbell]:
     return [

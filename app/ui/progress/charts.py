@@ -254,13 +254,9 @@ class DumbbellChart(_Chart):
                 painter.drawLine(
                     QPointF(left + row.first * step, y), QPointF(left + row.current * step, y)
                 )
-            if row.required is not None:
-                draw_marker(painter, "required", left + row.required * step, y)
-            if row.first is not None and not self.required:
-                draw_marker(painter, "first", left + row.first * step, y)
-            if row.current is not None:
-                draw_marker(painter, "current", left + row.current * step, y)
-            else:
+            for kind, value in row.markers(self.required):
+                draw_marker(painter, kind, left + value * step, y)
+            if row.current is None:
                 painter.setPen(_muted(self))
                 painter.drawText(
                     QRectF(left + 8, top, step * 2, self.ROW),
