@@ -179,6 +179,13 @@ def test_plan_is_stored_and_summary_uses_it(db: Database) -> None:
 # --- command line -------------------------------------------------------------------------------
 
 
+def otj_cli(
+    capsys: pytest.CaptureFixture[str], pf: str, words: str, *more: str
+) -> tuple[int, str, str]:
+    """``portfolio --file PF otj WORDS… MORE…`` (WORDS split on spaces; MORE as they are)."""
+    return run(capsys, "--file", pf, "otj", *words.split(), *more)
+
+
 @pytest.fixture
 def pf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
     path = str(tmp_path / "p.sqlite3")
@@ -187,18 +194,8 @@ def pf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
 
 
 def test_cli_plan_explains_the_rule(pf: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(
-        capsys,
-        "--file",
-        pf,
-        "otj",
-        "plan",
-        "--start",
-        "2024-09-02",
-        "--gateway",
-        "2025-09-01",
-        "--hours-per-week",
-        "22.5",
+    code, out, err = otj_cli(
+        capsys, pf, "plan --start 2024-09-02 --gateway 2025-09-01 --hours-per-week 22.5"
     )
     assert code == 0, err
     assert "6 × hours ÷ 30" in out
@@ -212,36 +209,16 @@ def test_cli_plan_explains_the_rule(pf: str, capsys: pytest.CaptureFixture[str])
 def test_cli_plan_for_a_2025_start_asks_which_rule(
     pf: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(
-        capsys,
-        "--file",
-        pf,
-        "otj",
-        "plan",
-        "--start",
-        "2025-09-01",
-        "--gateway",
-        "2026-12-01",
-        "--hours-per-week",
-        "37.5",
+    code, out, err = otj_cli(
+        capsys, pf, "plan --start 2025-09-01 --gateway 2026-12-01 --hours-per-week 37.5"
     )
     assert code == 1
     assert "fixed minimum" in err and "--rule 2022" in err
     assert out == ""
-    code, out, err = run(
+    code, out, err = otj_cli(
         capsys,
-        "--file",
         pf,
-        "otj",
-        "plan",
-        "--start",
-        "2025-09-01",
-        "--gateway",
-        "2026-12-01",
-        "--hours-per-week",
-        "37.5",
-        "--fixed-hours",
-        "278",
+        "plan --start 2025-09-01 --gateway 2026-12-01 --hours-per-week 37.5 --fixed-hours 278",
     )
     assert code == 0, err
     assert "the minimum published for the standard, 278 h: 278 h required" in out
@@ -250,53 +227,18 @@ def test_cli_plan_for_a_2025_start_asks_which_rule(
 
 
 def test_cli_add_summary_and_after_gateway(pf: str, capsys: pytest.CaptureFixture[str]) -> None:
-    run(
-        capsys,
-        "--file",
-        pf,
-        "otj",
-        "plan",
-        "--start",
-        "2025-01-06",
-        "--gateway",
-        "2025-06-30",
-        "--hours-per-week",
-        "37.5",
-        "--rule",
-        "2022",
+    otj_cli(
+        capsys, pf, "plan --start 2025-01-06 --gateway 2025-06-30 --hours-per-week 37.5 --rule 2022"
     )
-    code, out, err = run(
+    code, out, err = otj_cli(
         capsys,
-        "--file",
         pf,
-        "otj",
-        "add",
-        "--date",
-        "2025-01-07",
-        "--minutes",
-        "90",
-        "--activity",
-        "e-learning",
-        "--ksb",
-        "K1,S14",
-        "--note",
+        "add --date 2025-01-07 --minutes 90 --activity e-learning --ksb K1,S14 --note",
         "AT&T <b>",
     )
     assert code == 0, err
     assert out.startswith("Entry 1: 1 h 30 min of e-learning on 2025-01-07.")
-    code, out, err = run(
-        capsys,
-        "--file",
-        pf,
-        "otj",
-        "add",
-        "--date",
-        "2025-07-01",
-        "--hours",
-        "2",
-        "--activity",
-        "other",
-    )
+    code, out, err = otj_cli(capsys, pf, "add --date 2025-07-01 --hours 2 --activity other")
     assert "do not count" in out
     code, out, _ = run(capsys, "--file", pf, "otj", "summary", "--json", "--as-of", "2025-03-01")
     data = json.loads(out)
@@ -336,19 +278,10 @@ def test_cli_bad_input_exits_1_and_changes_nothing(
 def test_cli_export_then_import_into_another_portfolio(
     pf: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    run(
+    otj_cli(
         capsys,
-        "--file",
         pf,
-        "otj",
-        "add",
-        "--date",
-        "2025-01-07",
-        "--minutes",
-        "75",
-        "--activity",
-        "mentoring",
-        "--note",
+        "add --date 2025-01-07 --minutes 75 --activity mentoring --note",
         'Łódź, "quoted"\nnext line',
     )
     out_csv = tmp_path / "log.csv"
