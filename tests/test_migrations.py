@@ -246,30 +246,30 @@ def test_no_backup_no_migration(old_file: Path, tmp_path: Path) -> None:
     assert old_file.read_bytes() == before
 
 
-def test_a_file_from_a_newer_version_is_refused_untouched(
-    db: Database, portfolio_path: Path
+@pytest.mark.parametrize(
+    ("change", "refused"),
+    [
+        (
+            "UPDATE alembic_version SET version_num = 'f00d'",
+            "saved by a newer version of Apprentice Portfolio",
+        ),
+        (
+            "INSERT INTO alembic_version (version_num) VALUES ('0001')",
+            "records several file formats at once",
+        ),
+    ],
+    ids=["from a newer version", "recording several formats"],
+)
+def test_a_file_whose_format_is_not_one_we_know_is_refused_untouched(
+    db: Database, portfolio_path: Path, change: str, refused: str
 ) -> None:
     db.close()
     conn = sqlite3.connect(portfolio_path)
-    conn.execute("UPDATE alembic_version SET version_num = 'f00d'")
+    conn.execute(change)
     conn.commit()
     conn.close()
     before = portfolio_path.read_bytes()
-    with pytest.raises(PortfolioError, match="saved by a newer version of Apprentice Portfolio"):
-        open_portfolio(portfolio_path)
-    assert portfolio_path.read_bytes() == before
-
-
-def test_a_file_recording_several_formats_is_refused_untouched(
-    db: Database, portfolio_path: Path
-) -> None:
-    db.close()
-    conn = sqlite3.connect(portfolio_path)
-    conn.execute("INSERT INTO alembic_version (version_num) VALUES ('0001')")
-    conn.commit()
-    conn.close()
-    before = portfolio_path.read_bytes()
-    with pytest.raises(PortfolioError, match="records several file formats at once"):
+    with pytest.raises(PortfolioError, match=refused):
         open_portfolio(portfolio_path)
     assert portfolio_path.read_bytes() == before
     code = main(["--file", str(portfolio_path), "item", "list"])
