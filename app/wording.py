@@ -6,3 +6,13 @@ from __future__ import annotations
 def counted(number: int, noun: str, plural: str | None = None) -> str:
     """``1 evidence item``, ``2 evidence items``, ``0 attachments``."""
     return f"{number} {noun if number == 1 else (plural or noun + 's')}"
+
+
+def human_size(size: int) -> str:
+    """``48213`` → ``"47.1 KB"`` (binary units, as file managers show them)."""
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"

@@ -47,6 +47,7 @@ from app.export.styles import (
 )
 from app.services.renditions import is_image
 from app.services.views import ItemView, PortfolioSnapshot, TagView
+from app.wording import human_size
 
 log = logging.getLogger(__name__)
 
@@ -305,13 +306,3 @@ def _attachments(item: ItemView) -> list[Flowable]:
         )
     )
     return [Para("Attachments", LABEL), table]
-
-
-def human_size(size: int) -> str:
-    """``48213`` → ``"47.1 KB"`` (binary units, as file managers show them)."""
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} bytes"

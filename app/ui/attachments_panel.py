@@ -43,19 +43,11 @@ from app.ui.icons import IconRefresher
 from app.ui.icons import icon as file_icon
 from app.ui.undo import AttachmentCommand, execute
 from app.ui.worker import TaskContext, run_with_progress
+from app.wording import human_size
 
 log = logging.getLogger(__name__)
 
 THUMBNAIL = 72  # logical pixels
-
-
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} bytes"
 
 
 def safe_file_name(name: str) -> str:
