@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import PortfolioError
 from app.services.discussion import STAR, ThemePrep
+from app.ui.assessment.page import StorePage
 from app.ui.assessment.pdf_task import choose_pdf_path, export_pdf
 from app.ui.assessment.store import AssessmentStore
 from app.ui.errors import show_error
@@ -36,16 +36,14 @@ if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
 
-class DiscussionPage(QWidget):
+class DiscussionPage(StorePage):
     def __init__(
         self, store: AssessmentStore, window: MainWindow, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(store, parent)
         self.setObjectName("discussionPage")
-        self.store = store
         self.window_ = window
         self.themes: list[ThemePrep] = []
-        self._stale = True
 
         self.list = QListWidget(self)
         self.list.setObjectName("discussionThemes")
@@ -114,11 +112,7 @@ class DiscussionPage(QWidget):
         store.changed.connect(self.refresh)
         self.refresh()
 
-    def refresh(self) -> None:
-        self._stale = True
-        if not self.isVisible():
-            return
-        self._stale = False
+    def read(self) -> None:
         row = max(0, self.list.currentRow())
         self.themes = self.store.discussion()
         self.list.blockSignals(True)
@@ -132,11 +126,6 @@ class DiscussionPage(QWidget):
         if self.themes:
             self.list.setCurrentRow(min(row, len(self.themes) - 1))
             self._show(self.list.currentRow())
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     def _show(self, row: int) -> None:
         if not 0 <= row < len(self.themes):

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 from app.errors import PortfolioError
 from app.services.otj import format_minutes
 from app.services.project import SCOPE_WORD_LIMIT, MappingRow, Week, word_count
+from app.ui.assessment.page import StorePage
 from app.ui.assessment.pdf_task import choose_pdf_path, export_pdf
 from app.ui.assessment.store import AssessmentStore
 from app.ui.errors import show_error
@@ -97,15 +97,13 @@ class MappingModel(RowsTableModel):
         )[column]
 
 
-class ProjectPage(QWidget):
+class ProjectPage(StorePage):
     def __init__(
         self, store: AssessmentStore, window: MainWindow, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(store, parent)
         self.setObjectName("projectPage")
-        self.store = store
         self.window_ = window
-        self._stale = True
 
         self.title = QLineEdit(self)
         self.title.setAccessibleName(self.tr("Project title"))
@@ -230,22 +228,13 @@ class ProjectPage(QWidget):
         self.title.setText(current.title)
         self.scope.setPlainText(current.scope)
 
-    def refresh(self) -> None:
-        self._stale = True
-        if not self.isVisible():
-            return
-        self._stale = False
+    def read(self) -> None:
         current = self.store.current_project()
         self.weeks_model.set_rows(list(current.weeks))
         row = self.mapping.currentIndex().row()
         self.mapping_model.set_rows(self.store.mapping())
         if 0 <= row < self.mapping_model.rowCount():
             self.mapping.selectRow(row)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     def _count_words(self) -> None:
         words = word_count(self.scope.toPlainText())

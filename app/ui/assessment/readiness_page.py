@@ -8,19 +8,18 @@ evidence, tags or programme records change.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from app.services.readiness import Readiness
+from app.ui.assessment.page import StorePage
 from app.ui.assessment.store import AssessmentStore
 from app.ui.readiness_text import translated
 
 
-class ReadinessPage(QWidget):
+class ReadinessPage(StorePage):
     def __init__(self, store: AssessmentStore, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(store, parent)
         self.setObjectName("gatewayReadinessPage")
-        self.store = store
         self.headline = QLabel(self)
         self.headline.setObjectName("readinessHeadline")
         self.headline.setTextFormat(Qt.TextFormat.PlainText)
@@ -45,22 +44,11 @@ class ReadinessPage(QWidget):
         layout.addWidget(self.headline)
         layout.addWidget(intro)
         layout.addWidget(self.checks, 1)
-        self._stale = True
         store.changed.connect(self.refresh)
         self.refresh()
 
-    def refresh(self) -> None:
-        """Read again now if the page is in sight, else when it next comes into sight (a
-        save in the editor must not wait for every check of a large portfolio)."""
-        self._stale = True
-        if self.isVisible():
-            self._stale = False
-            self.show_report(self.store.readiness())
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
+    def read(self) -> None:
+        self.show_report(self.store.readiness())
 
     def show_report(self, report: Readiness) -> None:
         missing = report.missing

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QShowEvent
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.services.assessment_plans import PREVAIL, ThemeCoverage, ThemeReport
 from app.services.coverage_scale import colour_for
+from app.ui.assessment.page import StorePage
 from app.ui.assessment.store import AssessmentStore
 
 Index = QModelIndex | QPersistentModelIndex
@@ -124,11 +125,10 @@ def _ksb_tip(
     return text
 
 
-class ThemesPage(QWidget):
+class ThemesPage(StorePage):
     def __init__(self, store: AssessmentStore, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(store, parent)
         self.setObjectName("assessmentThemesPage")
-        self.store = store
         self.title = QLabel(self)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         font = self.title.font()
@@ -179,21 +179,10 @@ class ThemesPage(QWidget):
         layout.addWidget(self.prevail)
         layout.addWidget(self.summary)
         layout.addWidget(split, 1)
-        self._stale = True
         store.changed.connect(self.refresh)
         self.refresh()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
-
-    def refresh(self) -> None:
-        """Read again now if the page is in sight, else when it next comes into sight."""
-        self._stale = True
-        if not self.isVisible():
-            return
-        self._stale = False
+    def read(self) -> None:
         row = self.table.currentIndex().row()
         report = self.store.theme_report()
         self.model.set_report(report)
