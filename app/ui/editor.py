@@ -43,6 +43,7 @@ from app.ui.attachments_panel import AttachmentsPanel
 from app.ui.debounce import Debouncer
 from app.ui.document import PortfolioDocument
 from app.ui.drafts import Draft, DraftStore
+from app.ui.errors import error_label
 from app.ui.markdown_tools import FormatBar
 from app.ui.tag_picker import TagPicker
 from app.ui.undo import SetFieldCommand, UndoKeyFilter, execute
@@ -101,11 +102,7 @@ class EvidenceEditor(QWidget):
         self.title = QLineEdit(self)
         self.title.setAccessibleName(self.tr("Title"))
         self.title.setPlaceholderText(self.tr("What did you do?"))
-        self.title_error = QLabel(self)
-        self.title_error.setWordWrap(True)
-        self.title_error.setTextFormat(Qt.TextFormat.PlainText)
-        self.title_error.setStyleSheet("color: #C62828;")
-        self.title_error.hide()
+        self.title_error = error_label(self)
 
         self.date = QDateEdit(self)
         self.date.setCalendarPopup(True)

@@ -15,11 +15,24 @@ from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from app.errors import PortfolioError
 
 log = logging.getLogger(__name__)
+
+
+ERROR_COLOUR = "#C62828"
+
+
+def error_label(parent: QWidget) -> QLabel:
+    """A hidden red sentence under a field, read out by screen readers when shown."""
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setStyleSheet(f"color: {ERROR_COLOUR};")
+    label.hide()
+    return label
 
 
 def _tr(text: str) -> str:

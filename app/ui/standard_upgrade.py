@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import PortfolioError
 from app.settings import load_settings
+from app.ui.errors import error_label
 from app.ui.window_layout import fit_dialog
 from app.ui.worker import TaskContext
 
@@ -94,11 +95,7 @@ class UpgradeDialog(QDialog):
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.setTextFormat(Qt.TextFormat.PlainText)
-        self.error.setStyleSheet("color: #C62828;")
-        self.error.hide()
+        self.error = error_label(self)
         form = QFormLayout()
         form.addRow(self.tr("&Version"), self.version)
         form.addRow(self.option_label, self.option)

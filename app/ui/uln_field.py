@@ -7,24 +7,13 @@ still typing.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRegularExpression, Qt, Signal
+from PySide6.QtCore import QObject, QRegularExpression, Signal
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit
 
 from app.errors import InvalidInputError
 from app.services.portfolio import validate_uln
-
-ERROR_COLOUR = "#C62828"
-
-
-def error_label(parent: QWidget) -> QLabel:
-    """A hidden red sentence under a field, read out by screen readers when shown."""
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setStyleSheet(f"color: {ERROR_COLOUR};")
-    label.hide()
-    return label
+from app.ui.errors import ERROR_COLOUR
 
 
 class UlnCheck(QObject):

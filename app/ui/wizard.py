@@ -31,9 +31,9 @@ from app.schema.framework import FrameworkDocument
 from app.services import frameworks, ifate, library
 from app.services.portfolio import validate_uln
 from app.ui.document import PortfolioDocument
-from app.ui.errors import show_error
+from app.ui.errors import error_label, show_error
 from app.ui.file_dialogs import choose_new_portfolio_path
-from app.ui.uln_field import UlnCheck, error_label
+from app.ui.uln_field import UlnCheck
 
 DEFAULT_FRAMEWORK = "ST0825"
 
@@ -185,12 +185,8 @@ class NewPortfolioDialog(QDialog):
         self.change_location = QPushButton(self.tr("Change…"), self)
         self.change_location.setAccessibleName(self.tr("Choose where to save the portfolio"))
 
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.setTextFormat(Qt.TextFormat.PlainText)
-        self.error.setStyleSheet("color: #C62828;")
+        self.error = error_label(self)
         self.error.setAccessibleName(self.tr("Problem"))
-        self.error.hide()
 
         form = QFormLayout()
         form.addRow(self.tr("Your &name *"), self.name)
@@ -357,11 +353,7 @@ class DetailsDialog(QDialog):
             )
         standard = QLabel(followed, self)
         standard.setTextFormat(Qt.TextFormat.PlainText)
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.setTextFormat(Qt.TextFormat.PlainText)
-        self.error.setStyleSheet("color: #C62828;")
-        self.error.hide()
+        self.error = error_label(self)
         form = QFormLayout()
         form.addRow(self.tr("Your &name"), self.name)
         form.addRow(self.tr("&ULN"), self.uln)
