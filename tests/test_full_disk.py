@@ -49,7 +49,7 @@ def test_an_export_on_a_full_disk_leaves_nothing(
     words, what = WRITERS[writer]
     out_folder = tmp_path / "stick"
     out_folder.mkdir()
-    monkeypatch.setattr("app.models.outputs._sync", _full)  # the flush to disk fails
+    monkeypatch.setattr("app.models.outputs.fsync_file", _full)  # the flush to disk fails
     code, _out, err = run(capsys, "--file", portfolio, *words, out_folder / "out")
     assert code == 1 and err.count("\n") == 1
     assert err.startswith(f"portfolio: Could not write the {what} {out_folder / 'out'}: the disk ")

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from app.errors import PortfolioError
-from app.models.files import SQLITE_HEADER, fsync_dir, os_error_message
+from app.models.files import SQLITE_HEADER, fsync_dir, fsync_file, os_error_message
 from app.models.leftovers import sweep_folder
 
 # The first four bytes of an SQLite write-ahead log (either byte order of checksums).
@@ -164,7 +164,7 @@ def staged_output(
     temp = create_part(out, what)
     try:
         yield temp
-        _sync(temp)
+        fsync_file(temp)
         check_output(out, what=what, force=force, protected=guarded)  # it may have appeared
         _publish(temp, out, what=what, force=force)
     except OSError as exc:
@@ -202,14 +202,6 @@ def create_part(out: Path, what: str) -> Path:
         os.close(fd)
         return temp
     raise PortfolioError(f"Could not write the {what} {out}: no temporary name was free.")
-
-
-def _sync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _publish(temp: Path, out: Path, *, what: str, force: bool) -> None:
