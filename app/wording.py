@@ -9,10 +9,13 @@ def counted(number: int, noun: str, plural: str | None = None) -> str:
 
 
 def human_size(size: int) -> str:
-    """``48213`` → ``"47.1 KB"`` (binary units, as file managers show them)."""
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+    """``48213`` → ``"47.1 KB"``, ``1`` → ``"1 byte"`` (binary units, as file managers
+    show them)."""
+    if size < 1024:
+        return counted(size, "byte")
+    value = size / 1024
+    for unit in ("KB", "MB"):
+        if value < 1024:
+            return f"{value:.1f} {unit}"
         value /= 1024
-    return f"{size} bytes"
+    return f"{value:.1f} GB"
