@@ -8,6 +8,11 @@ def counted(number: int, noun: str, plural: str | None = None) -> str:
     return f"{number} {noun if number == 1 else (plural or noun + 's')}"
 
 
+def times(number: int) -> str:
+    """``once``, ``twice``, ``3 times``."""
+    return {1: "once", 2: "twice"}.get(number, f"{number} times")
+
+
 def human_size(size: int) -> str:
     """``48213`` → ``"47.1 KB"``, ``1`` → ``"1 byte"`` (binary units, as file managers
     show them)."""

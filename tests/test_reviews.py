@@ -151,7 +151,7 @@ def test_cli_review_add_and_list(tmp_path: Path, capsys: pytest.CaptureFixture[s
     )
     assert code == 0, err
     assert out == (
-        "Review 1 on 2025-03-01 recorded with 2 action(s); the next review is due by 2025-05-24.\n"
+        "Review 1 on 2025-03-01 recorded with 2 actions; the next review is due by 2025-05-24.\n"
     )
     code, out, _ = run(capsys, "--file", pf, "review", "list", "--json", "--as-of", "2025-06-01")
     data = json.loads(out)

@@ -28,6 +28,7 @@ from app.models.lock import WriterBusyError
 from app.schema.portfolio import STATUSES
 from app.services.coverage import coverage_json
 from app.services.views import FrameworkSummary, FrameworkView, ItemSummary, ItemView
+from app.wording import times
 
 if TYPE_CHECKING:
     from app.services.library import Installed
@@ -492,7 +493,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     s = report.summary
     print(
         f"{report.framework} v{report.version}: {s.met} of {s.competencies} competencies "
-        f"evidenced at least {report.target} time(s)"
+        f"evidenced at least {times(report.target)}"
         + (" by claims the employer confirmed" if args.confirmed_by_employer else "")
         + f"; {s.covered_cells} of {s.linked_cells} linked cells covered."
     )

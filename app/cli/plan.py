@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from app.cli.common import print_json, reading, writing
 from app.errors import InvalidInputError
 from app.services import assessment_plans
-from app.wording import counted
+from app.wording import counted, times
 
 if TYPE_CHECKING:
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -102,7 +102,7 @@ def print_theme_coverage(args: argparse.Namespace) -> int:
         return 0
     print(
         f"{report.plan.key}: {report.complete} of {counted(len(report.themes), 'theme')} with "
-        f"every KSB evidenced at least {report.target} time(s)."
+        f"every KSB evidenced at least {times(report.target)}."
     )
     for t in report.themes:
         gaps = f"; gaps: {' '.join(t.gaps)}" if t.gaps else ""

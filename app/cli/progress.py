@@ -22,6 +22,7 @@ from app.cli.common import (
 from app.errors import InvalidInputError
 from app.services import evidence, funding_rules, otj, reviews, skills_scan
 from app.services.otj import format_minutes
+from app.wording import counted
 
 if TYPE_CHECKING:
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -158,7 +159,11 @@ def cmd_scan_confirm(args: argparse.Namespace) -> int:
             session, args.scan_id, name=args.by, role=args.role, date=args.date, agreed=agreed
         )
     changed = sum(1 for r in scan.ratings if r.agreed is not None)
-    print(f"Scan {scan.id} confirmed by {args.by.strip()}; {changed} agreed rating(s) differ.")
+    differ = "differs" if changed == 1 else "differ"
+    print(
+        f"Scan {scan.id} confirmed by {args.by.strip()}; "
+        f"{counted(changed, 'agreed rating')} {differ}."
+    )
     return 0
 
 
@@ -659,7 +664,8 @@ def cmd_review_add(args: argparse.Namespace) -> int:
             actions=actions,
         )
     print(
-        f"Review {review.id} on {review.date} recorded with {len(review.actions)} action(s); "
+        f"Review {review.id} on {review.date} recorded with "
+        f"{counted(len(review.actions), 'action')}; "
         f"the next review is due by {review.next_due}."
     )
     return 0
@@ -711,11 +717,19 @@ def _status_line(s: reviews.ReviewStatus) -> str:
         )
     days = s.days_left or 0
     if s.overdue:
-        line = f"The next progress review is OVERDUE: it was due on {s.due} ({-days} days ago)."
+        line = (
+            f"The next progress review is OVERDUE: it was due on {s.due} "
+            f"({counted(-days, 'day')} ago)."
+        )
     else:
-        line = f"The next progress review is due by {s.due} (in {days} days)."
+        line = f"The next progress review is due by {s.due} (in {counted(days, 'day')})."
     if s.late_actions:
-        line += f" {s.late_actions} action(s) are past their due date."
+        late = counted(s.late_actions, "action")
+        line += (
+            f" {late} is past its due date."
+            if s.late_actions == 1
+            else f" {late} are past their due date."
+        )
     return line + "\n" + s.rule_text
 
 

@@ -29,6 +29,7 @@ from app.models.revisions import is_known_revision
 from app.models.schema_guard import check_file
 from app.services.integrity import CheckResult, check_portfolio
 from app.settings import Settings
+from app.wording import counted
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,6 @@ def restore_newest_good(
             f"There is no backup of {path} in {folder}; the file has been left as it is."
         )
     raise PortfolioError(
-        f"None of the {len(candidates)} backup(s) of {path} in {folder} passed the check "
+        f"None of the {counted(len(candidates), 'backup')} of {path} in {folder} passed the check "
         f"(the newest: {reasons[0]}); the file has been left as it is."
     )
