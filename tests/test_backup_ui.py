@@ -162,3 +162,88 @@ def test_the_window_backs_up_checks_and_backs_up_while_editing(
         assert newest.path not in before and "Typed in the window" in titles(newest.path)
     finally:
         window.close()
+
+
+def test_check_portfolio_offers_the_newest_good_backup_and_reopens_it(
+    qtbot, monkeypatch, backed_up, settings
+) -> None:
+    """Damage found by File > Check Portfolio: the message offers Restore Backup; choosing
+    it closes the window, puts the good backup in place (the damaged file kept beside it)
+    and opens the portfolio again, with no command to type."""
+    from app.ui.windows import WindowManager
+
+    monkeypatch.setattr("app.ui.backup.load_settings", lambda: settings)
+    boxes = Boxes(monkeypatch, No)
+    warnings: list[str] = []
+
+    def click_restore(box: QMessageBox) -> int:
+        warnings.append(box.text())
+        next(b for b in box.buttons() if b.text() == "Restore Backup").click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", click_restore)
+    manager = WindowManager(settings)
+    window = manager.open_path(backed_up)
+    assert window is not None
+    qtbot.waitUntil(lambda: window.findChild(QAction, "checkPortfolioAction") is not None)
+    conn = sqlite3.connect(backed_up)  # a search entry for an item that does not exist
+    with conn:
+        conn.execute("INSERT INTO items_fts(rowid, title, body, tags) VALUES (9999, 'x', '', '')")
+    conn.close()
+
+    window.findChild(QAction, "checkPortfolioAction").trigger()
+    qtbot.waitUntil(
+        lambda: bool(manager.windows) and manager.windows[0] is not window, timeout=30_000
+    )
+    reopened = manager.windows[0]
+    try:
+        assert "holds 1 entry for deleted items" in warnings[0]
+        assert "Restore Backup closes this window" in warnings[0]
+        assert "portfolio restore" not in warnings[0]  # no command-line wording in the app
+        assert reopened.document.path == backed_up
+        assert titles(backed_up) == ["In the backup"]
+        ((kind, text),) = boxes.shown
+        assert kind == "information" and text.startswith(f"Restored {backed_up.name} from")
+        kept = Path(text.rsplit(" kept as ", 1)[1].rstrip("."))
+        assert kept.exists() and "Added after the backup" in titles(kept)
+    finally:
+        reopened.close()
+
+
+def test_check_portfolio_with_no_backup_says_so_and_offers_nothing(
+    qtbot, monkeypatch, db, portfolio_path, settings
+) -> None:
+    from app.ui.windows import WindowManager
+
+    with db.transaction() as session:
+        evidence.add_item(session, title="Only here")
+    db.close()
+    # File > Check Portfolio reads a backup folder that holds nothing (a new one, say)
+    empty = Settings(backup_folder=str(portfolio_path.parent / "new backup folder"))
+    monkeypatch.setattr("app.ui.backup.load_settings", lambda: empty)
+    shown: list[tuple[str, list[str]]] = []
+
+    def record(box: QMessageBox) -> int:
+        shown.append((box.text(), [b.text() for b in box.buttons()]))
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", record)
+    manager = WindowManager(settings)
+    window = manager.open_path(portfolio_path)
+    assert window is not None
+    try:
+        qtbot.waitUntil(lambda: window.findChild(QAction, "checkPortfolioAction") is not None)
+        conn = sqlite3.connect(portfolio_path)
+        with conn:
+            conn.execute(
+                "INSERT INTO items_fts(rowid, title, body, tags) VALUES (9999, 'x', '', '')"
+            )
+        conn.close()
+        window.findChild(QAction, "checkPortfolioAction").trigger()
+        qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
+        text, buttons = shown[0]
+        assert "There is no backup of it" in text
+        assert "Restore Backup" not in buttons
+        assert manager.windows == [window] and titles(portfolio_path) == ["Only here"]
+    finally:
+        window.close()

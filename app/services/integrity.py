@@ -236,9 +236,9 @@ def _attachment_bytes(
     return problems
 
 
-def _count(n: int, noun: str) -> str:
-    """``1 item``, ``2 items``: a count with its noun (nouns here take an s)."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 item``, ``2 items``, ``2 entries``: a count with its noun."""
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
 
 
 def _names(names: list[str]) -> str:
@@ -274,5 +274,7 @@ def _search_index(conn: sqlite3.Connection, counts: dict[str, int]) -> list[str]
             f"({_names(out_of_step)}); searching may miss them."
         )
     if orphans:
-        problems.append(f"The search index holds {orphans} entry(ies) for deleted items.")
+        problems.append(
+            f"The search index holds {_count(orphans, 'entry', 'entries')} for deleted items."
+        )
     return problems

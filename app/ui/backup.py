@@ -137,6 +137,14 @@ def _offer_restore(
     )
     if answer != QMessageBox.StandardButton.Yes:
         return None
+    return path if restore_newest(parent, path, settings) else None
+
+
+def restore_newest(parent: QWidget | None, path: Path, settings: Settings) -> bool:
+    """Put the newest backup of ``path`` that passes the full check in its place (the
+    file must be closed), and say what was done; False, said in one message, when no
+    backup could be used (the file is then left exactly as it was)."""
+    candidates = portfolio_files.backups_of(path, settings)
     try:
         restored = run_blocking(
             parent,
@@ -145,16 +153,17 @@ def _offer_restore(
         )
     except PortfolioError as exc:
         QMessageBox.critical(parent, _title(), str(exc))
-        return None
-    used = next((c for c in candidates if c.path == restored.source), candidates[0])
+        return False
+    used = next((c for c in candidates if c.path == restored.source), None)
+    when = _when(used.created) if used is not None else restored.source.name
     QMessageBox.information(
         parent,
         _title(),
         _tr(
             "Restored {name} from the backup of {when}. The damaged file is kept as {kept}."
-        ).format(name=path.name, when=_when(used.created), kept=restored.kept),
+        ).format(name=path.name, when=when, kept=restored.kept),
     )
-    return path
+    return True
 
 
 # --- in the window ------------------------------------------------------------------------------
@@ -242,20 +251,40 @@ def check_now(window: MainWindow, settings: Settings) -> None:
         if result.ok:
             QMessageBox.information(window, _title(), result.summary())
             return
-        QMessageBox.warning(
-            window,
-            _title(),
-            _tr(
-                "{summary}\n\n{details}\n\nYour backups are in {folder}. To go back to one, "
-                "close this window and run: portfolio restore BACKUP-FILE"
-            ).format(
-                summary=result.summary(),
-                details="\n".join(f"• {p}" for p in result.problems),
-                folder=document.backup_folder(settings),
-            ),
-        )
+        offer_restore(window, result, settings)
 
     window.run_task(_tr("Checking the portfolio…"), work, on_success=done)
+
+
+def offer_restore(window: MainWindow, result: CheckResult, settings: Settings) -> None:
+    """Say what Check Portfolio found wrong, and offer the newest good backup (the window
+    manager closes the window, restores and opens the portfolio again)."""
+    document = window.document
+    has_backups = bool(portfolio_files.backups_of(document.path, settings))
+    text = _tr("{summary}\n\n{details}").format(
+        summary=result.summary(), details="\n".join(f"• {p}" for p in result.problems)
+    )
+    if has_backups:
+        text += "\n\n" + _tr(
+            "Restore Backup closes this window, puts the newest backup that passes the full "
+            "check in the portfolio's place and opens it again. The damaged file is kept "
+            "beside it, renamed; changes made after that backup are not in it."
+        )
+    else:
+        text += "\n\n" + _tr(
+            "There is no backup of it in {folder}. Keep a copy of the file somewhere safe "
+            "before trying anything else."
+        ).format(folder=document.backup_folder(settings))
+    box = QMessageBox(QMessageBox.Icon.Warning, _title(), text, parent=window)
+    restore = None
+    if has_backups:
+        restore = box.addButton(_tr("Restore Backup"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.setObjectName("checkProblemsBox")
+    box.exec()
+    if restore is not None and box.clickedButton() is restore:
+        # after this task's callback has returned: the window closes in the handler
+        QTimer.singleShot(0, window.restoreRequested.emit)
 
 
 def install(window: MainWindow) -> None:

@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
     preferencesRequested = Signal()  # Edit > Preferences (the window manager owns the settings)
     targetChanged = Signal(int)  # the heatmap target, for the settings
     closed = Signal()  # the window closed and the portfolio file is closed
+    restoreRequested = Signal()  # Check Portfolio found damage: put the newest good backup back
     firstPainted = Signal()  # the window is on screen: time for work that can follow it
 
     def __init__(

@@ -230,6 +230,7 @@ class WindowManager(QObject):
         window.openRequested.connect(lambda path: self.open_path(Path(path), replace_window=window))
         window.targetChanged.connect(self._set_target)
         window.preferencesRequested.connect(lambda: self.show_preferences(window))
+        window.restoreRequested.connect(lambda: self.restore_newest_backup(window))
         window.closed.connect(lambda: self._remember_layout(window))
         window.closed.connect(lambda: self._forget(window))
         self.windows.append(window)
@@ -349,6 +350,30 @@ class WindowManager(QObject):
         """Show a portfolio the wizard has just created, keeping its writer lock (never
         closed and reopened, so nothing else can write to it in between)."""
         return self.window_for(document, replace_window=replace_window)
+
+    def restore_newest_backup(self, window: MainWindow) -> MainWindow | None:
+        """Check Portfolio found damage and the user chose to restore: close ``window``
+        (its typing saved, its file released), put the newest backup that passes the full
+        check in the portfolio's place (the damaged file kept beside it), and open the
+        portfolio again where the window was. Nothing is restored if the window stays open."""
+        from app.ui.backup import restore_newest
+
+        path = window.document.path
+        app = QApplication.instance()
+        quit_on_close = isinstance(app, QApplication) and app.quitOnLastWindowClosed()
+        if isinstance(app, QApplication):
+            app.setQuitOnLastWindowClosed(False)  # the portfolio opens again in a moment
+        try:
+            if not window.close():
+                return None
+            restore_newest(None, path, self.settings)
+            reopened = self.open_path(path)
+        finally:
+            if isinstance(app, QApplication):
+                app.setQuitOnLastWindowClosed(quit_on_close)
+        if reopened is None and not self.windows and isinstance(app, QApplication):
+            app.quit()  # nothing could be opened again: do not leave a windowless app running
+        return reopened
 
     def first_run(self, path: Path, parent: QWidget | None = None) -> MainWindow | None:
         """No portfolio at ``path`` yet: ask for the details (modally) and open it."""
