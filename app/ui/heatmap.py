@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from app.services.coverage_scale import NOT_APPLICABLE, SCALE, legend
 from app.ui.heatmap_data import HeatmapData
 from app.ui.labels import kind_label
+from app.ui.notice_label import is_dark
 
 MARGIN = 6
 TOTALS_GAP = 6
@@ -40,10 +41,6 @@ TOTALS_GAP = 6
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Heatmap", text)
-
-
-def is_dark(palette: QPalette) -> bool:
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
 def not_applicable_colours(palette: QPalette) -> tuple[QColor, QColor]:

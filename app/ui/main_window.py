@@ -54,6 +54,7 @@ from app.ui.drafts import DraftStore
 from app.ui.errors import show_error
 from app.ui.evidence_page import EvidencePage
 from app.ui.icons import PAGE_ICONS, IconRefresher, start_drawing
+from app.ui.notice_label import NoticeLabel
 from app.ui.undo import DeleteItemCommand, ItemCommand, execute
 from app.ui.window_layout import capture_layout, restore_layout
 from app.ui.worker import Task, TaskContext, run_with_progress
@@ -112,15 +113,11 @@ class MainWindow(QMainWindow):
         self.pages.addTab(self.evidence_page, self.tr("Evidence"))
         self.pages.addTab(self.coverage_page, self.tr("Coverage"))
 
-        self.banner = QLabel(self)
+        self.banner = NoticeLabel("banner", self)
         self.banner.setWordWrap(True)
         self.banner.setTextFormat(Qt.TextFormat.PlainText)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.setAccessibleName(self.tr("Notice"))
-        self.banner.setStyleSheet(
-            "QLabel { background: #FFF4CE; color: #3B2F00; border: 1px solid #E0C872;"
-            " border-radius: 3px; padding: 6px 10px; font-weight: bold; }"
-        )
         self.banner.hide()
         central = QWidget(self)
         layout = QVBoxLayout(central)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QWidget
 
-from app.ui.progress.reviews_page import OVERDUE_STYLE, status_text
+from app.ui.notice_label import NoticeLabel
+from app.ui.progress.reviews_page import status_text
 from app.ui.progress.store import ProgressStore
 
 
@@ -18,10 +19,9 @@ class ReviewNotice(QFrame):
         super().__init__(parent)
         self.store = store
         self.suppressed = False
-        self.label = QLabel(self)
+        self.label = NoticeLabel("overdue", self)
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setStyleSheet(OVERDUE_STYLE)
         self.label.setAccessibleName(self.tr("Overdue review"))
         self.button = QPushButton(self.tr("Record the review…"), self)
         self.button.clicked.connect(self.openReviews)

@@ -39,6 +39,7 @@ from app.services import progress_charts as charts
 from app.services.otj import ACTIVITIES, Entry, OtjSummary, format_minutes
 from app.ui.errors import show_error
 from app.ui.file_dialogs import choose_save_path
+from app.ui.notice_label import NoticeLabel
 from app.ui.progress.charts import OtjChart, short_date
 from app.ui.progress.plan_dialog import PlanDialog, hours_minutes, pair
 from app.ui.progress.scan_dialog import date_edit, to_date
@@ -173,14 +174,10 @@ class OtjPage(QWidget):
         for card in (self.logged_card, self.pace_card, self.needed_card, self.excluded_card):
             cards.addWidget(card, 1)
 
-        self.notices = QLabel(self)
+        self.notices = NoticeLabel("warning", self)
         self.notices.setWordWrap(True)
         self.notices.setTextFormat(Qt.TextFormat.PlainText)
         self.notices.setAccessibleName(self.tr("Warnings"))
-        self.notices.setStyleSheet(
-            "QLabel { background: #FFF4E5; color: #3B2200; border: 1px solid #B35C00;"
-            " border-radius: 3px; padding: 6px 10px; }"
-        )
         self.chart = OtjChart(self)
         # in its tab the chart takes the height there is (the log sets the tabs' minimum)
         self.chart.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)

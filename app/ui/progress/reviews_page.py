@@ -24,14 +24,10 @@ from app.errors import PortfolioError
 from app.services.otj import format_minutes
 from app.services.reviews import Review, ReviewStatus
 from app.ui.errors import show_error
+from app.ui.notice_label import NoticeLabel
 from app.ui.progress.charts import short_date
 from app.ui.progress.review_dialog import ReviewDialog
 from app.ui.progress.store import ProgressStore
-
-OVERDUE_STYLE = (
-    "QLabel { background: #FDE2D4; color: #4A1500; border: 1px solid #D55E00;"
-    " border-radius: 3px; padding: 6px 10px; font-weight: bold; }"
-)
 
 
 def _days(n: int) -> str:
@@ -85,7 +81,7 @@ class ReviewsPage(QWidget):
         self.store = store
         self.reviews: list[Review] = []
 
-        self.status = QLabel(self)
+        self.status = NoticeLabel(None, self)
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setAccessibleName(self.tr("Next review"))
@@ -154,7 +150,7 @@ class ReviewsPage(QWidget):
         snap = self.store.snapshot()
         status = snap.review_status
         self.status.setText(status_text(status, with_rule=True))
-        self.status.setStyleSheet(OVERDUE_STYLE if status.overdue else "")
+        self.status.set_kind("overdue" if status.overdue else None)
         selected = self._selected_id()
         self.reviews = list(reversed(snap.reviews))  # newest first
         self.list.blockSignals(True)
