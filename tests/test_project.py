@@ -107,6 +107,33 @@ def test_the_submission_pack_maps_each_ksb_to_the_page_of_its_evidence(
     assert code == 1 and "--force" in err  # an existing file is not replaced silently
 
 
+def test_the_pack_says_what_it_could_not_show(
+    db: Database,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As ``export pdf`` does: the pack is written, and a reflection cut at the print limit
+    is named on stderr (the limit scaled down from 2,000,000 to keep the test quick)."""
+    from app.export import item_section, markdown_html
+
+    limit = 3_000
+    monkeypatch.setattr(markdown_html, "_MAX_INPUT", limit)
+    monkeypatch.setattr(item_section, "MAX_REFLECTION_CHARS", limit)
+    with db.transaction() as s:
+        evidence.add_item(
+            s, title="Long write-up", body="word " * 700, status="ready",
+            ksbs=[TagInput("K1", "Merged daily")],
+        )  # fmt: skip
+    pf = str(db.path)
+    db.close()
+    out = tmp_path / "pack.pdf"
+    code, stdout, err = run(capsys, "--file", pf, "project", "pack", str(out))
+    assert code == 0, err
+    assert stdout.startswith(f"Wrote {out} (") and out.exists()
+    assert "Warning: E001's reflection is cut at 3,000 characters in the PDF" in err
+
+
 def test_readiness_flags_an_unwritten_scope(db: Database) -> None:
     with db.reader() as session:
         checks = {c.key: c for c in readiness.readiness(session).checks}

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the ORM is imported by the commands that write, never to re
 
     from sqlalchemy.orm import Session
 
+    from app.export.context import PdfResult
     from app.models.db import Database
     from app.models.opening import OpenedFile
 
@@ -120,6 +121,15 @@ def output_path(args: argparse.Namespace, what: str, name: str = "out") -> Path:
     out = Path(getattr(args, name)).expanduser()
     check_output(out, what=what, force=args.force, protected=[portfolio_path(args)])
     return out
+
+
+def report_pdf(out: Path, result: PdfResult) -> None:
+    """``Wrote OUT (N pages).``, then on stderr whatever the PDF could not show (it is
+    written all the same: the portfolio holds it whole)."""
+    pages = f"{result.pages} page" if result.pages == 1 else f"{result.pages} pages"
+    print(f"Wrote {out} ({pages}).")
+    for warning in result.warnings:
+        print(f"Warning: {warning}", file=sys.stderr)
 
 
 def write_output_file(args: argparse.Namespace, data: bytes, what: str) -> Path:

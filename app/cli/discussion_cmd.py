@@ -11,6 +11,7 @@ from app.cli.common import (
     output_path,
     print_json,
     reading,
+    report_pdf,
     writing,
 )
 from app.services import discussion
@@ -71,5 +72,5 @@ def cmd_sheet(args: argparse.Namespace) -> int:
 
     with opened(args) as db:
         result = export_discussion_sheet(db, out, force=args.force)
-    print(f"Wrote {out} ({result.pages} pages).")
+    report_pdf(out, result)
     return 0

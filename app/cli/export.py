@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from app.cli.common import add_output_argument, command_group, opened, output_path
+from app.cli.common import add_output_argument, command_group, opened, output_path, report_pdf
 
 AUDIENCES = ("assessor", "review")  # app.export.context's, without importing reportlab here
 
@@ -57,9 +56,7 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
     )
     with opened(args) as db:
         result = export_portfolio_pdf(db, out, options, force=args.force, sign=not args.unsigned)
-    print(f"Wrote {out} ({result.pages} pages).")
+    report_pdf(out, result)
     if not args.unsigned:
         print("Signed (PAdES) with the certificate of your key; --unsigned leaves it unsigned.")
-    for warning in result.warnings:  # the PDF is written; say what it could not show
-        print(f"Warning: {warning}", file=sys.stderr)
     return 0

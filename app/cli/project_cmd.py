@@ -12,6 +12,7 @@ from app.cli.common import (
     print_json,
     read_text_file,
     reading,
+    report_pdf,
     writing,
 )
 from app.services import otj, project
@@ -101,5 +102,5 @@ def cmd_project_pack(args: argparse.Namespace) -> int:
 
     with opened(args) as db:
         result = export_project_pack(db, out, force=args.force)
-    print(f"Wrote {out} ({result.pages} pages).")
+    report_pdf(out, result)
     return 0

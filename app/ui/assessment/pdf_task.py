@@ -47,9 +47,17 @@ def export_pdf(window: MainWindow, out: Path, running: str, write: Writer) -> No
         )
 
     def done(result: Any) -> None:
-        window.statusBar().showMessage(
-            window.tr("Exported {path} ({pages} pages).").format(path=out, pages=result.pages),
-            15000,
+        pages = (
+            window.tr("1 page")
+            if result.pages == 1
+            else window.tr("{n} pages").format(n=result.pages)
         )
+        window.statusBar().showMessage(
+            window.tr("Exported {path} ({pages}).").format(path=out, pages=pages), 15000
+        )
+        if result.warnings:  # written all the same; say what it could not show
+            from app.ui.export import show_export_warnings
+
+            show_export_warnings(window, out, result.warnings)
 
     window.run_task(running, work, done)
