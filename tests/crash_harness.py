@@ -23,10 +23,10 @@ import hashlib
 import os
 import random
 import re
+import select
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,10 +55,14 @@ def expected_attachment(trial: int, n: int) -> bytes:
 # --- the writer ---------------------------------------------------------------------------------
 
 
-def writer(path: str, trial: int, scratch: str, log: str) -> None:
-    """Add items (and now and then back up) until killed; print what is confirmed."""
+def writer(path: str, trial: int, scratch: str, log: str, *, announce: bool = False) -> None:
+    """Add items (and now and then back up) until killed; print what is confirmed.
+    ``announce``: say "writing" on standard output once the imports are done (an exec'd
+    writer; a forked one shares the zygote's standard output, its answers to the harness)."""
     from app.cli import main
 
+    if announce:
+        print("writing", flush=True)
     out = open(log, "a", buffering=1, encoding="utf-8")  # noqa: SIM115 - lives until killed
     sys.stdout = out
     sys.stderr = out
@@ -188,7 +192,7 @@ class Crasher:
         delay = self.rng.uniform(0.0, self.max_delay_s)
         if mode == "fork":
             pid = int(self._ask("fork", self.path, number, scratch, log))
-            time.sleep(delay)
+            _run_for(pid, delay)
             os.kill(pid, signal.SIGKILL)
             status = int(self._ask("wait", pid))
             killed = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
@@ -197,9 +201,11 @@ class Crasher:
                 [sys.executable, "-m", "tests.crash_harness", "writer",
                  str(self.path), str(number), str(scratch), str(log)],
                 cwd=ROOT,
+                stdout=subprocess.PIPE,
             )  # fmt: skip
-            _wait_for_first_line(log, process)
-            time.sleep(delay)
+            assert process.stdout is not None
+            process.stdout.readline()  # its imports done: it is writing now (or it ended)
+            _run_for(process.pid, delay)
             process.kill()
             killed = process.wait() == -signal.SIGKILL
         self.stats.trials += 1
@@ -279,13 +285,17 @@ def _not_whole(item: object, stored: bytes | None) -> str | None:
     return None
 
 
-def _wait_for_first_line(log: Path, process: subprocess.Popen[bytes]) -> None:
-    """An exec'd writer spends its first second importing: kill it once it writes."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and process.poll() is None:
-        if log.exists() and log.stat().st_size > 0:
-            return
-        time.sleep(0.01)
+def _run_for(pid: int, seconds: float) -> None:
+    """Let the writer ``pid`` run for ``seconds`` (the random moment of the kill), or
+    until it ends by itself, whichever comes first: a wait on its process, not a sleep."""
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:  # already gone
+        return
+    try:
+        select.select([handle], [], [], seconds)
+    finally:
+        os.close(handle)
 
 
 def run_trials(work: Path, trials: int, *, exec_trials: int = 0, seed: int = 0) -> CrashStats:
@@ -299,4 +309,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "zygote":
         zygote()
     else:
-        writer(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5])
+        writer(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], announce=True)

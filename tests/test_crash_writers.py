@@ -35,6 +35,7 @@ def python(code: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(code)],
         cwd=ROOT,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -107,11 +108,11 @@ def test_a_second_app_on_the_same_portfolio_is_refused(closed: Path) -> None:
 def test_the_lock_goes_with_an_app_that_was_killed(closed: Path) -> None:
     app = python(
         f"""
-        import time
+        import sys
         from app.models.db import open_portfolio
         db = open_portfolio({str(closed)!r}, exclusive=True)
         print("open", flush=True)
-        time.sleep(600)
+        sys.stdin.read()  # holds the portfolio until it is killed
         """
     )
     assert app.stdout is not None

@@ -10,12 +10,12 @@ from PySide6.QtWidgets import QMessageBox
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Types into the reflection, waits for the crash-safe draft, then dies at once (SIGKILL),
+# Types into the reflection and dies (SIGKILL) the moment the crash-safe draft is written,
 # long before the autosave would have run.
 TYPE_AND_DIE = r"""
 import os, signal, sys
 from pathlib import Path
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtTest import QTest
 import app.ui.editor as editor_module
 editor_module.AUTOSAVE_DELAY_MS = editor_module.AUTOSAVE_MAX_WAIT_MS = 600_000
@@ -23,17 +23,25 @@ from app.settings import Settings
 from app.ui.main import create_application
 from app.ui.windows import WindowManager
 from app.ui.main_window import drafts_folder
+from app.ui.drafts import DraftStore
 
+save_draft = DraftStore.save
+
+
+def save_then_die(store, draft):  # killed the moment the draft is on disk
+    save_draft(store, draft)
+    if list(drafts_folder().glob("*.json")):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+DraftStore.save = save_then_die
 app = create_application()
 window = WindowManager(Settings()).open_path(Path(sys.argv[1]))
 page = window.evidence_page
 page.select_item(window.document.item_by_ref("E002").id)
 QTest.keyClicks(page.editor.body, sys.argv[2])
-for _ in range(500):
-    if list(drafts_folder().glob("*.json")):
-        os.kill(os.getpid(), signal.SIGKILL)
-    QTest.qWait(10)
-sys.exit("no draft was written")
+QTimer.singleShot(60_000, lambda: (print("no draft was written", file=sys.stderr), os._exit(3)))
+app.exec()
 """
 
 
