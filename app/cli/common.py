@@ -14,6 +14,7 @@ from app.config import default_portfolio_path
 from app.errors import InvalidInputError
 from app.models.outputs import check_output, write_output
 from app.settings import load_settings
+from app.wording import counted
 
 if TYPE_CHECKING:  # the ORM is imported by the commands that write, never to read
     import sqlite3
@@ -126,8 +127,7 @@ def output_path(args: argparse.Namespace, what: str, name: str = "out") -> Path:
 def report_pdf(out: Path, result: PdfResult) -> None:
     """``Wrote OUT (N pages).``, then on stderr whatever the PDF could not show (it is
     written all the same: the portfolio holds it whole)."""
-    pages = f"{result.pages} page" if result.pages == 1 else f"{result.pages} pages"
-    print(f"Wrote {out} ({pages}).")
+    print(f"Wrote {out} ({counted(result.pages, 'page')}).")
     for warning in result.warnings:
         print(f"Warning: {warning}", file=sys.stderr)
 

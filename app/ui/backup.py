@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from app.errors import PortfolioError
 from app.services import portfolio_files
-from app.services.portfolio_files import CheckResult
+from app.services.portfolio_files import BackupFile, CheckResult
 from app.settings import Settings, load_settings
 from app.ui.worker import Task, TaskContext, run_task
 
@@ -137,14 +137,21 @@ def _offer_restore(
     )
     if answer != QMessageBox.StandardButton.Yes:
         return None
-    return path if restore_newest(parent, path, settings) else None
+    return path if restore_newest(parent, path, settings, candidates) else None
 
 
-def restore_newest(parent: QWidget | None, path: Path, settings: Settings) -> bool:
+def restore_newest(
+    parent: QWidget | None,
+    path: Path,
+    settings: Settings,
+    candidates: list[BackupFile] | None = None,
+) -> bool:
     """Put the newest backup of ``path`` that passes the full check in its place (the
     file must be closed), and say what was done; False, said in one message, when no
-    backup could be used (the file is then left exactly as it was)."""
-    candidates = portfolio_files.backups_of(path, settings)
+    backup could be used (the file is then left exactly as it was). ``candidates``: its
+    backups, when the caller has just listed them."""
+    if candidates is None:
+        candidates = portfolio_files.backups_of(path, settings)
     try:
         restored = run_blocking(
             parent,
